@@ -1,0 +1,306 @@
+package carillon.tasks;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+
+/**
+ * A time source for tests: time stands still until the test moves it, and moving it waits for the
+ * work it set off.
+ *
+ * <p>{@link #advance(Duration)} walks through every wake-up and sleeper due up to the new time, in
+ * order; at each it sets the clock to that instant, lets the woken work run, and waits until every
+ * thread this time source started is either waiting on it again ({@link #sleepUntil}, or finished
+ * with its next wake-up scheduled) or has ended. So when {@code advance} returns, the loops have done
+ * everything they would have done by then, and a test can assert on it without sleeping. If woken work
+ * does not settle within the settle timeout (5 s unless {@link #settleTimeout(Duration) changed}),
+ * {@code advance} throws, naming the threads still running and where they are.
+ *
+ * <pre>{@code
+ * ManualTimeSource time = new ManualTimeSource(Instant.parse("2026-01-01T00:00:00Z"));
+ * AtomicInteger runs = new AtomicInteger();
+ * Loop loop = Loop.every(Duration.ofMinutes(1)).timeSource(time).build(runs::incrementAndGet);
+ * loop.start();
+ * time.settle();                          // the first iteration runs at start
+ * time.advance(Duration.ofMinutes(10));   // ten more, one per simulated minute
+ * assertEquals(11, runs.get());
+ * }</pre>
+ *
+ * <p>Work started by anything other than this time source (a thread of your own) is not waited for.
+ */
+public final class ManualTimeSource implements TimeSource {
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition settled = lock.newCondition();
+  private final PriorityQueue<Event> events = new PriorityQueue<>();
+  /** Threads started by this time source that have not ended. */
+  private final Set<Thread> startedHere = ConcurrentHashMap.newKeySet();
+  /** Those of them that are running, not waiting on this time source. */
+  private final Set<Thread> busy = ConcurrentHashMap.newKeySet();
+  private Instant now;
+  private long sequence;
+  private Duration settleTimeout = Duration.ofSeconds(5);
+
+  /** A time source whose clock reads {@code start} until it is advanced. */
+  public ManualTimeSource(Instant start) {
+    this.now = Objects.requireNonNull(start, "start");
+  }
+
+  /** How long {@link #advance} and {@link #settle} wait for woken work before failing. */
+  public ManualTimeSource settleTimeout(Duration timeout) {
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("settle timeout must be positive, was " + timeout);
+    }
+    lock.lock();
+    try {
+      this.settleTimeout = timeout;
+    } finally {
+      lock.unlock();
+    }
+    return this;
+  }
+
+  @Override
+  public Instant now() {
+    lock.lock();
+    try {
+      return now;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Moves the clock forward by {@code duration}, running everything that falls due on the way. */
+  public void advance(Duration duration) {
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException("time only moves forward; cannot advance by " + duration);
+    }
+    advanceTo(now().plus(duration));
+  }
+
+  /** Moves the clock forward to {@code target}, running everything that falls due on the way. */
+  public void advanceTo(Instant target) {
+    checkNotOwnThread("advance");
+    while (true) {
+      lock.lock();
+      try {
+        if (target.isBefore(now)) {
+          throw new IllegalArgumentException("time only moves forward; " + target + " is before " + now);
+        }
+        Event next = events.peek();
+        if (next == null || next.at.isAfter(target)) {
+          now = target;
+          break;
+        }
+        events.poll();
+        now = next.at;
+        next.fire();
+      } finally {
+        lock.unlock();
+      }
+      settle();
+    }
+    settle();
+  }
+
+  /**
+   * Waits until every thread started by this time source is waiting on it or has ended, without
+   * moving the clock: use it after {@link Loop#start()} to let the first iteration run.
+   *
+   * @throws IllegalStateException if work is still running after the settle timeout
+   */
+  public void settle() {
+    checkNotOwnThread("settle");
+    lock.lock();
+    try {
+      long nanos = settleTimeout.toNanos();
+      while (!busy.isEmpty()) {
+        if (nanos <= 0) {
+          throw new IllegalStateException("ManualTimeSource: after " + settleTimeout
+              + " these threads are still running instead of waiting for time to pass: " + describeBusy());
+        }
+        nanos = settled.awaitNanos(nanos);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for woken work to settle", e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The instants of every pending wake-up and sleeper, earliest first (for assertions and debugging). */
+  public List<Instant> pending() {
+    lock.lock();
+    try {
+      return events.stream().sorted().map(e -> e.at).toList();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void sleepUntil(Instant deadline) throws InterruptedException {
+    Sleeper sleeper;
+    lock.lock();
+    try {
+      if (!deadline.isAfter(now)) {
+        return;
+      }
+      sleeper = new Sleeper(deadline, sequence++, Thread.currentThread());
+      events.add(sleeper);
+      markWaiting();
+      try {
+        while (!sleeper.woken) {
+          sleeper.wake.await();
+        }
+      } catch (InterruptedException e) {
+        if (!sleeper.woken) {
+          events.remove(sleeper);
+          markRunning(Thread.currentThread());
+        }
+        throw e;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Wakeup schedule(String name, Instant at, Runnable task) {
+    lock.lock();
+    try {
+      Scheduled scheduled = new Scheduled(at, sequence++, name, task);
+      if (at.isAfter(now)) {
+        events.add(scheduled);
+      } else {
+        scheduled.fire();
+      }
+      return scheduled;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void checkNotOwnThread(String what) {
+    if (startedHere.contains(Thread.currentThread())) {
+      throw new IllegalStateException("cannot " + what + " a ManualTimeSource from a task it runs: it would wait for itself");
+    }
+  }
+
+  /** Called with the lock held, by a thread of ours that starts waiting. */
+  private void markWaiting() {
+    if (busy.remove(Thread.currentThread()) && busy.isEmpty()) {
+      settled.signalAll();
+    }
+  }
+
+  /** Called with the lock held, when a thread of ours stops waiting. */
+  private void markRunning(Thread thread) {
+    if (startedHere.contains(thread)) {
+      busy.add(thread);
+    }
+  }
+
+  private String describeBusy() {
+    return busy.stream()
+        .map(t -> "'" + t.getName() + "' at " + Arrays.stream(t.getStackTrace()).limit(8)
+            .map(StackTraceElement::toString).collect(Collectors.joining(" <- ")))
+        .collect(Collectors.joining("; "));
+  }
+
+  private abstract static sealed class Event implements Comparable<Event> permits Scheduled, Sleeper {
+    final Instant at;
+    final long order;
+
+    Event(Instant at, long order) {
+      this.at = at;
+      this.order = order;
+    }
+
+    /** Called with the lock held. */
+    abstract void fire();
+
+    @Override
+    public int compareTo(Event other) {
+      int byTime = at.compareTo(other.at);
+      return byTime != 0 ? byTime : Long.compare(order, other.order);
+    }
+  }
+
+  private final class Scheduled extends Event implements Wakeup {
+    private final String name;
+    private final Runnable task;
+    private boolean claimed;
+
+    Scheduled(Instant at, long order, String name, Runnable task) {
+      super(at, order);
+      this.name = name;
+      this.task = task;
+    }
+
+    @Override
+    void fire() {
+      if (claimed) {
+        return;
+      }
+      claimed = true;
+      Thread thread = Thread.ofVirtual().name(name).unstarted(() -> {
+        try {
+          task.run();
+        } finally {
+          lock.lock();
+          try {
+            startedHere.remove(Thread.currentThread());
+            markWaiting();
+          } finally {
+            lock.unlock();
+          }
+        }
+      });
+      startedHere.add(thread);
+      busy.add(thread);
+      thread.start();
+    }
+
+    @Override
+    public boolean cancel() {
+      lock.lock();
+      try {
+        if (claimed) {
+          return false;
+        }
+        claimed = true;
+        events.remove(this);
+        return true;
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  private final class Sleeper extends Event {
+    final Thread thread;
+    final Condition wake = lock.newCondition();
+    boolean woken;
+
+    Sleeper(Instant at, long order, Thread thread) {
+      super(at, order);
+      this.thread = thread;
+    }
+
+    @Override
+    void fire() {
+      woken = true;
+      markRunning(thread);
+      wake.signalAll();
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package carillon.tasks;
+
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * When something happens: the instants of a calendar rule, computed one at a time.
+ *
+ * <p>A schedule answers one question, {@link #next(Instant)}: the first instant strictly after a
+ * given one. Wall-clock rules ({@link #daily}, {@link #weekly}, {@link #cron}) are evaluated in their
+ * own time zone, so one {@link #anyOf} schedule can mix zones and still fire at each entry's own time.
+ *
+ * <p>Daylight-saving rules, the same for every built-in schedule:
+ * <ul>
+ *   <li>a wall time inside a gap (02:30 on a spring-forward day) fires shifted forward by the gap's
+ *       length (03:30), as {@link java.time.ZonedDateTime#of} resolves it;</li>
+ *   <li>a wall time inside an overlap (01:30 on a fall-back day) fires once, at its <em>earlier</em>
+ *       occurrence (the first time clocks show 01:30).</li>
+ * </ul>
+ *
+ * <p>Every built-in schedule has one stable text form, returned by {@code toString()} and read back by
+ * {@link #parse(String)}, for storing schedules in a database or a configuration file:
+ * <pre>
+ * daily 07:00,19:30 Europe/Paris
+ * weekly MON,WED,FRI 07:00 Asia/Ho_Chi_Minh
+ * cron 0 7 * * 1-5 America/New_York
+ * once 2026-12-24T18:00:00Z
+ * daily 07:00 Asia/Tokyo | daily 07:00 Europe/London
+ * </pre>
+ *
+ * <pre>{@code
+ * Schedule morning = Schedule.weekly(ZoneId.of("Asia/Ho_Chi_Minh"),
+ *     EnumSet.of(DayOfWeek.MONDAY, DayOfWeek.WEDNESDAY), LocalTime.of(7, 0));
+ * Optional<Instant> next = morning.next(Instant.now());
+ * String stored = morning.toString();          // "weekly MON,WED 07:00 Asia/Ho_Chi_Minh"
+ * Schedule same = Schedule.parse(stored);      // equal to morning
+ * }</pre>
+ *
+ * <p>Implement this interface for rules the factories cannot express; such schedules work with
+ * {@link Loop#on(Schedule)} but have no text form that {@link #parse} reads.
+ */
+public interface Schedule {
+
+  /**
+   * The first instant of this schedule strictly after {@code after}, or empty when the schedule has no
+   * more instants (a one-off that has passed).
+   */
+  Optional<Instant> next(Instant after);
+
+  /** Every day at the given wall-clock times in {@code zone}. */
+  static Schedule daily(ZoneId zone, LocalTime... times) {
+    return new WeeklySchedule(zone, EnumSet.allOf(DayOfWeek.class), List.of(times));
+  }
+
+  /** On the given days of the week at the given wall-clock times in {@code zone}. */
+  static Schedule weekly(ZoneId zone, Set<DayOfWeek> days, LocalTime... times) {
+    return new WeeklySchedule(zone, days, List.of(times));
+  }
+
+  /**
+   * A standard five-field cron expression ({@code minute hour day-of-month month day-of-week}) in
+   * {@code zone}. Fields take {@code *}, numbers, ranges {@code a-b}, lists {@code a,b}, steps
+   * {@code *}{@code /n}, {@code a-b/n} and {@code a/n}; months take {@code JAN}–{@code DEC} and days
+   * {@code SUN}–{@code SAT} (0 and 7 are Sunday). As in Vixie cron, when both day fields are
+   * restricted a day matches if either matches. The macros {@code @hourly}, {@code @daily},
+   * {@code @weekly}, {@code @monthly} and {@code @yearly} are accepted.
+   *
+   * @throws IllegalArgumentException naming the field that is wrong and what it allows
+   */
+  static Schedule cron(String expression, ZoneId zone) {
+    return CronSchedule.parse(expression, zone);
+  }
+
+  /** Exactly once, at {@code instant}. */
+  static Schedule once(Instant instant) {
+    return new OnceSchedule(instant);
+  }
+
+  /** The union of several schedules: each instant of any of them, an instant shared by two only once. */
+  static Schedule anyOf(Schedule... schedules) {
+    Objects.requireNonNull(schedules, "schedules");
+    if (schedules.length == 0) {
+      throw new IllegalArgumentException("anyOf needs at least one schedule");
+    }
+    return new AnyOfSchedule(Arrays.asList(schedules.clone()));
+  }
+
+  /**
+   * Reads the text form that {@code toString()} of a built-in schedule writes (see the class
+   * documentation). {@code once} also accepts a local date-time with a zone, {@code once
+   * 2026-12-24T18:00 Europe/Paris}.
+   *
+   * @throws IllegalArgumentException saying what is wrong and what is allowed
+   */
+  static Schedule parse(String text) {
+    return ScheduleText.parse(text);
+  }
+}
