@@ -77,7 +77,10 @@ public final class ManualTimeSource implements TimeSource {
     }
   }
 
-  /** Moves the clock forward by {@code duration}, running everything that falls due on the way. */
+  /**
+   * Moves the clock forward by {@code duration}, running everything that falls due on the way; work
+   * already set off (a loop just started) first settles at the current time.
+   */
   public void advance(Duration duration) {
     if (duration.isNegative()) {
       throw new IllegalArgumentException("time only moves forward; cannot advance by " + duration);
@@ -88,6 +91,7 @@ public final class ManualTimeSource implements TimeSource {
   /** Moves the clock forward to {@code target}, running everything that falls due on the way. */
   public void advanceTo(Instant target) {
     checkNotOwnThread("advance");
+    settle(); // work set off before this call (a loop's start) happens at the current time
     while (true) {
       lock.lock();
       try {

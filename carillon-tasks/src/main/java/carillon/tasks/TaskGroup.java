@@ -4,12 +4,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +41,8 @@ public final class TaskGroup {
   private final String name;
   private final TimeSource time;
   private final List<Loop> loops = new CopyOnWriteArrayList<>();
-  private final Set<Task> running = ConcurrentHashMap.newKeySet();
+  /** Running tasks in spawn order; guarded by itself. */
+  private final Set<Task> running = new LinkedHashSet<>();
   private final Deque<Task> recent = new ArrayDeque<>();
   private final AtomicReference<CompletableFuture<ShutdownReport>> shutdown = new AtomicReference<>();
 
@@ -93,7 +93,9 @@ public final class TaskGroup {
     Objects.requireNonNull(body, "body");
     checkOpen("spawn task '" + name + "'");
     Task task = new Task(name, body);
-    running.add(task);
+    synchronized (running) {
+      running.add(task);
+    }
     task.scheduleOn(time, () -> ended(task));
     return task;
   }
@@ -102,7 +104,7 @@ public final class TaskGroup {
   public List<TaskInfo> snapshot() {
     List<TaskInfo> infos = new ArrayList<>();
     loops.forEach(loop -> infos.add(loop.info()));
-    running.forEach(task -> infos.add(task.info()));
+    runningTasks().forEach(task -> infos.add(task.info()));
     synchronized (recent) {
       recent.forEach(task -> infos.add(task.info()));
     }
@@ -134,7 +136,7 @@ public final class TaskGroup {
     long graceful = start + timeout.toNanos() / 10 * 9;
 
     List<Loop> activeLoops = loops.stream().filter(Loop::isRunning).toList();
-    List<Task> activeTasks = List.copyOf(running);
+    List<Task> activeTasks = runningTasks();
     activeLoops.forEach(Loop::stop);
     List<CompletableFuture<Void>> ends = new ArrayList<>();
     activeLoops.forEach(loop -> ends.add(loop.termination()));
@@ -214,8 +216,16 @@ public final class TaskGroup {
     };
   }
 
+  private List<Task> runningTasks() {
+    synchronized (running) {
+      return List.copyOf(running);
+    }
+  }
+
   private void ended(Task task) {
-    running.remove(task);
+    synchronized (running) {
+      running.remove(task);
+    }
     synchronized (recent) {
       recent.addLast(task);
       if (recent.size() > RECENT_TASKS) {
@@ -232,11 +242,6 @@ public final class TaskGroup {
 
   @Override
   public String toString() {
-    return "TaskGroup[" + name + ", " + loops.size() + " loops, " + running.size() + " tasks running]";
-  }
-
-  /** For tests: looks a snapshot entry up by name. */
-  Optional<TaskInfo> find(String taskName) {
-    return snapshot().stream().filter(i -> i.name().equals(taskName)).findFirst();
+    return "TaskGroup[" + name + ", " + loops.size() + " loops, " + runningTasks().size() + " tasks running]";
   }
 }
