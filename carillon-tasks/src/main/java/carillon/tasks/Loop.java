@@ -69,6 +69,20 @@ public final class Loop {
 
   private enum Phase { STARTING, BEFORE, WAITING, ITERATING, ENDING }
 
+  private static final long NONE = Long.MIN_VALUE;
+
+  private static long nanos(Instant instant) {
+    return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+  }
+
+  private static Instant instant(long nanos) {
+    return Instant.ofEpochSecond(0, nanos);
+  }
+
+  private static long nanosOrNone(Optional<Instant> instant) {
+    return instant.isPresent() ? nanos(instant.get()) : NONE;
+  }
+
   private final String name;
   private final Body body;
   private final Hook beforeLoop;
@@ -142,7 +156,8 @@ public final class Loop {
     completed = 0;
     lastOutcome = null;
     lastError = null;
-    started.wakeup = time.schedule(name, time.now(), () -> begin(started));
+    started.timer = time.timer(name, () -> wake(started));
+    started.timer.arm(time.now());
   }
 
   /**
@@ -229,7 +244,7 @@ public final class Loop {
    * not running, in its before-hook, ending, or at the end of its schedule.
    */
   public synchronized Optional<Instant> nextIteration() {
-    return run == null ? Optional.empty() : Optional.ofNullable(run.nextAt);
+    return run == null || run.nextAt == NONE ? Optional.empty() : Optional.of(instant(run.nextAt));
   }
 
   /**
@@ -346,37 +361,67 @@ public final class Loop {
     return lastOutcome;
   }
 
+  /** The slot of the iteration running now (a retry keeps its slot); for measuring lateness. */
+  synchronized Optional<Instant> currentSlot() {
+    return run == null || run.phase != Phase.ITERATING ? Optional.empty() : Optional.of(instant(run.slot));
+  }
+
   // ---- the run
 
   /** One run, from start() to the end of the after-hook. */
   private static final class Run {
     final CompletableFuture<Void> done = new CompletableFuture<>();
     Phase phase = Phase.STARTING;
-    TimeSource.Wakeup wakeup;
+    /** The run's one timer: it wakes the run to begin, to iterate, and to finish after a stop or cancel. */
+    TimeSource.Timer timer;
+    /** How the run ends when its timer wakes it in {@link Phase#ENDING}. */
+    Outcome pendingEnd;
     /** The thread running a phase of this run, if any. */
     Thread thread;
     /** The thread to interrupt on cancel: set only while the before-hook or the body runs. */
     Thread interruptible;
+    // Instants as epoch nanoseconds (NONE when absent): a waiting loop then keeps no short-lived
+    // objects reachable, which keeps young collections cheap with many loops.
     /** The slot of the iteration running or waited for; a retry keeps its slot. */
-    Instant slot;
+    long slot = NONE;
     /** The slot of the last iteration that ran, successfully or not. */
-    Instant previousSlot;
-    Instant nextAt;
+    long previousSlot = NONE;
+    long nextAt = NONE;
     boolean retrying;
     int failuresInRow;
     boolean stopRequested;
     boolean cancelRequested;
   }
 
-  /** Ends a run that is waiting for a wake-up; false if it is not waiting (or the wake-up already fired). */
+  /** Ends a run that is waiting for its timer; false if it is not waiting (or the timer already fired). */
   private boolean endIfWaiting(Run current, Outcome outcome) {
-    if ((current.phase == Phase.STARTING || current.phase == Phase.WAITING) && current.wakeup.cancel()) {
-      current.phase = Phase.ENDING;
-      current.nextAt = null;
-      time.schedule(name, time.now(), () -> finish(current, outcome, null));
+    if ((current.phase == Phase.STARTING || current.phase == Phase.WAITING) && current.timer.cancel()) {
+      endSoon(current, outcome);
       return true;
     }
     return false;
+  }
+
+  /** Wakes the run at once to finish (the after-hook runs on a thread of its own). Lock held. */
+  private void endSoon(Run current, Outcome outcome) {
+    current.phase = Phase.ENDING;
+    current.pendingEnd = outcome;
+    current.nextAt = NONE;
+    current.timer.arm(time.now());
+  }
+
+  /** The run's timer fired: do what the run is waiting for. */
+  private void wake(Run current) {
+    Phase phase;
+    synchronized (this) {
+      phase = current.phase;
+    }
+    switch (phase) {
+      case STARTING -> begin(current);
+      case WAITING -> iterate(current);
+      case ENDING -> finish(current, current.pendingEnd, null);
+      case BEFORE, ITERATING -> throw new AssertionError("loop '" + name + "' woken while in " + phase);
+    }
   }
 
   private void begin(Run current) {
@@ -431,10 +476,10 @@ public final class Loop {
     current.thread = null;
     current.retrying = retry;
     if (!retry) {
-      current.slot = at;
+      current.slot = nanos(at);
     }
-    current.nextAt = at;
-    current.wakeup = time.schedule(name, at, () -> iterate(current));
+    current.nextAt = nanos(at);
+    current.timer.arm(at);
   }
 
   private void iterate(Run current) {
@@ -449,7 +494,7 @@ public final class Loop {
         current.thread = Thread.currentThread();
         current.interruptible = current.thread;
         current.previousSlot = current.slot;
-        current.nextAt = cadence.after(current.slot).orElse(null);
+        current.nextAt = nanosOrNone(cadence.after(instant(current.slot)));
       }
     }
     if (current.phase == Phase.ENDING) {
@@ -477,7 +522,7 @@ public final class Loop {
         } else if (current.stopRequested) {
           end = Outcome.FINISHED;
         } else {
-          Optional<Instant> next = cadence.next(current.slot, endedAt, overrun);
+          Optional<Instant> next = cadence.next(instant(current.slot), endedAt, overrun);
           if (next.isEmpty()) {
             end = Outcome.FINISHED;
           } else {
@@ -510,7 +555,7 @@ public final class Loop {
   private void finish(Run current, Outcome outcome, Throwable error) {
     synchronized (this) {
       current.phase = Phase.ENDING;
-      current.nextAt = null;
+      current.nextAt = NONE;
       current.interruptible = null;
       current.thread = Thread.currentThread();
     }
@@ -572,15 +617,14 @@ public final class Loop {
       return;
     }
     if (current.phase == Phase.ITERATING) {
-      current.nextAt = cadence.after(current.slot).orElse(null);
-    } else if (current.phase == Phase.WAITING && !current.retrying && current.wakeup.cancel()) {
-      Optional<Instant> at = cadence.rearm(current.previousSlot, time.now());
+      current.nextAt = nanosOrNone(cadence.after(instant(current.slot)));
+    } else if (current.phase == Phase.WAITING && !current.retrying && current.timer.cancel()) {
+      Instant previous = current.previousSlot == NONE ? null : instant(current.previousSlot);
+      Optional<Instant> at = cadence.rearm(previous, time.now());
       if (at.isPresent()) {
         arm(current, at.get(), false);
       } else {
-        current.phase = Phase.ENDING;
-        current.nextAt = null;
-        time.schedule(name, time.now(), () -> finish(current, Outcome.FINISHED, null));
+        endSoon(current, Outcome.FINISHED);
       }
     }
   }

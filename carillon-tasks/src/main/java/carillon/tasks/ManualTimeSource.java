@@ -178,19 +178,8 @@ public final class ManualTimeSource implements TimeSource {
   }
 
   @Override
-  public Wakeup schedule(String name, Instant at, Runnable task) {
-    lock.lock();
-    try {
-      Scheduled scheduled = new Scheduled(at, sequence++, name, task);
-      if (at.isAfter(now)) {
-        events.add(scheduled);
-      } else {
-        scheduled.fire();
-      }
-      return scheduled;
-    } finally {
-      lock.unlock();
-    }
+  public Timer timer(String name, Runnable task) {
+    return new ManualTimer(name, task);
   }
 
   private void checkNotOwnThread(String what) {
@@ -220,14 +209,9 @@ public final class ManualTimeSource implements TimeSource {
         .collect(Collectors.joining("; "));
   }
 
-  private abstract static sealed class Event implements Comparable<Event> permits Scheduled, Sleeper {
-    final Instant at;
-    final long order;
-
-    Event(Instant at, long order) {
-      this.at = at;
-      this.order = order;
-    }
+  private abstract static sealed class Event implements Comparable<Event> permits ManualTimer, Sleeper {
+    Instant at;
+    long order;
 
     /** Called with the lock held. */
     abstract void fire();
@@ -239,23 +223,56 @@ public final class ManualTimeSource implements TimeSource {
     }
   }
 
-  private final class Scheduled extends Event implements Wakeup {
+  private final class ManualTimer extends Event implements Timer {
     private final String name;
     private final Runnable task;
-    private boolean claimed;
+    /** Guarded by lock: armed and waiting in {@code events}. */
+    private boolean queued;
 
-    Scheduled(Instant at, long order, String name, Runnable task) {
-      super(at, order);
+    ManualTimer(String name, Runnable task) {
       this.name = name;
       this.task = task;
     }
 
     @Override
-    void fire() {
-      if (claimed) {
-        return;
+    public void arm(Instant at) {
+      lock.lock();
+      try {
+        if (queued) {
+          events.remove(this);
+          queued = false;
+        }
+        this.at = at;
+        this.order = sequence++;
+        if (at.isAfter(now)) {
+          events.add(this);
+          queued = true;
+        } else {
+          fire();
+        }
+      } finally {
+        lock.unlock();
       }
-      claimed = true;
+    }
+
+    @Override
+    public boolean cancel() {
+      lock.lock();
+      try {
+        if (!queued) {
+          return false;
+        }
+        events.remove(this);
+        queued = false;
+        return true;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    void fire() {
+      queued = false;
       Thread thread = Thread.ofVirtual().name(name).unstarted(() -> {
         try {
           task.run();
@@ -273,21 +290,6 @@ public final class ManualTimeSource implements TimeSource {
       busy.add(thread);
       thread.start();
     }
-
-    @Override
-    public boolean cancel() {
-      lock.lock();
-      try {
-        if (claimed) {
-          return false;
-        }
-        claimed = true;
-        events.remove(this);
-        return true;
-      } finally {
-        lock.unlock();
-      }
-    }
   }
 
   private final class Sleeper extends Event {
@@ -296,7 +298,8 @@ public final class ManualTimeSource implements TimeSource {
     boolean woken;
 
     Sleeper(Instant at, long order, Thread thread) {
-      super(at, order);
+      this.at = at;
+      this.order = order;
       this.thread = thread;
     }
 

@@ -3,31 +3,30 @@ package carillon.tasks;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * {@link TimeSource#system()}: one daemon platform thread owns a timer queue of every pending wake-up
- * and only hands due tasks to fresh virtual threads, so a waiting loop costs a queue entry, not a
- * thread.
+ * {@link TimeSource#system()}: one daemon platform thread owns a binary heap of armed timers and hands
+ * each due one to a fresh virtual thread. A timer is a node that lives as long as its loop and moves in
+ * the heap when re-armed: firing allocates nothing that outlives the firing, which keeps garbage
+ * collection pauses short with 100,000 loops (see docs/performance.md).
  */
 final class SystemTimeSource implements TimeSource {
   static final SystemTimeSource INSTANCE = new SystemTimeSource(Clock.systemUTC());
 
   private final Clock clock;
-  private final ScheduledThreadPoolExecutor timer;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition headChanged = lock.newCondition();
+  // Guarded by lock: a min-heap on Node.due; each node knows its index (-1 when not armed).
+  private Node[] heap = new Node[256];
+  private int size;
+  private Thread timerThread;
 
   SystemTimeSource(Clock clock) {
     this.clock = clock;
-    this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-      Thread thread = new Thread(runnable, "carillon-timer");
-      thread.setDaemon(true);
-      return thread;
-    });
-    // Cancelled wake-ups (stopped loops, re-armed sleeps) leave the queue at once instead of at their time.
-    timer.setRemoveOnCancelPolicy(true);
   }
 
   @Override
@@ -47,58 +46,178 @@ final class SystemTimeSource implements TimeSource {
   }
 
   @Override
-  public Wakeup schedule(String name, Instant at, Runnable task) {
-    SystemWakeup wakeup = new SystemWakeup(name, at, task);
-    wakeup.arm();
-    return wakeup;
+  public Timer timer(String name, Runnable task) {
+    return new Node(name, task);
   }
 
-  private final class SystemWakeup implements Wakeup, Runnable {
-    private final String name;
-    private final Instant at;
-    private final Runnable task;
-    private final AtomicBoolean claimed = new AtomicBoolean();
-    private volatile ScheduledFuture<?> pending;
+  private final class Node implements Timer {
+    final String name;
+    final Runnable task;
+    // Guarded by lock.
+    int index = -1;
+    /** System.nanoTime() at which to fire. */
+    long due;
+    /** The armed instant, as seconds and nanos, so arming stores no object. */
+    long atSecond;
+    int atNano;
 
-    SystemWakeup(String name, Instant at, Runnable task) {
+    Node(String name, Runnable task) {
       this.name = name;
-      this.at = at;
       this.task = task;
     }
 
-    void arm() {
-      long nanos = Duration.between(now(), at).toNanos();
-      if (nanos <= 0) {
-        run();
-      } else {
-        pending = timer.schedule(this, nanos, TimeUnit.NANOSECONDS);
-      }
-    }
-
-    /** On the timer thread: hands the task to a virtual thread, unless the wall clock is still early. */
     @Override
-    public void run() {
-      if (now().isBefore(at)) {
-        // The timer runs on the monotonic clock; if the wall clock was set back meanwhile, wait again
-        // rather than run a slot early (and, later, twice).
-        arm();
-        return;
-      }
-      if (claimed.compareAndSet(false, true)) {
-        Thread.ofVirtual().name(name).start(task);
+    public void arm(Instant at) {
+      long delay = Duration.between(now(), at).toNanos();
+      lock.lock();
+      try {
+        atSecond = at.getEpochSecond();
+        atNano = at.getNano();
+        if (index >= 0) {
+          removeAt(index);
+        }
+        due = System.nanoTime() + Math.max(0, delay);
+        insert(this);
+        if (index == 0) {
+          ensureTimerThread();
+          headChanged.signal();
+        }
+      } finally {
+        lock.unlock();
       }
     }
 
     @Override
     public boolean cancel() {
-      if (!claimed.compareAndSet(false, true)) {
-        return false;
+      lock.lock();
+      try {
+        if (index < 0) {
+          return false;
+        }
+        removeAt(index);
+        return true;
+      } finally {
+        lock.unlock();
       }
-      ScheduledFuture<?> future = pending;
-      if (future != null) {
-        future.cancel(false);
-      }
-      return true;
     }
+
+    /** True if the wall clock has not reached the armed instant (it was set back since arming). */
+    boolean earlyByWallClock() {
+      Instant now = now();
+      return now.getEpochSecond() < atSecond || (now.getEpochSecond() == atSecond && now.getNano() < atNano);
+    }
+  }
+
+  private void ensureTimerThread() {
+    if (timerThread == null) {
+      timerThread = Thread.ofPlatform().name("carillon-timer").daemon().start(this::runTimer);
+    }
+  }
+
+  /** The timer thread: waits for the earliest node, takes every due node, starts their tasks. */
+  private void runTimer() {
+    Node[] due = new Node[64];
+    while (true) {
+      int count = 0;
+      lock.lock();
+      try {
+        while (count == 0) {
+          if (size == 0) {
+            headChanged.awaitUninterruptibly();
+            continue;
+          }
+          long wait = heap[0].due - System.nanoTime();
+          if (wait > 0) {
+            headChanged.awaitNanos(wait);
+            continue;
+          }
+          long now = System.nanoTime();
+          while (size > 0 && heap[0].due - now <= 0 && count < due.length) {
+            due[count++] = heap[0];
+            removeAt(0);
+          }
+        }
+      } catch (InterruptedException e) {
+        // Nobody interrupts this daemon thread; if something does, keep serving the timers.
+        continue;
+      } finally {
+        lock.unlock();
+      }
+      for (int i = 0; i < count; i++) {
+        Node node = due[i];
+        due[i] = null;
+        if (node.earlyByWallClock()) {
+          // The timer runs on the monotonic clock; if the wall clock was set back meanwhile, wait again
+          // rather than run before the armed instant.
+          node.arm(Instant.ofEpochSecond(node.atSecond, node.atNano));
+        } else {
+          Thread.ofVirtual().name(node.name).start(node.task);
+        }
+      }
+    }
+  }
+
+  // ---- the heap (lock held)
+
+  private void insert(Node node) {
+    if (size == heap.length) {
+      heap = Arrays.copyOf(heap, size * 2);
+    }
+    node.index = size++;
+    heap[node.index] = node;
+    siftUp(node.index);
+  }
+
+  private void removeAt(int i) {
+    Node removed = heap[i];
+    removed.index = -1;
+    size--;
+    if (i == size) {
+      heap[size] = null;
+      return;
+    }
+    Node last = heap[size];
+    heap[size] = null;
+    heap[i] = last;
+    last.index = i;
+    siftDown(i);
+    if (heap[i] == last) {
+      siftUp(i);
+    }
+  }
+
+  private void siftUp(int i) {
+    Node node = heap[i];
+    while (i > 0) {
+      int parent = (i - 1) >>> 1;
+      if (heap[parent].due - node.due <= 0) {
+        break;
+      }
+      heap[i] = heap[parent];
+      heap[i].index = i;
+      i = parent;
+    }
+    heap[i] = node;
+    node.index = i;
+  }
+
+  private void siftDown(int i) {
+    Node node = heap[i];
+    int half = size >>> 1;
+    while (i < half) {
+      int child = 2 * i + 1;
+      int right = child + 1;
+      if (right < size && heap[right].due - heap[child].due < 0) {
+        child = right;
+      }
+      if (node.due - heap[child].due <= 0) {
+        break;
+      }
+      heap[i] = heap[child];
+      heap[i].index = i;
+      i = child;
+    }
+    heap[i] = node;
+    node.index = i;
   }
 }

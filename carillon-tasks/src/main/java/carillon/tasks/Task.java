@@ -30,7 +30,7 @@ public final class Task {
   private final CompletableFuture<Void> done = new CompletableFuture<>();
 
   // Guarded by this.
-  private TimeSource.Wakeup wakeup;
+  private TimeSource.Timer wakeup;
   private Thread thread;
   private TaskInfo.State state = TaskInfo.State.RUNNING;
   private boolean cancelRequested;

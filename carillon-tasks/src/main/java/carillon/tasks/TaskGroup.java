@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,7 +39,8 @@ public final class TaskGroup {
 
   private final String name;
   private final TimeSource time;
-  private final List<Loop> loops = new CopyOnWriteArrayList<>();
+  /** Owned loops in the order added; guarded by itself. */
+  private final Set<Loop> loops = new LinkedHashSet<>();
   /** Running tasks in spawn order; guarded by itself. */
   private final Set<Task> running = new LinkedHashSet<>();
   private final Deque<Task> recent = new ArrayDeque<>();
@@ -76,7 +76,7 @@ public final class TaskGroup {
   public Loop add(Loop loop) {
     Objects.requireNonNull(loop, "loop");
     checkOpen("add loop '" + loop.name() + "'");
-    if (!loops.contains(loop)) {
+    synchronized (loops) {
       loops.add(loop);
     }
     return loop;
@@ -103,7 +103,7 @@ public final class TaskGroup {
   /** Every owned loop, then every running and recently ended task, with state, next run and last error. */
   public List<TaskInfo> snapshot() {
     List<TaskInfo> infos = new ArrayList<>();
-    loops.forEach(loop -> infos.add(loop.info()));
+    ownedLoops().forEach(loop -> infos.add(loop.info()));
     runningTasks().forEach(task -> infos.add(task.info()));
     synchronized (recent) {
       recent.forEach(task -> infos.add(task.info()));
@@ -135,7 +135,7 @@ public final class TaskGroup {
     long deadline = start + timeout.toNanos();
     long graceful = start + timeout.toNanos() / 10 * 9;
 
-    List<Loop> activeLoops = loops.stream().filter(Loop::isRunning).toList();
+    List<Loop> activeLoops = ownedLoops().stream().filter(Loop::isRunning).toList();
     List<Task> activeTasks = runningTasks();
     activeLoops.forEach(Loop::stop);
     List<CompletableFuture<Void>> ends = new ArrayList<>();
@@ -216,6 +216,12 @@ public final class TaskGroup {
     };
   }
 
+  private List<Loop> ownedLoops() {
+    synchronized (loops) {
+      return List.copyOf(loops);
+    }
+  }
+
   private List<Task> runningTasks() {
     synchronized (running) {
       return List.copyOf(running);
@@ -242,6 +248,6 @@ public final class TaskGroup {
 
   @Override
   public String toString() {
-    return "TaskGroup[" + name + ", " + loops.size() + " loops, " + runningTasks().size() + " tasks running]";
+    return "TaskGroup[" + name + ", " + ownedLoops().size() + " loops, " + runningTasks().size() + " tasks running]";
   }
 }

@@ -6,16 +6,18 @@ import java.time.Instant;
  * Where loops get the time and their wake-ups: the system clock in production, a
  * {@link ManualTimeSource} in tests.
  *
- * <p>Loops do not sleep in a thread of their own: between iterations a loop is only an entry in its
- * time source's timer, and each wake-up runs on a new virtual thread. That is why a time source
- * schedules work ({@link #schedule}) rather than only telling the time.
+ * <p>Loops do not sleep in a thread of their own: between iterations a loop is only an armed
+ * {@link Timer} of its time source, and each firing runs on a new virtual thread. That is why a time
+ * source schedules work, not only tells the time.
  *
  * <pre>{@code
  * TimeSource time = TimeSource.system();
  * Instant now = time.now();
- * time.sleepUntil(now.plusSeconds(2));                  // blocks the calling thread
- * TimeSource.Wakeup w = time.schedule("ping", now.plusSeconds(5), () -> System.out.println("ping"));
- * w.cancel();                                            // true: it will not run
+ * time.sleepUntil(now.plusSeconds(2));                       // blocks the calling thread
+ * TimeSource.Timer ping = time.timer("ping", () -> System.out.println("ping"));
+ * ping.arm(now.plusSeconds(5));                              // fires once, in 5 s
+ * ping.cancel();                                             // true: it will not fire
+ * time.schedule("once", now.plusSeconds(1), () -> System.out.println("once"));
  * }</pre>
  */
 public interface TimeSource {
@@ -31,24 +33,39 @@ public interface TimeSource {
   void sleepUntil(Instant deadline) throws InterruptedException;
 
   /**
-   * Runs {@code task} on a new virtual thread named {@code name} once {@link #now()} reaches {@code at};
-   * at once if {@code at} is not in the future. The task never runs before {@code at}.
+   * A reusable timer that runs {@code task} on a new virtual thread named {@code name} each time it
+   * fires. It fires once per {@link Timer#arm}. A loop keeps one timer for its whole run, so a waiting
+   * loop costs no allocation per iteration.
    */
-  Wakeup schedule(String name, Instant at, Runnable task);
+  Timer timer(String name, Runnable task);
 
-  /** A scheduled task that has not necessarily run yet. */
-  interface Wakeup {
+  /** Runs {@code task} once, on a new virtual thread, when {@link #now()} reaches {@code at}. */
+  default Timer schedule(String name, Instant at, Runnable task) {
+    Timer timer = timer(name, task);
+    timer.arm(at);
+    return timer;
+  }
+
+  /** A wake-up that can be armed, cancelled and armed again. */
+  interface Timer {
     /**
-     * Prevents the task from running.
+     * Makes the timer fire once at {@code at} (at once if that is not in the future), replacing an
+     * arming that has not fired yet. The task never runs before {@code at}. Arming from inside the task
+     * schedules the next firing.
+     */
+    void arm(Instant at);
+
+    /**
+     * Disarms the timer.
      *
-     * @return true if the task had not started and now never will; false if it has started or was
-     *     already cancelled
+     * @return true if it was armed and now will not fire; false if it was not armed, or its firing has
+     *     already begun
      */
     boolean cancel();
   }
 
   /**
-   * The system clock (UTC) with one shared timer thread, created on first use; wake-ups run on virtual
+   * The system clock (UTC) with one shared timer thread, created on first use; firings run on virtual
    * threads.
    */
   static TimeSource system() {

@@ -19,7 +19,7 @@ class ManualTimeSourceTest {
     List<String> ran = new CopyOnWriteArrayList<>();
     time.schedule("b", T0.plusSeconds(20), () -> ran.add("b@" + time.now()));
     time.schedule("a", T0.plusSeconds(10), () -> ran.add("a@" + time.now()));
-    TimeSource.Wakeup cancelled = time.schedule("c", T0.plusSeconds(15), () -> ran.add("c"));
+    TimeSource.Timer cancelled = time.schedule("c", T0.plusSeconds(15), () -> ran.add("c"));
     assertThat(cancelled.cancel()).isTrue();
     assertThat(cancelled.cancel()).isFalse();
     assertThat(time.pending()).containsExactly(T0.plusSeconds(10), T0.plusSeconds(20));
