@@ -413,29 +413,33 @@ public final class Loop {
   /** The run's timer fired: do what the run is waiting for. */
   private void wake(Run current) {
     Phase phase;
+    Outcome pendingEnd;
     synchronized (this) {
       phase = current.phase;
+      pendingEnd = current.pendingEnd;
     }
     switch (phase) {
       case STARTING -> begin(current);
       case WAITING -> iterate(current);
-      case ENDING -> finish(current, current.pendingEnd, null);
+      case ENDING -> finish(current, pendingEnd, null);
       case BEFORE, ITERATING -> throw new AssertionError("loop '" + name + "' woken while in " + phase);
     }
   }
 
   private void begin(Run current) {
+    Outcome endedBeforeBeginning = null;
     synchronized (this) {
       if (current.cancelRequested || current.stopRequested) {
         current.phase = Phase.ENDING;
+        endedBeforeBeginning = current.cancelRequested ? Outcome.CANCELLED : Outcome.FINISHED;
       } else {
         current.phase = Phase.BEFORE;
         current.thread = Thread.currentThread();
         current.interruptible = current.thread;
       }
     }
-    if (current.phase == Phase.ENDING) {
-      finish(current, current.cancelRequested ? Outcome.CANCELLED : Outcome.FINISHED, null);
+    if (endedBeforeBeginning != null) {
+      finish(current, endedBeforeBeginning, null);
       return;
     }
     Throwable error = null;
@@ -483,12 +487,14 @@ public final class Loop {
   }
 
   private void iterate(Run current) {
+    Outcome endedWhileWaking = null;
     synchronized (this) {
       if (current.phase != Phase.WAITING) {
         return; // ended while this wake-up was being handed over
       }
       if (current.cancelRequested || current.stopRequested) {
         current.phase = Phase.ENDING;
+        endedWhileWaking = current.cancelRequested ? Outcome.CANCELLED : Outcome.FINISHED;
       } else {
         current.phase = Phase.ITERATING;
         current.thread = Thread.currentThread();
@@ -497,8 +503,8 @@ public final class Loop {
         current.nextAt = nanosOrNone(cadence.after(instant(current.slot)));
       }
     }
-    if (current.phase == Phase.ENDING) {
-      finish(current, current.cancelRequested ? Outcome.CANCELLED : Outcome.FINISHED, null);
+    if (endedWhileWaking != null) {
+      finish(current, endedWhileWaking, null);
       return;
     }
     Throwable error = null;
