@@ -1,0 +1,39 @@
+package carillon.bot.session;
+
+import carillon.tasks.Schedule;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A recurring (or one-off) voice session as its organisers speak of it: "Morning meditation, in the
+ * Meditation Hall voice channel, Monday, Wednesday and Friday at 07:00 Saigon time, these three tracks
+ * with 5 seconds between them, reminder 10 minutes before".
+ *
+ * @param playlist audio library ids (content hashes), in playing order
+ * @param maxDuration how long a run may last; with {@code repeat}, the playlist repeats until then
+ * @param reminder how long before the start the reminder goes out; zero for none
+ * @param lateGrace how late a start may still happen (after downtime, or waiting for a busy voice slot)
+ */
+public record Session(
+    long id,
+    long guildId,
+    String name,
+    long voiceChannelId,
+    Optional<Long> textChannelId,
+    Optional<Long> mentionRoleId,
+    Schedule schedule,
+    List<String> playlist,
+    Duration gap,
+    Optional<Duration> maxDuration,
+    boolean repeat,
+    Duration reminder,
+    Optional<String> startText,
+    Optional<String> endText,
+    boolean enabled,
+    Duration lateGrace) {
+
+  public Session {
+    playlist = List.copyOf(playlist);
+  }
+}

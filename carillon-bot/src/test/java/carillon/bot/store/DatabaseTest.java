@@ -1,0 +1,35 @@
+package carillon.bot.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatabaseTest {
+  @TempDir Path dir;
+
+  @Test
+  void createsTheSchemaInWalModeWithForeignKeysAndKeepsDataAcrossReopening() {
+    Path file = dir.resolve("data/carillon.db");
+    try (Database db = Database.openSqlite(file)) {
+      String journal = db.jdbi().withHandle(h -> h.createQuery("PRAGMA journal_mode").mapTo(String.class).one());
+      int foreignKeys = db.jdbi().withHandle(h -> h.createQuery("PRAGMA foreign_keys").mapTo(Integer.class).one());
+      assertThat(journal).isEqualTo("wal");
+      assertThat(foreignKeys).isEqualTo(1);
+      db.jdbi().useHandle(h -> h.execute(
+          "INSERT INTO guild_channel (guild_id, channel_id, name, kind) VALUES (1, 2, 'Hall', 'VOICE')"));
+      // A track pointing at an audio item that does not exist is refused.
+      assertThatThrownBy(() -> db.jdbi().useHandle(h -> h.execute(
+          "INSERT INTO session_track (session_id, position, audio_id) VALUES (99, 0, 'nope')")))
+          .isInstanceOf(UnableToExecuteStatementException.class)
+          .hasMessageContaining("FOREIGN KEY");
+    }
+    try (Database db = Database.openSqlite(file)) {
+      String name = db.jdbi().withHandle(h -> h.createQuery("SELECT name FROM guild_channel").mapTo(String.class).one());
+      assertThat(name).isEqualTo("Hall");
+    }
+  }
+}
