@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -172,6 +173,57 @@ public final class ManualTimeSource implements TimeSource {
         }
         throw e;
       }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean await(CompletableFuture<?> future, Instant deadline) throws InterruptedException {
+    Sleeper sleeper;
+    lock.lock();
+    try {
+      if (future.isDone()) {
+        return true;
+      }
+      if (!deadline.isAfter(now)) {
+        return false;
+      }
+      sleeper = new Sleeper(deadline, sequence++, Thread.currentThread());
+      events.add(sleeper);
+    } finally {
+      lock.unlock();
+    }
+    // Completion, on whatever thread, wakes the sleeper early; the deadline wakes it through advance().
+    future.whenComplete((value, error) -> {
+      lock.lock();
+      try {
+        if (!sleeper.woken) {
+          events.remove(sleeper);
+          sleeper.fire();
+        }
+      } finally {
+        lock.unlock();
+      }
+    });
+    lock.lock();
+    try {
+      if (!sleeper.woken) {
+        markWaiting();
+      }
+      try {
+        while (!sleeper.woken) {
+          sleeper.wake.await();
+        }
+      } catch (InterruptedException e) {
+        if (!sleeper.woken) {
+          events.remove(sleeper);
+          sleeper.woken = true;
+          markRunning(Thread.currentThread());
+        }
+        throw e;
+      }
+      return future.isDone();
     } finally {
       lock.unlock();
     }

@@ -4,7 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -42,6 +46,24 @@ final class SystemTimeSource implements TimeSource {
         return;
       }
       TimeUnit.NANOSECONDS.sleep(nanos);
+    }
+  }
+
+  @Override
+  public boolean await(CompletableFuture<?> future, Instant deadline) throws InterruptedException {
+    while (true) {
+      long nanos = Duration.between(now(), deadline).toNanos();
+      try {
+        future.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        return true;
+      } catch (ExecutionException | CancellationException e) {
+        return true; // completed, exceptionally: the caller looks at the future for how
+      } catch (TimeoutException e) {
+        if (nanos <= 0) {
+          return false;
+        }
+        // The wait ran on the monotonic clock; loop until the wall clock has reached the deadline too.
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package carillon.tasks;
 
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where loops get the time and their wake-ups: the system clock in production, a
@@ -31,6 +32,16 @@ public interface TimeSource {
    * @throws InterruptedException if the thread is interrupted while waiting (a cancelled loop, for one)
    */
   void sleepUntil(Instant deadline) throws InterruptedException;
+
+  /**
+   * Waits until {@code future} completes (normally or not) or {@link #now()} reaches {@code deadline},
+   * whichever comes first. Use it instead of {@code future.get(timeout)} in code that runs on a time
+   * source, so that a {@link ManualTimeSource} counts the thread as waiting rather than busy.
+   *
+   * @return true if the future completed, false if the deadline came first
+   * @throws InterruptedException if the thread is interrupted while waiting
+   */
+  boolean await(CompletableFuture<?> future, Instant deadline) throws InterruptedException;
 
   /**
    * A reusable timer that runs {@code task} on a new virtual thread named {@code name} each time it

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
@@ -63,6 +64,28 @@ class ManualTimeSourceTest {
         .hasMessageContaining("these threads are still running instead of waiting for time to pass: 'stuck-task' at ");
     never.countDown();
     time.settle();
+  }
+
+  @Test
+  void awaitReturnsWhenTheFutureCompletesOrAtTheDeadlineAndCountsAsWaiting() {
+    CompletableFuture<String> completedByTimer = new CompletableFuture<>();
+    CompletableFuture<String> never = new CompletableFuture<>();
+    List<String> results = new CopyOnWriteArrayList<>();
+    time.schedule("waits-for-timer", T0, () -> results.add(awaitAndDescribe(completedByTimer, T0.plusSeconds(60))));
+    time.schedule("waits-for-deadline", T0, () -> results.add(awaitAndDescribe(never, T0.plusSeconds(30))));
+    time.schedule("completer", T0.plusSeconds(10), () -> completedByTimer.complete("done"));
+    time.advance(Duration.ofSeconds(5));
+    assertThat(results).isEmpty();
+    time.advance(Duration.ofSeconds(60));
+    assertThat(results).containsExactly("true at " + T0.plusSeconds(10), "false at " + T0.plusSeconds(30));
+  }
+
+  private String awaitAndDescribe(CompletableFuture<?> future, Instant deadline) {
+    try {
+      return time.await(future, deadline) + " at " + time.now();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test

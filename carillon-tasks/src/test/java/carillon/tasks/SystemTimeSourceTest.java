@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.io.IOException;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -107,6 +109,15 @@ class SystemTimeSourceTest {
     assertThat(loop.awaitTermination(Duration.ofSeconds(10))).isTrue();
     assertThat(loop.currentLoop()).isGreaterThanOrEqualTo(3);
     assertThat(loop.failed()).isFalse();
+  }
+
+  @Test
+  void awaitTellsCompletionFromDeadline() throws Exception {
+    assertThat(time.await(CompletableFuture.completedFuture("x"), time.now().plusSeconds(5))).isTrue();
+    assertThat(time.await(CompletableFuture.failedFuture(new IOException("x")), time.now().plusSeconds(5))).isTrue();
+    Instant deadline = time.now().plusMillis(20);
+    assertThat(time.await(new CompletableFuture<>(), deadline)).isFalse();
+    assertThat(time.now()).isAfterOrEqualTo(deadline);
   }
 
   @Test
