@@ -2,6 +2,7 @@ package carillon.bot.session;
 
 import carillon.tasks.Schedule;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,6 +15,7 @@ import java.util.Optional;
  * @param maxDuration how long a run may last; with {@code repeat}, the playlist repeats until then
  * @param reminder how long before the start the reminder goes out; zero for none
  * @param lateGrace how late a start may still happen (after downtime, or waiting for a busy voice slot)
+ * @param updatedAt when it was created or last edited: occurrences before it were never planned
  */
 public record Session(
     long id,
@@ -31,7 +33,8 @@ public record Session(
     Optional<String> startText,
     Optional<String> endText,
     boolean enabled,
-    Duration lateGrace) {
+    Duration lateGrace,
+    Instant updatedAt) {
 
   public Session {
     playlist = List.copyOf(playlist);

@@ -1,0 +1,248 @@
+package carillon.bot.playback;
+
+import carillon.bot.run.RunOutcome;
+import carillon.bot.session.Session;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A session playing in a voice slot, and the controls commands use. Each control returns the result a
+ * person reads ("paused 'Bell' in Morning meditation").
+ */
+public final class ActiveRun {
+  private static final Logger log = LoggerFactory.getLogger(ActiveRun.class);
+  public static final int MAX_VOLUME = 150;
+
+  private final Playback playback;
+  private final Session session;
+  private final long runId;
+  private final VoiceSlot slot;
+  /** Completed by stop or interrupt: cuts short a gap or a track wait. */
+  private final CompletableFuture<Void> stopSignal = new CompletableFuture<>();
+
+  // Guarded by this.
+  private VoicePort.Connection connection;
+  private VoicePort.PlayingTrack playing;
+  private Track track;
+  private boolean paused;
+  private int volume = 100;
+  private RunOutcome stopOutcome;
+  private Instant startedAt;
+
+  ActiveRun(Playback playback, Session session, long runId, VoiceSlot slot) {
+    this.playback = playback;
+    this.session = session;
+    this.runId = runId;
+    this.slot = slot;
+  }
+
+  public Session session() {
+    return session;
+  }
+
+  public long runId() {
+    return runId;
+  }
+
+  public VoiceSlot slot() {
+    return slot;
+  }
+
+  public synchronized Optional<Track> currentTrack() {
+    return Optional.ofNullable(track);
+  }
+
+  public synchronized boolean isPaused() {
+    return paused;
+  }
+
+  public synchronized int volume() {
+    return volume;
+  }
+
+  public synchronized Optional<Instant> startedAt() {
+    return Optional.ofNullable(startedAt);
+  }
+
+  public synchronized String pause() {
+    if (paused) {
+      return "'" + session.name() + "' is already paused";
+    }
+    paused = true;
+    if (playing != null) {
+      playing.pause();
+    }
+    return "paused " + describeTrack();
+  }
+
+  public synchronized String resume() {
+    if (!paused) {
+      return "'" + session.name() + "' is not paused";
+    }
+    paused = false;
+    if (playing != null) {
+      playing.resume();
+    }
+    return "resumed " + describeTrack();
+  }
+
+  public synchronized String skip() {
+    if (playing == null) {
+      return "nothing to skip in '" + session.name() + "': between tracks";
+    }
+    String skipped = describeTrack();
+    playing.stop();
+    return "skipped " + skipped;
+  }
+
+  public String stop() {
+    end(RunOutcome.STOPPED);
+    return "stopped '" + session.name() + "'";
+  }
+
+  /** Volume in percent, 0 to {@value #MAX_VOLUME}. */
+  public synchronized String volume(int percent) {
+    if (percent < 0 || percent > MAX_VOLUME) {
+      throw new IllegalArgumentException("volume must be from 0 to " + MAX_VOLUME + " percent, was " + percent);
+    }
+    volume = percent;
+    if (connection != null) {
+      connection.volume(percent);
+    }
+    return "volume of '" + session.name() + "' set to " + percent + "%";
+  }
+
+  void interrupt() {
+    end(RunOutcome.INTERRUPTED);
+  }
+
+  private void end(RunOutcome outcome) {
+    VoicePort.PlayingTrack current;
+    synchronized (this) {
+      if (stopOutcome == null) {
+        stopOutcome = outcome;
+      }
+      current = playing;
+    }
+    stopSignal.complete(null);
+    if (current != null) {
+      current.stop();
+    }
+  }
+
+  private synchronized boolean stopping() {
+    return stopOutcome != null;
+  }
+
+  private String describeTrack() {
+    return track == null ? "'" + session.name() + "'" : "'" + track.name() + "' in '" + session.name() + "'";
+  }
+
+  /** The run itself, on its own task. */
+  void play() {
+    var time = playback.time();
+    Instant started = time.now();
+    synchronized (this) {
+      startedAt = started;
+    }
+    List<String> played = new ArrayList<>();
+    RunOutcome outcome = RunOutcome.COMPLETED;
+    String error = null;
+    VoicePort.Connection joined = null;
+    try {
+      joined = playback.voice().join(slot, session.voiceChannelId());
+      synchronized (this) {
+        connection = joined;
+        joined.volume(volume);
+      }
+      playback.notifier().started(session, slot);
+      Instant deadline = session.maxDuration().map(started::plus).orElse(Instant.MAX);
+      boolean first = true;
+      do {
+        for (String audioId : session.playlist()) {
+          if (stopping() || !time.now().isBefore(deadline)) {
+            break;
+          }
+          Optional<Track> next = playback.catalog().find(audioId);
+          if (next.isEmpty()) {
+            playback.notifier().trackSkipped(session, audioId, "it is no longer in the audio library");
+            continue;
+          }
+          if (!first && !session.gap().isZero()) {
+            Instant gapEnd = time.now().plus(session.gap());
+            time.await(stopSignal, gapEnd.isBefore(deadline) ? gapEnd : deadline);
+            if (stopping() || !time.now().isBefore(deadline)) {
+              break;
+            }
+          }
+          first = false;
+          if (playTrack(joined, next.get(), deadline)) {
+            played.add(next.get().name());
+          }
+        }
+      } while (session.repeat() && !stopping() && time.now().isBefore(deadline));
+    } catch (VoiceException e) {
+      outcome = RunOutcome.FAILED;
+      error = e.getMessage();
+      log.warn("Session '{}' failed in {}: {}", session.name(), slot, e.getMessage());
+    } catch (InterruptedException e) {
+      outcome = RunOutcome.INTERRUPTED;
+      error = "interrupted";
+      Thread.currentThread().interrupt();
+    } finally {
+      if (joined != null) {
+        joined.leave();
+      }
+      synchronized (this) {
+        if (stopOutcome != null) {
+          outcome = stopOutcome;
+        }
+        playing = null;
+        track = null;
+      }
+      playback.ended(this, outcome, played.size(), error);
+      playback.notifier().ended(session, Duration.between(started, time.now()), played);
+    }
+  }
+
+  /** Plays one track until it ends, the deadline passes or the run stops; true if it started. */
+  private boolean playTrack(VoicePort.Connection joined, Track next, Instant deadline) throws InterruptedException {
+    VoicePort.PlayingTrack started;
+    try {
+      started = joined.play(next);
+    } catch (VoiceException e) {
+      playback.notifier().trackSkipped(session, next.name(), e.getMessage());
+      return false;
+    }
+    synchronized (this) {
+      playing = started;
+      track = next;
+      if (paused) {
+        started.pause();
+      }
+      if (stopOutcome != null) {
+        started.stop();
+      }
+    }
+    boolean ended = playback.time().await(started.ended(), deadline);
+    if (!ended) {
+      started.stop(); // the maximum duration is reached
+    }
+    VoicePort.TrackEnd end = started.ended().getNow(VoicePort.TrackEnd.STOPPED);
+    synchronized (this) {
+      playing = null;
+      track = null;
+    }
+    if (end == VoicePort.TrackEnd.FAILED) {
+      playback.notifier().trackSkipped(session, next.name(), "it could not be played");
+      return false;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,87 @@
+package carillon.bot.playback;
+
+import carillon.bot.run.RunOutcome;
+import carillon.bot.run.Runs;
+import carillon.bot.session.Session;
+import carillon.tasks.TaskGroup;
+import carillon.tasks.TimeSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs sessions in voice slots: each run is a tracked task that joins the channel, plays the playlist
+ * with its gaps, honours the maximum duration and repeat setting, records the run and frees the slot.
+ * Commands reach a run through {@link #active(long)}.
+ */
+public final class Playback {
+  private final VoicePort voice;
+  private final Notifier notifier;
+  private final TrackCatalog catalog;
+  private final TimeSource time;
+  private final TaskGroup tasks;
+  private final Runs runs;
+  private final Slots slots;
+  private final Map<Long, ActiveRun> active = new ConcurrentHashMap<>();
+
+  public Playback(VoicePort voice, Notifier notifier, TrackCatalog catalog, TimeSource time, TaskGroup tasks, Runs runs,
+      Slots slots) {
+    this.voice = voice;
+    this.notifier = notifier;
+    this.catalog = catalog;
+    this.time = time;
+    this.tasks = tasks;
+    this.runs = runs;
+    this.slots = slots;
+  }
+
+  /**
+   * Starts a claimed run in a claimed slot. The run is visible to {@link #active} before this returns;
+   * the slot is released when it ends.
+   */
+  public ActiveRun start(Session session, long runId, VoiceSlot slot) {
+    ActiveRun run = new ActiveRun(this, session, runId, slot);
+    active.put(session.id(), run);
+    tasks.spawn("play '" + session.name() + "' in " + slot, run::play);
+    return run;
+  }
+
+  public Optional<ActiveRun> active(long sessionId) {
+    return Optional.ofNullable(active.get(sessionId));
+  }
+
+  public List<ActiveRun> all() {
+    return List.copyOf(active.values());
+  }
+
+  /** Shutdown: ends every run now; they are recorded as interrupted. */
+  public void interruptAll() {
+    active.values().forEach(ActiveRun::interrupt);
+  }
+
+  void ended(ActiveRun run, RunOutcome outcome, int tracksPlayed, String error) {
+    try {
+      runs.finish(run.runId(), outcome, time.now(), tracksPlayed, error);
+    } finally {
+      active.remove(run.session().id(), run);
+      slots.release(run.slot());
+    }
+  }
+
+  VoicePort voice() {
+    return voice;
+  }
+
+  Notifier notifier() {
+    return notifier;
+  }
+
+  TrackCatalog catalog() {
+    return catalog;
+  }
+
+  TimeSource time() {
+    return time;
+  }
+}

@@ -1,0 +1,41 @@
+package carillon.bot.playback;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What playback needs from Discord's voice side. The Discord module implements it with JDA and
+ * LavaPlayer; tests use an in-memory one.
+ */
+public interface VoicePort {
+
+  /** Joins {@code channelId} with the slot's account (moving it if it is elsewhere in the guild). */
+  Connection join(VoiceSlot slot, long channelId) throws VoiceException;
+
+  /** A bot account in a voice channel. */
+  interface Connection {
+    /** Starts playing {@code track}; the returned handle says when it ends. */
+    PlayingTrack play(Track track) throws VoiceException;
+
+    /** Volume in percent, 0 to 150. */
+    void volume(int percent);
+
+    /** Leaves the voice channel. */
+    void leave();
+  }
+
+  /** A track being played. */
+  interface PlayingTrack {
+    /** Completes when the track ends: played to its end, stopped, or failed. */
+    CompletableFuture<TrackEnd> ended();
+
+    void pause();
+
+    void resume();
+
+    /** Ends the track now; {@link #ended()} completes with {@link TrackEnd#STOPPED}. */
+    void stop();
+  }
+
+  /** How a track ended. */
+  enum TrackEnd { FINISHED, STOPPED, FAILED }
+}

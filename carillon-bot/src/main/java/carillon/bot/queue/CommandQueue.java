@@ -1,0 +1,228 @@
+package carillon.bot.queue;
+
+import carillon.bot.playback.ActiveRun;
+import carillon.bot.playback.Playback;
+import carillon.bot.playback.RefusedException;
+import carillon.bot.schedule.Scheduler;
+import carillon.bot.session.Session;
+import carillon.bot.session.Sessions;
+import carillon.tasks.TaskGroup;
+import carillon.tasks.TimeSource;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable command queue. A command is written to the database before {@link #submit} returns, then
+ * applied at once in this process; commands of one guild (so of one voice slot) apply in order. Each
+ * ends DONE, REJECTED or FAILED with a result a person reads. Commands left pending by a crash are
+ * applied by {@link #recover()} at start-up; one that was being applied when the process died is
+ * marked failed, never repeated (a repeated play could play a session twice).
+ */
+public final class CommandQueue {
+  private static final Logger log = LoggerFactory.getLogger(CommandQueue.class);
+
+  private final Jdbi jdbi;
+  private final Sessions sessions;
+  private final Scheduler scheduler;
+  private final Playback playback;
+  private final TaskGroup tasks;
+  private final TimeSource time;
+  private final Map<Long, CompletableFuture<CommandRecord>> completions = new ConcurrentHashMap<>();
+  /** Command ids waiting per guild, and whether a drain task is running; guarded by itself. */
+  private final Map<Long, Deque<Long>> lanes = new HashMap<>();
+
+  public CommandQueue(Jdbi jdbi, Sessions sessions, Scheduler scheduler, Playback playback, TaskGroup tasks,
+      TimeSource time) {
+    this.jdbi = jdbi;
+    this.sessions = sessions;
+    this.scheduler = scheduler;
+    this.playback = playback;
+    this.tasks = tasks;
+    this.time = time;
+  }
+
+  /**
+   * Stores the command and starts applying it.
+   *
+   * @return the stored command, PENDING (or already further along)
+   * @throws InvalidCommandException if a field is missing or out of range; nothing is stored
+   */
+  public CommandRecord submit(CommandRequest request) throws InvalidCommandException {
+    validate(request);
+    Instant now = time.now();
+    long id = jdbi.withHandle(h -> h.createUpdate("""
+            INSERT INTO command (kind, session_id, volume, source, requested_by, requested_at, status)
+            VALUES (?, ?, ?, ?, ?, ?, 'PENDING')""")
+        .bind(0, request.kind().name()).bind(1, request.sessionId()).bind(2, request.volume())
+        .bind(3, request.source().name()).bind(4, request.requestedBy().strip()).bind(5, now.toEpochMilli())
+        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+    completions.put(id, new CompletableFuture<>());
+    enqueue(id, request.sessionId());
+    return find(id).orElseThrow();
+  }
+
+  /** Applies the commands a crash left behind (call once at start-up, before taking new ones). */
+  public void recover() {
+    int interrupted = jdbi.withHandle(h -> h.execute("""
+        UPDATE command SET status = 'FAILED', finished_at = ?,
+          result = 'the process stopped while this command was being applied; it was not repeated'
+        WHERE status = 'RUNNING'""", time.now().toEpochMilli()));
+    if (interrupted > 0) {
+      log.warn("{} commands were being applied when the process stopped; marked failed", interrupted);
+    }
+    List<CommandRecord> pending = jdbi.withHandle(h -> h.createQuery(
+        "SELECT * FROM command WHERE status = 'PENDING' ORDER BY id").map((rs, ctx) -> row(rs)).list());
+    for (CommandRecord command : pending) {
+      completions.put(command.id(), new CompletableFuture<>());
+      enqueue(command.id(), command.sessionId());
+    }
+    if (!pending.isEmpty()) {
+      log.info("Applying {} commands left pending by the last run", pending.size());
+    }
+  }
+
+  public Optional<CommandRecord> find(long id) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM command WHERE id = ?").bind(0, id)
+        .map((rs, ctx) -> row(rs)).findOne());
+  }
+
+  /** The newest commands first. */
+  public List<CommandRecord> recent(int limit) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM command ORDER BY id DESC LIMIT ?").bind(0, limit)
+        .map((rs, ctx) -> row(rs)).list());
+  }
+
+  /** Completes with the command once it is DONE, REJECTED or FAILED. */
+  public CompletableFuture<CommandRecord> completion(long id) {
+    CompletableFuture<CommandRecord> pending = completions.get(id);
+    if (pending != null) {
+      return pending;
+    }
+    return find(id).filter(c -> c.status().isFinal()).map(CompletableFuture::completedFuture)
+        .orElseGet(() -> CompletableFuture.failedFuture(new IllegalArgumentException("no command with id " + id)));
+  }
+
+  private static void validate(CommandRequest request) throws InvalidCommandException {
+    if (request.kind() == null) {
+      throw new InvalidCommandException("kind", "is required: one of PLAY, PAUSE, RESUME, SKIP, STOP, VOLUME");
+    }
+    if (request.source() == null) {
+      throw new InvalidCommandException("source", "is required: one of WEB, API, SLASH, CLI");
+    }
+    if (request.requestedBy() == null || request.requestedBy().isBlank()) {
+      throw new InvalidCommandException("requestedBy", "is required: who asked");
+    }
+    if (request.kind() == CommandKind.VOLUME) {
+      if (request.volume() == null || request.volume() < 0 || request.volume() > ActiveRun.MAX_VOLUME) {
+        throw new InvalidCommandException("volume", "must be from 0 to " + ActiveRun.MAX_VOLUME + " percent");
+      }
+    } else if (request.volume() != null) {
+      throw new InvalidCommandException("volume", "is only for VOLUME commands");
+    }
+  }
+
+  // ---- dispatch: one lane per guild
+
+  private void enqueue(long commandId, long sessionId) {
+    long lane = sessions.find(sessionId).map(Session::guildId).orElse(0L);
+    boolean startDrain;
+    synchronized (lanes) {
+      Deque<Long> queue = lanes.get(lane);
+      startDrain = queue == null;
+      if (startDrain) {
+        queue = new ArrayDeque<>();
+        lanes.put(lane, queue);
+      }
+      queue.addLast(commandId);
+    }
+    if (startDrain) {
+      tasks.spawn("commands of guild " + lane, () -> drain(lane));
+    }
+  }
+
+  private void drain(long lane) {
+    while (true) {
+      Long next;
+      synchronized (lanes) {
+        Deque<Long> queue = lanes.get(lane);
+        next = queue.pollFirst();
+        if (next == null) {
+          lanes.remove(lane);
+          return;
+        }
+      }
+      apply(next);
+    }
+  }
+
+  private void apply(long commandId) {
+    CommandRecord command = find(commandId).orElseThrow();
+    setStatus(commandId, CommandStatus.RUNNING, null, false);
+    CommandStatus status;
+    String result;
+    try {
+      result = carryOut(command);
+      status = CommandStatus.DONE;
+    } catch (RefusedException e) {
+      status = CommandStatus.REJECTED;
+      result = e.getMessage();
+    } catch (RuntimeException e) {
+      // A bug: loud in the log, and the command still ends with a status.
+      log.error("Command {} ({} of session {}) failed", commandId, command.kind(), command.sessionId(), e);
+      status = CommandStatus.FAILED;
+      result = "internal error: " + e;
+    }
+    setStatus(commandId, status, result, true);
+    CommandRecord finished = find(commandId).orElseThrow();
+    CompletableFuture<CommandRecord> completion = completions.remove(commandId);
+    if (completion != null) {
+      completion.complete(finished);
+    }
+  }
+
+  private String carryOut(CommandRecord command) throws RefusedException {
+    Session session = sessions.find(command.sessionId())
+        .orElseThrow(() -> new RefusedException("there is no session with id " + command.sessionId()));
+    if (command.kind() == CommandKind.PLAY) {
+      return scheduler.playNow(session.id());
+    }
+    ActiveRun run = playback.active(session.id())
+        .orElseThrow(() -> new RefusedException("nothing is playing in '" + session.name() + "'"));
+    return switch (command.kind()) {
+      case PAUSE -> run.pause();
+      case RESUME -> run.resume();
+      case SKIP -> run.skip();
+      case STOP -> run.stop();
+      case VOLUME -> run.volume(command.volume().orElseThrow());
+      case PLAY -> throw new AssertionError("handled above");
+    };
+  }
+
+  private void setStatus(long id, CommandStatus status, String result, boolean finished) {
+    jdbi.useHandle(h -> h.execute("UPDATE command SET status = ?, result = ?, finished_at = ? WHERE id = ?",
+        status.name(), result, finished ? time.now().toEpochMilli() : null, id));
+  }
+
+  private static CommandRecord row(ResultSet rs) throws SQLException {
+    int volume = rs.getInt("volume");
+    Optional<Integer> vol = rs.wasNull() ? Optional.empty() : Optional.of(volume);
+    long finished = rs.getLong("finished_at");
+    Optional<Instant> finishedAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(finished));
+    return new CommandRecord(rs.getLong("id"), CommandKind.valueOf(rs.getString("kind")), rs.getLong("session_id"),
+        vol, CommandSource.valueOf(rs.getString("source")), rs.getString("requested_by"),
+        Instant.ofEpochMilli(rs.getLong("requested_at")), CommandStatus.valueOf(rs.getString("status")),
+        Optional.ofNullable(rs.getString("result")), finishedAt);
+  }
+}

@@ -1,0 +1,84 @@
+package carillon.bot.run;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The run history, and the claim that makes an occurrence play at most once: a run row is unique on
+ * (session, scheduled instant), so whoever inserts it first plays it, across restarts and processes.
+ */
+public final class Runs {
+  private final Jdbi jdbi;
+
+  public Runs(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  /**
+   * Claims an occurrence for playing now.
+   *
+   * @return the run's id, or empty if the occurrence was already claimed or recorded
+   */
+  public Optional<Long> claim(long sessionId, Instant scheduledAt, Instant startedAt, String account) {
+    return jdbi.withHandle(h -> h.createUpdate("""
+            INSERT INTO run (session_id, scheduled_at, started_at, outcome, bot_account)
+            VALUES (?, ?, ?, 'RUNNING', ?) ON CONFLICT (session_id, scheduled_at) DO NOTHING""")
+        .bind(0, sessionId).bind(1, scheduledAt.toEpochMilli()).bind(2, startedAt.toEpochMilli()).bind(3, account)
+        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).findOne());
+  }
+
+  /** Records an occurrence that did not play (missed, skipped because busy); false if it was already recorded. */
+  public boolean recordNotPlayed(long sessionId, Instant scheduledAt, RunOutcome outcome, String reason) {
+    return jdbi.withHandle(h -> h.execute("""
+        INSERT INTO run (session_id, scheduled_at, outcome, error) VALUES (?, ?, ?, ?)
+        ON CONFLICT (session_id, scheduled_at) DO NOTHING""",
+        sessionId, scheduledAt.toEpochMilli(), outcome.name(), reason)) > 0;
+  }
+
+  public void finish(long runId, RunOutcome outcome, Instant endedAt, int tracksPlayed, String error) {
+    jdbi.useHandle(h -> h.execute(
+        "UPDATE run SET outcome = ?, ended_at = ?, tracks_played = ?, error = ? WHERE id = ?",
+        outcome.name(), endedAt.toEpochMilli(), tracksPlayed, error, runId));
+  }
+
+  /** At start-up: runs left RUNNING by a crash become INTERRUPTED; returns them. */
+  public List<Run> interruptLeftRunning(Instant now) {
+    return jdbi.inTransaction(h -> {
+      List<Run> left = h.createQuery("SELECT * FROM run WHERE outcome = 'RUNNING' ORDER BY id").map((rs, ctx) -> row(rs)).list();
+      h.execute("UPDATE run SET outcome = 'INTERRUPTED', ended_at = ?, error = 'the process ended while it played' "
+          + "WHERE outcome = 'RUNNING'", now.toEpochMilli());
+      return left;
+    });
+  }
+
+  public Optional<Instant> lastScheduledAt(long sessionId) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT max(scheduled_at) FROM run WHERE session_id = ?")
+        .bind(0, sessionId).mapTo(Long.class).findOne().map(Instant::ofEpochMilli));
+  }
+
+  public Optional<Run> find(long runId) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM run WHERE id = ?").bind(0, runId)
+        .map((rs, ctx) -> row(rs)).findOne());
+  }
+
+  public List<Run> forSession(long sessionId) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM run WHERE session_id = ? ORDER BY scheduled_at")
+        .bind(0, sessionId).map((rs, ctx) -> row(rs)).list());
+  }
+
+  private static Run row(ResultSet rs) throws SQLException {
+    return new Run(rs.getLong("id"), rs.getLong("session_id"), Instant.ofEpochMilli(rs.getLong("scheduled_at")),
+        instant(rs, "started_at"), instant(rs, "ended_at"), RunOutcome.valueOf(rs.getString("outcome")),
+        rs.getInt("tracks_played"), Optional.ofNullable(rs.getString("bot_account")),
+        Optional.ofNullable(rs.getString("error")));
+  }
+
+  private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
+    long millis = rs.getLong(column);
+    return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
+  }
+}

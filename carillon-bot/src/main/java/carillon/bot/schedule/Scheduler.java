@@ -1,0 +1,318 @@
+package carillon.bot.schedule;
+
+import carillon.bot.playback.Notifier;
+import carillon.bot.playback.Playback;
+import carillon.bot.playback.RefusedException;
+import carillon.bot.playback.Slots;
+import carillon.bot.playback.VoiceSlot;
+import carillon.bot.run.Run;
+import carillon.bot.run.RunOutcome;
+import carillon.bot.run.Runs;
+import carillon.bot.session.Session;
+import carillon.bot.session.Sessions;
+import carillon.tasks.TaskGroup;
+import carillon.tasks.TimeSource;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts sessions on time. Each enabled session has one timer, armed at its next reminder or start; no
+ * polling. A start claims a voice slot (synchronously), then the occurrence in the database (unique on
+ * session and instant, so a restart or a second process never plays it twice), then plays.
+ *
+ * <ul>
+ *   <li>Created, edited, enabled, disabled or deleted sessions are re-planned at once ({@link Sessions#onChange}).</li>
+ *   <li>At start-up, runs left running by a crash are recorded as interrupted; an occurrence that fell
+ *       during downtime starts late if within its grace, and is recorded as missed otherwise.</li>
+ *   <li>A start whose guild has no free voice slot waits for one within its grace, then is recorded as
+ *       skipped (busy) with a notice.</li>
+ * </ul>
+ */
+public final class Scheduler {
+  private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+  /** After a long downtime, occurrences older than this are not even recorded as missed. */
+  private static final Duration MISSED_HORIZON = Duration.ofDays(7);
+
+  private final Sessions sessions;
+  private final Runs runs;
+  private final Slots slots;
+  private final Playback playback;
+  private final Notifier notifier;
+  private final TimeSource time;
+  private final TaskGroup tasks;
+  private final Map<Long, Plan> plans = new ConcurrentHashMap<>();
+  /** Starts waiting for a free slot, oldest first; guarded by itself. */
+  private final List<Waiting> waiting = new ArrayList<>();
+
+  public Scheduler(Sessions sessions, Runs runs, Slots slots, Playback playback, Notifier notifier, TimeSource time,
+      TaskGroup tasks) {
+    this.sessions = sessions;
+    this.runs = runs;
+    this.slots = slots;
+    this.playback = playback;
+    this.notifier = notifier;
+    this.time = time;
+    this.tasks = tasks;
+    sessions.onChange(this::sessionChanged);
+    slots.onRelease(this::slotFreed);
+  }
+
+  /** Recovers from a crash and plans every enabled session. */
+  public void start() {
+    for (Run run : runs.interruptLeftRunning(time.now())) {
+      log.warn("Run {} of session {} (scheduled {}) was interrupted by the last shutdown or crash", run.id(),
+          run.sessionId(), run.scheduledAt());
+    }
+    List<Session> enabled = sessions.enabled();
+    for (Session session : enabled) {
+      plan(session, true);
+    }
+    log.info("Scheduler planned {} enabled sessions", enabled.size());
+  }
+
+  /** Cancels every timer (at shutdown). */
+  public void stop() {
+    plans.values().forEach(plan -> plan.timer.cancel());
+    plans.clear();
+  }
+
+  /** When the session's next start is planned, if it is enabled. */
+  public Optional<Instant> nextStart(long sessionId) {
+    Plan plan = plans.get(sessionId);
+    if (plan == null) {
+      return Optional.empty();
+    }
+    synchronized (plan) {
+      return Optional.ofNullable(plan.nextStart);
+    }
+  }
+
+  /**
+   * Starts a session now, outside its schedule (a play command).
+   *
+   * @return what happened, for the person who asked
+   * @throws RefusedException if it cannot start now, with the reason
+   */
+  public String playNow(long sessionId) throws RefusedException {
+    Session session = sessions.find(sessionId)
+        .orElseThrow(() -> new RefusedException("there is no session with id " + sessionId));
+    if (!session.enabled()) {
+      throw new RefusedException("'" + session.name() + "' is disabled; enable it first");
+    }
+    if (playback.active(sessionId).isPresent()) {
+      throw new RefusedException("'" + session.name() + "' is already playing");
+    }
+    VoiceSlot slot = slots.claim(session.guildId(), sessionId)
+        .orElseThrow(() -> new RefusedException(busyReason(session)));
+    Instant now = time.now();
+    Optional<Long> runId = runs.claim(sessionId, now, now, slot.account());
+    if (runId.isEmpty()) {
+      slots.release(slot);
+      throw new RefusedException("'" + session.name() + "' was just started by another request");
+    }
+    playback.start(session, runId.get(), slot);
+    return "started '" + session.name() + "' with " + slot.account();
+  }
+
+  private String busyReason(Session session) {
+    int accounts = slots.accounts(session.guildId()).size();
+    return accounts == 0
+        ? "no bot account is in this guild"
+        : "every voice slot of this guild is busy (" + accounts + " bot account" + (accounts == 1 ? "" : "s") + ")";
+  }
+
+  // ---- planning
+
+  /** One enabled session's timer and next occurrence. */
+  private final class Plan {
+    final TimeSource.Timer timer;
+    Session session;
+    Instant nextStart;
+    boolean reminded;
+
+    Plan(Session session) {
+      this.session = session;
+      this.timer = time.timer("session " + session.id(), () -> fire(this));
+    }
+  }
+
+  private void sessionChanged(long sessionId) {
+    Optional<Session> changed = sessions.find(sessionId);
+    synchronized (waiting) {
+      waiting.removeIf(w -> w.session.id() == sessionId);
+    }
+    if (changed.isEmpty() || !changed.get().enabled()) {
+      Plan removed = plans.remove(sessionId);
+      if (removed != null) {
+        removed.timer.cancel();
+      }
+      return;
+    }
+    plan(changed.get(), false);
+  }
+
+  private void plan(Session session, boolean recovering) {
+    Plan plan = plans.computeIfAbsent(session.id(), id -> new Plan(session));
+    Instant now = time.now();
+    Instant late = null;
+    synchronized (plan) {
+      plan.timer.cancel();
+      plan.session = session;
+      plan.reminded = false;
+      Optional<Instant> next;
+      if (recovering) {
+        Instant cursor = runs.lastScheduledAt(session.id())
+            .filter(last -> last.isAfter(session.updatedAt())).orElse(session.updatedAt());
+        Instant horizon = now.minus(MISSED_HORIZON);
+        if (cursor.isBefore(horizon)) {
+          cursor = horizon;
+        }
+        next = session.schedule().next(cursor);
+        while (next.isPresent() && !next.get().isAfter(now)) {
+          if (late != null) {
+            recordMissed(session, late);
+          }
+          if (next.get().isBefore(now.minus(session.lateGrace()))) {
+            recordMissed(session, next.get());
+            late = null;
+          } else {
+            late = next.get();
+          }
+          next = session.schedule().next(next.get());
+        }
+      } else {
+        next = session.schedule().next(now);
+      }
+      plan.nextStart = next.orElse(null);
+      arm(plan, now);
+    }
+    if (late != null) {
+      Instant scheduledAt = late;
+      log.info("Session '{}' starts late: its {} start fell during downtime, within its grace", session.name(), scheduledAt);
+      tasks.spawn("late start '" + session.name() + "'", () -> trigger(session, scheduledAt));
+    }
+  }
+
+  /** Arms the plan's timer at its reminder, or its start. Plan lock held. */
+  private void arm(Plan plan, Instant now) {
+    if (plan.nextStart == null) {
+      plan.timer.cancel();
+      return;
+    }
+    Duration reminder = plan.session.reminder();
+    if (!reminder.isZero() && !plan.reminded && now.isBefore(plan.nextStart)) {
+      Instant remindAt = plan.nextStart.minus(reminder);
+      plan.timer.arm(remindAt.isAfter(now) ? remindAt : now); // a late reminder beats none
+    } else {
+      plan.timer.arm(plan.nextStart);
+    }
+  }
+
+  private void fire(Plan plan) {
+    Session session;
+    Instant start = null;
+    Instant remindFor = null;
+    synchronized (plan) {
+      if (plans.get(plan.session.id()) != plan || plan.nextStart == null) {
+        return;
+      }
+      session = plan.session;
+      Instant now = time.now();
+      if (now.isBefore(plan.nextStart)) {
+        plan.reminded = true;
+        remindFor = plan.nextStart;
+      } else {
+        start = plan.nextStart;
+        plan.nextStart = session.schedule().next(start).orElse(null);
+        plan.reminded = false;
+      }
+      arm(plan, now);
+    }
+    if (remindFor != null) {
+      notifier.reminder(session, remindFor);
+    }
+    if (start != null) {
+      trigger(session, start);
+    }
+  }
+
+  private void recordMissed(Session session, Instant scheduledAt) {
+    if (runs.recordNotPlayed(session.id(), scheduledAt, RunOutcome.MISSED,
+        "its start fell during downtime, beyond its late-start grace of " + session.lateGrace().toMinutes() + " min")) {
+      log.warn("Session '{}' missed its {} start", session.name(), scheduledAt);
+    }
+  }
+
+  // ---- starting
+
+  private void trigger(Session session, Instant scheduledAt) {
+    Instant now = time.now();
+    if (now.isAfter(scheduledAt.plus(session.lateGrace()))) {
+      recordMissed(session, scheduledAt);
+      return;
+    }
+    Optional<VoiceSlot> slot = playback.active(session.id()).isPresent()
+        ? Optional.empty() // the previous run of this session is still playing
+        : slots.claim(session.guildId(), session.id());
+    if (slot.isEmpty()) {
+      waitForSlot(session, scheduledAt);
+      return;
+    }
+    Optional<Long> runId = runs.claim(session.id(), scheduledAt, now, slot.get().account());
+    if (runId.isEmpty()) {
+      slots.release(slot.get());
+      log.info("Session '{}' at {} was already claimed; not playing it again", session.name(), scheduledAt);
+      return;
+    }
+    playback.start(session, runId.get(), slot.get());
+  }
+
+  private record Waiting(Session session, Instant scheduledAt, TimeSource.Timer giveUp) {}
+
+  private void waitForSlot(Session session, Instant scheduledAt) {
+    Instant giveUpAt = scheduledAt.plus(session.lateGrace());
+    Waiting[] entry = new Waiting[1];
+    TimeSource.Timer giveUp = time.timer("busy '" + session.name() + "'", () -> {
+      boolean removed;
+      synchronized (waiting) {
+        removed = waiting.remove(entry[0]);
+      }
+      if (removed && runs.recordNotPlayed(session.id(), scheduledAt, RunOutcome.SKIPPED_BUSY, busyReason(session))) {
+        log.warn("Session '{}' at {} skipped: {}", session.name(), scheduledAt, busyReason(session));
+        notifier.skippedBusy(session, scheduledAt);
+      }
+    });
+    entry[0] = new Waiting(session, scheduledAt, giveUp);
+    synchronized (waiting) {
+      waiting.add(entry[0]);
+    }
+    log.info("Session '{}' waits for a free voice slot until {}", session.name(), giveUpAt);
+    giveUp.arm(giveUpAt);
+  }
+
+  private void slotFreed(VoiceSlot slot) {
+    Waiting next = null;
+    synchronized (waiting) {
+      for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
+        Waiting w = it.next();
+        if (w.session.guildId() == slot.guildId() && w.giveUp.cancel()) {
+          it.remove();
+          next = w;
+          break;
+        }
+      }
+    }
+    if (next != null) {
+      Waiting start = next;
+      tasks.spawn("start '" + start.session.name() + "' in a freed slot", () -> trigger(start.session, start.scheduledAt));
+    }
+  }
+}

@@ -1,0 +1,302 @@
+package carillon.bot.session;
+
+import carillon.bot.guild.Channel;
+import carillon.bot.guild.GuildDirectory;
+import carillon.tasks.Schedule;
+import carillon.tasks.TimeSource;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongConsumer;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Sessions: validated, stored, and announced to whoever plans them ({@link #onChange}).
+ *
+ * <pre>{@code
+ * Session s = sessions.create(new SessionSpec(guild, "Morning meditation", hall, notices, null,
+ *     "weekly MON,WED,FRI 07:00 Asia/Ho_Chi_Minh", List.of(bellId, talkId), Duration.ofSeconds(5),
+ *     null, false, 10, null, null, true, Duration.ofMinutes(15)));
+ * }</pre>
+ */
+public final class Sessions {
+  static final int MAX_NAME = 100;
+  static final int MAX_TEXT = 2_000;
+  static final Duration MAX_GAP = Duration.ofHours(1);
+  static final Duration MAX_GRACE = Duration.ofHours(24);
+  static final int MAX_REMINDER_MINUTES = 24 * 60;
+
+  private final Jdbi jdbi;
+  private final GuildDirectory guilds;
+  private final TimeSource time;
+  private final List<LongConsumer> listeners = new CopyOnWriteArrayList<>();
+
+  public Sessions(Jdbi jdbi, GuildDirectory guilds, TimeSource time) {
+    this.jdbi = jdbi;
+    this.guilds = guilds;
+    this.time = time;
+  }
+
+  /** Called with a session's id after it was created, edited, enabled, disabled or deleted. */
+  public void onChange(LongConsumer listener) {
+    listeners.add(listener);
+  }
+
+  public Session create(SessionSpec spec) throws InvalidSessionException {
+    Session valid = validate(0, spec);
+    long id = jdbi.inTransaction(h -> {
+      checkNameFree(h, spec.guildId(), valid.name(), 0);
+      long newId = h.createUpdate("""
+              INSERT INTO session (guild_id, name, voice_channel_id, text_channel_id, mention_role_id, schedule,
+                gap_ms, max_duration_ms, repeat_playlist, reminder_minutes, start_text, end_text, enabled,
+                late_grace_ms, updated_at)
+              VALUES (:guild, :name, :voice, :text, :role, :schedule, :gap, :max, :repeat, :reminder, :startText,
+                :endText, :enabled, :grace, :updated)""")
+          .bindMap(columns(valid))
+          .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+      writePlaylist(h, newId, valid.playlist());
+      return newId;
+    });
+    changed(id);
+    return find(id).orElseThrow();
+  }
+
+  public Session update(long id, SessionSpec spec) throws InvalidSessionException {
+    Session valid = validate(id, spec);
+    boolean found = jdbi.inTransaction(h -> {
+      checkNameFree(h, spec.guildId(), valid.name(), id);
+      int rows = h.createUpdate("""
+              UPDATE session SET guild_id = :guild, name = :name, voice_channel_id = :voice,
+                text_channel_id = :text, mention_role_id = :role, schedule = :schedule, gap_ms = :gap,
+                max_duration_ms = :max, repeat_playlist = :repeat, reminder_minutes = :reminder,
+                start_text = :startText, end_text = :endText, enabled = :enabled, late_grace_ms = :grace,
+                updated_at = :updated
+              WHERE id = :id""")
+          .bindMap(columns(valid)).bind("id", id).execute();
+      if (rows == 0) {
+        return false;
+      }
+      h.execute("DELETE FROM session_track WHERE session_id = ?", id);
+      writePlaylist(h, id, valid.playlist());
+      return true;
+    });
+    if (!found) {
+      throw new InvalidSessionException(List.of(new FieldError("id", "no session with id " + id)));
+    }
+    changed(id);
+    return find(id).orElseThrow();
+  }
+
+  /** Enables or disables a session; false if there is no such session. */
+  public boolean setEnabled(long id, boolean enabled) {
+    int rows = jdbi.withHandle(h -> h.execute("UPDATE session SET enabled = ?, updated_at = ? WHERE id = ?",
+        enabled, time.now().toEpochMilli(), id));
+    if (rows > 0) {
+      changed(id);
+    }
+    return rows > 0;
+  }
+
+  public boolean delete(long id) {
+    int rows = jdbi.withHandle(h -> h.execute("DELETE FROM session WHERE id = ?", id));
+    if (rows > 0) {
+      changed(id);
+    }
+    return rows > 0;
+  }
+
+  public Optional<Session> find(long id) {
+    return jdbi.withHandle(h -> load(h, "WHERE id = ?", id).stream().findFirst());
+  }
+
+  public List<Session> inGuild(long guildId) {
+    return jdbi.withHandle(h -> load(h, "WHERE guild_id = ? ORDER BY name", guildId));
+  }
+
+  public List<Session> enabled() {
+    return jdbi.withHandle(h -> load(h, "WHERE enabled = 1 ORDER BY id"));
+  }
+
+  private void changed(long id) {
+    listeners.forEach(l -> l.accept(id));
+  }
+
+  // ---- validation
+
+  Session validate(long id, SessionSpec spec) throws InvalidSessionException {
+    List<FieldError> errors = new ArrayList<>();
+    String name = spec.name() == null ? "" : spec.name().strip();
+    if (name.isEmpty() || name.length() > MAX_NAME || name.chars().anyMatch(Character::isISOControl)) {
+      errors.add(new FieldError("name", "must be 1 to " + MAX_NAME + " characters, without control characters"));
+    }
+    if (spec.voiceChannelId() == null) {
+      errors.add(new FieldError("voiceChannel", "is required: the voice channel the session plays in"));
+    } else {
+      checkChannel(errors, "voiceChannel", spec.guildId(), spec.voiceChannelId(), Channel.Kind.VOICE);
+    }
+    if (spec.textChannelId() != null) {
+      checkChannel(errors, "textChannel", spec.guildId(), spec.textChannelId(), Channel.Kind.TEXT);
+    }
+    if (spec.mentionRoleId() != null && guilds.role(spec.guildId(), spec.mentionRoleId()).isEmpty()) {
+      errors.add(new FieldError("mentionRole", "no role " + spec.mentionRoleId() + " in this guild"));
+    }
+    Schedule schedule = null;
+    try {
+      schedule = Schedule.parse(spec.schedule());
+    } catch (IllegalArgumentException e) {
+      errors.add(new FieldError("schedule", e.getMessage()));
+    }
+    List<String> playlist = spec.playlist() == null ? List.of() : spec.playlist();
+    if (playlist.isEmpty()) {
+      errors.add(new FieldError("playlist", "is empty: add at least one audio file from the library"));
+    } else {
+      Set<String> known = knownAudio(playlist);
+      for (int i = 0; i < playlist.size(); i++) {
+        if (!known.contains(playlist.get(i))) {
+          errors.add(new FieldError("playlist[" + i + "]", "no audio file '" + playlist.get(i) + "' in the library"));
+        }
+      }
+    }
+    Duration gap = spec.gap() == null ? Duration.ZERO : spec.gap();
+    if (gap.isNegative() || gap.compareTo(MAX_GAP) > 0) {
+      errors.add(new FieldError("gap", "must be from 0 to " + MAX_GAP.toMinutes() + " minutes, was " + gap.toSeconds() + " s"));
+    }
+    if (spec.maxDuration() != null && (spec.maxDuration().isNegative() || spec.maxDuration().isZero())) {
+      errors.add(new FieldError("maxDuration", "must be positive when set"));
+    }
+    if (spec.repeat() && spec.maxDuration() == null) {
+      errors.add(new FieldError("repeat", "needs a maximum duration: the playlist repeats until it is reached"));
+    }
+    if (spec.reminderMinutes() < 0 || spec.reminderMinutes() > MAX_REMINDER_MINUTES) {
+      errors.add(new FieldError("reminderMinutes", "must be from 0 (no reminder) to " + MAX_REMINDER_MINUTES));
+    }
+    checkText(errors, "startText", spec.startText());
+    checkText(errors, "endText", spec.endText());
+    Duration grace = spec.lateGrace() == null ? Duration.ZERO : spec.lateGrace();
+    if (grace.isNegative() || grace.compareTo(MAX_GRACE) > 0) {
+      errors.add(new FieldError("lateGrace", "must be from 0 to " + MAX_GRACE.toHours() + " hours"));
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidSessionException(errors);
+    }
+    return new Session(id, spec.guildId(), name, spec.voiceChannelId(), Optional.ofNullable(spec.textChannelId()),
+        Optional.ofNullable(spec.mentionRoleId()), schedule, playlist, gap, Optional.ofNullable(spec.maxDuration()),
+        spec.repeat(), Duration.ofMinutes(spec.reminderMinutes()), blankToEmpty(spec.startText()),
+        blankToEmpty(spec.endText()), spec.enabled(), grace, time.now());
+  }
+
+  private void checkChannel(List<FieldError> errors, String field, long guildId, long channelId, Channel.Kind kind) {
+    Optional<Channel> channel = guilds.channel(guildId, channelId);
+    if (channel.isEmpty()) {
+      errors.add(new FieldError(field, "no channel " + channelId + " in this guild"));
+    } else if (channel.get().kind() != kind) {
+      errors.add(new FieldError(field, "'" + channel.get().name() + "' is a " + channel.get().kind().name().toLowerCase()
+          + " channel; a " + kind.name().toLowerCase() + " channel is needed"));
+    }
+  }
+
+  private static void checkText(List<FieldError> errors, String field, String text) {
+    if (text != null && text.length() > MAX_TEXT) {
+      errors.add(new FieldError(field, "is " + text.length() + " characters; at most " + MAX_TEXT));
+    }
+  }
+
+  private static Optional<String> blankToEmpty(String text) {
+    return text == null || text.isBlank() ? Optional.empty() : Optional.of(text.strip());
+  }
+
+  private Set<String> knownAudio(List<String> ids) {
+    return jdbi.withHandle(h -> new HashSet<>(h.createQuery("SELECT id FROM audio_item WHERE id IN (<ids>)")
+        .bindList("ids", ids).mapTo(String.class).list()));
+  }
+
+  private static void checkNameFree(Handle h, long guildId, String name, long exceptId) throws InvalidSessionException {
+    boolean taken = h.createQuery("SELECT count(*) FROM session WHERE guild_id = ? AND name = ? AND id <> ?")
+        .bind(0, guildId).bind(1, name).bind(2, exceptId).mapTo(Integer.class).one() > 0;
+    if (taken) {
+      throw new InvalidSessionException(List.of(new FieldError("name", "a session named '" + name
+          + "' already exists in this guild")));
+    }
+  }
+
+  // ---- rows
+
+  private static Map<String, Object> columns(Session s) {
+    var map = new java.util.HashMap<String, Object>();
+    map.put("guild", s.guildId());
+    map.put("name", s.name());
+    map.put("voice", s.voiceChannelId());
+    map.put("text", s.textChannelId().orElse(null));
+    map.put("role", s.mentionRoleId().orElse(null));
+    map.put("schedule", s.schedule().toString());
+    map.put("gap", s.gap().toMillis());
+    map.put("max", s.maxDuration().map(Duration::toMillis).orElse(null));
+    map.put("repeat", s.repeat());
+    map.put("reminder", (int) s.reminder().toMinutes());
+    map.put("startText", s.startText().orElse(null));
+    map.put("endText", s.endText().orElse(null));
+    map.put("enabled", s.enabled());
+    map.put("grace", s.lateGrace().toMillis());
+    map.put("updated", s.updatedAt().toEpochMilli());
+    return map;
+  }
+
+  private static void writePlaylist(Handle h, long sessionId, List<String> playlist) {
+    var batch = h.prepareBatch("INSERT INTO session_track (session_id, position, audio_id) VALUES (:s, :p, :a)");
+    for (int i = 0; i < playlist.size(); i++) {
+      batch.bind("s", sessionId).bind("p", i).bind("a", playlist.get(i)).add();
+    }
+    batch.execute();
+  }
+
+  private static List<Session> load(Handle h, String where, Object... args) {
+    var query = h.createQuery("SELECT * FROM session " + where);
+    for (int i = 0; i < args.length; i++) {
+      query.bind(i, args[i]);
+    }
+    List<Session> sessions = query.map((rs, ctx) -> row(rs)).list();
+    if (sessions.isEmpty()) {
+      return sessions;
+    }
+    Map<Long, List<String>> playlists = h.createQuery(
+            "SELECT session_id, audio_id FROM session_track WHERE session_id IN (<ids>) ORDER BY session_id, position")
+        .bindList("ids", sessions.stream().map(Session::id).toList())
+        .reduceRows(new java.util.HashMap<Long, List<String>>(), (acc, row) -> {
+          acc.computeIfAbsent(row.getColumn("session_id", Long.class), k -> new ArrayList<>())
+              .add(row.getColumn("audio_id", String.class));
+          return acc;
+        });
+    return sessions.stream().map(s -> withPlaylist(s, playlists.getOrDefault(s.id(), List.of()))).collect(Collectors.toList());
+  }
+
+  private static Session withPlaylist(Session s, List<String> playlist) {
+    return new Session(s.id(), s.guildId(), s.name(), s.voiceChannelId(), s.textChannelId(), s.mentionRoleId(),
+        s.schedule(), playlist, s.gap(), s.maxDuration(), s.repeat(), s.reminder(), s.startText(), s.endText(),
+        s.enabled(), s.lateGrace(), s.updatedAt());
+  }
+
+  private static Session row(ResultSet rs) throws SQLException {
+    long max = rs.getLong("max_duration_ms");
+    Optional<Duration> maxDuration = rs.wasNull() ? Optional.empty() : Optional.of(Duration.ofMillis(max));
+    long text = rs.getLong("text_channel_id");
+    Optional<Long> textChannel = rs.wasNull() ? Optional.empty() : Optional.of(text);
+    long role = rs.getLong("mention_role_id");
+    Optional<Long> mentionRole = rs.wasNull() ? Optional.empty() : Optional.of(role);
+    return new Session(rs.getLong("id"), rs.getLong("guild_id"), rs.getString("name"), rs.getLong("voice_channel_id"),
+        textChannel, mentionRole, Schedule.parse(rs.getString("schedule")), List.of(),
+        Duration.ofMillis(rs.getLong("gap_ms")), maxDuration, rs.getBoolean("repeat_playlist"),
+        Duration.ofMinutes(rs.getInt("reminder_minutes")), Optional.ofNullable(rs.getString("start_text")),
+        Optional.ofNullable(rs.getString("end_text")), rs.getBoolean("enabled"),
+        Duration.ofMillis(rs.getLong("late_grace_ms")), Instant.ofEpochMilli(rs.getLong("updated_at")));
+  }
+}
