@@ -1,0 +1,211 @@
+package carillon.bot.core;
+
+import static carillon.bot.core.Harness.spec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import carillon.bot.queue.CommandKind;
+import carillon.bot.queue.CommandRecord;
+import carillon.bot.queue.CommandRequest;
+import carillon.bot.queue.CommandSource;
+import carillon.bot.queue.CommandStatus;
+import carillon.bot.queue.InvalidCommandException;
+import carillon.bot.run.Run;
+import carillon.bot.run.RunOutcome;
+import carillon.bot.session.Session;
+import carillon.bot.session.SessionSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class CommandQueueTest {
+  static final Instant T0 = Instant.parse("2026-03-27T00:00:00Z");
+
+  @TempDir Path dir;
+  Harness world;
+  String bell;
+  String talk;
+  Session session;
+
+  @BeforeEach
+  void setUp() {
+    world = new Harness(dir, T0);
+    bell = world.track("Bell", Duration.ofSeconds(30));
+    talk = world.track("Talk", Duration.ofMinutes(10));
+    world.start();
+    SessionSpec s = spec("Meditation Hall", "daily 23:00 UTC", List.of(talk, bell));
+    session = world.create(new SessionSpec(s.guildId(), s.name(), s.voiceChannelId(), s.textChannelId(), null,
+        s.schedule(), s.playlist(), Duration.ofSeconds(20), null, false, 0, null, null, true, Duration.ofMinutes(15)));
+  }
+
+  @AfterEach
+  void tearDown() {
+    world.close();
+  }
+
+  CommandRecord run(CommandKind kind, long sessionId, Integer volume) throws Exception {
+    CommandRecord submitted = world.commands.submit(new CommandRequest(kind, sessionId, volume, CommandSource.WEB, "alice"));
+    assertThat(submitted.id()).isPositive();
+    CommandRecord done = world.commands.completion(submitted.id()).get(5, TimeUnit.SECONDS);
+    world.time.settle();
+    return done;
+  }
+
+  /** Puts the session's slot in the named state. */
+  void enter(String state) throws Exception {
+    switch (state) {
+      case "idle" -> { }
+      case "playing" -> assertThat(run(CommandKind.PLAY, session.id(), null).status()).isEqualTo(CommandStatus.DONE);
+      case "paused" -> {
+        enter("playing");
+        assertThat(run(CommandKind.PAUSE, session.id(), null).status()).isEqualTo(CommandStatus.DONE);
+      }
+      case "between tracks" -> {
+        enter("playing");
+        world.time.advance(Duration.ofMinutes(10).plusSeconds(5)); // the talk ended, 15 s of the gap remain
+      }
+      case "disabled" -> world.sessions.setEnabled(session.id(), false);
+      default -> throw new IllegalArgumentException(state);
+    }
+  }
+
+  static Stream<Arguments> everyCommandInEveryState() {
+    return Stream.of(
+        Arguments.of("idle", CommandKind.PLAY, null, CommandStatus.DONE, "started 'Meditation Hall' with bot-a"),
+        Arguments.of("idle", CommandKind.PAUSE, null, CommandStatus.REJECTED, "nothing is playing in 'Meditation Hall'"),
+        Arguments.of("idle", CommandKind.RESUME, null, CommandStatus.REJECTED, "nothing is playing in 'Meditation Hall'"),
+        Arguments.of("idle", CommandKind.SKIP, null, CommandStatus.REJECTED, "nothing is playing in 'Meditation Hall'"),
+        Arguments.of("idle", CommandKind.STOP, null, CommandStatus.REJECTED, "nothing is playing in 'Meditation Hall'"),
+        Arguments.of("idle", CommandKind.VOLUME, 50, CommandStatus.REJECTED, "nothing is playing in 'Meditation Hall'"),
+        Arguments.of("playing", CommandKind.PLAY, null, CommandStatus.REJECTED, "'Meditation Hall' is already playing"),
+        Arguments.of("playing", CommandKind.PAUSE, null, CommandStatus.DONE, "paused 'Talk' in 'Meditation Hall'"),
+        Arguments.of("playing", CommandKind.RESUME, null, CommandStatus.DONE, "'Meditation Hall' is not paused"),
+        Arguments.of("playing", CommandKind.SKIP, null, CommandStatus.DONE, "skipped 'Talk' in 'Meditation Hall'"),
+        Arguments.of("playing", CommandKind.STOP, null, CommandStatus.DONE, "stopped 'Meditation Hall'"),
+        Arguments.of("playing", CommandKind.VOLUME, 50, CommandStatus.DONE, "volume of 'Meditation Hall' set to 50%"),
+        Arguments.of("paused", CommandKind.PLAY, null, CommandStatus.REJECTED, "'Meditation Hall' is already playing"),
+        Arguments.of("paused", CommandKind.PAUSE, null, CommandStatus.DONE, "'Meditation Hall' is already paused"),
+        Arguments.of("paused", CommandKind.RESUME, null, CommandStatus.DONE, "resumed 'Talk' in 'Meditation Hall'"),
+        Arguments.of("paused", CommandKind.SKIP, null, CommandStatus.DONE, "skipped 'Talk' in 'Meditation Hall'"),
+        Arguments.of("paused", CommandKind.STOP, null, CommandStatus.DONE, "stopped 'Meditation Hall'"),
+        Arguments.of("paused", CommandKind.VOLUME, 120, CommandStatus.DONE, "volume of 'Meditation Hall' set to 120%"),
+        Arguments.of("between tracks", CommandKind.PAUSE, null, CommandStatus.DONE, "paused 'Meditation Hall'"),
+        Arguments.of("between tracks", CommandKind.SKIP, null, CommandStatus.DONE,
+            "nothing to skip in 'Meditation Hall': between tracks"),
+        Arguments.of("between tracks", CommandKind.STOP, null, CommandStatus.DONE, "stopped 'Meditation Hall'"),
+        Arguments.of("disabled", CommandKind.PLAY, null, CommandStatus.REJECTED,
+            "'Meditation Hall' is disabled; enable it first"),
+        Arguments.of("disabled", CommandKind.STOP, null, CommandStatus.REJECTED, "nothing is playing in 'Meditation Hall'"));
+  }
+
+  @ParameterizedTest(name = "{1} while {0}: {3} ({4})")
+  @MethodSource("everyCommandInEveryState")
+  void everyCommandKindInEverySlotState(String state, CommandKind kind, Integer volume, CommandStatus status,
+      String result) throws Exception {
+    enter(state);
+    CommandRecord done = run(kind, session.id(), volume);
+    assertThat(done.status()).isEqualTo(status);
+    assertThat(done.result()).contains(result);
+    assertThat(done.finishedAt()).isPresent();
+    assertThat(done.requestedBy()).isEqualTo("alice");
+  }
+
+  @Test
+  void pauseHoldsTheTrackAndResumeContinuesItWhereItWas() throws Exception {
+    enter("playing");
+    world.time.advance(Duration.ofMinutes(4));
+    run(CommandKind.PAUSE, session.id(), null);
+    world.time.advance(Duration.ofMinutes(30));
+    run(CommandKind.RESUME, session.id(), null);
+    world.time.advance(Duration.ofMinutes(6));
+    assertThat(world.voice.events).containsSubsequence(
+        "2026-03-27T00:04:00Z pause Talk",
+        "2026-03-27T00:34:00Z resume Talk",
+        "2026-03-27T00:40:00Z end Talk FINISHED in bot-a@1000");
+  }
+
+  @Test
+  void stopEndsTheRunAsStoppedAndSkipMovesToTheNextTrack() throws Exception {
+    enter("playing");
+    world.time.advance(Duration.ofMinutes(1));
+    run(CommandKind.SKIP, session.id(), null);
+    world.time.advance(Duration.ofSeconds(21)); // the gap, then the bell starts
+    assertThat(world.voice.events).contains("2026-03-27T00:01:00Z end Talk STOPPED in bot-a@1000",
+        "2026-03-27T00:01:20Z play Bell in bot-a@1000");
+    run(CommandKind.STOP, session.id(), null);
+    Run run = world.runs.forSession(session.id()).getFirst();
+    assertThat(run.outcome()).isEqualTo(RunOutcome.STOPPED);
+    assertThat(world.slots.busySlots()).isEmpty();
+  }
+
+  @Test
+  void commandsForUnknownSessionsAreStoredAndRejectedWithTheReason() throws Exception {
+    CommandRecord done = run(CommandKind.PAUSE, 999, null);
+    assertThat(done.status()).isEqualTo(CommandStatus.REJECTED);
+    assertThat(done.result()).contains("there is no session with id 999");
+    assertThat(world.commands.find(done.id())).contains(done);
+  }
+
+  @Test
+  void malformedCommandsAreRefusedNamingTheFieldAndNothingIsStored() {
+    assertThatThrownBy(() -> world.commands.submit(new CommandRequest(CommandKind.VOLUME, session.id(), null,
+        CommandSource.API, "script")))
+        .isInstanceOf(InvalidCommandException.class).hasMessage("volume: must be from 0 to 150 percent");
+    assertThatThrownBy(() -> world.commands.submit(new CommandRequest(CommandKind.VOLUME, session.id(), 151,
+        CommandSource.API, "script")))
+        .isInstanceOf(InvalidCommandException.class).hasMessage("volume: must be from 0 to 150 percent");
+    assertThatThrownBy(() -> world.commands.submit(new CommandRequest(CommandKind.PAUSE, session.id(), 3,
+        CommandSource.API, "script")))
+        .isInstanceOf(InvalidCommandException.class).hasMessage("volume: is only for VOLUME commands");
+    assertThatThrownBy(() -> world.commands.submit(new CommandRequest(CommandKind.PAUSE, session.id(), null,
+        CommandSource.API, " ")))
+        .isInstanceOf(InvalidCommandException.class).hasMessage("requestedBy: is required: who asked");
+    assertThat(world.commands.recent(10)).isEmpty();
+  }
+
+  @Test
+  void commandsOfOneGuildApplyInTheOrderTheyWereAccepted() throws Exception {
+    enter("playing");
+    List<Long> ids = new java.util.ArrayList<>();
+    for (CommandKind kind : List.of(CommandKind.PAUSE, CommandKind.RESUME, CommandKind.PAUSE, CommandKind.RESUME,
+        CommandKind.STOP)) {
+      ids.add(world.commands.submit(new CommandRequest(kind, session.id(), null, CommandSource.SLASH, "bob")).id());
+    }
+    for (long id : ids) {
+      world.commands.completion(id).get(5, TimeUnit.SECONDS);
+    }
+    List<String> results = ids.stream().map(id -> world.commands.find(id).orElseThrow().result().orElseThrow()).toList();
+    assertThat(results).containsExactly("paused 'Talk' in 'Meditation Hall'", "resumed 'Talk' in 'Meditation Hall'",
+        "paused 'Talk' in 'Meditation Hall'", "resumed 'Talk' in 'Meditation Hall'", "stopped 'Meditation Hall'");
+  }
+
+  @Test
+  void commandsLeftPendingByACrashAreCarriedOutAtStartupAndOneCaughtMidApplyIsNotRepeated() throws Exception {
+    long sessionId = session.id();
+    world.db.jdbi().useHandle(h -> {
+      h.execute("INSERT INTO command (kind, session_id, source, requested_by, requested_at, status) "
+          + "VALUES ('PLAY', ?, 'API', 'cron-script', 0, 'RUNNING')", sessionId);
+      h.execute("INSERT INTO command (kind, session_id, source, requested_by, requested_at, status) "
+          + "VALUES ('PLAY', ?, 'API', 'cron-script', 0, 'PENDING')", sessionId);
+    });
+    world.crashAndRestart();
+    List<CommandRecord> recent = world.commands.recent(2);
+    CommandRecord pending = recent.get(0);
+    world.commands.completion(pending.id()).get(5, TimeUnit.SECONDS);
+    assertThat(world.commands.find(pending.id()).orElseThrow().status()).isEqualTo(CommandStatus.DONE);
+    CommandRecord midApply = world.commands.find(recent.get(1).id()).orElseThrow();
+    assertThat(midApply.status()).isEqualTo(CommandStatus.FAILED);
+    assertThat(midApply.result()).contains("the process stopped while this command was being applied; it was not repeated");
+    assertThat(world.runs.forSession(sessionId)).hasSize(1);
+  }
+}

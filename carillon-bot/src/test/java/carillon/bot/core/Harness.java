@@ -1,0 +1,129 @@
+package carillon.bot.core;
+
+import carillon.bot.guild.Channel;
+import carillon.bot.guild.GuildDirectory;
+import carillon.bot.guild.Role;
+import carillon.bot.playback.Notifier;
+import carillon.bot.playback.Playback;
+import carillon.bot.playback.Slots;
+import carillon.bot.playback.Track;
+import carillon.bot.queue.CommandQueue;
+import carillon.bot.run.Runs;
+import carillon.bot.schedule.Scheduler;
+import carillon.bot.session.InvalidSessionException;
+import carillon.bot.session.Session;
+import carillon.bot.session.SessionSpec;
+import carillon.bot.session.Sessions;
+import carillon.bot.store.Database;
+import carillon.tasks.ManualTimeSource;
+import carillon.tasks.TaskGroup;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The bot core wired as the application wires it, on a real SQLite file, a ManualTimeSource and the
+ * in-memory voice and notice ports. {@link #crashAndRestart()} drops the running world without any
+ * shutdown step and builds a new one on the same file, as a killed process would be restarted.
+ */
+final class Harness implements AutoCloseable {
+  static final long GUILD = 1000;
+  static final long HALL = 2001;
+  static final long GARDEN = 2002;
+  static final long NOTICES = 2003;
+  static final long MEMBERS_ROLE = 3001;
+
+  final ManualTimeSource time;
+  final Path dbFile;
+  final Map<String, Track> tracks = new ConcurrentHashMap<>();
+  FakeVoice voice;
+  FakeNotices notices;
+  Database db;
+  GuildDirectory guilds;
+  Sessions sessions;
+  Runs runs;
+  Slots slots;
+  TaskGroup tasks;
+  Playback playback;
+  Scheduler scheduler;
+  CommandQueue commands;
+
+  Harness(Path dir, Instant start) {
+    this.time = new ManualTimeSource(start);
+    this.dbFile = dir.resolve("carillon.db");
+    build();
+    guilds.replaceGuild(GUILD,
+        List.of(new Channel(GUILD, HALL, "Meditation Hall", Channel.Kind.VOICE),
+            new Channel(GUILD, GARDEN, "Garden", Channel.Kind.VOICE),
+            new Channel(GUILD, NOTICES, "notices", Channel.Kind.TEXT)),
+        List.of(new Role(GUILD, MEMBERS_ROLE, "members")));
+    slots.join("bot-a", GUILD);
+  }
+
+  private void build() {
+    voice = new FakeVoice(time);
+    notices = new FakeNotices(time);
+    db = Database.openSqlite(dbFile);
+    guilds = new GuildDirectory(db.jdbi());
+    sessions = new Sessions(db.jdbi(), guilds, time);
+    runs = new Runs(db.jdbi());
+    slots = new Slots();
+    tasks = TaskGroup.create("test", time);
+    Notifier notifier = new Notifier(notices, tasks);
+    playback = new Playback(voice, notifier, id -> Optional.ofNullable(tracks.get(id)), time, tasks, runs, slots);
+    scheduler = new Scheduler(sessions, runs, slots, playback, notifier, time, tasks);
+    commands = new CommandQueue(db.jdbi(), sessions, scheduler, playback, tasks, time);
+  }
+
+  void start() {
+    scheduler.start();
+    commands.recover();
+    time.settle();
+  }
+
+  /** An audio item of this length, known to the library table and the catalog. */
+  String track(String name, Duration length) {
+    String id = String.format("%064x", tracks.size() + 1);
+    tracks.put(id, new Track(id, name, Path.of("/audio/" + id), length));
+    db.jdbi().useHandle(h -> h.execute(
+        "INSERT INTO audio_item (id, name, format, duration_ms, size_bytes, imported_at) VALUES (?, ?, 'wav', ?, 1, 0)",
+        id, name, length.toMillis()));
+    return id;
+  }
+
+  static SessionSpec spec(String name, String schedule, List<String> playlist) {
+    return new SessionSpec(GUILD, name, HALL, NOTICES, null, schedule, playlist, Duration.ZERO, null, false, 0, null,
+        null, true, Duration.ofMinutes(15));
+  }
+
+  Session create(SessionSpec spec) {
+    try {
+      Session session = sessions.create(spec);
+      time.settle();
+      return session;
+    } catch (InvalidSessionException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The process dies: timers stop, playback freezes, nothing is recorded; then a new process starts. */
+  void crashAndRestart() {
+    scheduler.stop();
+    voice.kill();
+    db.close();
+    build();
+    slots.join("bot-a", GUILD);
+    start();
+  }
+
+  @Override
+  public void close() {
+    scheduler.stop();
+    voice.kill();
+    db.close();
+  }
+}

@@ -1,0 +1,225 @@
+package carillon.bot.core;
+
+import static carillon.bot.core.Harness.spec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import carillon.bot.run.Run;
+import carillon.bot.run.RunOutcome;
+import carillon.bot.session.Session;
+import carillon.bot.session.SessionSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SchedulerTest {
+  /** Friday before the spring-forward weekend in Europe. */
+  static final Instant T0 = Instant.parse("2026-03-27T00:00:00Z");
+
+  @TempDir Path dir;
+  Harness world;
+  String bell;
+  String talk;
+
+  @BeforeEach
+  void setUp() {
+    world = new Harness(dir, T0);
+    bell = world.track("Bell", Duration.ofSeconds(30));
+    talk = world.track("Talk", Duration.ofMinutes(10));
+    world.start();
+  }
+
+  @AfterEach
+  void tearDown() {
+    world.close();
+  }
+
+  List<Instant> scheduledRuns(Session s) {
+    return world.runs.forSession(s.id()).stream().map(Run::scheduledAt).toList();
+  }
+
+  static SessionSpec with(SessionSpec s, Duration gap, Integer reminderMinutes, Duration grace) {
+    return new SessionSpec(s.guildId(), s.name(), s.voiceChannelId(), s.textChannelId(), s.mentionRoleId(),
+        s.schedule(), s.playlist(), gap, s.maxDuration(), s.repeat(), reminderMinutes, s.startText(), s.endText(),
+        s.enabled(), grace);
+  }
+
+  @Test
+  void dailySessionStartsAtItsWallTimeAcrossTheDstChange() {
+    Session s = world.create(spec("Morning", "daily 07:00 Europe/Paris", List.of(bell)));
+    world.time.advance(Duration.ofDays(4));
+    // CET (UTC+1) until Sunday 29 March 02:00, then CEST (UTC+2).
+    assertThat(scheduledRuns(s)).containsExactly(
+        Instant.parse("2026-03-27T06:00:00Z"), Instant.parse("2026-03-28T06:00:00Z"),
+        Instant.parse("2026-03-29T05:00:00Z"), Instant.parse("2026-03-30T05:00:00Z"));
+    assertThat(world.runs.forSession(s.id())).allSatisfy(run -> {
+      assertThat(run.outcome()).isEqualTo(RunOutcome.COMPLETED);
+      assertThat(run.tracksPlayed()).isEqualTo(1);
+      assertThat(run.startedAt()).contains(run.scheduledAt());
+      assertThat(run.endedAt()).contains(run.scheduledAt().plusSeconds(30));
+    });
+    assertThat(world.voice.events).startsWith(
+        "2026-03-27T06:00:00Z join bot-a@1000 #2001",
+        "2026-03-27T06:00:00Z play Bell in bot-a@1000",
+        "2026-03-27T06:00:30Z end Bell FINISHED in bot-a@1000",
+        "2026-03-27T06:00:30Z leave bot-a@1000");
+  }
+
+  @Test
+  void weeklyCronAndOneOffSessionsFireAtTheirInstants() {
+    Session weekly = world.create(spec("Weekly", "weekly MON,WED 19:30 Asia/Ho_Chi_Minh", List.of(bell)));
+    Session cron = world.create(spec("Cron", "cron 0 */12 * * * UTC", List.of(bell)));
+    Session once = world.create(spec("Once", "once 2026-03-28T10:15:00Z", List.of(bell)));
+    world.time.advance(Duration.ofDays(6));
+    assertThat(scheduledRuns(weekly)).containsExactly(
+        Instant.parse("2026-03-30T12:30:00Z"), Instant.parse("2026-04-01T12:30:00Z"));
+    assertThat(scheduledRuns(cron)).hasSize(12).first().isEqualTo(Instant.parse("2026-03-27T12:00:00Z"));
+    assertThat(scheduledRuns(once)).containsExactly(Instant.parse("2026-03-28T10:15:00Z"));
+    assertThat(world.scheduler.nextStart(once.id())).isEmpty();
+  }
+
+  @Test
+  void reminderGoesOutBeforeTheStartAndNoticesFollowTheRun() {
+    world.create(with(spec("Yoga", "once 2026-03-27T08:00:00Z", List.of(bell, talk)), Duration.ofSeconds(5), 10,
+        Duration.ofMinutes(15)));
+    world.time.advance(Duration.ofHours(9));
+    assertThat(world.notices.sent).containsExactly(
+        "2026-03-27T07:50:00Z reminder Yoga at 2026-03-27T08:00:00Z",
+        "2026-03-27T08:00:00Z started Yoga in bot-a@1000",
+        "2026-03-27T08:10:35Z ended Yoga after PT10M35S playing [Bell, Talk]");
+    // The 5 s gap between the tracks.
+    assertThat(world.voice.events).contains(
+        "2026-03-27T08:00:30Z end Bell FINISHED in bot-a@1000", "2026-03-27T08:00:35Z play Talk in bot-a@1000");
+  }
+
+  @Test
+  void anEditRePlansAtOnceAndDisablingStopsIt() throws Exception {
+    Session s = world.create(spec("Study", "daily 09:00 UTC", List.of(bell)));
+    assertThat(world.scheduler.nextStart(s.id())).contains(Instant.parse("2026-03-27T09:00:00Z"));
+    world.sessions.update(s.id(), spec("Study", "daily 03:00 UTC", List.of(bell)));
+    assertThat(world.scheduler.nextStart(s.id())).contains(Instant.parse("2026-03-27T03:00:00Z"));
+    world.time.advance(Duration.ofHours(4));
+    assertThat(scheduledRuns(s)).containsExactly(Instant.parse("2026-03-27T03:00:00Z"));
+    world.sessions.setEnabled(s.id(), false);
+    assertThat(world.scheduler.nextStart(s.id())).isEmpty();
+    world.time.advance(Duration.ofDays(2));
+    assertThat(scheduledRuns(s)).hasSize(1);
+  }
+
+  @Test
+  void aStartThatFellDuringDowntimeStartsLateWithinItsGrace() {
+    Session s = world.create(spec("Late", "daily 06:00 UTC", List.of(bell)));
+    world.time.advance(Duration.ofHours(5));
+    world.scheduler.stop(); // the process is down from 05:00 ...
+    world.voice.kill();
+    world.time.advance(Duration.ofMinutes(70)); // ... to 06:10, within the 15 min grace
+    world.crashAndRestart();
+    world.time.advance(Duration.ofMinutes(1));
+    List<Run> runs = world.runs.forSession(s.id());
+    assertThat(runs).singleElement().satisfies(run -> {
+      assertThat(run.scheduledAt()).isEqualTo(Instant.parse("2026-03-27T06:00:00Z"));
+      assertThat(run.startedAt()).contains(Instant.parse("2026-03-27T06:10:00Z"));
+      assertThat(run.outcome()).isEqualTo(RunOutcome.COMPLETED);
+    });
+  }
+
+  @Test
+  void aStartBeyondItsGraceIsRecordedAsMissed() {
+    Session s = world.create(spec("Missed", "daily 06:00 UTC", List.of(bell)));
+    world.time.advance(Duration.ofHours(5));
+    world.scheduler.stop();
+    world.voice.kill();
+    world.time.advance(Duration.ofHours(2)); // back at 07:00: 45 minutes beyond the grace
+    world.crashAndRestart();
+    assertThat(world.runs.forSession(s.id())).singleElement().satisfies(run -> {
+      assertThat(run.outcome()).isEqualTo(RunOutcome.MISSED);
+      assertThat(run.error()).get().asString().contains("beyond its late-start grace of 15 min");
+    });
+    assertThat(world.voice.events).isEmpty();
+    assertThat(world.scheduler.nextStart(s.id())).contains(Instant.parse("2026-03-28T06:00:00Z"));
+  }
+
+  @Test
+  void aCrashMidRunIsRecordedAsInterruptedAndNeverPlayedAgain() {
+    Session s = world.create(spec("Crash", "daily 06:00 UTC", List.of(talk)));
+    world.time.advance(Duration.ofHours(6).plusMinutes(3)); // three minutes into the talk
+    assertThat(world.runs.forSession(s.id())).singleElement().extracting(Run::outcome).isEqualTo(RunOutcome.RUNNING);
+
+    world.crashAndRestart();
+    world.time.advance(Duration.ofHours(1));
+
+    assertThat(world.runs.forSession(s.id())).singleElement().satisfies(run -> {
+      assertThat(run.outcome()).isEqualTo(RunOutcome.INTERRUPTED);
+      assertThat(run.scheduledAt()).isEqualTo(Instant.parse("2026-03-27T06:00:00Z"));
+    });
+    assertThat(world.voice.events).as("the new process did not play it again").isEmpty();
+    assertThat(world.scheduler.nextStart(s.id())).contains(Instant.parse("2026-03-28T06:00:00Z"));
+  }
+
+  @Test
+  void twoSessionsAtOnceWithOneAccountTheSecondWaitsWithinItsGraceThenPlays() {
+    world.create(spec("First", "once 2026-03-27T06:00:00Z", List.of(talk)));
+    Session second = world.create(spec("Second", "once 2026-03-27T06:00:00Z", List.of(bell)));
+    world.time.advance(Duration.ofHours(7));
+    // The talk ends at 06:10, inside the second session's 15 min grace: it plays then.
+    assertThat(world.runs.forSession(second.id())).singleElement().satisfies(run -> {
+      assertThat(run.outcome()).isEqualTo(RunOutcome.COMPLETED);
+      assertThat(run.startedAt()).contains(Instant.parse("2026-03-27T06:10:00Z"));
+    });
+  }
+
+  @Test
+  void twoSessionsAtOnceWithOneAccountTheSecondIsSkippedWhenTheSlotStaysBusy() {
+    world.create(spec("Long", "once 2026-03-27T06:00:00Z", List.of(talk, talk)));
+    Session second = world.create(with(spec("Short grace", "once 2026-03-27T06:00:00Z", List.of(bell)),
+        Duration.ZERO, 0, Duration.ofMinutes(5)));
+    world.time.advance(Duration.ofHours(7));
+    assertThat(world.runs.forSession(second.id())).singleElement().satisfies(run -> {
+      assertThat(run.outcome()).isEqualTo(RunOutcome.SKIPPED_BUSY);
+      assertThat(run.error()).contains("every voice slot of this guild is busy (1 bot account)");
+    });
+    assertThat(world.notices.sent).contains("2026-03-27T06:05:00Z busy Short grace at 2026-03-27T06:00:00Z");
+  }
+
+  @Test
+  void twoSessionsAtOnceWithTwoAccountsPlayTogether() {
+    world.slots.join("bot-b", Harness.GUILD);
+    Session first = world.create(spec("Hall", "once 2026-03-27T06:00:00Z", List.of(talk)));
+    SessionSpec garden = spec("Garden", "once 2026-03-27T06:00:00Z", List.of(talk));
+    Session second = world.create(new SessionSpec(garden.guildId(), garden.name(), Harness.GARDEN, null, null,
+        garden.schedule(), garden.playlist(), Duration.ZERO, null, false, 0, null, null, true, Duration.ofMinutes(15)));
+    world.time.advance(Duration.ofHours(6).plusMinutes(1));
+    assertThat(world.playback.all()).hasSize(2);
+    world.time.advance(Duration.ofHours(1));
+    assertThat(world.runs.forSession(first.id()).getFirst().account()).contains("bot-a");
+    assertThat(world.runs.forSession(second.id()).getFirst().account()).contains("bot-b");
+    assertThat(world.voice.events).contains(
+        "2026-03-27T06:00:00Z join bot-a@1000 #2001", "2026-03-27T06:00:00Z join bot-b@1000 #2002");
+  }
+
+  @Test
+  void failingNoticesNeverStopPlayback() {
+    world.notices.failing = true;
+    Session s = world.create(with(spec("Quiet", "once 2026-03-27T06:00:00Z", List.of(bell)), Duration.ZERO, 5,
+        Duration.ofMinutes(15)));
+    world.time.advance(Duration.ofHours(7));
+    assertThat(world.runs.forSession(s.id())).singleElement().extracting(Run::outcome).isEqualTo(RunOutcome.COMPLETED);
+    assertThat(world.notices.sent).isEmpty();
+  }
+
+  @Test
+  void aVoiceFailureIsRecordedAsAFailedRunAndFreesTheSlot() {
+    world.voice.failingChannels.add(Harness.HALL);
+    Session s = world.create(spec("Broken", "daily 06:00 UTC", List.of(bell)));
+    world.time.advance(Duration.ofHours(7));
+    assertThat(world.runs.forSession(s.id())).singleElement().satisfies(run -> {
+      assertThat(run.outcome()).isEqualTo(RunOutcome.FAILED);
+      assertThat(run.error()).contains("missing permission to connect to channel 2001");
+    });
+    assertThat(world.slots.busySlots()).isEmpty();
+  }
+}
