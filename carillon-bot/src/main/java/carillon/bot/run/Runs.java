@@ -55,9 +55,13 @@ public final class Runs {
     });
   }
 
-  public Optional<Instant> lastScheduledAt(long sessionId) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT max(scheduled_at) FROM run WHERE session_id = ?")
-        .bind(0, sessionId).mapTo(Long.class).findOne().map(Instant::ofEpochMilli));
+  /** The latest scheduled instant of every session that has runs (one query, for start-up). */
+  public java.util.Map<Long, Instant> lastScheduledAtBySession() {
+    return jdbi.withHandle(h -> h.createQuery("SELECT session_id, max(scheduled_at) AS last FROM run GROUP BY session_id")
+        .reduceRows(new java.util.HashMap<Long, Instant>(), (acc, row) -> {
+          acc.put(row.getColumn("session_id", Long.class), Instant.ofEpochMilli(row.getColumn("last", Long.class)));
+          return acc;
+        }));
   }
 
   public Optional<Run> find(long runId) {

@@ -72,8 +72,11 @@ public final class Scheduler {
           run.sessionId(), run.scheduledAt());
     }
     List<Session> enabled = sessions.enabled();
+    Map<Long, Instant> lastRuns = runs.lastScheduledAtBySession();
     for (Session session : enabled) {
-      plan(session, true);
+      // Occurrences after the latest run (or the last edit) and before now fell while the process was down.
+      Instant lastRun = lastRuns.get(session.id());
+      plan(session, Optional.of(lastRun != null && lastRun.isAfter(session.updatedAt()) ? lastRun : session.updatedAt()));
     }
     log.info("Scheduler planned {} enabled sessions", enabled.size());
   }
@@ -156,10 +159,14 @@ public final class Scheduler {
       }
       return;
     }
-    plan(changed.get(), false);
+    plan(changed.get(), Optional.empty());
   }
 
-  private void plan(Session session, boolean recovering) {
+  /**
+   * Plans a session's next occurrence. At start-up, {@code catchUpFrom} is where the occurrences that
+   * fell while the process was down begin: each starts late within its grace or is recorded as missed.
+   */
+  private void plan(Session session, Optional<Instant> catchUpFrom) {
     Plan plan = plans.computeIfAbsent(session.id(), id -> new Plan(session));
     Instant now = time.now();
     Instant late = null;
@@ -168,9 +175,8 @@ public final class Scheduler {
       plan.session = session;
       plan.reminded = false;
       Optional<Instant> next;
-      if (recovering) {
-        Instant cursor = runs.lastScheduledAt(session.id())
-            .filter(last -> last.isAfter(session.updatedAt())).orElse(session.updatedAt());
+      if (catchUpFrom.isPresent()) {
+        Instant cursor = catchUpFrom.get();
         Instant horizon = now.minus(MISSED_HORIZON);
         if (cursor.isBefore(horizon)) {
           cursor = horizon;

@@ -268,14 +268,17 @@ public final class Sessions {
     if (sessions.isEmpty()) {
       return sessions;
     }
-    Map<Long, List<String>> playlists = h.createQuery(
-            "SELECT session_id, audio_id FROM session_track WHERE session_id IN (<ids>) ORDER BY session_id, position")
-        .bindList("ids", sessions.stream().map(Session::id).toList())
-        .reduceRows(new java.util.HashMap<Long, List<String>>(), (acc, row) -> {
-          acc.computeIfAbsent(row.getColumn("session_id", Long.class), k -> new ArrayList<>())
-              .add(row.getColumn("audio_id", String.class));
-          return acc;
-        });
+    // The same filter as a subquery: no list of ids to bind, however many sessions there are.
+    var tracks = h.createQuery("SELECT session_id, audio_id FROM session_track WHERE session_id IN "
+        + "(SELECT id FROM session " + where.replaceAll("(?i)ORDER BY.*$", "") + ") ORDER BY session_id, position");
+    for (int i = 0; i < args.length; i++) {
+      tracks.bind(i, args[i]);
+    }
+    Map<Long, List<String>> playlists = tracks.reduceRows(new java.util.HashMap<Long, List<String>>(), (acc, row) -> {
+      acc.computeIfAbsent(row.getColumn("session_id", Long.class), k -> new ArrayList<>())
+          .add(row.getColumn("audio_id", String.class));
+      return acc;
+    });
     return sessions.stream().map(s -> withPlaylist(s, playlists.getOrDefault(s.id(), List.of()))).collect(Collectors.toList());
   }
 
