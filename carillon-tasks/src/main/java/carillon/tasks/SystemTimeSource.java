@@ -38,10 +38,16 @@ final class SystemTimeSource implements TimeSource {
     return clock.instant();
   }
 
+  /** Nanoseconds from now until {@code instant}, saturated: a deadline centuries away is Long.MAX_VALUE. */
+  private long nanosUntil(Instant instant) {
+    Duration left = Duration.between(now(), instant);
+    return left.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE : left.toNanos();
+  }
+
   @Override
   public void sleepUntil(Instant deadline) throws InterruptedException {
     while (true) {
-      long nanos = Duration.between(now(), deadline).toNanos();
+      long nanos = nanosUntil(deadline);
       if (nanos <= 0) {
         return;
       }
@@ -52,7 +58,7 @@ final class SystemTimeSource implements TimeSource {
   @Override
   public boolean await(CompletableFuture<?> future, Instant deadline) throws InterruptedException {
     while (true) {
-      long nanos = Duration.between(now(), deadline).toNanos();
+      long nanos = nanosUntil(deadline);
       try {
         future.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
         return true;
@@ -90,7 +96,7 @@ final class SystemTimeSource implements TimeSource {
 
     @Override
     public void arm(Instant at) {
-      long delay = Duration.between(now(), at).toNanos();
+      long delay = nanosUntil(at);
       lock.lock();
       try {
         atSecond = at.getEpochSecond();
@@ -98,7 +104,9 @@ final class SystemTimeSource implements TimeSource {
         if (index >= 0) {
           removeAt(index);
         }
-        due = System.nanoTime() + Math.max(0, delay);
+        long start = System.nanoTime();
+        // Saturate: an arming centuries away must not wrap around into the past.
+        due = delay > Long.MAX_VALUE / 2 ? start + Long.MAX_VALUE / 2 : start + Math.max(0, delay);
         insert(this);
         if (index == 0) {
           ensureTimerThread();

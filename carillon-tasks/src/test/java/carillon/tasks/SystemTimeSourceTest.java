@@ -121,6 +121,17 @@ class SystemTimeSourceTest {
   }
 
   @Test
+  void farDeadlinesDoNotOverflow() throws Exception {
+    assertThat(time.await(CompletableFuture.completedFuture("x"), Instant.MAX)).isTrue();
+    TimeSource.Timer never = time.timer("never", () -> { throw new AssertionError("fired"); });
+    never.arm(Instant.MAX);
+    CountDownLatch soon = new CountDownLatch(1);
+    time.schedule("soon", time.now().plusMillis(10), soon::countDown);
+    assertThat(soon.await(10, TimeUnit.SECONDS)).as("a far timer at the head of the heap does not block others").isTrue();
+    assertThat(never.cancel()).isTrue();
+  }
+
+  @Test
   void sleepUntilReturnsNoEarlierThanTheDeadline() throws Exception {
     Instant deadline = time.now().plusMillis(30);
     time.sleepUntil(deadline);

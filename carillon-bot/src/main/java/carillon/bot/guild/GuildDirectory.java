@@ -2,7 +2,7 @@ package carillon.bot.guild;
 
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
+import carillon.bot.store.Database;
 
 /**
  * The channel and role cache: what Carillon knows of each guild's channels and roles, so sessions can be
@@ -10,15 +10,15 @@ import org.jdbi.v3.core.Jdbi;
  * channel changes.
  */
 public final class GuildDirectory {
-  private final Jdbi jdbi;
+  private final Database db;
 
-  public GuildDirectory(Jdbi jdbi) {
-    this.jdbi = jdbi;
+  public GuildDirectory(Database db) {
+    this.db = db;
   }
 
   /** Replaces everything known of one guild in one transaction. */
   public void replaceGuild(long guildId, List<Channel> channels, List<Role> roles) {
-    jdbi.useTransaction(h -> {
+    db.useTransaction(h -> {
       h.execute("DELETE FROM guild_channel WHERE guild_id = ?", guildId);
       h.execute("DELETE FROM guild_role WHERE guild_id = ?", guildId);
       var channelInsert = h.prepareBatch(
@@ -40,7 +40,7 @@ public final class GuildDirectory {
   }
 
   public Optional<Channel> channel(long guildId, long channelId) {
-    return jdbi.withHandle(h -> h.createQuery(
+    return db.withHandle(h -> h.createQuery(
             "SELECT guild_id, channel_id, name, kind FROM guild_channel WHERE guild_id = ? AND channel_id = ?")
         .bind(0, guildId).bind(1, channelId)
         .map((rs, ctx) -> new Channel(rs.getLong(1), rs.getLong(2), rs.getString(3), Channel.Kind.valueOf(rs.getString(4))))
@@ -48,7 +48,7 @@ public final class GuildDirectory {
   }
 
   public List<Channel> channels(long guildId) {
-    return jdbi.withHandle(h -> h.createQuery(
+    return db.withHandle(h -> h.createQuery(
             "SELECT guild_id, channel_id, name, kind FROM guild_channel WHERE guild_id = ? ORDER BY name")
         .bind(0, guildId)
         .map((rs, ctx) -> new Channel(rs.getLong(1), rs.getLong(2), rs.getString(3), Channel.Kind.valueOf(rs.getString(4))))
@@ -56,7 +56,7 @@ public final class GuildDirectory {
   }
 
   public Optional<Role> role(long guildId, long roleId) {
-    return jdbi.withHandle(h -> h.createQuery(
+    return db.withHandle(h -> h.createQuery(
             "SELECT guild_id, role_id, name FROM guild_role WHERE guild_id = ? AND role_id = ?")
         .bind(0, guildId).bind(1, roleId)
         .map((rs, ctx) -> new Role(rs.getLong(1), rs.getLong(2), rs.getString(3)))

@@ -19,7 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jdbi.v3.core.Jdbi;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import carillon.bot.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,19 +35,21 @@ import org.slf4j.LoggerFactory;
 public final class CommandQueue {
   private static final Logger log = LoggerFactory.getLogger(CommandQueue.class);
 
-  private final Jdbi jdbi;
+  private final Database db;
   private final Sessions sessions;
   private final Scheduler scheduler;
   private final Playback playback;
   private final TaskGroup tasks;
   private final TimeSource time;
   private final Map<Long, CompletableFuture<CommandRecord>> completions = new ConcurrentHashMap<>();
-  /** Command ids waiting per guild, and whether a drain task is running; guarded by itself. */
-  private final Map<Long, Deque<Long>> lanes = new HashMap<>();
+  /** Commands waiting per guild; a guild has an entry while its drain task runs. Guarded by itself. */
+  private final Map<Long, Deque<CommandRecord>> lanes = new HashMap<>();
+  private final List<Consumer<CommandRecord>> dispatchListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<CommandRecord>> finishListeners = new CopyOnWriteArrayList<>();
 
-  public CommandQueue(Jdbi jdbi, Sessions sessions, Scheduler scheduler, Playback playback, TaskGroup tasks,
+  public CommandQueue(Database db, Sessions sessions, Scheduler scheduler, Playback playback, TaskGroup tasks,
       TimeSource time) {
-    this.jdbi = jdbi;
+    this.db = db;
     this.sessions = sessions;
     this.scheduler = scheduler;
     this.playback = playback;
@@ -62,31 +66,46 @@ public final class CommandQueue {
   public CommandRecord submit(CommandRequest request) throws InvalidCommandException {
     validate(request);
     Instant now = time.now();
-    long id = jdbi.withHandle(h -> h.createUpdate("""
+    String requestedBy = request.requestedBy().strip();
+    long id = db.withHandle(h -> h.createUpdate("""
             INSERT INTO command (kind, session_id, volume, source, requested_by, requested_at, status)
             VALUES (?, ?, ?, ?, ?, ?, 'PENDING')""")
         .bind(0, request.kind().name()).bind(1, request.sessionId()).bind(2, request.volume())
-        .bind(3, request.source().name()).bind(4, request.requestedBy().strip()).bind(5, now.toEpochMilli())
+        .bind(3, request.source().name()).bind(4, requestedBy).bind(5, now.toEpochMilli())
         .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+    // Millisecond precision, as stored, so the record equals what find() returns.
+    CommandRecord accepted = new CommandRecord(id, request.kind(), request.sessionId(),
+        Optional.ofNullable(request.volume()), request.source(), requestedBy, Instant.ofEpochMilli(now.toEpochMilli()),
+        CommandStatus.PENDING, Optional.empty(), Optional.empty());
     completions.put(id, new CompletableFuture<>());
-    enqueue(id, request.sessionId());
-    return find(id).orElseThrow();
+    enqueue(accepted);
+    return accepted;
+  }
+
+  /** Called on the dispatching thread when a command starts being applied. */
+  public void onDispatched(Consumer<CommandRecord> listener) {
+    dispatchListeners.add(listener);
+  }
+
+  /** Called when a command reached its final status (the live page shows results with it). */
+  public void onFinished(Consumer<CommandRecord> listener) {
+    finishListeners.add(listener);
   }
 
   /** Applies the commands a crash left behind (call once at start-up, before taking new ones). */
   public void recover() {
-    int interrupted = jdbi.withHandle(h -> h.execute("""
+    int interrupted = db.withHandle(h -> h.execute("""
         UPDATE command SET status = 'FAILED', finished_at = ?,
           result = 'the process stopped while this command was being applied; it was not repeated'
         WHERE status = 'RUNNING'""", time.now().toEpochMilli()));
     if (interrupted > 0) {
       log.warn("{} commands were being applied when the process stopped; marked failed", interrupted);
     }
-    List<CommandRecord> pending = jdbi.withHandle(h -> h.createQuery(
+    List<CommandRecord> pending = db.withHandle(h -> h.createQuery(
         "SELECT * FROM command WHERE status = 'PENDING' ORDER BY id").map((rs, ctx) -> row(rs)).list());
     for (CommandRecord command : pending) {
       completions.put(command.id(), new CompletableFuture<>());
-      enqueue(command.id(), command.sessionId());
+      enqueue(command);
     }
     if (!pending.isEmpty()) {
       log.info("Applying {} commands left pending by the last run", pending.size());
@@ -94,13 +113,13 @@ public final class CommandQueue {
   }
 
   public Optional<CommandRecord> find(long id) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM command WHERE id = ?").bind(0, id)
+    return db.withHandle(h -> h.createQuery("SELECT * FROM command WHERE id = ?").bind(0, id)
         .map((rs, ctx) -> row(rs)).findOne());
   }
 
   /** The newest commands first. */
   public List<CommandRecord> recent(int limit) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM command ORDER BY id DESC LIMIT ?").bind(0, limit)
+    return db.withHandle(h -> h.createQuery("SELECT * FROM command ORDER BY id DESC LIMIT ?").bind(0, limit)
         .map((rs, ctx) -> row(rs)).list());
   }
 
@@ -135,17 +154,17 @@ public final class CommandQueue {
 
   // ---- dispatch: one lane per guild
 
-  private void enqueue(long commandId, long sessionId) {
-    long lane = sessions.find(sessionId).map(Session::guildId).orElse(0L);
+  private void enqueue(CommandRecord command) {
+    long lane = sessions.guildOf(command.sessionId()).orElse(0L);
     boolean startDrain;
     synchronized (lanes) {
-      Deque<Long> queue = lanes.get(lane);
+      Deque<CommandRecord> queue = lanes.get(lane);
       startDrain = queue == null;
       if (startDrain) {
         queue = new ArrayDeque<>();
         lanes.put(lane, queue);
       }
-      queue.addLast(commandId);
+      queue.addLast(command);
     }
     if (startDrain) {
       tasks.spawn("commands of guild " + lane, () -> drain(lane));
@@ -154,9 +173,9 @@ public final class CommandQueue {
 
   private void drain(long lane) {
     while (true) {
-      Long next;
+      CommandRecord next;
       synchronized (lanes) {
-        Deque<Long> queue = lanes.get(lane);
+        Deque<CommandRecord> queue = lanes.get(lane);
         next = queue.pollFirst();
         if (next == null) {
           lanes.remove(lane);
@@ -167,9 +186,10 @@ public final class CommandQueue {
     }
   }
 
-  private void apply(long commandId) {
-    CommandRecord command = find(commandId).orElseThrow();
-    setStatus(commandId, CommandStatus.RUNNING, null, false);
+  private void apply(CommandRecord command) {
+    long commandId = command.id();
+    dispatchListeners.forEach(l -> l.accept(command));
+    setStatus(commandId, CommandStatus.RUNNING, null, null);
     CommandStatus status;
     String result;
     try {
@@ -184,8 +204,12 @@ public final class CommandQueue {
       status = CommandStatus.FAILED;
       result = "internal error: " + e;
     }
-    setStatus(commandId, status, result, true);
-    CommandRecord finished = find(commandId).orElseThrow();
+    Instant finishedAt = Instant.ofEpochMilli(time.now().toEpochMilli());
+    setStatus(commandId, status, result, finishedAt);
+    CommandRecord finished = new CommandRecord(commandId, command.kind(), command.sessionId(), command.volume(),
+        command.source(), command.requestedBy(), command.requestedAt(), status, Optional.of(result),
+        Optional.of(finishedAt));
+    finishListeners.forEach(l -> l.accept(finished));
     CompletableFuture<CommandRecord> completion = completions.remove(commandId);
     if (completion != null) {
       completion.complete(finished);
@@ -210,9 +234,9 @@ public final class CommandQueue {
     };
   }
 
-  private void setStatus(long id, CommandStatus status, String result, boolean finished) {
-    jdbi.useHandle(h -> h.execute("UPDATE command SET status = ?, result = ?, finished_at = ? WHERE id = ?",
-        status.name(), result, finished ? time.now().toEpochMilli() : null, id));
+  private void setStatus(long id, CommandStatus status, String result, Instant finishedAt) {
+    db.useHandle(h -> h.execute("UPDATE command SET status = ?, result = ?, finished_at = ? WHERE id = ?",
+        status.name(), result, finishedAt == null ? null : finishedAt.toEpochMilli(), id));
   }
 
   private static CommandRecord row(ResultSet rs) throws SQLException {

@@ -5,17 +5,17 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
+import carillon.bot.store.Database;
 
 /**
  * The run history, and the claim that makes an occurrence play at most once: a run row is unique on
  * (session, scheduled instant), so whoever inserts it first plays it, across restarts and processes.
  */
 public final class Runs {
-  private final Jdbi jdbi;
+  private final Database db;
 
-  public Runs(Jdbi jdbi) {
-    this.jdbi = jdbi;
+  public Runs(Database db) {
+    this.db = db;
   }
 
   /**
@@ -24,7 +24,7 @@ public final class Runs {
    * @return the run's id, or empty if the occurrence was already claimed or recorded
    */
   public Optional<Long> claim(long sessionId, Instant scheduledAt, Instant startedAt, String account) {
-    return jdbi.withHandle(h -> h.createUpdate("""
+    return db.withHandle(h -> h.createUpdate("""
             INSERT INTO run (session_id, scheduled_at, started_at, outcome, bot_account)
             VALUES (?, ?, ?, 'RUNNING', ?) ON CONFLICT (session_id, scheduled_at) DO NOTHING""")
         .bind(0, sessionId).bind(1, scheduledAt.toEpochMilli()).bind(2, startedAt.toEpochMilli()).bind(3, account)
@@ -33,21 +33,21 @@ public final class Runs {
 
   /** Records an occurrence that did not play (missed, skipped because busy); false if it was already recorded. */
   public boolean recordNotPlayed(long sessionId, Instant scheduledAt, RunOutcome outcome, String reason) {
-    return jdbi.withHandle(h -> h.execute("""
+    return db.withHandle(h -> h.execute("""
         INSERT INTO run (session_id, scheduled_at, outcome, error) VALUES (?, ?, ?, ?)
         ON CONFLICT (session_id, scheduled_at) DO NOTHING""",
         sessionId, scheduledAt.toEpochMilli(), outcome.name(), reason)) > 0;
   }
 
   public void finish(long runId, RunOutcome outcome, Instant endedAt, int tracksPlayed, String error) {
-    jdbi.useHandle(h -> h.execute(
+    db.useHandle(h -> h.execute(
         "UPDATE run SET outcome = ?, ended_at = ?, tracks_played = ?, error = ? WHERE id = ?",
         outcome.name(), endedAt.toEpochMilli(), tracksPlayed, error, runId));
   }
 
   /** At start-up: runs left RUNNING by a crash become INTERRUPTED; returns them. */
   public List<Run> interruptLeftRunning(Instant now) {
-    return jdbi.inTransaction(h -> {
+    return db.inTransaction(h -> {
       List<Run> left = h.createQuery("SELECT * FROM run WHERE outcome = 'RUNNING' ORDER BY id").map((rs, ctx) -> row(rs)).list();
       h.execute("UPDATE run SET outcome = 'INTERRUPTED', ended_at = ?, error = 'the process ended while it played' "
           + "WHERE outcome = 'RUNNING'", now.toEpochMilli());
@@ -57,7 +57,7 @@ public final class Runs {
 
   /** The latest scheduled instant of every session that has runs (one query, for start-up). */
   public java.util.Map<Long, Instant> lastScheduledAtBySession() {
-    return jdbi.withHandle(h -> h.createQuery("SELECT session_id, max(scheduled_at) AS last FROM run GROUP BY session_id")
+    return db.withHandle(h -> h.createQuery("SELECT session_id, max(scheduled_at) AS last FROM run GROUP BY session_id")
         .reduceRows(new java.util.HashMap<Long, Instant>(), (acc, row) -> {
           acc.put(row.getColumn("session_id", Long.class), Instant.ofEpochMilli(row.getColumn("last", Long.class)));
           return acc;
@@ -65,12 +65,12 @@ public final class Runs {
   }
 
   public Optional<Run> find(long runId) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM run WHERE id = ?").bind(0, runId)
+    return db.withHandle(h -> h.createQuery("SELECT * FROM run WHERE id = ?").bind(0, runId)
         .map((rs, ctx) -> row(rs)).findOne());
   }
 
   public List<Run> forSession(long sessionId) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM run WHERE session_id = ? ORDER BY scheduled_at")
+    return db.withHandle(h -> h.createQuery("SELECT * FROM run WHERE session_id = ? ORDER BY scheduled_at")
         .bind(0, sessionId).map((rs, ctx) -> row(rs)).list());
   }
 

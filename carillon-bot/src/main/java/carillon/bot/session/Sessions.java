@@ -18,7 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
+import carillon.bot.store.Database;
 
 /**
  * Sessions: validated, stored, and announced to whoever plans them ({@link #onChange}).
@@ -36,13 +36,13 @@ public final class Sessions {
   static final Duration MAX_GRACE = Duration.ofHours(24);
   static final int MAX_REMINDER_MINUTES = 24 * 60;
 
-  private final Jdbi jdbi;
+  private final Database db;
   private final GuildDirectory guilds;
   private final TimeSource time;
   private final List<LongConsumer> listeners = new CopyOnWriteArrayList<>();
 
-  public Sessions(Jdbi jdbi, GuildDirectory guilds, TimeSource time) {
-    this.jdbi = jdbi;
+  public Sessions(Database db, GuildDirectory guilds, TimeSource time) {
+    this.db = db;
     this.guilds = guilds;
     this.time = time;
   }
@@ -54,7 +54,7 @@ public final class Sessions {
 
   public Session create(SessionSpec spec) throws InvalidSessionException {
     Session valid = validate(0, spec);
-    long id = jdbi.inTransaction(h -> {
+    long id = db.inTransaction(h -> {
       checkNameFree(h, spec.guildId(), valid.name(), 0);
       long newId = h.createUpdate("""
               INSERT INTO session (guild_id, name, voice_channel_id, text_channel_id, mention_role_id, schedule,
@@ -73,7 +73,7 @@ public final class Sessions {
 
   public Session update(long id, SessionSpec spec) throws InvalidSessionException {
     Session valid = validate(id, spec);
-    boolean found = jdbi.inTransaction(h -> {
+    boolean found = db.inTransaction(h -> {
       checkNameFree(h, spec.guildId(), valid.name(), id);
       int rows = h.createUpdate("""
               UPDATE session SET guild_id = :guild, name = :name, voice_channel_id = :voice,
@@ -99,7 +99,7 @@ public final class Sessions {
 
   /** Enables or disables a session; false if there is no such session. */
   public boolean setEnabled(long id, boolean enabled) {
-    int rows = jdbi.withHandle(h -> h.execute("UPDATE session SET enabled = ?, updated_at = ? WHERE id = ?",
+    int rows = db.withHandle(h -> h.execute("UPDATE session SET enabled = ?, updated_at = ? WHERE id = ?",
         enabled, time.now().toEpochMilli(), id));
     if (rows > 0) {
       changed(id);
@@ -108,7 +108,7 @@ public final class Sessions {
   }
 
   public boolean delete(long id) {
-    int rows = jdbi.withHandle(h -> h.execute("DELETE FROM session WHERE id = ?", id));
+    int rows = db.withHandle(h -> h.execute("DELETE FROM session WHERE id = ?", id));
     if (rows > 0) {
       changed(id);
     }
@@ -116,15 +116,21 @@ public final class Sessions {
   }
 
   public Optional<Session> find(long id) {
-    return jdbi.withHandle(h -> load(h, "WHERE id = ?", id).stream().findFirst());
+    return db.withHandle(h -> load(h, "WHERE id = ?", id).stream().findFirst());
+  }
+
+  /** The guild of a session, without loading it. */
+  public Optional<Long> guildOf(long id) {
+    return db.withHandle(h -> h.createQuery("SELECT guild_id FROM session WHERE id = ?").bind(0, id)
+        .mapTo(Long.class).findOne());
   }
 
   public List<Session> inGuild(long guildId) {
-    return jdbi.withHandle(h -> load(h, "WHERE guild_id = ? ORDER BY name", guildId));
+    return db.withHandle(h -> load(h, "WHERE guild_id = ? ORDER BY name", guildId));
   }
 
   public List<Session> enabled() {
-    return jdbi.withHandle(h -> load(h, "WHERE enabled = 1 ORDER BY id"));
+    return db.withHandle(h -> load(h, "WHERE enabled = 1 ORDER BY id"));
   }
 
   private void changed(long id) {
@@ -216,7 +222,7 @@ public final class Sessions {
   }
 
   private Set<String> knownAudio(List<String> ids) {
-    return jdbi.withHandle(h -> new HashSet<>(h.createQuery("SELECT id FROM audio_item WHERE id IN (<ids>)")
+    return db.withHandle(h -> new HashSet<>(h.createQuery("SELECT id FROM audio_item WHERE id IN (<ids>)")
         .bindList("ids", ids).mapTo(String.class).list()));
   }
 

@@ -192,7 +192,7 @@ class CommandQueueTest {
   @Test
   void commandsLeftPendingByACrashAreCarriedOutAtStartupAndOneCaughtMidApplyIsNotRepeated() throws Exception {
     long sessionId = session.id();
-    world.db.jdbi().useHandle(h -> {
+    world.db.useHandle(h -> {
       h.execute("INSERT INTO command (kind, session_id, source, requested_by, requested_at, status) "
           + "VALUES ('PLAY', ?, 'API', 'cron-script', 0, 'RUNNING')", sessionId);
       h.execute("INSERT INTO command (kind, session_id, source, requested_by, requested_at, status) "

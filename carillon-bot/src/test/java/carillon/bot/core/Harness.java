@@ -68,15 +68,15 @@ final class Harness implements AutoCloseable {
     voice = new FakeVoice(time);
     notices = new FakeNotices(time);
     db = Database.openSqlite(dbFile);
-    guilds = new GuildDirectory(db.jdbi());
-    sessions = new Sessions(db.jdbi(), guilds, time);
-    runs = new Runs(db.jdbi());
+    guilds = new GuildDirectory(db);
+    sessions = new Sessions(db, guilds, time);
+    runs = new Runs(db);
     slots = new Slots();
     tasks = TaskGroup.create("test", time);
     Notifier notifier = new Notifier(notices, tasks);
     playback = new Playback(voice, notifier, id -> Optional.ofNullable(tracks.get(id)), time, tasks, runs, slots);
     scheduler = new Scheduler(sessions, runs, slots, playback, notifier, time, tasks);
-    commands = new CommandQueue(db.jdbi(), sessions, scheduler, playback, tasks, time);
+    commands = new CommandQueue(db, sessions, scheduler, playback, tasks, time);
   }
 
   void start() {
@@ -89,7 +89,7 @@ final class Harness implements AutoCloseable {
   String track(String name, Duration length) {
     String id = String.format("%064x", tracks.size() + 1);
     tracks.put(id, new Track(id, name, Path.of("/audio/" + id), length));
-    db.jdbi().useHandle(h -> h.execute(
+    db.useHandle(h -> h.execute(
         "INSERT INTO audio_item (id, name, format, duration_ms, size_bytes, imported_at) VALUES (?, ?, 'wav', ?, 1, 0)",
         id, name, length.toMillis()));
     return id;

@@ -15,20 +15,20 @@ class DatabaseTest {
   void createsTheSchemaInWalModeWithForeignKeysAndKeepsDataAcrossReopening() {
     Path file = dir.resolve("data/carillon.db");
     try (Database db = Database.openSqlite(file)) {
-      String journal = db.jdbi().withHandle(h -> h.createQuery("PRAGMA journal_mode").mapTo(String.class).one());
-      int foreignKeys = db.jdbi().withHandle(h -> h.createQuery("PRAGMA foreign_keys").mapTo(Integer.class).one());
+      String journal = db.withHandle(h -> h.createQuery("PRAGMA journal_mode").mapTo(String.class).one());
+      int foreignKeys = db.withHandle(h -> h.createQuery("PRAGMA foreign_keys").mapTo(Integer.class).one());
       assertThat(journal).isEqualTo("wal");
       assertThat(foreignKeys).isEqualTo(1);
-      db.jdbi().useHandle(h -> h.execute(
+      db.useHandle(h -> h.execute(
           "INSERT INTO guild_channel (guild_id, channel_id, name, kind) VALUES (1, 2, 'Hall', 'VOICE')"));
       // A track pointing at an audio item that does not exist is refused.
-      assertThatThrownBy(() -> db.jdbi().useHandle(h -> h.execute(
+      assertThatThrownBy(() -> db.useHandle(h -> h.execute(
           "INSERT INTO session_track (session_id, position, audio_id) VALUES (99, 0, 'nope')")))
           .isInstanceOf(UnableToExecuteStatementException.class)
           .hasMessageContaining("FOREIGN KEY");
     }
     try (Database db = Database.openSqlite(file)) {
-      String name = db.jdbi().withHandle(h -> h.createQuery("SELECT name FROM guild_channel").mapTo(String.class).one());
+      String name = db.withHandle(h -> h.createQuery("SELECT name FROM guild_channel").mapTo(String.class).one());
       assertThat(name).isEqualTo("Hall");
     }
   }
