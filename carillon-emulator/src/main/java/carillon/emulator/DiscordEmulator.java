@@ -1,0 +1,254 @@
+package carillon.emulator;
+
+import carillon.emulator.voice.VoiceConnectionSnapshot;
+import carillon.emulator.voice.VoiceService;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.neovisionaries.ws.client.WebSocketFactory;
+import io.javalin.Javalin;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import net.dv8tion.jda.api.JDABuilder;
+import net.dv8tion.jda.api.requests.RestConfig;
+import net.dv8tion.jda.api.utils.Compression;
+import net.dv8tion.jda.api.utils.SessionControllerAdapter;
+import org.jetbrains.annotations.NotNull;
+
+/**
+ * A local Discord that the real, unmodified JDA connects to: REST under {@code /api/v10}, the gateway
+ * WebSocket, and (given a {@link VoiceService}) voice. It runs on 127.0.0.1 and a free port, keeps its
+ * world in memory, and sends the gateway events Discord would.
+ *
+ * <pre>{@code
+ * try (DiscordEmulator discord = DiscordEmulator.start()) {
+ *   GuildHandle guild = discord.createGuild("Sangha");
+ *   long notices = guild.createTextChannel("notices");
+ *   BotAccount bot = discord.createBot("Carillon");
+ *   guild.addMember(bot);
+ *   JDA jda = discord.configure(JDABuilder.createDefault(bot.token())).build().awaitReady();
+ *   jda.getTextChannelById(notices).sendMessage("hello").complete();
+ *   assertThat(discord.messages(notices)).extracting(SentMessage::content).containsExactly("hello");
+ * }
+ * }</pre>
+ */
+public final class DiscordEmulator implements AutoCloseable {
+  private final World world;
+  private final Gateway gateway;
+  private final Rest rest;
+  private final Javalin server;
+  private final SecureRandom random = new SecureRandom();
+
+  private DiscordEmulator(Clock clock, VoiceService voice) {
+    this.world = new World(clock, Optional.ofNullable(voice));
+    this.gateway = new Gateway(world);
+    this.rest = new Rest(world, gateway);
+    this.server = Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      config.jsonMapper(new io.javalin.json.JavalinJackson(world.json, false));
+      config.routes.ws("/gateway", gateway::configure);
+      rest.routes(config.routes);
+      config.routes.exception(World.NotFound.class, (e, ctx) ->
+          ctx.status(404).json(Map.of("code", 10003, "message", e.getMessage())));
+      config.routes.exception(Rest.Unauthorized.class, (e, ctx) ->
+          ctx.status(401).json(Map.of("code", 0, "message", "401: Unauthorized")));
+      config.routes.exception(NumberFormatException.class, (e, ctx) ->
+          ctx.status(400).json(Map.of("code", 50035, "message", "Invalid Form Body: " + e.getMessage())));
+      config.routes.exception(JsonProcessingException.class, (e, ctx) ->
+          ctx.status(400).json(Map.of("code", 50109, "message", "The request body contains invalid JSON.")));
+    });
+    server.start("127.0.0.1", 0);
+    gateway.url = "ws://127.0.0.1:" + server.port() + "/gateway";
+  }
+
+  /** Starts an emulator on the system clock, without voice. */
+  public static DiscordEmulator start() {
+    return builder().start();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Options for {@link #start()}. */
+  public static final class Builder {
+    private Clock clock = Clock.systemUTC();
+    private VoiceService voice;
+
+    private Builder() {}
+
+    /** The clock for snowflakes and timestamps. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The voice side; without one, bots can join voice channels but no voice server is offered. */
+    public Builder voice(VoiceService voice) {
+      this.voice = Objects.requireNonNull(voice, "voice");
+      return this;
+    }
+
+    public DiscordEmulator start() {
+      return new DiscordEmulator(clock, voice);
+    }
+  }
+
+  /** The port REST and the gateway listen on. */
+  public int port() {
+    return server.port();
+  }
+
+  /** The REST base URL, for JDA's {@link RestConfig#setBaseUrl}. */
+  public String restUrl() {
+    return "http://127.0.0.1:" + port() + Rest.PREFIX + "/";
+  }
+
+  public String gatewayUrl() {
+    return gateway.url;
+  }
+
+  /**
+   * Points a JDA builder at this emulator: REST base URL, gateway URL without the 5 s identify delay,
+   * uncompressed gateway, and TLS trust for the voice WebSocket when there is a voice side.
+   */
+  public JDABuilder configure(JDABuilder builder) {
+    builder.setRestConfig(new RestConfig().setBaseUrl(restUrl()))
+        .setSessionController(new LocalSessionController(gateway.url))
+        .setCompression(Compression.NONE);
+    world.voice.ifPresent(voice -> builder.setWebsocketFactory(
+        new WebSocketFactory().setSSLContext(voice.clientSslContext()).setVerifyHostname(false)));
+    return builder;
+  }
+
+  /** JDA's session controller, with the local gateway and no delay between identifies. */
+  private static final class LocalSessionController extends SessionControllerAdapter {
+    private final String gatewayUrl;
+
+    LocalSessionController(String gatewayUrl) {
+      this.gatewayUrl = gatewayUrl;
+    }
+
+    @NotNull
+    @Override
+    public String getGateway() {
+      return gatewayUrl;
+    }
+
+    @Override
+    protected void runWorker() {
+      synchronized (lock) {
+        if (workerHandle == null) {
+          workerHandle = new QueueWorker(0L);
+          workerHandle.start();
+        }
+      }
+    }
+  }
+
+  // ---- the world
+
+  public GuildHandle createGuild(String name) {
+    synchronized (world) {
+      long ownerId = world.ids.next();
+      world.accounts.put(ownerId, new Model.Account(ownerId, name + " owner", false, "", 0));
+      long id = world.ids.next();
+      Model.Guild guild = new Model.Guild(id, name, ownerId);
+      guild.roles.put(id, new Model.Role(id, "@everyone", GuildHandle.ADMINISTRATOR, 0));
+      guild.members.put(ownerId, new Model.Member(ownerId, Instant.ofEpochMilli(world.clock.millis())));
+      world.guilds.put(id, guild);
+      return new GuildHandle(world, id, name);
+    }
+  }
+
+  public BotAccount createBot(String name) {
+    synchronized (world) {
+      long id = world.ids.next();
+      String token = Base64.getUrlEncoder().withoutPadding().encodeToString(Long.toString(id).getBytes()) + "."
+          + randomPart();
+      world.accounts.put(id, new Model.Account(id, name, true, token, id));
+      return new BotAccount(id, name, token, id);
+    }
+  }
+
+  public UserHandle createUser(String name) {
+    synchronized (world) {
+      long id = world.ids.next();
+      world.accounts.put(id, new Model.Account(id, name, false, "", 0));
+      return new UserHandle(world, id, name);
+    }
+  }
+
+  private String randomPart() {
+    byte[] bytes = new byte[24];
+    random.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  // ---- observation
+
+  /** Messages posted in a channel, oldest first. */
+  public List<SentMessage> messages(long channelId) {
+    synchronized (world) {
+      return world.messages.getOrDefault(channelId, List.of()).stream().map(world::view).toList();
+    }
+  }
+
+  /** Names of the bot's registered commands: global ones, or those of {@code guildId}. */
+  public List<String> commandNames(BotAccount bot, Long guildId) {
+    synchronized (world) {
+      return world.commands.values().stream()
+          .filter(c -> c.applicationId == bot.applicationId() && Objects.equals(c.guildId, guildId))
+          .map(c -> c.definition.path("name").asText()).toList();
+    }
+  }
+
+  /** The voice channel a user or bot is in, if any. */
+  public Optional<Long> voiceChannelOf(GuildHandle guild, long userId) {
+    synchronized (world) {
+      return Optional.ofNullable(world.guild(guild.id()).voice.get(userId));
+    }
+  }
+
+  /** The voice connections the voice side observed (empty without one). */
+  public List<VoiceConnectionSnapshot> voiceConnections() {
+    return world.voice.map(VoiceService::connections).orElse(List.of());
+  }
+
+  // ---- faults
+
+  /** Closes the bot's gateway connection with {@code code} (4000 and most 1xxx: JDA resumes). */
+  public void closeGateway(BotAccount bot, int code) {
+    gateway.close(bot.id(), code);
+  }
+
+  /** Sends op 7 RECONNECT: JDA reconnects and resumes. */
+  public void requestReconnect(BotAccount bot) {
+    gateway.reconnect(bot.id());
+  }
+
+  /** Sends op 9 INVALID_SESSION; with {@code resumable} false, JDA identifies anew. */
+  public void invalidateSession(BotAccount bot, boolean resumable) {
+    gateway.invalidate(bot.id(), resumable);
+  }
+
+  /**
+   * Makes REST requests whose method and path (after {@code /api/v10}, e.g. {@code /channels/\d+/messages})
+   * match fail {@code times} times with {@code status}: 429 (with Retry-After), 403 (Missing Permissions)
+   * or any other.
+   */
+  public void failRoute(String method, String pathRegex, int status, int times) {
+    rest.failRoute(method, pathRegex, status, times);
+  }
+
+  @Override
+  public void close() {
+    gateway.closeAll();
+    server.stop();
+    world.voice.ifPresent(VoiceService::close);
+  }
+}

@@ -1,0 +1,125 @@
+package carillon.emulator;
+
+import java.time.Instant;
+
+/**
+ * A guild of the emulated Discord: create channels and roles, add members. Bots that are members see the
+ * changes as gateway events once connected.
+ *
+ * <pre>{@code
+ * GuildHandle guild = discord.createGuild("Sangha");
+ * long hall = guild.createVoiceChannel("Meditation Hall");
+ * long notices = guild.createTextChannel("notices");
+ * guild.addMember(bot);
+ * guild.addMember(alice);
+ * }</pre>
+ */
+public final class GuildHandle {
+  /** Discord's ADMINISTRATOR permission bit, which @everyone has here unless changed. */
+  public static final long ADMINISTRATOR = 8;
+
+  private final World world;
+  private final long id;
+  private final String name;
+
+  GuildHandle(World world, long id, String name) {
+    this.world = world;
+    this.id = id;
+    this.name = name;
+  }
+
+  public long id() {
+    return id;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public long createTextChannel(String channelName) {
+    return createChannel(channelName, 0);
+  }
+
+  public long createVoiceChannel(String channelName) {
+    return createChannel(channelName, 2);
+  }
+
+  private long createChannel(String channelName, int type) {
+    synchronized (world) {
+      Model.Guild guild = world.guild(id);
+      long channelId = world.ids.next();
+      Model.Channel channel = new Model.Channel(channelId, id, channelName, type, guild.channels.size());
+      guild.channels.put(channelId, channel);
+      world.dispatchToGuild(id, "CHANNEL_CREATE", world.channelJson(channel));
+      return channelId;
+    }
+  }
+
+  public long createRole(String roleName, long permissions) {
+    synchronized (world) {
+      Model.Guild guild = world.guild(id);
+      long roleId = world.ids.next();
+      Model.Role role = new Model.Role(roleId, roleName, permissions, guild.roles.size());
+      guild.roles.put(roleId, role);
+      var event = world.json.createObjectNode();
+      event.put("guild_id", Long.toString(id));
+      event.set("role", world.roleJson(role));
+      world.dispatchToGuild(id, "GUILD_ROLE_CREATE", event);
+      return roleId;
+    }
+  }
+
+  /** Sets the permissions of @everyone (by default ADMINISTRATOR, so JDA's local checks pass). */
+  public void setEveryonePermissions(long permissions) {
+    synchronized (world) {
+      Model.Role everyone = world.guild(id).roles.get(id);
+      everyone.permissions = permissions;
+      var event = world.json.createObjectNode();
+      event.put("guild_id", Long.toString(id));
+      event.set("role", world.roleJson(everyone));
+      world.dispatchToGuild(id, "GUILD_ROLE_UPDATE", event);
+    }
+  }
+
+  public void addMember(UserHandle user) {
+    addMember(user.id());
+  }
+
+  public void addMember(BotAccount bot) {
+    addMember(bot.id());
+  }
+
+  public void giveRole(long userId, long roleId) {
+    synchronized (world) {
+      Model.Member member = world.guild(id).members.get(userId);
+      if (member == null) {
+        throw new World.NotFound("member " + userId);
+      }
+      member.roles.add(roleId);
+    }
+  }
+
+  private void addMember(long userId) {
+    synchronized (world) {
+      Model.Guild guild = world.guild(id);
+      world.account(userId);
+      if (guild.members.containsKey(userId)) {
+        return;
+      }
+      Model.Member member = new Model.Member(userId, Instant.ofEpochMilli(world.clock.millis()));
+      guild.members.put(userId, member);
+      if (world.account(userId).bot) {
+        // A bot that joins a guild receives the whole guild.
+        world.dispatchToBot(userId, id, "GUILD_CREATE", world.guildCreateJson(guild));
+      }
+      var event = world.memberJson(guild, member, true);
+      event.put("guild_id", Long.toString(id));
+      world.dispatchToGuild(id, "GUILD_MEMBER_ADD", event);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Guild[" + name + " " + id + "]";
+  }
+}

@@ -1,0 +1,321 @@
+package carillon.emulator;
+
+import carillon.emulator.voice.VoiceGrant;
+import carillon.emulator.voice.VoiceService;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The emulated Discord's state and the events it sends. Every change happens under this object's lock and
+ * sends the gateway events Discord would, to the bots that would see them.
+ */
+final class World {
+  final ObjectMapper json = new ObjectMapper();
+  final Clock clock;
+  final Snowflakes ids;
+  final Optional<VoiceService> voice;
+  final Map<Long, Model.Account> accounts = new LinkedHashMap<>();
+  final Map<Long, Model.Guild> guilds = new LinkedHashMap<>();
+  final Map<Long, List<Model.Message>> messages = new HashMap<>();
+  final Map<Long, Model.Command> commands = new LinkedHashMap<>();
+  /** Gateway sessions by session id; a session outlives its connection so that it can be resumed. */
+  final Map<String, GatewaySession> sessions = new ConcurrentHashMap<>();
+  final Map<Long, Interaction> interactions = new ConcurrentHashMap<>();
+
+  World(Clock clock, Optional<VoiceService> voice) {
+    this.clock = clock;
+    this.ids = new Snowflakes(clock);
+    this.voice = voice;
+  }
+
+  // ---- lookups (lock held by callers or reads of effectively final data)
+
+  synchronized Optional<Model.Account> byToken(String token) {
+    String raw = token.startsWith("Bot ") ? token.substring(4) : token;
+    return accounts.values().stream().filter(a -> a.bot && a.token.equals(raw)).findFirst();
+  }
+
+  synchronized Model.Guild guild(long id) {
+    Model.Guild guild = guilds.get(id);
+    if (guild == null) {
+      throw new NotFound("guild " + id);
+    }
+    return guild;
+  }
+
+  synchronized Model.Channel channel(long id) {
+    for (Model.Guild guild : guilds.values()) {
+      Model.Channel channel = guild.channels.get(id);
+      if (channel != null) {
+        return channel;
+      }
+    }
+    throw new NotFound("channel " + id);
+  }
+
+  synchronized Model.Account account(long id) {
+    Model.Account account = accounts.get(id);
+    if (account == null) {
+      throw new NotFound("user " + id);
+    }
+    return account;
+  }
+
+  /** An id the world does not know; the HTTP API answers 404 with the message. */
+  static final class NotFound extends RuntimeException {
+    NotFound(String what) {
+      super("unknown " + what);
+    }
+  }
+
+  // ---- events
+
+  /** Sends an event to every connected bot that is a member of the guild and owns it by shard. */
+  void dispatchToGuild(long guildId, String type, JsonNode data) {
+    for (GatewaySession session : sessions.values()) {
+      Model.Guild guild = guilds.get(guildId);
+      if (guild != null && guild.members.containsKey(session.bot.id) && session.owns(guildId)) {
+        session.dispatch(type, data);
+      }
+    }
+  }
+
+  void dispatchToBot(long botId, long guildId, String type, JsonNode data) {
+    for (GatewaySession session : sessions.values()) {
+      if (session.bot.id == botId && session.owns(guildId)) {
+        session.dispatch(type, data);
+      }
+    }
+  }
+
+  // ---- JSON views
+
+  ObjectNode userJson(Model.Account account) {
+    ObjectNode user = json.createObjectNode();
+    user.put("id", Long.toString(account.id));
+    user.put("username", account.name);
+    user.put("discriminator", "0000");
+    user.putNull("global_name");
+    user.putNull("avatar");
+    user.put("bot", account.bot);
+    user.put("flags", 0);
+    return user;
+  }
+
+  ObjectNode memberJson(Model.Guild guild, Model.Member member, boolean withUser) {
+    ObjectNode node = json.createObjectNode();
+    if (withUser) {
+      node.set("user", userJson(account(member.userId)));
+    }
+    ArrayNode roles = node.putArray("roles");
+    member.roles.forEach(r -> roles.add(Long.toString(r)));
+    node.put("joined_at", member.joinedAt.toString());
+    node.put("deaf", false);
+    node.put("mute", false);
+    node.put("flags", 0);
+    node.put("pending", false);
+    return node;
+  }
+
+  ObjectNode roleJson(Model.Role role) {
+    ObjectNode node = json.createObjectNode();
+    node.put("id", Long.toString(role.id));
+    node.put("name", role.name);
+    node.put("position", role.position);
+    node.put("permissions", Long.toString(role.permissions));
+    node.put("color", 0);
+    ObjectNode colors = node.putObject("colors");
+    colors.put("primary_color", 0);
+    colors.putNull("secondary_color");
+    colors.putNull("tertiary_color");
+    node.put("hoist", false);
+    node.put("managed", false);
+    node.put("mentionable", false);
+    node.put("flags", 0);
+    return node;
+  }
+
+  ObjectNode channelJson(Model.Channel channel) {
+    ObjectNode node = json.createObjectNode();
+    node.put("id", Long.toString(channel.id));
+    node.put("type", channel.type);
+    node.put("name", channel.name);
+    node.put("position", channel.position);
+    node.put("guild_id", Long.toString(channel.guildId));
+    node.putArray("permission_overwrites");
+    node.put("nsfw", false);
+    node.putNull("parent_id");
+    if (channel.type == 2) {
+      node.put("bitrate", 64_000);
+      node.put("user_limit", 0);
+      node.putNull("rtc_region");
+    } else {
+      node.putNull("topic");
+      node.put("rate_limit_per_user", 0);
+    }
+    return node;
+  }
+
+  ObjectNode voiceStateJson(long guildId, long userId, Long channelId, String sessionId) {
+    ObjectNode node = json.createObjectNode();
+    node.put("guild_id", Long.toString(guildId));
+    node.put("user_id", Long.toString(userId));
+    if (channelId == null) {
+      node.putNull("channel_id");
+    } else {
+      node.put("channel_id", Long.toString(channelId));
+    }
+    node.put("session_id", sessionId);
+    node.put("deaf", false);
+    node.put("mute", false);
+    node.put("self_deaf", false);
+    node.put("self_mute", false);
+    node.put("self_video", false);
+    node.put("suppress", false);
+    node.putNull("request_to_speak_timestamp");
+    Model.Guild guild = guilds.get(guildId);
+    if (guild != null && guild.members.containsKey(userId)) {
+      node.set("member", memberJson(guild, guild.members.get(userId), true));
+    }
+    return node;
+  }
+
+  ObjectNode guildCreateJson(Model.Guild guild) {
+    ObjectNode node = json.createObjectNode();
+    node.put("id", Long.toString(guild.id));
+    node.put("name", guild.name);
+    node.putNull("icon");
+    node.put("owner_id", Long.toString(guild.ownerId));
+    node.put("member_count", guild.members.size());
+    node.put("afk_timeout", 300);
+    node.putNull("afk_channel_id");
+    node.putNull("system_channel_id");
+    node.put("verification_level", 0);
+    node.put("default_message_notifications", 0);
+    node.put("explicit_content_filter", 0);
+    node.put("mfa_level", 0);
+    node.put("nsfw_level", 0);
+    node.put("premium_tier", 0);
+    node.put("preferred_locale", "en-US");
+    node.put("large", false);
+    node.put("unavailable", false);
+    node.putArray("features");
+    ArrayNode roles = node.putArray("roles");
+    guild.roles.values().forEach(r -> roles.add(roleJson(r)));
+    ArrayNode channels = node.putArray("channels");
+    guild.channels.values().forEach(c -> channels.add(channelJson(c)));
+    ArrayNode members = node.putArray("members");
+    guild.members.values().forEach(m -> members.add(memberJson(guild, m, true)));
+    ArrayNode voiceStates = node.putArray("voice_states");
+    guild.voice.forEach((user, channel) -> voiceStates.add(
+        voiceStateJson(guild.id, user, channel, guild.voiceSessions.getOrDefault(user, "none"))));
+    node.putArray("threads");
+    node.putArray("guild_scheduled_events");
+    node.putArray("emojis");
+    node.putArray("stickers");
+    node.putArray("presences");
+    node.putArray("stage_instances");
+    node.putArray("soundboard_sounds");
+    return node;
+  }
+
+  ObjectNode messageJson(Model.Message message) {
+    Model.Channel channel = channel(message.channelId());
+    ObjectNode node = json.createObjectNode();
+    node.put("id", Long.toString(message.id()));
+    node.put("type", 0);
+    node.put("channel_id", Long.toString(message.channelId()));
+    node.put("guild_id", Long.toString(channel.guildId));
+    node.set("author", userJson(account(message.authorId())));
+    node.put("content", message.content());
+    node.put("timestamp", message.timestamp().toString());
+    node.putNull("edited_timestamp");
+    node.put("tts", false);
+    node.put("mention_everyone", false);
+    node.putArray("mentions");
+    node.putArray("mention_roles");
+    node.putArray("attachments");
+    node.set("embeds", message.embeds() == null ? json.createArrayNode() : message.embeds());
+    node.putArray("components");
+    node.put("pinned", false);
+    node.put("flags", 0);
+    return node;
+  }
+
+  SentMessage view(Model.Message message) {
+    List<SentMessage.Embed> embeds = new ArrayList<>();
+    if (message.embeds() != null) {
+      for (JsonNode embed : message.embeds()) {
+        embeds.add(new SentMessage.Embed(text(embed, "title"), text(embed, "description")));
+      }
+    }
+    return new SentMessage(message.id(), message.channelId(), message.authorId(), account(message.authorId()).name,
+        message.content(), embeds, message.timestamp());
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? null : value.asText();
+  }
+
+  /** Stores a message and sends MESSAGE_CREATE to the guild's bots. */
+  synchronized Model.Message post(long channelId, long authorId, String content, JsonNode embeds) {
+    Model.Channel channel = channel(channelId);
+    Model.Message message = new Model.Message(ids.next(), channelId, authorId, content == null ? "" : content, embeds,
+        clock.instant());
+    messages.computeIfAbsent(channelId, c -> new ArrayList<>()).add(message);
+    ObjectNode event = messageJson(message);
+    Model.Guild guild = guild(channel.guildId);
+    Model.Member member = guild.members.get(authorId);
+    if (member != null) {
+      event.set("member", memberJson(guild, member, false));
+    }
+    dispatchToGuild(channel.guildId, "MESSAGE_CREATE", event);
+    return message;
+  }
+
+  /** A member's voice channel changes (null: leaves); every bot of the guild sees it. */
+  synchronized void setVoice(long guildId, long userId, Long channelId) {
+    Model.Guild guild = guild(guildId);
+    String sessionId = guild.voiceSessions.computeIfAbsent(userId, u -> UUID.randomUUID().toString().replace("-", ""));
+    if (channelId == null) {
+      guild.voice.remove(userId);
+    } else {
+      channel(channelId);
+      guild.voice.put(userId, channelId);
+    }
+    dispatchToGuild(guildId, "VOICE_STATE_UPDATE", voiceStateJson(guildId, userId, channelId, sessionId));
+  }
+
+  /** A bot asked to join or leave voice (gateway op 4). */
+  synchronized void botVoice(GatewaySession session, long guildId, Long channelId) {
+    Model.Guild guild = guild(guildId);
+    setVoice(guildId, session.bot.id, channelId);
+    String voiceSession = guild.voiceSessions.get(session.bot.id);
+    if (voice.isEmpty()) {
+      return;
+    }
+    if (channelId == null) {
+      voice.get().revoke(guildId, session.bot.id);
+      return;
+    }
+    String token = UUID.randomUUID().toString().replace("-", "");
+    voice.get().grant(new VoiceGrant(guildId, channelId, session.bot.id, voiceSession, token));
+    ObjectNode server = json.createObjectNode();
+    server.put("token", token);
+    server.put("guild_id", Long.toString(guildId));
+    server.put("endpoint", voice.get().endpoint());
+    session.dispatch("VOICE_SERVER_UPDATE", server);
+  }
+}
