@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import net.dv8tion.jda.api.JDABuilder;
 import net.dv8tion.jda.api.requests.RestConfig;
+import net.dv8tion.jda.api.sharding.DefaultShardManagerBuilder;
 import net.dv8tion.jda.api.utils.Compression;
 import net.dv8tion.jda.api.utils.SessionControllerAdapter;
 import org.jetbrains.annotations.NotNull;
@@ -117,6 +118,19 @@ public final class DiscordEmulator implements AutoCloseable {
    * uncompressed gateway, and TLS trust for the voice WebSocket when there is a voice side.
    */
   public JDABuilder configure(JDABuilder builder) {
+    builder.setRestConfig(new RestConfig().setBaseUrl(restUrl()))
+        .setSessionController(new LocalSessionController(gateway.url))
+        .setCompression(Compression.NONE);
+    world.voice.ifPresent(voice -> builder.setWebsocketFactory(
+        new WebSocketFactory().setSSLContext(voice.clientSslContext()).setVerifyHostname(false)));
+    return builder;
+  }
+
+  /**
+   * Points a shard manager builder at this emulator, as {@link #configure(JDABuilder)} does. Guilds are
+   * routed to shards as Discord does: {@code (guild_id >> 22) % shards}.
+   */
+  public DefaultShardManagerBuilder configure(DefaultShardManagerBuilder builder) {
     builder.setRestConfig(new RestConfig().setBaseUrl(restUrl()))
         .setSessionController(new LocalSessionController(gateway.url))
         .setCompression(Compression.NONE);
