@@ -53,14 +53,19 @@ public final class DiscordEmulator implements AutoCloseable {
       config.jsonMapper(new io.javalin.json.JavalinJackson(world.json, false));
       config.routes.ws("/gateway", gateway::configure);
       rest.routes(config.routes);
-      config.routes.exception(World.NotFound.class, (e, ctx) ->
-          ctx.status(404).json(Map.of("code", 10003, "message", e.getMessage())));
+      new ControlApi(this, world).routes(config.routes);
+      config.routes.exception(ControlApi.BadRequest.class, (e, ctx) ->
+          ctx.status(400).json(Map.of("error", e.getMessage())));
+      config.routes.exception(World.NotFound.class, (e, ctx) -> ctx.status(404).json(
+          ctx.path().startsWith(ControlApi.PREFIX) ? Map.of("error", e.getMessage())
+              : Map.of("code", 10003, "message", e.getMessage())));
       config.routes.exception(Rest.Unauthorized.class, (e, ctx) ->
           ctx.status(401).json(Map.of("code", 0, "message", "401: Unauthorized")));
       config.routes.exception(NumberFormatException.class, (e, ctx) ->
           ctx.status(400).json(Map.of("code", 50035, "message", "Invalid Form Body: " + e.getMessage())));
-      config.routes.exception(JsonProcessingException.class, (e, ctx) ->
-          ctx.status(400).json(Map.of("code", 50109, "message", "The request body contains invalid JSON.")));
+      config.routes.exception(JsonProcessingException.class, (e, ctx) -> ctx.status(400).json(
+          ctx.path().startsWith(ControlApi.PREFIX) ? Map.of("error", "the body is not valid JSON")
+              : Map.of("code", 50109, "message", "The request body contains invalid JSON.")));
     });
     server.start("127.0.0.1", 0);
     gateway.url = "ws://127.0.0.1:" + server.port() + "/gateway";

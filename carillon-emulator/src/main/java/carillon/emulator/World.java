@@ -21,7 +21,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * sends the gateway events Discord would, to the bots that would see them.
  */
 final class World {
-  final ObjectMapper json = new ObjectMapper();
+  final ObjectMapper json = new ObjectMapper()
+      .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+      .registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
+      .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+      .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
   final Clock clock;
   final Snowflakes ids;
   final Optional<VoiceService> voice;

@@ -1,0 +1,243 @@
+package carillon.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The emulator's own HTTP API under {@code /_emulator/}: observe the world and act in it from any
+ * language. Ids are strings, as in Discord's API; numbers are accepted too. Bad input gets a 4xx with
+ * {@code {"error": "..."}} naming the field.
+ */
+final class ControlApi {
+  static final String PREFIX = "/_emulator";
+
+  private final DiscordEmulator emulator;
+  private final World world;
+
+  ControlApi(DiscordEmulator emulator, World world) {
+    this.emulator = emulator;
+    this.world = world;
+  }
+
+  /** Bad input to the control API: answered 400 with the message. */
+  static final class BadRequest extends RuntimeException {
+    BadRequest(String message) {
+      super(message);
+    }
+  }
+
+  void routes(RoutesConfig routes) {
+    routes.get(PREFIX + "/guilds", this::guilds);
+    routes.get(PREFIX + "/channels/{channel}/messages", ctx -> {
+      long channel = pathId(ctx, "channel");
+      world.channel(channel);
+      ctx.json(emulator.messages(channel));
+    });
+    routes.post(PREFIX + "/channels/{channel}/messages", this::sendMessage);
+    routes.post(PREFIX + "/channels/{channel}/commands", this::runCommand);
+    routes.get(PREFIX + "/interactions/{interaction}", this::interaction);
+    routes.post(PREFIX + "/guilds/{guild}/voice", this::voice);
+    routes.get(PREFIX + "/voice", ctx -> ctx.json(emulator.voiceConnections()));
+    routes.post(PREFIX + "/faults/gateway", this::gatewayFault);
+    routes.post(PREFIX + "/faults/rest", this::restFault);
+  }
+
+  private void guilds(Context ctx) {
+    ArrayNode out = world.json.createArrayNode();
+    synchronized (world) {
+      for (Model.Guild guild : world.guilds.values()) {
+        ObjectNode g = out.addObject();
+        g.put("id", Long.toString(guild.id));
+        g.put("name", guild.name);
+        ArrayNode channels = g.putArray("channels");
+        guild.channels.values().forEach(c -> channels.addObject().put("id", Long.toString(c.id)).put("name", c.name)
+            .put("type", c.type == 2 ? "voice" : "text"));
+        ArrayNode roles = g.putArray("roles");
+        guild.roles.values().forEach(r -> roles.addObject().put("id", Long.toString(r.id)).put("name", r.name)
+            .put("permissions", Long.toString(r.permissions)));
+        ArrayNode members = g.putArray("members");
+        guild.members.values().forEach(m -> {
+          Model.Account account = world.account(m.userId);
+          ObjectNode member = members.addObject().put("id", Long.toString(m.userId)).put("name", account.name)
+              .put("bot", account.bot);
+          Long voice = guild.voice.get(m.userId);
+          if (voice == null) {
+            member.putNull("voiceChannel");
+          } else {
+            member.put("voiceChannel", Long.toString(voice));
+          }
+        });
+      }
+    }
+    ctx.json(out);
+  }
+
+  private void sendMessage(Context ctx) throws Exception {
+    long channel = pathId(ctx, "channel");
+    JsonNode body = body(ctx);
+    UserHandle user = user(body);
+    String content = text(body, "content");
+    world.channel(channel);
+    ctx.status(201).json(user.sendMessage(channel, content));
+  }
+
+  private void runCommand(Context ctx) throws Exception {
+    long channel = pathId(ctx, "channel");
+    JsonNode body = body(ctx);
+    UserHandle user = user(body);
+    BotAccount bot = bot(body);
+    String name = text(body, "name");
+    Map<String, Object> options = new LinkedHashMap<>();
+    JsonNode given = body.path("options");
+    if (!given.isMissingNode() && !given.isNull()) {
+      if (!given.isObject()) {
+        throw new BadRequest("'options' must be an object of option names to values");
+      }
+      given.properties().forEach(e -> options.put(e.getKey(), e.getValue().isNumber() ? e.getValue().numberValue()
+          : e.getValue().isBoolean() ? (Object) e.getValue().booleanValue() : e.getValue().asText()));
+    }
+    Interaction interaction;
+    try {
+      interaction = user.runSlashCommand(channel, bot, name, options);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest(e.getMessage());
+    }
+    ctx.status(202).json(Map.of("interaction", Long.toString(interaction.id)));
+  }
+
+  private void interaction(Context ctx) {
+    long id = pathId(ctx, "interaction");
+    Interaction interaction = world.interactions.get(id);
+    if (interaction == null) {
+      throw new World.NotFound("interaction " + id);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("deferred", interaction.deferred());
+    out.put("ephemeral", interaction.ephemeral());
+    out.put("reply", interaction.reply().getNow(null));
+    out.put("followups", interaction.followups());
+    ctx.json(out);
+  }
+
+  private void voice(Context ctx) throws Exception {
+    long guild = pathId(ctx, "guild");
+    JsonNode body = body(ctx);
+    long user = id(body, "userId");
+    JsonNode channel = body.path("channelId");
+    world.guild(guild);
+    world.account(user);
+    if (!world.guild(guild).members.containsKey(user)) {
+      throw new BadRequest("user " + user + " is not a member of guild " + guild);
+    }
+    Long channelId = channel.isMissingNode() || channel.isNull() ? null : id(body, "channelId");
+    world.setVoice(guild, user, channelId);
+    ctx.status(204);
+  }
+
+  private void gatewayFault(Context ctx) throws Exception {
+    JsonNode body = body(ctx);
+    BotAccount bot = bot(body);
+    String action = text(body, "action");
+    switch (action) {
+      case "close" -> emulator.closeGateway(bot, (int) number(body, "code"));
+      case "reconnect" -> emulator.requestReconnect(bot);
+      case "invalidate" -> emulator.invalidateSession(bot, body.path("resumable").asBoolean(false));
+      default -> throw new BadRequest("'action' must be close, reconnect or invalidate, was '" + action + "'");
+    }
+    ctx.status(204);
+  }
+
+  private void restFault(Context ctx) throws Exception {
+    JsonNode body = body(ctx);
+    String method = text(body, "method");
+    String path = text(body, "path");
+    int status = (int) number(body, "status");
+    int times = body.has("times") ? (int) number(body, "times") : 1;
+    if (status < 400 || status > 599) {
+      throw new BadRequest("'status' must be an HTTP error status from 400 to 599, was " + status);
+    }
+    try {
+      java.util.regex.Pattern.compile(path);
+    } catch (java.util.regex.PatternSyntaxException e) {
+      throw new BadRequest("'path' is not a valid regular expression: " + e.getDescription());
+    }
+    emulator.failRoute(method, path, status, times);
+    ctx.status(204);
+  }
+
+  // ---- input
+
+  private JsonNode body(Context ctx) throws Exception {
+    if (ctx.body().isBlank()) {
+      throw new BadRequest("the request needs a JSON body");
+    }
+    JsonNode body = world.json.readTree(ctx.body());
+    if (!body.isObject()) {
+      throw new BadRequest("the body must be a JSON object");
+    }
+    return body;
+  }
+
+  private static long pathId(Context ctx, String name) {
+    try {
+      return Long.parseLong(ctx.pathParam(name));
+    } catch (NumberFormatException e) {
+      throw new BadRequest("'" + name + "' in the path must be an id (a number), was '" + ctx.pathParam(name) + "'");
+    }
+  }
+
+  private static long id(JsonNode body, String field) {
+    JsonNode value = body.path(field);
+    if (value.isIntegralNumber()) {
+      return value.asLong();
+    }
+    if (value.isTextual()) {
+      try {
+        return Long.parseLong(value.asText());
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+    }
+    throw new BadRequest("'" + field + "' must be an id (a number or a string of digits)"
+        + (value.isMissingNode() ? " and is missing" : ", was " + value));
+  }
+
+  private static long number(JsonNode body, String field) {
+    JsonNode value = body.path(field);
+    if (!value.isIntegralNumber()) {
+      throw new BadRequest("'" + field + "' must be a whole number" + (value.isMissingNode() ? " and is missing" : ", was " + value));
+    }
+    return value.asLong();
+  }
+
+  private static String text(JsonNode body, String field) {
+    JsonNode value = body.path(field);
+    if (!value.isTextual() || value.asText().isEmpty()) {
+      throw new BadRequest("'" + field + "' must be a non-empty string" + (value.isMissingNode() ? " and is missing" : ", was " + value));
+    }
+    return value.asText();
+  }
+
+  private UserHandle user(JsonNode body) {
+    long id = id(body, "userId");
+    Model.Account account = world.account(id);
+    if (account.bot) {
+      throw new BadRequest("'userId' " + id + " is a bot; use a user");
+    }
+    return new UserHandle(world, id, account.name);
+  }
+
+  private BotAccount bot(JsonNode body) {
+    long id = id(body, "botId");
+    Model.Account account = world.account(id);
+    if (!account.bot) {
+      throw new BadRequest("'botId' " + id + " is not a bot");
+    }
+    return new BotAccount(account.id, account.name, account.token, account.applicationId);
+  }
+}
