@@ -1,0 +1,187 @@
+package carillon.bot.library;
+
+import carillon.bot.playback.Track;
+import carillon.bot.store.Database;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The audio files sessions play. An import copies the file into the data directory under its content
+ * hash (a name a user chose never becomes a path), asks LavaPlayer to decode it, and refuses it with the
+ * reason if it cannot. Importing the same content twice gives the same item.
+ *
+ * <pre>{@code
+ * AudioLibrary library = new AudioLibrary(dataDir, db, Clock.systemUTC(), new AudioProbe(), 200 * 1024 * 1024);
+ * AudioItem bell = library.importFile(Path.of("/tmp/upload-1234"), "Temple bell");
+ * }</pre>
+ */
+public final class AudioLibrary {
+  static final int MAX_NAME = 100;
+  private static final Pattern ID = Pattern.compile("[0-9a-f]{64}");
+
+  private final Path audioDir;
+  private final Database db;
+  private final Clock clock;
+  private final AudioProbe probe;
+  private final long maxBytes;
+
+  public AudioLibrary(Path dataDir, Database db, Clock clock, AudioProbe probe, long maxBytes) {
+    this.audioDir = dataDir.resolve("audio");
+    this.db = db;
+    this.clock = clock;
+    this.probe = probe;
+    this.maxBytes = maxBytes;
+  }
+
+  /**
+   * Imports {@code source} as {@code name}.
+   *
+   * @return the new item, or the existing one if the same content was imported before (under its first name)
+   * @throws AudioRejectedException if the name is invalid, the file empty or too large, or not decodable
+   */
+  public AudioItem importFile(Path source, String name) throws AudioRejectedException, IOException, InterruptedException {
+    String shown = checkName(name);
+    long size = Files.size(source);
+    if (size == 0) {
+      throw new AudioRejectedException("file", "'" + shown + "' is empty");
+    }
+    if (size > maxBytes) {
+      throw new AudioRejectedException("file", "'" + shown + "' is " + megabytes(size) + "; files may be at most "
+          + megabytes(maxBytes));
+    }
+    Path incoming = audioDir.resolve("incoming");
+    Files.createDirectories(incoming);
+    Path temp = Files.createTempFile(incoming, "import-", ".part");
+    try {
+      String id = copyHashing(source, temp, shown);
+      Optional<AudioItem> existing = find(id);
+      if (existing.isPresent()) {
+        return existing.get();
+      }
+      AudioProbe.Found found = probe.probe(temp, shown);
+      Path target = fileOf(id);
+      Files.createDirectories(target.getParent());
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      AudioItem item = new AudioItem(id, shown, found.format(), found.duration(), size,
+          Instant.ofEpochMilli(clock.millis()));
+      db.useHandle(h -> h.execute("""
+          INSERT INTO audio_item (id, name, format, duration_ms, size_bytes, imported_at) VALUES (?, ?, ?, ?, ?, ?)
+          ON CONFLICT (id) DO NOTHING""", item.id(), item.name(), item.format(), item.duration().toMillis(),
+          item.sizeBytes(), item.importedAt().toEpochMilli()));
+      return find(id).orElseThrow();
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  public Optional<AudioItem> find(String id) {
+    if (id == null || !ID.matcher(id).matches()) {
+      return Optional.empty();
+    }
+    return db.withHandle(h -> h.createQuery("SELECT * FROM audio_item WHERE id = ?").bind(0, id)
+        .map((rs, ctx) -> row(rs)).findOne());
+  }
+
+  /** Every item, by name. */
+  public List<AudioItem> list() {
+    return db.withHandle(h -> h.createQuery("SELECT * FROM audio_item ORDER BY name, id").map((rs, ctx) -> row(rs)).list());
+  }
+
+  /** The item as a playable track, if it exists and its file is there. */
+  public Optional<Track> track(String id) {
+    return find(id).map(item -> new Track(item.id(), item.name(), fileOf(item.id()), item.duration()))
+        .filter(track -> Files.isRegularFile(track.file()));
+  }
+
+  public void rename(String id, String name) throws AudioRejectedException {
+    checkId(id);
+    String shown = checkName(name);
+    int rows = db.withHandle(h -> h.execute("UPDATE audio_item SET name = ? WHERE id = ?", shown, id));
+    if (rows == 0) {
+      throw new AudioRejectedException("id", "there is no audio file with id " + id);
+    }
+  }
+
+  /** Deletes an item and its file, unless a playlist still uses it. */
+  public void delete(String id) throws AudioRejectedException, IOException {
+    checkId(id);
+    AudioItem item = find(id).orElseThrow(() -> new AudioRejectedException("id", "there is no audio file with id " + id));
+    int playlists = db.withHandle(h -> h.createQuery("SELECT count(DISTINCT session_id) FROM session_track WHERE audio_id = ?")
+        .bind(0, id).mapTo(Integer.class).one());
+    if (playlists > 0) {
+      throw new AudioRejectedException("id", "'" + item.name() + "' is in " + playlists + " session playlist"
+          + (playlists == 1 ? "" : "s") + "; remove it from them first");
+    }
+    db.useHandle(h -> h.execute("DELETE FROM audio_item WHERE id = ?", id));
+    Files.deleteIfExists(fileOf(id));
+  }
+
+  /** Where an item's content lives: {@code audio/<first two hex digits>/<hash>}. */
+  Path fileOf(String id) {
+    return audioDir.resolve(id.substring(0, 2)).resolve(id);
+  }
+
+  private static void checkId(String id) throws AudioRejectedException {
+    if (id == null || !ID.matcher(id).matches()) {
+      throw new AudioRejectedException("id", "'" + id + "' is not an audio file id (64 lowercase hex digits)");
+    }
+  }
+
+  private static String checkName(String name) throws AudioRejectedException {
+    String shown = name == null ? "" : name.strip();
+    if (shown.isEmpty() || shown.length() > MAX_NAME || shown.chars().anyMatch(Character::isISOControl)) {
+      throw new AudioRejectedException("name", "a name must be 1 to " + MAX_NAME + " characters, without control characters");
+    }
+    return shown;
+  }
+
+  /** Copies while hashing, stopping at the size limit even if the file grew since it was measured. */
+  private String copyHashing(Path source, Path target, String shown) throws IOException, AudioRejectedException {
+    MessageDigest sha256;
+    try {
+      sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError("every JDK has SHA-256", e);
+    }
+    long copied = 0;
+    try (InputStream in = new DigestInputStream(Files.newInputStream(source), sha256);
+         OutputStream out = Files.newOutputStream(target)) {
+      byte[] buffer = new byte[64 * 1024];
+      int read;
+      while ((read = in.read(buffer)) != -1) {
+        copied += read;
+        if (copied > maxBytes) {
+          throw new AudioRejectedException("file", "'" + shown + "' is larger than " + megabytes(maxBytes));
+        }
+        out.write(buffer, 0, read);
+      }
+    }
+    return HexFormat.of().formatHex(sha256.digest());
+  }
+
+  private static String megabytes(long bytes) {
+    return String.format("%.1f MB", bytes / 1_000_000.0);
+  }
+
+  private static AudioItem row(ResultSet rs) throws SQLException {
+    return new AudioItem(rs.getString("id"), rs.getString("name"), rs.getString("format"),
+        Duration.ofMillis(rs.getLong("duration_ms")), rs.getLong("size_bytes"),
+        Instant.ofEpochMilli(rs.getLong("imported_at")));
+  }
+}
