@@ -15,7 +15,16 @@ public final class Main {
       printUsage(out);
       return 0;
     }
-    err.println("carillon: unknown command '" + args[0] + "'. This build has no commands yet besides 'help'.");
+    if (args[0].equals("emulator")) {
+      try {
+        carillon.emulator.Standalone.main(new String[0]);
+        return 0;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return 0;
+      }
+    }
+    err.println("carillon: unknown command '" + args[0] + "'; the commands are: help, emulator");
     printUsage(err);
     return 2;
   }
@@ -28,8 +37,11 @@ public final class Main {
 
         Commands:
           help      show this text
+          emulator  start the local Discord emulator with a sample guild and print how
+                    to connect a bot to it (Ctrl+C stops it)
 
-        This build contains the carillon-tasks library; the bot, the demo and the
-        Discord emulator are being built (see docs/index.md for what exists today).""");
+        Not yet in this build: 'run' (connect to Discord with your bot accounts) and
+        'demo' (the bot against the emulator, with generated audio). The scheduler,
+        command queue and audio library exist as a library (see docs/index.md).""");
   }
 }
