@@ -1,6 +1,9 @@
 package carillon.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,10 +26,9 @@ class ShardManagerTest {
       ShardManager shards = discord.configure(DefaultShardManagerBuilder.createDefault(bot.token()).setShardsTotal(2))
           .build();
       try {
-        for (JDA shard : shards.getShards()) {
-          shard.awaitReady();
-        }
-        assertThat(shards.getShards()).hasSize(2);
+        // The manager builds shards one after the other: wait until both exist and are connected.
+        await().atMost(Duration.ofSeconds(30)).until(() -> shards.getShards().size() == 2
+            && shards.getShards().stream().allMatch(shard -> shard.getStatus() == JDA.Status.CONNECTED));
         for (GuildHandle guild : guilds) {
           int expectedShard = (int) ((guild.id() >> 22) % 2);
           JDA shard = shards.getShardById(expectedShard);
