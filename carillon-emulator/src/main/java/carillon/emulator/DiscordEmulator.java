@@ -238,6 +238,16 @@ public final class DiscordEmulator implements AutoCloseable {
     return world.voice.map(VoiceService::connections).orElse(List.of());
   }
 
+  /** What the voice side decoded of a connection: 48 kHz, 16-bit, interleaved stereo. */
+  public Optional<short[]> voicePcm(long connectionId) {
+    return world.voice.flatMap(voice -> voice.pcm(connectionId));
+  }
+
+  /** Fault: drops the bot's voice connection in a guild, as a crashed voice server would (close code 4015). */
+  public boolean dropVoiceConnection(GuildHandle guild, BotAccount bot) {
+    return world.voice.map(voice -> voice.dropConnection(guild.id(), bot.id())).orElse(false);
+  }
+
   // ---- faults
 
   /** Closes the bot's gateway connection with {@code code} (4000 and most 1xxx: JDA resumes). */

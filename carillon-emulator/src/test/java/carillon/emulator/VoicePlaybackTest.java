@@ -1,0 +1,216 @@
+package carillon.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import carillon.emulator.voice.VoiceConnectionSnapshot;
+import carillon.emulator.voice.VoiceServer;
+import com.sedmelluq.discord.lavaplayer.player.AudioLoadResultHandler;
+import com.sedmelluq.discord.lavaplayer.player.AudioPlayer;
+import com.sedmelluq.discord.lavaplayer.player.DefaultAudioPlayerManager;
+import com.sedmelluq.discord.lavaplayer.player.event.AudioEventAdapter;
+import com.sedmelluq.discord.lavaplayer.source.local.LocalAudioSourceManager;
+import com.sedmelluq.discord.lavaplayer.tools.FriendlyException;
+import com.sedmelluq.discord.lavaplayer.track.AudioPlaylist;
+import com.sedmelluq.discord.lavaplayer.track.AudioTrack;
+import com.sedmelluq.discord.lavaplayer.track.AudioTrackEndReason;
+import com.sedmelluq.discord.lavaplayer.track.playback.AudioFrame;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import net.dv8tion.jda.api.JDA;
+import net.dv8tion.jda.api.JDABuilder;
+import net.dv8tion.jda.api.audio.AudioSendHandler;
+import net.dv8tion.jda.api.entities.Guild;
+import net.dv8tion.jda.api.managers.AudioManager;
+import net.dv8tion.jda.api.requests.GatewayIntent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole voice path: JDA and LavaPlayer play a generated signal; the emulator hears it. */
+class VoicePlaybackTest {
+  static final int RATE = 48_000;
+
+  @TempDir Path dir;
+
+  /** 2 s of 440 Hz, then a 2 s sweep from 200 Hz to 2 kHz; mono samples in [-1, 1]. */
+  static double[] signal() {
+    int tone = 2 * RATE;
+    int sweep = 2 * RATE;
+    double[] out = new double[tone + sweep];
+    for (int i = 0; i < tone; i++) {
+      out[i] = 0.5 * Math.sin(2 * Math.PI * 440 * i / RATE);
+    }
+    double phase = 0;
+    for (int i = 0; i < sweep; i++) {
+      double hz = 200 + 1800.0 * i / sweep;
+      phase += 2 * Math.PI * hz / RATE;
+      out[tone + i] = 0.5 * Math.sin(phase);
+    }
+    return out;
+  }
+
+  static byte[] wav(double[] mono) {
+    ByteBuffer pcm = ByteBuffer.allocate(mono.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (double v : mono) {
+      short s = (short) Math.round(v * Short.MAX_VALUE);
+      pcm.putShort(s).putShort(s);
+    }
+    ByteBuffer header = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
+    header.put("RIFF".getBytes()).putInt(36 + pcm.capacity()).put("WAVE".getBytes()).put("fmt ".getBytes())
+        .putInt(16).putShort((short) 1).putShort((short) 2).putInt(RATE).putInt(RATE * 4).putShort((short) 4)
+        .putShort((short) 16).put("data".getBytes()).putInt(pcm.capacity());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(header.array());
+    out.writeBytes(pcm.array());
+    return out.toByteArray();
+  }
+
+  /** LavaPlayer's frames, already Opus, handed to JDA every 20 ms. */
+  static final class PlayerSendHandler implements AudioSendHandler {
+    private final AudioPlayer player;
+    private AudioFrame frame;
+
+    PlayerSendHandler(AudioPlayer player) {
+      this.player = player;
+    }
+
+    @Override
+    public boolean canProvide() {
+      frame = player.provide();
+      return frame != null;
+    }
+
+    @Override
+    public ByteBuffer provide20MsAudio() {
+      return ByteBuffer.wrap(frame.getData());
+    }
+
+    @Override
+    public boolean isOpus() {
+      return true;
+    }
+  }
+
+  @Test
+  void whatTheBotPlaysIsHeardWithItsDurationAndShape() throws Exception {
+    double[] source = signal();
+    Path file = Files.write(dir.resolve("signal.wav"), wav(source));
+    DefaultAudioPlayerManager players = new DefaultAudioPlayerManager();
+    players.registerSourceManager(new LocalAudioSourceManager());
+    AudioPlayer player = players.createPlayer();
+    CompletableFuture<AudioTrackEndReason> ended = new CompletableFuture<>();
+    player.addListener(new AudioEventAdapter() {
+      @Override
+      public void onTrackEnd(AudioPlayer p, AudioTrack track, AudioTrackEndReason reason) {
+        ended.complete(reason);
+      }
+    });
+    CompletableFuture<AudioTrack> loaded = new CompletableFuture<>();
+    players.loadItem(file.toString(), new AudioLoadResultHandler() {
+      @Override
+      public void trackLoaded(AudioTrack track) {
+        loaded.complete(track);
+      }
+
+      @Override
+      public void playlistLoaded(AudioPlaylist playlist) {
+        loaded.completeExceptionally(new AssertionError("playlist"));
+      }
+
+      @Override
+      public void noMatches() {
+        loaded.completeExceptionally(new AssertionError("no matches"));
+      }
+
+      @Override
+      public void loadFailed(FriendlyException e) {
+        loaded.completeExceptionally(e);
+      }
+    });
+    AudioTrack track = loaded.get(10, TimeUnit.SECONDS);
+
+    try (DiscordEmulator discord = DiscordEmulator.builder().voice(VoiceServer.start()).start()) {
+      GuildHandle guild = discord.createGuild("Sangha");
+      long hall = guild.createVoiceChannel("Meditation Hall");
+      BotAccount bot = discord.createBot("Carillon");
+      guild.addMember(bot);
+      JDA jda = discord.configure(JDABuilder.createDefault(bot.token()).enableIntents(GatewayIntent.GUILD_VOICE_STATES))
+          .build().awaitReady();
+      try {
+        Guild seen = jda.getGuildById(guild.id());
+        AudioManager audio = seen.getAudioManager();
+        audio.setSendingHandler(new PlayerSendHandler(player));
+        audio.openAudioConnection(seen.getVoiceChannelById(hall));
+        await().atMost(Duration.ofSeconds(20)).until(audio::isConnected);
+        assertThat(discord.voiceChannelOf(guild, bot.id())).contains(hall);
+
+        player.playTrack(track);
+        assertThat(ended.get(30, TimeUnit.SECONDS)).isEqualTo(AudioTrackEndReason.FINISHED);
+        Duration played = Duration.ofMillis(track.getDuration());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !discord.voiceConnections().isEmpty()
+            && discord.voiceConnections().getFirst().decodedAudio().compareTo(played.minusMillis(40)) >= 0);
+
+        VoiceConnectionSnapshot connection = discord.voiceConnections().getFirst();
+        assertThat(connection.encryptionMode()).isEqualTo("aead_aes256_gcm_rtpsize");
+        assertThat(connection.userId()).isEqualTo(bot.id());
+        assertThat(connection.channelId()).isEqualTo(hall);
+        assertThat(connection.decodedAudio()).isBetween(played.minusMillis(40), played.plusMillis(40));
+        assertThat(connection.sound()).isGreaterThan(played.minusMillis(200));
+        assertThat(connection.interArrivalP50()).isBetween(Duration.ofMillis(15), Duration.ofMillis(25));
+
+        short[] heard = discord.voicePcm(connection.id()).orElseThrow();
+        assertThat(correlation(source, heard)).isGreaterThan(0.99);
+
+        audio.closeAudioConnection();
+        // JDA closes the voice socket, then tells the gateway it left (op 4 with a null channel).
+        await().atMost(Duration.ofSeconds(10)).until(() -> discord.voiceConnections().getFirst().disconnectedAt().isPresent()
+            && discord.voiceChannelOf(guild, bot.id()).isEmpty());
+      } finally {
+        jda.shutdownNow();
+        players.shutdown();
+      }
+    }
+  }
+
+  /** Pearson correlation of the source with the heard left channel, at the lag (0 to 200 ms) that aligns them. */
+  static double correlation(double[] source, short[] heardStereo) {
+    double[] heard = new double[heardStereo.length / 2];
+    for (int i = 0; i < heard.length; i++) {
+      heard[i] = heardStereo[2 * i] / (double) Short.MAX_VALUE;
+    }
+    // Align on the sweep: a steady tone repeats every period, so it cannot tell lags apart.
+    int from = 2 * RATE;
+    int window = RATE / 2;
+    int bestLag = 0;
+    double best = Double.NEGATIVE_INFINITY;
+    for (int lag = 0; lag < RATE / 5 && from + lag + window < heard.length; lag++) {
+      double dot = 0;
+      for (int i = from; i < from + window; i++) {
+        dot += source[i] * heard[i + lag];
+      }
+      if (dot > best) {
+        best = dot;
+        bestLag = lag;
+      }
+    }
+    int n = Math.min(source.length, heard.length - bestLag);
+    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+    for (int i = 0; i < n; i++) {
+      double x = source[i];
+      double y = heard[i + bestLag];
+      sx += x;
+      sy += y;
+      sxx += x * x;
+      syy += y * y;
+      sxy += x * y;
+    }
+    double cov = sxy - sx * sy / n;
+    return cov / Math.sqrt((sxx - sx * sx / n) * (syy - sy * sy / n));
+  }
+}
