@@ -30,6 +30,8 @@ import net.dv8tion.jda.api.entities.Guild;
 import net.dv8tion.jda.api.managers.AudioManager;
 import net.dv8tion.jda.api.requests.GatewayIntent;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole voice path: JDA and LavaPlayer play a generated signal; the emulator hears it. */
@@ -97,84 +99,129 @@ class VoicePlaybackTest {
     }
   }
 
-  @Test
-  void whatTheBotPlaysIsHeardWithItsDurationAndShape() throws Exception {
-    double[] source = signal();
-    Path file = Files.write(dir.resolve("signal.wav"), wav(source));
-    DefaultAudioPlayerManager players = new DefaultAudioPlayerManager();
-    players.registerSourceManager(new LocalAudioSourceManager());
-    AudioPlayer player = players.createPlayer();
-    CompletableFuture<AudioTrackEndReason> ended = new CompletableFuture<>();
-    player.addListener(new AudioEventAdapter() {
-      @Override
-      public void onTrackEnd(AudioPlayer p, AudioTrack track, AudioTrackEndReason reason) {
-        ended.complete(reason);
-      }
-    });
-    CompletableFuture<AudioTrack> loaded = new CompletableFuture<>();
-    players.loadItem(file.toString(), new AudioLoadResultHandler() {
-      @Override
-      public void trackLoaded(AudioTrack track) {
-        loaded.complete(track);
-      }
+  /** A bot in a voice channel of an emulator with a voice side, with LavaPlayer ready to play the signal. */
+  final class Rig implements AutoCloseable {
+    final double[] source = signal();
+    final DiscordEmulator discord;
+    final GuildHandle guild;
+    final long hall;
+    final BotAccount bot;
+    final JDA jda;
+    final AudioManager audio;
+    final DefaultAudioPlayerManager players = new DefaultAudioPlayerManager();
+    final AudioPlayer player;
+    final AudioTrack track;
+    final CompletableFuture<AudioTrackEndReason> ended = new CompletableFuture<>();
 
-      @Override
-      public void playlistLoaded(AudioPlaylist playlist) {
-        loaded.completeExceptionally(new AssertionError("playlist"));
-      }
-
-      @Override
-      public void noMatches() {
-        loaded.completeExceptionally(new AssertionError("no matches"));
-      }
-
-      @Override
-      public void loadFailed(FriendlyException e) {
-        loaded.completeExceptionally(e);
-      }
-    });
-    AudioTrack track = loaded.get(10, TimeUnit.SECONDS);
-
-    try (DiscordEmulator discord = DiscordEmulator.builder().voice(VoiceServer.start()).start()) {
-      GuildHandle guild = discord.createGuild("Sangha");
-      long hall = guild.createVoiceChannel("Meditation Hall");
-      BotAccount bot = discord.createBot("Carillon");
+    Rig(VoiceServer voice) throws Exception {
+      Path file = Files.write(dir.resolve("signal.wav"), wav(source));
+      players.registerSourceManager(new LocalAudioSourceManager());
+      player = players.createPlayer();
+      player.addListener(new AudioEventAdapter() {
+        @Override
+        public void onTrackEnd(AudioPlayer p, AudioTrack t, AudioTrackEndReason reason) {
+          ended.complete(reason);
+        }
+      });
+      track = load(file);
+      discord = DiscordEmulator.builder().voice(voice).start();
+      guild = discord.createGuild("Sangha");
+      hall = guild.createVoiceChannel("Meditation Hall");
+      bot = discord.createBot("Carillon");
       guild.addMember(bot);
-      JDA jda = discord.configure(JDABuilder.createDefault(bot.token()).enableIntents(GatewayIntent.GUILD_VOICE_STATES))
+      jda = discord.configure(JDABuilder.createDefault(bot.token()).enableIntents(GatewayIntent.GUILD_VOICE_STATES))
           .build().awaitReady();
-      try {
-        Guild seen = jda.getGuildById(guild.id());
-        AudioManager audio = seen.getAudioManager();
-        audio.setSendingHandler(new PlayerSendHandler(player));
-        audio.openAudioConnection(seen.getVoiceChannelById(hall));
-        await().atMost(Duration.ofSeconds(20)).until(audio::isConnected);
-        assertThat(discord.voiceChannelOf(guild, bot.id())).contains(hall);
+      Guild seen = jda.getGuildById(guild.id());
+      audio = seen.getAudioManager();
+      audio.setSendingHandler(new PlayerSendHandler(player));
+      audio.openAudioConnection(seen.getVoiceChannelById(hall));
+      await().atMost(Duration.ofSeconds(20)).until(audio::isConnected);
+    }
 
-        player.playTrack(track);
-        assertThat(ended.get(30, TimeUnit.SECONDS)).isEqualTo(AudioTrackEndReason.FINISHED);
-        Duration played = Duration.ofMillis(track.getDuration());
-        await().atMost(Duration.ofSeconds(10)).until(() -> !discord.voiceConnections().isEmpty()
-            && discord.voiceConnections().getFirst().decodedAudio().compareTo(played.minusMillis(40)) >= 0);
+    private AudioTrack load(Path file) throws Exception {
+      CompletableFuture<AudioTrack> loaded = new CompletableFuture<>();
+      players.loadItem(file.toString(), new AudioLoadResultHandler() {
+        @Override
+        public void trackLoaded(AudioTrack t) {
+          loaded.complete(t);
+        }
 
-        VoiceConnectionSnapshot connection = discord.voiceConnections().getFirst();
-        assertThat(connection.encryptionMode()).isEqualTo("aead_aes256_gcm_rtpsize");
-        assertThat(connection.userId()).isEqualTo(bot.id());
-        assertThat(connection.channelId()).isEqualTo(hall);
-        assertThat(connection.decodedAudio()).isBetween(played.minusMillis(40), played.plusMillis(40));
-        assertThat(connection.sound()).isGreaterThan(played.minusMillis(200));
-        assertThat(connection.interArrivalP50()).isBetween(Duration.ofMillis(15), Duration.ofMillis(25));
+        @Override
+        public void playlistLoaded(AudioPlaylist playlist) {
+          loaded.completeExceptionally(new AssertionError("playlist"));
+        }
 
-        short[] heard = discord.voicePcm(connection.id()).orElseThrow();
-        assertThat(correlation(source, heard)).isGreaterThan(0.99);
+        @Override
+        public void noMatches() {
+          loaded.completeExceptionally(new AssertionError("no matches"));
+        }
 
-        audio.closeAudioConnection();
-        // JDA closes the voice socket, then tells the gateway it left (op 4 with a null channel).
-        await().atMost(Duration.ofSeconds(10)).until(() -> discord.voiceConnections().getFirst().disconnectedAt().isPresent()
-            && discord.voiceChannelOf(guild, bot.id()).isEmpty());
-      } finally {
-        jda.shutdownNow();
-        players.shutdown();
-      }
+        @Override
+        public void loadFailed(FriendlyException e) {
+          loaded.completeExceptionally(e);
+        }
+      });
+      return loaded.get(10, TimeUnit.SECONDS);
+    }
+
+    Duration played() {
+      return Duration.ofMillis(track.getDuration());
+    }
+
+    Duration heardInTotal() {
+      return discord.voiceConnections().stream().map(VoiceConnectionSnapshot::decodedAudio)
+          .reduce(Duration.ZERO, Duration::plus);
+    }
+
+    @Override
+    public void close() {
+      jda.shutdownNow();
+      players.shutdown();
+      discord.close();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"aead_aes256_gcm_rtpsize", "aead_xchacha20_poly1305_rtpsize"})
+  void whatTheBotPlaysIsHeardWithItsDurationAndShape(String mode) throws Exception {
+    try (Rig rig = new Rig(VoiceServer.offering(mode))) {
+      assertThat(rig.discord.voiceChannelOf(rig.guild, rig.bot.id())).contains(rig.hall);
+      rig.player.playTrack(rig.track);
+      assertThat(rig.ended.get(30, TimeUnit.SECONDS)).isEqualTo(AudioTrackEndReason.FINISHED);
+      Duration played = rig.played();
+      await().atMost(Duration.ofSeconds(10)).until(() -> rig.heardInTotal().compareTo(played.minusMillis(40)) >= 0);
+
+      VoiceConnectionSnapshot connection = rig.discord.voiceConnections().getFirst();
+      assertThat(connection.encryptionMode()).isEqualTo(mode);
+      assertThat(connection.userId()).isEqualTo(rig.bot.id());
+      assertThat(connection.channelId()).isEqualTo(rig.hall);
+      assertThat(connection.decodedAudio()).isBetween(played.minusMillis(40), played.plusMillis(40));
+      assertThat(connection.sound()).isGreaterThan(played.minusMillis(200));
+      assertThat(connection.interArrivalP50()).isBetween(Duration.ofMillis(15), Duration.ofMillis(25));
+      assertThat(correlation(rig.source, rig.discord.voicePcm(connection.id()).orElseThrow())).isGreaterThan(0.99);
+
+      rig.audio.closeAudioConnection();
+      // JDA closes the voice socket, then tells the gateway it left (op 4 with a null channel).
+      await().atMost(Duration.ofSeconds(10)).until(() -> rig.discord.voiceConnections().getFirst().disconnectedAt().isPresent()
+          && rig.discord.voiceChannelOf(rig.guild, rig.bot.id()).isEmpty());
+    }
+  }
+
+  @Test
+  void aDroppedVoiceConnectionIsReEstablishedAndPlaybackGoesOn() throws Exception {
+    try (Rig rig = new Rig(VoiceServer.start())) {
+      rig.player.playTrack(rig.track);
+      await().atMost(Duration.ofSeconds(10)).until(() -> !rig.discord.voiceConnections().isEmpty()
+          && rig.discord.voiceConnections().getFirst().decodedAudio().compareTo(Duration.ofSeconds(1)) >= 0);
+
+      assertThat(rig.discord.dropVoiceConnection(rig.guild, rig.bot)).isTrue();
+
+      assertThat(rig.ended.get(60, TimeUnit.SECONDS)).isEqualTo(AudioTrackEndReason.FINISHED);
+      await().atMost(Duration.ofSeconds(20)).until(() -> rig.discord.voiceConnections().size() >= 2
+          && rig.discord.voiceConnections().getLast().decodedAudio().compareTo(Duration.ofSeconds(1)) >= 0);
+      assertThat(rig.discord.voiceConnections().getFirst().disconnectedAt()).isPresent();
+      // LavaPlayer is pulled by JDA: while the connection was down the track waited, so little is lost.
+      assertThat(rig.heardInTotal()).isGreaterThan(rig.played().minusMillis(500));
     }
   }
 

@@ -1,5 +1,6 @@
 package carillon.emulator.voice;
 
+import com.google.crypto.tink.aead.internal.InsecureNonceXChaCha20Poly1305;
 import io.github.jaredmdobson.concentus.OpusDecoder;
 import io.github.jaredmdobson.concentus.OpusException;
 import io.javalin.websocket.WsContext;
@@ -35,6 +36,7 @@ final class VoiceConnection {
   volatile Instant disconnectedAt;
   volatile String mode;
   private volatile SecretKeySpec key;
+  private volatile InsecureNonceXChaCha20Poly1305 xchacha;
   private final OpusDecoder decoder;
 
   // Written by the UDP thread, read by snapshots: guarded by this.
@@ -61,12 +63,13 @@ final class VoiceConnection {
     }
   }
 
-  void secure(String mode, byte[] secretKey) {
+  void secure(String mode, byte[] secretKey) throws GeneralSecurityException {
     this.mode = mode;
     this.key = new SecretKeySpec(secretKey, "AES");
+    this.xchacha = VoiceServer.XCHACHA.equals(mode) ? new InsecureNonceXChaCha20Poly1305(secretKey) : null;
   }
 
-  /** An RTP packet for this SSRC: decrypt (aead_aes256_gcm_rtpsize), strip the header, decode. */
+  /** An RTP packet for this SSRC: decrypt (either rtpsize AEAD mode), strip the header, decode. */
   synchronized void receive(ByteBuffer packet, long arrivalNanos) throws GeneralSecurityException, OpusException {
     packets++;
     SecretKeySpec secret = key;
@@ -82,12 +85,22 @@ final class VoiceConnection {
     if (bytes.length < headerLength + 16 + 4) {
       return;
     }
-    byte[] nonce = new byte[12];
-    System.arraycopy(bytes, bytes.length - 4, nonce, 0, 4);
-    Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-    cipher.init(Cipher.DECRYPT_MODE, secret, new GCMParameterSpec(128, nonce));
-    cipher.updateAAD(bytes, 0, headerLength);
-    byte[] plain = cipher.doFinal(bytes, headerLength, bytes.length - headerLength - 4);
+    // The nonce is the packet's trailing 4-byte counter, zero-padded to the cipher's nonce length.
+    byte[] plain;
+    InsecureNonceXChaCha20Poly1305 chacha = xchacha;
+    if (chacha != null) {
+      byte[] nonce = new byte[24];
+      System.arraycopy(bytes, bytes.length - 4, nonce, 0, 4);
+      plain = chacha.decrypt(nonce, Arrays.copyOfRange(bytes, headerLength, bytes.length - 4),
+          Arrays.copyOf(bytes, headerLength));
+    } else {
+      byte[] nonce = new byte[12];
+      System.arraycopy(bytes, bytes.length - 4, nonce, 0, 4);
+      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(Cipher.DECRYPT_MODE, secret, new GCMParameterSpec(128, nonce));
+      cipher.updateAAD(bytes, 0, headerLength);
+      plain = cipher.doFinal(bytes, headerLength, bytes.length - headerLength - 4);
+    }
     int offset = 0;
     if (extension) {
       int words = ((bytes[headerLength - 2] & 0xFF) << 8) | (bytes[headerLength - 1] & 0xFF);

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The emulator's voice side: the voice gateway (v8, WebSocket over TLS with a bundled self-signed
  * certificate for {@code localhost}) and the UDP server that answers IP discovery, decrypts
- * {@code aead_aes256_gcm_rtpsize} packets and decodes their Opus frames with Concentus (pure Java), so a
+ * {@code aead_aes256_gcm_rtpsize} and {@code aead_xchacha20_poly1305_rtpsize} packets and decodes their Opus frames with Concentus (pure Java), so a
  * test can hear what a bot played.
  *
  * <pre>{@code
@@ -54,7 +54,8 @@ public final class VoiceServer implements VoiceService {
   private static final Logger log = LoggerFactory.getLogger(VoiceServer.class);
   private static final String KEYSTORE = "voice-tls.p12";
   private static final char[] KEYSTORE_PASSWORD = "carillon-emulator".toCharArray();
-  static final String MODE = "aead_aes256_gcm_rtpsize";
+  static final String AES_GCM = "aead_aes256_gcm_rtpsize";
+  static final String XCHACHA = "aead_xchacha20_poly1305_rtpsize";
   private static final int HEARTBEAT_INTERVAL = 13_750;
 
   private final Clock clock;
@@ -71,8 +72,11 @@ public final class VoiceServer implements VoiceService {
   private final Map<String, VoiceConnection> bySocket = new ConcurrentHashMap<>();
   private final List<VoiceConnection> all = new CopyOnWriteArrayList<>();
 
-  private VoiceServer(Clock clock) {
+  private final List<String> modes;
+
+  private VoiceServer(Clock clock, List<String> modes) {
     this.clock = clock;
+    this.modes = List.copyOf(modes);
     this.keyStore = loadKeyStore();
     SslContextFactory.Server ssl = new SslContextFactory.Server();
     ssl.setKeyStore(keyStore);
@@ -99,14 +103,27 @@ public final class VoiceServer implements VoiceService {
     this.udpThread = Thread.ofVirtual().name("emulator-voice-udp").start(this::receiveLoop);
   }
 
-  /** Starts a voice server on the system clock. */
+  /** Starts a voice server on the system clock, offering both rtpsize AEAD modes (JDA picks AES-GCM). */
   public static VoiceServer start() {
-    return new VoiceServer(Clock.systemUTC());
+    return start(Clock.systemUTC());
   }
 
   /** Starts a voice server whose connection times come from {@code clock}. */
   public static VoiceServer start(Clock clock) {
-    return new VoiceServer(clock);
+    return new VoiceServer(clock, List.of(AES_GCM, XCHACHA));
+  }
+
+  /**
+   * Starts a voice server that offers only the given encryption modes, to make a client use one:
+   * {@code "aead_aes256_gcm_rtpsize"} and/or {@code "aead_xchacha20_poly1305_rtpsize"}.
+   */
+  public static VoiceServer offering(String... modes) {
+    for (String mode : modes) {
+      if (!AES_GCM.equals(mode) && !XCHACHA.equals(mode)) {
+        throw new IllegalArgumentException("unsupported voice encryption mode '" + mode + "'; use " + AES_GCM + " or " + XCHACHA);
+      }
+    }
+    return new VoiceServer(Clock.systemUTC(), List.of(modes));
   }
 
   private static KeyStore loadKeyStore() {
@@ -248,7 +265,8 @@ public final class VoiceServer implements VoiceService {
     ready.put("ssrc", ssrc);
     ready.put("ip", "127.0.0.1");
     ready.put("port", ((InetSocketAddress) localUdpAddress()).getPort());
-    ready.putArray("modes").add(MODE);
+    var offered = ready.putArray("modes");
+    modes.forEach(offered::add);
     ready.put("heartbeat_interval", HEARTBEAT_INTERVAL);
     send(ctx, 2, ready);
   }
@@ -260,13 +278,18 @@ public final class VoiceServer implements VoiceService {
       return;
     }
     String mode = d.path("data").path("mode").asText();
-    if (!MODE.equals(mode)) {
+    if (!modes.contains(mode)) {
       ctx.closeSession(4016, "Unknown encryption mode.");
       return;
     }
     byte[] secret = new byte[32];
     random.nextBytes(secret);
-    connection.secure(mode, secret);
+    try {
+      connection.secure(mode, secret);
+    } catch (GeneralSecurityException e) {
+      ctx.closeSession(4016, "Encryption mode unavailable.");
+      return;
+    }
     ObjectNode description = json.createObjectNode();
     description.put("mode", mode);
     var key = description.putArray("secret_key");
