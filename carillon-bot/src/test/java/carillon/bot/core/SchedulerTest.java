@@ -70,6 +70,18 @@ class SchedulerTest {
   }
 
   @Test
+  void cronAndWeeklySessionsKeepTheirWallTimeAcrossTheDstChange() {
+    Session cron = world.create(spec("Cron Paris", "cron 30 6 * * * Europe/Paris", List.of(bell)));
+    Session weekly = world.create(spec("Weekly Paris", "weekly SAT,MON 06:45 Europe/Paris", List.of(bell)));
+    world.time.advance(Duration.ofDays(4));
+    assertThat(scheduledRuns(cron)).containsExactly(
+        Instant.parse("2026-03-27T05:30:00Z"), Instant.parse("2026-03-28T05:30:00Z"),
+        Instant.parse("2026-03-29T04:30:00Z"), Instant.parse("2026-03-30T04:30:00Z"));
+    assertThat(scheduledRuns(weekly)).containsExactly(
+        Instant.parse("2026-03-28T05:45:00Z"), Instant.parse("2026-03-30T04:45:00Z"));
+  }
+
+  @Test
   void weeklyCronAndOneOffSessionsFireAtTheirInstants() {
     Session weekly = world.create(spec("Weekly", "weekly MON,WED 19:30 Asia/Ho_Chi_Minh", List.of(bell)));
     Session cron = world.create(spec("Cron", "cron 0 */12 * * * UTC", List.of(bell)));
