@@ -123,11 +123,8 @@ public final class DiscordEmulator implements AutoCloseable {
    * uncompressed gateway, and TLS trust for the voice WebSocket when there is a voice side.
    */
   public JDABuilder configure(JDABuilder builder) {
-    builder.setRestConfig(new RestConfig().setBaseUrl(restUrl()))
-        .setSessionController(new LocalSessionController(gateway.url))
-        .setCompression(Compression.NONE);
-    world.voice.ifPresent(voice -> builder.setWebsocketFactory(
-        new WebSocketFactory().setSSLContext(voice.clientSslContext()).setVerifyHostname(false)));
+    builder.setRestConfig(restConfig()).setSessionController(sessionController()).setCompression(Compression.NONE);
+    voiceSocketFactory().ifPresent(builder::setWebsocketFactory);
     return builder;
   }
 
@@ -136,12 +133,22 @@ public final class DiscordEmulator implements AutoCloseable {
    * routed to shards as Discord does: {@code (guild_id >> 22) % shards}.
    */
   public DefaultShardManagerBuilder configure(DefaultShardManagerBuilder builder) {
-    builder.setRestConfig(new RestConfig().setBaseUrl(restUrl()))
-        .setSessionController(new LocalSessionController(gateway.url))
-        .setCompression(Compression.NONE);
-    world.voice.ifPresent(voice -> builder.setWebsocketFactory(
-        new WebSocketFactory().setSSLContext(voice.clientSslContext()).setVerifyHostname(false)));
+    builder.setRestConfig(restConfig()).setSessionController(sessionController()).setCompression(Compression.NONE);
+    voiceSocketFactory().ifPresent(builder::setWebsocketFactory);
     return builder;
+  }
+
+  private RestConfig restConfig() {
+    return new RestConfig().setBaseUrl(restUrl());
+  }
+
+  private SessionControllerAdapter sessionController() {
+    return new LocalSessionController(gateway.url);
+  }
+
+  /** JDA copies this factory for the main and the voice socket; only the voice socket is TLS here. */
+  private Optional<WebSocketFactory> voiceSocketFactory() {
+    return world.voice.map(voice -> new WebSocketFactory().setSSLContext(voice.clientSslContext()).setVerifyHostname(false));
   }
 
   /** JDA's session controller, with the local gateway and no delay between identifies. */

@@ -3,9 +3,6 @@ package carillon.tasks;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,14 +78,7 @@ public final class Task {
    * @return true if it ended, false if the timeout passed first
    */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    try {
-      done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-      return true;
-    } catch (TimeoutException e) {
-      return false;
-    } catch (ExecutionException e) {
-      throw new AssertionError("a task's completion never carries an exception", e);
-    }
+    return Completion.await(done, timeout);
   }
 
   CompletableFuture<Void> termination() {
