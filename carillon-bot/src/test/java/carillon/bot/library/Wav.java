@@ -6,10 +6,10 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 
 /** Writes a 16-bit PCM WAV file of a sine tone, for tests: audio made in Java, no downloads. */
-final class Wav {
+public final class Wav {
   private Wav() {}
 
-  static byte[] tone(double hz, Duration length, int sampleRate, int channels) {
+  public static byte[] tone(double hz, Duration length, int sampleRate, int channels) {
     int frames = (int) (length.toMillis() * sampleRate / 1000);
     ByteBuffer pcm = ByteBuffer.allocate(frames * channels * 2).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < frames; i++) {

@@ -1,0 +1,116 @@
+package carillon.bot.discord;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import carillon.bot.guild.Channel;
+import carillon.bot.guild.GuildDirectory;
+import carillon.bot.library.AudioItem;
+import carillon.bot.library.AudioLibrary;
+import carillon.bot.library.AudioProbe;
+import carillon.bot.library.Wav;
+import carillon.bot.playback.Notifier;
+import carillon.bot.playback.Playback;
+import carillon.bot.playback.Slots;
+import carillon.bot.run.Run;
+import carillon.bot.run.RunOutcome;
+import carillon.bot.run.Runs;
+import carillon.bot.schedule.Scheduler;
+import carillon.bot.session.Session;
+import carillon.bot.session.SessionSpec;
+import carillon.bot.session.Sessions;
+import carillon.bot.store.Database;
+import carillon.emulator.BotAccount;
+import carillon.emulator.DiscordEmulator;
+import carillon.emulator.GuildHandle;
+import carillon.emulator.SentMessage;
+import carillon.emulator.voice.VoiceConnectionSnapshot;
+import carillon.emulator.voice.VoiceServer;
+import carillon.tasks.TaskGroup;
+import carillon.tasks.TimeSource;
+import com.sedmelluq.discord.lavaplayer.player.DefaultAudioPlayerManager;
+import com.sedmelluq.discord.lavaplayer.source.local.LocalAudioSourceManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import net.dv8tion.jda.api.JDA;
+import net.dv8tion.jda.api.JDABuilder;
+import net.dv8tion.jda.api.requests.GatewayIntent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The bot core on (emulated) Discord: a scheduled session is heard in its voice channel, with notices. */
+class ScheduledSessionOnDiscordTest {
+  @TempDir Path dir;
+
+  @Test
+  void aScheduledSessionPlaysItsPlaylistInTheVoiceChannelAndPostsItsNotices() throws Exception {
+    TimeSource time = TimeSource.system();
+    TaskGroup tasks = TaskGroup.create("e2e");
+    DefaultAudioPlayerManager players = new DefaultAudioPlayerManager();
+    players.registerSourceManager(new LocalAudioSourceManager());
+    try (DiscordEmulator discord = DiscordEmulator.builder().voice(VoiceServer.start()).start();
+         Database db = Database.openSqlite(dir.resolve("data/carillon.db"));
+         AudioProbe probe = new AudioProbe()) {
+      GuildHandle guild = discord.createGuild("Sangha");
+      long hall = guild.createVoiceChannel("Meditation Hall");
+      long notices = guild.createTextChannel("notices");
+      BotAccount bot = discord.createBot("Carillon");
+      guild.addMember(bot);
+      JDA jda = discord.configure(JDABuilder.createDefault(bot.token()).enableIntents(GatewayIntent.GUILD_VOICE_STATES))
+          .build().awaitReady();
+      try {
+        GuildDirectory guilds = new GuildDirectory(db);
+        guilds.replaceGuild(guild.id(), List.of(new Channel(guild.id(), hall, "Meditation Hall", Channel.Kind.VOICE),
+            new Channel(guild.id(), notices, "notices", Channel.Kind.TEXT)), List.of());
+        AudioLibrary library = new AudioLibrary(dir.resolve("data"), db, Clock.systemUTC(), probe, 50_000_000);
+        AudioItem chime = library.importFile(Files.write(dir.resolve("chime.wav"),
+            Wav.tone(660, Duration.ofMillis(1500), 48_000, 2)), "Chime");
+        AudioItem tone = library.importFile(Files.write(dir.resolve("tone.wav"),
+            Wav.tone(440, Duration.ofMillis(1000), 48_000, 2)), "Tone");
+
+        Sessions sessions = new Sessions(db, guilds, time);
+        Runs runs = new Runs(db);
+        Slots slots = new Slots();
+        slots.join("carillon", guild.id());
+        Map<String, JDA> accounts = Map.of("carillon", jda);
+        Notifier notifier = new Notifier(new JdaNoticePort(accounts), tasks);
+        Playback playback = new Playback(new JdaVoicePort(accounts, players), notifier, library::track, time, tasks,
+            runs, slots);
+        Scheduler scheduler = new Scheduler(sessions, runs, slots, playback, notifier, time, tasks);
+        scheduler.start();
+
+        Instant start = time.now().plusSeconds(3).truncatedTo(ChronoUnit.SECONDS);
+        Session session = sessions.create(new SessionSpec(guild.id(), "Evening sit", hall, notices, null,
+            "once " + start, List.of(chime.id(), tone.id()), Duration.ofMillis(500), null, false, 0, null, null, true,
+            Duration.ofMinutes(5)));
+
+        await().atMost(Duration.ofSeconds(40)).until(() -> runs.forSession(session.id()).stream()
+            .anyMatch(r -> r.outcome() == RunOutcome.COMPLETED));
+        Run run = runs.forSession(session.id()).getFirst();
+        assertThat(run.scheduledAt()).isEqualTo(start);
+        assertThat(Duration.between(start, run.startedAt().orElseThrow())).isLessThan(Duration.ofMillis(500));
+        assertThat(run.tracksPlayed()).isEqualTo(2);
+        assertThat(run.account()).contains("carillon");
+
+        VoiceConnectionSnapshot heard = discord.voiceConnections().getFirst();
+        assertThat(heard.channelId()).isEqualTo(hall);
+        assertThat(heard.decodedAudio()).isBetween(Duration.ofMillis(2400), Duration.ofMillis(2600));
+        await().atMost(Duration.ofSeconds(10)).until(() -> discord.voiceChannelOf(guild, bot.id()).isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> discord.messages(notices).size() == 2);
+        assertThat(discord.messages(notices)).flatExtracting(SentMessage::embeds)
+            .extracting(SentMessage.Embed::title).containsExactly("Evening sit has started", "Evening sit has ended");
+        scheduler.stop();
+      } finally {
+        jda.shutdownNow();
+        players.shutdown();
+        tasks.shutdown(Duration.ofSeconds(5));
+      }
+    }
+  }
+}
