@@ -276,6 +276,14 @@ final class World {
   /** Stores a message and sends MESSAGE_CREATE to the guild's bots. */
   synchronized Model.Message post(long channelId, long authorId, String content, JsonNode embeds) {
     Model.Channel channel = channel(channelId);
+    if (embeds != null) {
+      // Discord stores embeds sent by bots as "rich" ones and says so; JDA refuses embeds without a type.
+      for (JsonNode embed : embeds) {
+        if (embed instanceof ObjectNode object && !object.has("type")) {
+          object.put("type", "rich");
+        }
+      }
+    }
     Model.Message message = new Model.Message(ids.next(), channelId, authorId, content == null ? "" : content, embeds,
         clock.instant());
     messages.computeIfAbsent(channelId, c -> new ArrayList<>()).add(message);

@@ -94,6 +94,19 @@ class JdaLoginTest {
   }
 
   @Test
+  void embedsComeBackAsRichEmbedsThatJdaReads() {
+    var sent = jda.getTextChannelById(notices)
+        .sendMessageEmbeds(new net.dv8tion.jda.api.EmbedBuilder().setTitle("Yoga has started").setDescription("Join us").build())
+        .complete();
+    assertThat(sent.getEmbeds()).singleElement().satisfies(embed -> {
+      assertThat(embed.getTitle()).isEqualTo("Yoga has started");
+      assertThat(embed.getType()).isEqualTo(net.dv8tion.jda.api.entities.EmbedType.RICH);
+    });
+    assertThat(discord.messages(notices).getLast().embeds())
+        .containsExactly(new SentMessage.Embed("Yoga has started", "Join us"));
+  }
+
+  @Test
   void aMessageAUserSendsReachesTheBot() {
     alice.sendMessage(notices, "good morning");
     await().atMost(WAIT).until(() -> received.contains("alice: good morning"));

@@ -94,34 +94,42 @@ public final class JdaVoicePort implements VoicePort {
   private final class JdaConnection implements Connection {
     private final AudioPlayer player;
     private final AudioManager audio;
+    /** The track playing and how its end is reported; one listener serves every track of the connection. */
+    private volatile AudioTrack current;
+    private volatile CompletableFuture<TrackEnd> currentEnded;
 
     JdaConnection(AudioPlayer player, AudioManager audio) {
       this.player = player;
       this.audio = audio;
+      // Registered once: LavaPlayer iterates its listeners while dispatching, so a listener must not be
+      // added or removed from inside a callback.
+      player.addListener(new AudioEventAdapter() {
+        @Override
+        public void onTrackEnd(AudioPlayer p, AudioTrack t, AudioTrackEndReason reason) {
+          end(t, reason == AudioTrackEndReason.FINISHED ? TrackEnd.FINISHED
+              : reason == AudioTrackEndReason.LOAD_FAILED ? TrackEnd.FAILED : TrackEnd.STOPPED);
+        }
+
+        @Override
+        public void onTrackException(AudioPlayer p, AudioTrack t, FriendlyException e) {
+          end(t, TrackEnd.FAILED);
+        }
+      });
+    }
+
+    private void end(AudioTrack track, TrackEnd how) {
+      CompletableFuture<TrackEnd> ended = currentEnded;
+      if (track == current && ended != null) {
+        ended.complete(how);
+      }
     }
 
     @Override
     public PlayingTrack play(Track track) throws VoiceException {
       AudioTrack loaded = load(track);
       CompletableFuture<TrackEnd> ended = new CompletableFuture<>();
-      AudioEventAdapter listener = new AudioEventAdapter() {
-        @Override
-        public void onTrackEnd(AudioPlayer p, AudioTrack t, AudioTrackEndReason reason) {
-          if (t == loaded) {
-            ended.complete(reason == AudioTrackEndReason.FINISHED ? TrackEnd.FINISHED
-                : reason == AudioTrackEndReason.LOAD_FAILED ? TrackEnd.FAILED : TrackEnd.STOPPED);
-          }
-        }
-
-        @Override
-        public void onTrackException(AudioPlayer p, AudioTrack t, FriendlyException e) {
-          if (t == loaded) {
-            ended.complete(TrackEnd.FAILED);
-          }
-        }
-      };
-      player.addListener(listener);
-      ended.whenComplete((end, error) -> player.removeListener(listener));
+      currentEnded = ended;
+      current = loaded;
       player.setPaused(false);
       if (!player.startTrack(loaded, false)) {
         throw new VoiceException("the player would not start '" + track.name() + "'");

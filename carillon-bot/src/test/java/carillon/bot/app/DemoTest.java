@@ -1,0 +1,61 @@
+package carillon.bot.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import carillon.bot.run.Run;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.slf4j.LoggerFactory;
+import carillon.bot.run.RunOutcome;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo as ./carillon runs it, with the session starting in seconds instead of a minute. */
+class DemoTest {
+  @TempDir Path dir;
+
+  @Test
+  void theDemoSessionRemindsStartsIsHeardEndsAndShutsDownCleanly() throws Exception {
+    // Anything logged at ERROR (by Carillon, JDA or LavaPlayer) is a bug the demo would show a user.
+    ListAppender<ILoggingEvent> errors = new ListAppender<>();
+    errors.addFilter(new ch.qos.logback.core.filter.Filter<>() {
+      @Override
+      public ch.qos.logback.core.spi.FilterReply decide(ILoggingEvent event) {
+        return event.getLevel().isGreaterOrEqual(Level.ERROR)
+            ? ch.qos.logback.core.spi.FilterReply.NEUTRAL : ch.qos.logback.core.spi.FilterReply.DENY;
+      }
+    });
+    errors.start();
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.addAppender(errors);
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+    Demo demo = Demo.start(dir, out, Duration.ofSeconds(3));
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> demo.carillon.runs.forSession(demo.session.id()).stream()
+          .anyMatch(r -> r.outcome() == RunOutcome.COMPLETED));
+      Run run = demo.carillon.runs.forSession(demo.session.id()).getFirst();
+      assertThat(run.tracksPlayed()).isEqualTo(3);
+      // Chime 3 s, tone 4 s, chime 3 s.
+      assertThat(demo.discord.voiceConnections().getFirst().decodedAudio())
+          .isBetween(Duration.ofMillis(9_900), Duration.ofMillis(10_100));
+      await().atMost(Duration.ofSeconds(10)).until(() -> printed.toString(StandardCharsets.UTF_8).contains("the bot left"));
+    } finally {
+      demo.close();
+      root.detachAppender(errors);
+    }
+    assertThat(errors.list).extracting(ILoggingEvent::getFormattedMessage).isEmpty();
+    String text = printed.toString(StandardCharsets.UTF_8);
+    assertThat(text).contains("Carillon demo", "Morning meditation starts soon", "Morning meditation has started",
+        "Morning meditation has ended", "a bot joined Meditation Hall");
+    assertThat(demo.carillon.tasks.isShutdown()).isTrue();
+  }
+}
