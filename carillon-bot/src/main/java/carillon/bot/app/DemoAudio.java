@@ -5,14 +5,20 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.function.IntToDoubleFunction;
 
-/** Audio for the demo, made in Java: no downloads. 48 kHz 16-bit stereo WAV. */
-final class DemoAudio {
+/**
+ * Audio made in Java, for the demo and the tests: no downloads. 48 kHz 16-bit stereo WAV.
+ *
+ * <pre>{@code
+ * Files.write(dir.resolve("bell.wav"), DemoAudio.chime(528, 3));
+ * }</pre>
+ */
+public final class DemoAudio {
   static final int RATE = 48_000;
 
   private DemoAudio() {}
 
   /** A bell: inharmonic partials of {@code hz}, each decaying; {@code seconds} long. */
-  static byte[] chime(double hz, double seconds) {
+  public static byte[] chime(double hz, double seconds) {
     double[] partials = {1.0, 2.76, 5.40, 8.93};
     double[] levels = {0.5, 0.25, 0.12, 0.06};
     return wav((int) (seconds * RATE), i -> {
@@ -26,7 +32,7 @@ final class DemoAudio {
   }
 
   /** A steady tone with 50 ms fades. */
-  static byte[] tone(double hz, double seconds) {
+  public static byte[] tone(double hz, double seconds) {
     int frames = (int) (seconds * RATE);
     int fade = RATE / 20;
     return wav(frames, i -> 0.3 * Math.sin(2 * Math.PI * hz * i / RATE)

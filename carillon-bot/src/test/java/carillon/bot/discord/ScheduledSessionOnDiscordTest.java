@@ -1,5 +1,6 @@
 package carillon.bot.discord;
 
+import carillon.bot.app.DemoAudio;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,7 +9,6 @@ import carillon.bot.guild.GuildDirectory;
 import carillon.bot.library.AudioItem;
 import carillon.bot.library.AudioLibrary;
 import carillon.bot.library.AudioProbe;
-import carillon.bot.library.Wav;
 import carillon.bot.playback.Notifier;
 import carillon.bot.playback.Playback;
 import carillon.bot.playback.Slots;
@@ -70,9 +70,9 @@ class ScheduledSessionOnDiscordTest {
             new Channel(guild.id(), notices, "notices", Channel.Kind.TEXT)), List.of());
         AudioLibrary library = new AudioLibrary(dir.resolve("data"), db, Clock.systemUTC(), probe, 50_000_000);
         AudioItem chime = library.importFile(Files.write(dir.resolve("chime.wav"),
-            Wav.tone(660, Duration.ofMillis(1500), 48_000, 2)), "Chime");
+            DemoAudio.tone(660, 1.5)), "Chime");
         AudioItem tone = library.importFile(Files.write(dir.resolve("tone.wav"),
-            Wav.tone(440, Duration.ofMillis(1000), 48_000, 2)), "Tone");
+            DemoAudio.tone(440, 1.0)), "Tone");
 
         Sessions sessions = new Sessions(db, guilds, time);
         Runs runs = new Runs(db);

@@ -1,5 +1,6 @@
 package carillon.bot.library;
 
+import carillon.bot.app.DemoAudio;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -44,7 +45,7 @@ class AudioLibraryTest {
 
   @Test
   void aWavFileIsProbedStoredByContentHashAndListed() throws Exception {
-    Path upload = write("upload-1.bin", Wav.tone(440, Duration.ofMillis(2500), 48_000, 2));
+    Path upload = write("upload-1.bin", DemoAudio.tone(440, 2.5));
     // A path-like name is only a name: the file is stored under its content hash.
     AudioItem bell = library.importFile(upload, "  ../../etc/passwd ");
     assertThat(bell.name()).isEqualTo("../../etc/passwd");
@@ -63,7 +64,7 @@ class AudioLibraryTest {
 
   @Test
   void theSameContentTwiceIsOneItemUnderItsFirstName() throws Exception {
-    byte[] tone = Wav.tone(330, Duration.ofSeconds(1), 48_000, 1);
+    byte[] tone = DemoAudio.tone(330, 1);
     AudioItem first = library.importFile(write("a.wav", tone), "First");
     AudioItem second = library.importFile(write("b.wav", tone), "Second");
     assertThat(second).isEqualTo(first);
@@ -88,9 +89,9 @@ class AudioLibraryTest {
   void emptyAndOversizedFilesAndBadNamesAreRefused() throws Exception {
     assertThatThrownBy(() -> library.importFile(write("empty.wav", new byte[0]), "Empty"))
         .isInstanceOf(AudioRejectedException.class).hasMessage("'Empty' is empty");
-    assertThatThrownBy(() -> library.importFile(write("big.wav", Wav.tone(440, Duration.ofSeconds(30), 48_000, 2)), "Big"))
+    assertThatThrownBy(() -> library.importFile(write("big.wav", DemoAudio.tone(440, 30)), "Big"))
         .isInstanceOf(AudioRejectedException.class).hasMessage("'Big' is 5.8 MB; files may be at most 2.0 MB");
-    Path ok = write("ok.wav", Wav.tone(440, Duration.ofMillis(200), 48_000, 1));
+    Path ok = write("ok.wav", DemoAudio.tone(440, 0.2));
     assertThatThrownBy(() -> library.importFile(ok, " "))
         .isInstanceOf(AudioRejectedException.class)
         .hasMessage("a name must be 1 to 100 characters, without control characters")
@@ -111,8 +112,8 @@ class AudioLibraryTest {
 
   @Test
   void deleteRefusesAnItemInAPlaylistAndOtherwiseRemovesTheFile() throws Exception {
-    AudioItem used = library.importFile(write("used.wav", Wav.tone(440, Duration.ofMillis(300), 48_000, 1)), "Used");
-    AudioItem unused = library.importFile(write("unused.wav", Wav.tone(550, Duration.ofMillis(300), 48_000, 1)), "Unused");
+    AudioItem used = library.importFile(write("used.wav", DemoAudio.tone(440, 0.3)), "Used");
+    AudioItem unused = library.importFile(write("unused.wav", DemoAudio.tone(550, 0.3)), "Unused");
     db.useHandle(h -> {
       h.execute("""
           INSERT INTO session (id, guild_id, name, voice_channel_id, schedule, gap_ms, repeat_playlist,
