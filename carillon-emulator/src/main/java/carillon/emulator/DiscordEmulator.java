@@ -250,7 +250,7 @@ public final class DiscordEmulator implements AutoCloseable {
     return world.voice.flatMap(voice -> voice.pcm(connectionId));
   }
 
-  /** Fault: drops the bot's voice connection in a guild, as a crashed voice server would (close code 4015). */
+  /** Fault: drops the bot's voice connection in a guild, as a lost connection (JDA resumes it). */
   public boolean dropVoiceConnection(GuildHandle guild, BotAccount bot) {
     return world.voice.map(voice -> voice.dropConnection(guild.id(), bot.id())).orElse(false);
   }

@@ -217,11 +217,9 @@ class VoicePlaybackTest {
       assertThat(rig.discord.dropVoiceConnection(rig.guild, rig.bot)).isTrue();
 
       assertThat(rig.ended.get(60, TimeUnit.SECONDS)).isEqualTo(AudioTrackEndReason.FINISHED);
-      await().atMost(Duration.ofSeconds(20)).until(() -> rig.discord.voiceConnections().size() >= 2
-          && rig.discord.voiceConnections().getLast().decodedAudio().compareTo(Duration.ofSeconds(1)) >= 0);
-      assertThat(rig.discord.voiceConnections().getFirst().disconnectedAt()).isPresent();
-      // LavaPlayer is pulled by JDA: while the connection was down the track waited, so little is lost.
-      assertThat(rig.heardInTotal()).isGreaterThan(rig.played().minusMillis(500));
+      // JDA resumes the voice session; LavaPlayer is pulled by JDA, so the track waited and little is lost.
+      await().atMost(Duration.ofSeconds(20)).until(() -> rig.heardInTotal().compareTo(rig.played().minusMillis(500)) > 0);
+      assertThat(rig.discord.voiceChannelOf(rig.guild, rig.bot.id())).contains(rig.hall);
     }
   }
 

@@ -1,172 +1,236 @@
 package carillon.emulator.voice;
 
-import com.google.crypto.tink.aead.internal.InsecureNonceXChaCha20Poly1305;
 import io.github.jaredmdobson.concentus.OpusDecoder;
 import io.github.jaredmdobson.concentus.OpusException;
-import io.javalin.websocket.WsContext;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One bot's voice connection: its WebSocket, its SSRC and key, and what arrived over UDP: packets,
- * decoded audio, arrival times. Packets of one connection are handled by the one UDP thread, in order.
+ * One bot voice connection: its credentials, its negotiated key, and everything received over UDP.
+ * All mutating methods are synchronized: the UDP receive loop and snapshot readers share it.
  */
 final class VoiceConnection {
+  private static final Logger LOG = LoggerFactory.getLogger(VoiceConnection.class);
+
   static final int SAMPLE_RATE = 48_000;
   static final int CHANNELS = 2;
-  /** Discord's Opus silence frame; JDA sends five of them when it stops speaking. */
-  private static final byte[] OPUS_SILENCE = {(byte) 0xF8, (byte) 0xFF, (byte) 0xFE};
-  /** A 20 ms frame whose RMS is under this (about -50 dBFS) counts as silence. */
-  static final double SILENCE_RMS = 100;
-  /** Decoded audio kept per connection: 10 minutes of 48 kHz stereo (about 115 MB at most). */
-  private static final int MAX_PCM_SAMPLES = SAMPLE_RATE * CHANNELS * 600;
+  /** Samples per channel in one 20 ms frame. */
+  static final int FRAME = 960;
+  /** Largest gap (in packets) filled with Opus packet-loss concealment; larger gaps are a new talk spurt. */
+  static final int MAX_CONCEALED = 10;
+  /** RMS (of 16-bit samples, both channels) under which a 20 ms frame counts as silence: about -50 dBFS. */
+  static final double SILENCE_RMS = 100.0;
 
   final long id;
   final VoiceGrant grant;
   final int ssrc;
   final Instant connectedAt;
-  volatile WsContext socket;
-  volatile Instant disconnectedAt;
-  volatile String mode;
-  private volatile SecretKeySpec key;
-  private volatile InsecureNonceXChaCha20Poly1305 xchacha;
+  private final byte[] secretKey;
+  private VoiceCrypto crypto;
+  private Instant disconnectedAt;
   private final OpusDecoder decoder;
 
-  // Written by the UDP thread, read by snapshots: guarded by this.
   private long packets;
   private long audioPackets;
+  private long decryptFailures;
+  private long latePackets;
+  private long concealedFrames;
+  private int lastSeq = -1;
+  private long lastArrivalNanos = -1;
+  private final List<Long> interArrivalNanos = new ArrayList<>();
+  private short[] pcm = new short[SAMPLE_RATE * CHANNELS * 10];
+  private int pcmLength;
   private long soundSamples;
   private long silenceSamples;
-  private long decodedSamples;
-  private long lastArrival = -1;
-  private long[] gaps = new long[1024];
-  private int gapCount;
-  private short[] pcm = new short[SAMPLE_RATE * CHANNELS];
-  private int pcmLength;
 
-  VoiceConnection(long id, VoiceGrant grant, int ssrc, Instant connectedAt) {
+  VoiceConnection(long id, VoiceGrant grant, int ssrc, byte[] secretKey, Instant connectedAt) {
     this.id = id;
     this.grant = grant;
     this.ssrc = ssrc;
+    this.secretKey = secretKey.clone();
     this.connectedAt = connectedAt;
     try {
       this.decoder = new OpusDecoder(SAMPLE_RATE, CHANNELS);
     } catch (OpusException e) {
-      throw new IllegalStateException("Concentus cannot create a 48 kHz stereo decoder", e);
+      throw new IllegalStateException("cannot create an Opus decoder", e);
     }
   }
 
-  void secure(String mode, byte[] secretKey) throws GeneralSecurityException {
-    this.mode = mode;
-    this.key = new SecretKeySpec(secretKey, "AES");
-    this.xchacha = VoiceServer.XCHACHA.equals(mode) ? new InsecureNonceXChaCha20Poly1305(secretKey) : null;
+  byte[] secretKey() {
+    return secretKey.clone();
   }
 
-  /** An RTP packet for this SSRC: decrypt (either rtpsize AEAD mode), strip the header, decode. */
-  synchronized void receive(ByteBuffer packet, long arrivalNanos) throws GeneralSecurityException, OpusException {
+  synchronized void selectMode(VoiceCrypto crypto) {
+    this.crypto = crypto;
+  }
+
+  synchronized Optional<VoiceCrypto> mode() {
+    return Optional.ofNullable(crypto);
+  }
+
+  synchronized void disconnected(Instant at) {
+    if (disconnectedAt == null) {
+      disconnectedAt = at;
+    }
+  }
+
+  synchronized boolean isOpen() {
+    return disconnectedAt == null;
+  }
+
+  /** Counts a datagram that carries no audio (keep-alive, discovery, empty). */
+  synchronized void countNonAudio() {
     packets++;
-    SecretKeySpec secret = key;
-    if (secret == null) {
-      return; // before the session description: nothing to decrypt with
-    }
-    byte[] bytes = new byte[packet.remaining()];
-    packet.get(bytes);
-    int csrcCount = bytes[0] & 0x0F;
-    boolean extension = (bytes[0] & 0x10) != 0;
-    // rtpsize modes: the fixed header, CSRCs and the extension's 4-byte header are in the clear (the AAD).
-    int headerLength = 12 + 4 * csrcCount + (extension ? 4 : 0);
-    if (bytes.length < headerLength + 16 + 4) {
+  }
+
+  /**
+   * Handles one RTP datagram from this connection's SSRC.
+   *
+   * @param arrivalNanos {@link System#nanoTime()} at receipt
+   */
+  synchronized void onRtp(byte[] data, int length, long arrivalNanos) {
+    packets++;
+    if (crypto == null) {
+      LOG.warn("voice connection {}: RTP before SELECT_PROTOCOL, dropped", id);
       return;
     }
-    // The nonce is the packet's trailing 4-byte counter, zero-padded to the cipher's nonce length.
+    int cc = data[0] & 0x0F;
+    boolean extension = (data[0] & 0x10) != 0;
+    int headerLength = 12 + cc * 4 + (extension ? 4 : 0);
+    int cipherLength = length - headerLength - VoiceCrypto.COUNTER_BYTES;
+    if (cipherLength < VoiceCrypto.TAG_BYTES) {
+      LOG.warn("voice connection {}: RTP datagram of {} bytes too short, dropped", id, length);
+      return;
+    }
+    int extensionWords = extension ? ByteBuffer.wrap(data, headerLength - 2, 2).getShort() & 0xFFFF : 0;
+    int seq = ByteBuffer.wrap(data, 2, 2).getShort() & 0xFFFF;
+    int counter = ByteBuffer.wrap(data, length - VoiceCrypto.COUNTER_BYTES, 4).getInt();
     byte[] plain;
-    InsecureNonceXChaCha20Poly1305 chacha = xchacha;
-    if (chacha != null) {
-      byte[] nonce = new byte[24];
-      System.arraycopy(bytes, bytes.length - 4, nonce, 0, 4);
-      plain = chacha.decrypt(nonce, Arrays.copyOfRange(bytes, headerLength, bytes.length - 4),
-          Arrays.copyOf(bytes, headerLength));
-    } else {
-      byte[] nonce = new byte[12];
-      System.arraycopy(bytes, bytes.length - 4, nonce, 0, 4);
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.DECRYPT_MODE, secret, new GCMParameterSpec(128, nonce));
-      cipher.updateAAD(bytes, 0, headerLength);
-      plain = cipher.doFinal(bytes, headerLength, bytes.length - headerLength - 4);
-    }
-    int offset = 0;
-    if (extension) {
-      int words = ((bytes[headerLength - 2] & 0xFF) << 8) | (bytes[headerLength - 1] & 0xFF);
-      offset = 4 * words;
-    }
-    byte[] opus = Arrays.copyOfRange(plain, offset, plain.length);
-    if (Arrays.equals(opus, OPUS_SILENCE)) {
+    try {
+      plain =
+          crypto.decrypt(
+              secretKey,
+              crypto.nonce(counter),
+              Arrays.copyOfRange(data, 0, headerLength),
+              Arrays.copyOfRange(data, headerLength, headerLength + cipherLength));
+    } catch (GeneralSecurityException e) {
+      decryptFailures++;
+      LOG.warn("voice connection {}: cannot decrypt packet seq {} ({}): {}", id, seq, crypto.mode, e.toString());
       return;
     }
-    audioPackets++;
-    if (lastArrival >= 0) {
-      if (gapCount == gaps.length) {
-        gaps = Arrays.copyOf(gaps, gaps.length * 2);
+    int opusOffset = extensionWords * 4;
+    if (opusOffset > plain.length) {
+      LOG.warn("voice connection {}: RTP extension longer than the payload, dropped", id);
+      return;
+    }
+    if (lastSeq >= 0) {
+      int delta = (short) (seq - lastSeq);
+      if (delta <= 0) {
+        latePackets++;
+        LOG.debug("voice connection {}: late or duplicate packet seq {} after {}, dropped", id, seq, lastSeq);
+        return;
       }
-      gaps[gapCount++] = arrivalNanos - lastArrival;
+      if (delta > 1 && delta - 1 <= MAX_CONCEALED) {
+        for (int i = 0; i < delta - 1; i++) {
+          decode(null, 0, 0);
+          concealedFrames++;
+        }
+      }
     }
-    lastArrival = arrivalNanos;
-    short[] frame = new short[5760 * CHANNELS];
-    int samples = decoder.decode(opus, 0, opus.length, frame, 0, 5760, false);
-    decodedSamples += samples;
-    double sum = 0;
-    for (int i = 0; i < samples * CHANNELS; i++) {
-      sum += (double) frame[i] * frame[i];
+    lastSeq = seq;
+    audioPackets++;
+    if (lastArrivalNanos >= 0) {
+      interArrivalNanos.add(arrivalNanos - lastArrivalNanos);
     }
-    double rms = samples == 0 ? 0 : Math.sqrt(sum / (samples * CHANNELS));
-    if (rms < SILENCE_RMS) {
-      silenceSamples += samples;
-    } else {
-      soundSamples += samples;
+    lastArrivalNanos = arrivalNanos;
+    decode(plain, opusOffset, plain.length - opusOffset);
+  }
+
+  private void decode(byte[] opus, int offset, int length) {
+    short[] frame = new short[FRAME * 6 * CHANNELS];
+    int samples;
+    try {
+      // a null frame asks for packet-loss concealment of exactly one 20 ms frame
+      samples = decoder.decode(opus, offset, length, frame, 0, opus == null ? FRAME : FRAME * 6, false);
+    } catch (OpusException e) {
+      LOG.warn("voice connection {}: Opus frame not decodable: {}", id, e.toString());
+      return;
     }
     int values = samples * CHANNELS;
-    if (pcmLength + values <= MAX_PCM_SAMPLES) {
-      if (pcmLength + values > pcm.length) {
-        pcm = Arrays.copyOf(pcm, Math.max(pcmLength + values, pcm.length * 2));
-      }
-      System.arraycopy(frame, 0, pcm, pcmLength, values);
-      pcmLength += values;
+    if (pcmLength + values > pcm.length) {
+      pcm = Arrays.copyOf(pcm, Math.max(pcm.length * 2, pcmLength + values));
     }
-  }
-
-  synchronized void countPacket() {
-    packets++;
+    System.arraycopy(frame, 0, pcm, pcmLength, values);
+    // classify each 20 ms (or shorter, final) block
+    for (int start = 0; start < samples; start += FRAME) {
+      int n = Math.min(FRAME, samples - start);
+      double sum = 0;
+      for (int i = start * CHANNELS; i < (start + n) * CHANNELS; i++) {
+        sum += (double) frame[i] * frame[i];
+      }
+      double rms = Math.sqrt(sum / (n * CHANNELS));
+      if (rms < SILENCE_RMS) {
+        silenceSamples += n;
+      } else {
+        soundSamples += n;
+      }
+    }
+    pcmLength += values;
   }
 
   synchronized short[] pcm() {
     return Arrays.copyOf(pcm, pcmLength);
   }
 
+  synchronized long decryptFailures() {
+    return decryptFailures;
+  }
+
+  synchronized long latePackets() {
+    return latePackets;
+  }
+
+  synchronized long concealedFrames() {
+    return concealedFrames;
+  }
+
   synchronized VoiceConnectionSnapshot snapshot() {
-    long[] sorted = Arrays.copyOf(gaps, gapCount);
-    Arrays.sort(sorted);
-    return new VoiceConnectionSnapshot(id, grant.guildId(), grant.channelId(), grant.userId(),
-        mode == null ? "none" : mode, connectedAt, Optional.ofNullable(disconnectedAt), packets, audioPackets,
-        samples(decodedSamples), samples(soundSamples), samples(silenceSamples), percentile(sorted, 0.50),
-        percentile(sorted, 0.99), sorted.length == 0 ? Duration.ZERO : Duration.ofNanos(sorted[sorted.length - 1]));
+    long[] sorted = interArrivalNanos.stream().mapToLong(Long::longValue).sorted().toArray();
+    return new VoiceConnectionSnapshot(
+        id,
+        grant.guildId(),
+        grant.channelId(),
+        grant.userId(),
+        crypto == null ? "" : crypto.mode,
+        connectedAt,
+        Optional.ofNullable(disconnectedAt),
+        packets,
+        audioPackets,
+        samples(pcmLength / CHANNELS),
+        samples(soundSamples),
+        samples(silenceSamples),
+        percentile(sorted, 0.50),
+        percentile(sorted, 0.99),
+        sorted.length == 0 ? Duration.ZERO : Duration.ofNanos(sorted[sorted.length - 1]));
   }
 
   private static Duration samples(long perChannel) {
     return Duration.ofNanos(perChannel * 1_000_000_000L / SAMPLE_RATE);
   }
 
-  private static Duration percentile(long[] sorted, double q) {
+  private static Duration percentile(long[] sorted, double p) {
     if (sorted.length == 0) {
       return Duration.ZERO;
     }
-    int index = (int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
-    return Duration.ofNanos(sorted[Math.max(0, index)]);
+    int index = (int) Math.ceil(p * sorted.length) - 1;
+    return Duration.ofNanos(sorted[Math.clamp(index, 0, sorted.length - 1)]);
   }
 }

@@ -1,19 +1,20 @@
 package carillon.emulator.voice;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
-import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -34,140 +34,177 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The emulator's voice side: the voice gateway (v8, WebSocket over TLS with a bundled self-signed
- * certificate for {@code localhost}) and the UDP server that answers IP discovery, decrypts
- * {@code aead_aes256_gcm_rtpsize} and {@code aead_xchacha20_poly1305_rtpsize} packets and decodes their Opus frames with Concentus (pure Java), so a
- * test can hear what a bot played.
+ * The emulator's Discord voice server: a voice gateway (v8, WebSocket over TLS with a bundled self-signed
+ * certificate) and a UDP server that decrypts, decodes and measures what a bot sends.
+ *
+ * <p>Both listen on 127.0.0.1 on free ports. Connection timestamps ({@code connectedAt}, {@code
+ * disconnectedAt}) come from the injected {@link Clock}; inter-arrival times are measured with {@link
+ * System#nanoTime()} at receipt, so they are real even when the clock is fixed. A decoded 20 ms frame whose
+ * RMS is under {@value VoiceConnection#SILENCE_RMS} (16-bit scale, about -50 dBFS) counts as silence.
+ * Packets are decoded in arrival order; a sequence gap of up to {@value VoiceConnection#MAX_CONCEALED}
+ * packets is filled with Opus packet-loss concealment, late or duplicate packets are dropped.
+ *
+ * <p>Close codes, chosen for what JDA 6.5 does with them: an IDENTIFY that matches no grant gets 4004
+ * (JDA gives up: authentication failure); a failed RESUME gets 4006 (JDA asks the main gateway again);
+ * {@link #revoke} sends 4014 (JDA: kicked from the channel); {@link #dropConnection} sends 1001, which JDA
+ * treats as a lost connection and answers with a RESUME (op 7) on a new socket.
  *
  * <pre>{@code
- * VoiceServer voice = VoiceServer.start();
- * DiscordEmulator discord = DiscordEmulator.builder().voice(voice).start();
- * ... the bot joins a voice channel and plays ...
- * VoiceConnectionSnapshot c = voice.connections().getFirst();
- * short[] heard = voice.pcm(c.id()).orElseThrow();   // 48 kHz stereo
+ * try (VoiceServer voice = VoiceServer.start()) {
+ *   voice.grant(new VoiceGrant(guildId, channelId, botId, sessionId, "voice-token"));
+ *   // VOICE_SERVER_UPDATE {token: "voice-token", guild_id, endpoint: voice.endpoint()}
+ *   // JDABuilder#setWebsocketFactory(new WebSocketFactory().setSSLContext(voice.clientSslContext()))
+ *   await().until(() -> !voice.connections().isEmpty());
+ * }
  * }</pre>
- *
- * <p>Arrival times are {@link System#nanoTime()}. DAVE (end-to-end encryption) is not spoken: the server
- * answers {@code dave_protocol_version: 0}, which JDA accepts.
  */
 public final class VoiceServer implements VoiceService {
-  private static final Logger log = LoggerFactory.getLogger(VoiceServer.class);
+  private static final Logger LOG = LoggerFactory.getLogger(VoiceServer.class);
   private static final String KEYSTORE = "voice-tls.p12";
-  private static final char[] KEYSTORE_PASSWORD = "carillon-emulator".toCharArray();
-  static final String AES_GCM = "aead_aes256_gcm_rtpsize";
-  static final String XCHACHA = "aead_xchacha20_poly1305_rtpsize";
-  private static final int HEARTBEAT_INTERVAL = 13_750;
+  private static final char[] KEYSTORE_PASSWORD = "carillon".toCharArray();
+  static final int HEARTBEAT_INTERVAL_MS = 13_750;
 
+  private final List<VoiceCrypto> offered;
   private final Clock clock;
   private final ObjectMapper json = new ObjectMapper();
   private final SecureRandom random = new SecureRandom();
   private final KeyStore keyStore;
-  private final Javalin server;
-  private final ServerConnector tls;
-  private final DatagramChannel udp;
-  private final Thread udpThread;
+  private final Javalin http;
+  private final ServerConnector tlsConnector;
+  private final DatagramSocket udp;
+  private final Thread udpLoop;
   private final AtomicLong ids = new AtomicLong();
-  private final Map<String, VoiceGrant> grants = new ConcurrentHashMap<>();
+  private final Map<GrantKey, VoiceGrant> grants = new ConcurrentHashMap<>();
+  private final Map<Long, VoiceConnection> connections = new ConcurrentHashMap<>();
   private final Map<Integer, VoiceConnection> bySsrc = new ConcurrentHashMap<>();
-  private final Map<String, VoiceConnection> bySocket = new ConcurrentHashMap<>();
-  private final List<VoiceConnection> all = new CopyOnWriteArrayList<>();
+  private final Map<SocketAddress, VoiceConnection> byAddress = new ConcurrentHashMap<>();
+  /** Open WebSocket sessions: Javalin session id to the connection it identified or resumed, if any. */
+  private final Map<String, WsContext> sockets = new ConcurrentHashMap<>();
+  private final Map<String, VoiceConnection> socketConnections = new ConcurrentHashMap<>();
+  private volatile boolean closed;
 
-  private final List<String> modes;
+  private record GrantKey(long guildId, long userId) {}
 
-  private VoiceServer(Clock clock, List<String> modes) {
+  private VoiceServer(Clock clock, List<VoiceCrypto> offered) {
+    this.offered = List.copyOf(offered);
     this.clock = clock;
-    this.modes = List.copyOf(modes);
     this.keyStore = loadKeyStore();
-    SslContextFactory.Server ssl = new SslContextFactory.Server();
-    ssl.setKeyStore(keyStore);
-    ssl.setKeyStorePassword(new String(KEYSTORE_PASSWORD));
-    ServerConnector[] connector = new ServerConnector[1];
-    this.server = Javalin.create(config -> {
-      config.startup.showJavalinBanner = false;
-      config.jetty.modifyServer(jetty -> {
-        connector[0] = new ServerConnector(jetty, ssl);
-        connector[0].setHost("127.0.0.1");
-        connector[0].setPort(0);
-        jetty.addConnector(connector[0]);
-      });
-      config.routes.ws("/", this::configure);
-    });
-    server.start("127.0.0.1", 0);
-    this.tls = connector[0];
     try {
-      this.udp = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+      this.udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     } catch (IOException e) {
-      server.stop();
-      throw new UncheckedIOException("cannot open the voice UDP socket", e);
+      throw new UncheckedIOException("cannot bind the voice UDP socket", e);
     }
-    this.udpThread = Thread.ofVirtual().name("emulator-voice-udp").start(this::receiveLoop);
+    ServerConnector[] connector = new ServerConnector[1];
+    this.http =
+        Javalin.create(
+            cfg -> {
+              cfg.startup.showJavalinBanner = false;
+              cfg.jetty.host = "127.0.0.1";
+              cfg.jetty.port = 0;
+              cfg.jetty.addConnector(
+                  (server, httpConfig) -> {
+                    SslContextFactory.Server tls = new SslContextFactory.Server();
+                    tls.setKeyStore(keyStore);
+                    tls.setKeyStorePassword(new String(KEYSTORE_PASSWORD));
+                    tls.setSniRequired(false);
+                    ServerConnector c = new ServerConnector(server, tls);
+                    c.setHost("127.0.0.1");
+                    c.setPort(0);
+                    connector[0] = c;
+                    return c;
+                  });
+              cfg.routes.ws(
+                  "/",
+                  ws -> {
+                    ws.onConnect(
+                        ctx -> {
+                          ctx.session.setIdleTimeout(java.time.Duration.ofMinutes(2));
+                          sockets.put(ctx.sessionId(), ctx);
+                          send(ctx, 8, json.createObjectNode().put("heartbeat_interval", HEARTBEAT_INTERVAL_MS));
+                        });
+                    ws.onMessage(ctx -> onMessage(ctx, ctx.message()));
+                    ws.onClose(ctx -> onSocketClosed(ctx.sessionId(), ctx.status()));
+                    ws.onError(
+                        ctx -> {
+                          if (ctx.error() instanceof java.nio.channels.ClosedChannelException) {
+                            // the client went away without a close frame; onClose records it
+                            LOG.debug("voice socket {} (connection {}) closed abruptly by the client",
+                                ctx.sessionId(), connectionIdOf(ctx.sessionId()));
+                          } else {
+                            LOG.warn("voice socket {} (connection {}) failed",
+                                ctx.sessionId(), connectionIdOf(ctx.sessionId()), ctx.error());
+                          }
+                        });
+                  });
+            });
+    http.start();
+    this.tlsConnector = connector[0];
+    this.udpLoop = Thread.ofVirtual().name("carillon-voice-udp").start(this::receiveLoop);
+    LOG.info("voice server on wss://{} and udp 127.0.0.1:{}", endpoint(), udp.getLocalPort());
   }
 
-  /** Starts a voice server on the system clock, offering both rtpsize AEAD modes (JDA picks AES-GCM). */
+  /** Starts a voice server on free loopback ports, timestamps from the system UTC clock. */
   public static VoiceServer start() {
     return start(Clock.systemUTC());
   }
 
-  /** Starts a voice server whose connection times come from {@code clock}. */
+  /** Starts a voice server on free loopback ports; connection timestamps come from {@code clock}. */
   public static VoiceServer start(Clock clock) {
-    return new VoiceServer(clock, List.of(AES_GCM, XCHACHA));
+    return new VoiceServer(clock, List.of(VoiceCrypto.AES256_GCM, VoiceCrypto.XCHACHA20_POLY1305));
   }
 
   /**
-   * Starts a voice server that offers only the given encryption modes, to make a client use one:
-   * {@code "aead_aes256_gcm_rtpsize"} and/or {@code "aead_xchacha20_poly1305_rtpsize"}.
+   * Starts a voice server that offers only the given encryption modes ({@code aead_aes256_gcm_rtpsize},
+   * {@code aead_xchacha20_poly1305_rtpsize}), to make a client such as JDA use one of them.
+   *
+   * @throws IllegalArgumentException for a mode it does not support
    */
   public static VoiceServer offering(String... modes) {
+    List<VoiceCrypto> offered = new java.util.ArrayList<>();
     for (String mode : modes) {
-      if (!AES_GCM.equals(mode) && !XCHACHA.equals(mode)) {
-        throw new IllegalArgumentException("unsupported voice encryption mode '" + mode + "'; use " + AES_GCM + " or " + XCHACHA);
-      }
+      offered.add(VoiceCrypto.fromMode(mode));
     }
-    return new VoiceServer(Clock.systemUTC(), List.of(modes));
+    return new VoiceServer(Clock.systemUTC(), offered);
   }
 
-  private static KeyStore loadKeyStore() {
-    try (InputStream in = VoiceServer.class.getResourceAsStream(KEYSTORE)) {
-      if (in == null) {
-        throw new IllegalStateException("the voice TLS key store " + KEYSTORE + " is missing from the jar");
-      }
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(in, KEYSTORE_PASSWORD);
-      return store;
-    } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalStateException("cannot read the voice TLS key store", e);
-    }
+  /** The UDP port of the voice server (what READY announces). */
+  public int udpPort() {
+    return udp.getLocalPort();
   }
 
   @Override
   public String endpoint() {
-    return "localhost:" + tls.getLocalPort();
+    return "localhost:" + tlsConnector.getLocalPort();
   }
 
   @Override
   public SSLContext clientSslContext() {
     try {
-      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(keyStore);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, trust.getTrustManagers(), null);
-      return context;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot build an SSL context trusting the voice certificate", e);
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("carillon-voice", keyStore.getCertificate("voice"));
+      tmf.init(trust);
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(null, tmf.getTrustManagers(), null);
+      return ctx;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot build the voice client SSL context", e);
     }
   }
 
   @Override
   public void grant(VoiceGrant grant) {
-    grants.put(key(grant.guildId(), grant.userId()), grant);
+    grants.put(new GrantKey(grant.guildId(), grant.userId()), grant);
   }
 
   @Override
   public void revoke(long guildId, long userId) {
-    grants.remove(key(guildId, userId));
-    for (VoiceConnection connection : all) {
-      if (connection.grant.guildId() == guildId && connection.grant.userId() == userId && connection.disconnectedAt == null) {
-        close(connection, 1000, "left the voice channel");
+    grants.remove(new GrantKey(guildId, userId));
+    for (VoiceConnection c : connections.values()) {
+      if (c.grant.guildId() == guildId && c.grant.userId() == userId && c.isOpen()) {
+        c.disconnected(clock.instant());
+        closeSockets(c, 4014, "Disconnected");
       }
     }
   }
@@ -175,10 +212,9 @@ public final class VoiceServer implements VoiceService {
   @Override
   public boolean dropConnection(long guildId, long userId) {
     boolean dropped = false;
-    for (VoiceConnection connection : all) {
-      if (connection.grant.guildId() == guildId && connection.grant.userId() == userId && connection.disconnectedAt == null) {
-        close(connection, 4015, "voice server crashed (emulated)");
-        dropped = true;
+    for (VoiceConnection c : connections.values()) {
+      if (c.grant.guildId() == guildId && c.grant.userId() == userId && c.isOpen()) {
+        dropped |= closeSockets(c, 1001, "Connection lost");
       }
     }
     return dropped;
@@ -186,204 +222,259 @@ public final class VoiceServer implements VoiceService {
 
   @Override
   public List<VoiceConnectionSnapshot> connections() {
-    List<VoiceConnectionSnapshot> snapshots = new ArrayList<>();
-    all.forEach(c -> snapshots.add(c.snapshot()));
-    return snapshots;
+    List<VoiceConnection> all = new ArrayList<>(connections.values());
+    all.sort((a, b) -> Long.compare(a.id, b.id));
+    return all.stream().map(VoiceConnection::snapshot).toList();
   }
 
   @Override
   public Optional<short[]> pcm(long connectionId) {
-    return all.stream().filter(c -> c.id == connectionId).findFirst().map(VoiceConnection::pcm);
+    return Optional.ofNullable(connections.get(connectionId)).map(VoiceConnection::pcm);
   }
 
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (VoiceConnection c : connections.values()) {
+      c.disconnected(clock.instant());
+    }
+    http.stop();
+    udp.close();
     try {
-      udp.close();
-    } catch (IOException e) {
-      log.warn("closing the voice UDP socket: {}", e.toString());
-    }
-    udpThread.interrupt();
-    server.stop();
-  }
-
-  private static String key(long guildId, long userId) {
-    return guildId + ":" + userId;
-  }
-
-  private void close(VoiceConnection connection, int code, String reason) {
-    connection.disconnectedAt = clock.instant();
-    bySsrc.remove(connection.ssrc);
-    WsContext socket = connection.socket;
-    if (socket != null && socket.session.isOpen()) {
-      socket.closeSession(code, reason);
+      udpLoop.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
-  // ---- the voice gateway
+  // ---------------------------------------------------------------- WebSocket
 
-  private void configure(WsConfig ws) {
-    ws.onConnect(ctx -> send(ctx, 8, json.createObjectNode().put("heartbeat_interval", HEARTBEAT_INTERVAL)));
-    ws.onMessage(ctx -> receive(ctx, json.readTree(ctx.message())));
-    ws.onClose(ctx -> {
-      VoiceConnection connection = bySocket.remove(ctx.sessionId());
-      if (connection != null && connection.disconnectedAt == null) {
-        connection.disconnectedAt = clock.instant();
-        bySsrc.remove(connection.ssrc);
+  private boolean closeSockets(VoiceConnection c, int code, String reason) {
+    boolean any = false;
+    for (Map.Entry<String, VoiceConnection> e : socketConnections.entrySet()) {
+      if (e.getValue() == c) {
+        WsContext ctx = sockets.get(e.getKey());
+        if (ctx != null) {
+          ctx.closeSession(code, reason);
+          any = true;
+        }
       }
-    });
+    }
+    return any;
   }
 
-  private void receive(WsContext ctx, JsonNode payload) {
-    JsonNode d = payload.path("d");
-    switch (payload.path("op").asInt(-1)) {
+  private Object connectionIdOf(String sessionId) {
+    VoiceConnection c = socketConnections.get(sessionId);
+    return c == null ? "none" : c.id;
+  }
+
+  private void onSocketClosed(String sessionId, int status) {
+    sockets.remove(sessionId);
+    VoiceConnection c = socketConnections.remove(sessionId);
+    if (c != null && status == 1000) {
+      // the client left on purpose; anything else may be resumed
+      c.disconnected(clock.instant());
+    }
+    LOG.debug("voice socket {} (connection {}) closed with {}", sessionId, c == null ? "none" : c.id, status);
+  }
+
+  private void onMessage(WsContext ctx, String text) {
+    JsonNode msg;
+    try {
+      msg = json.readTree(text);
+    } catch (JsonProcessingException e) {
+      LOG.warn("voice socket {} (connection {}): not JSON, closing: {}", ctx.sessionId(), connectionIdOf(ctx.sessionId()), e.getOriginalMessage());
+      ctx.closeSession(4002, "Failed to decode payload");
+      return;
+    }
+    int op = msg.path("op").asInt(-1);
+    JsonNode d = msg.path("d");
+    switch (op) {
       case 0 -> identify(ctx, d);
       case 1 -> selectProtocol(ctx, d);
-      case 3 -> send(ctx, 6, json.createObjectNode().set("t", d.isObject() ? d.path("t") : d));
-      case 5, 12, 13 -> { } // speaking and client updates: nothing to answer
+      case 3 -> {
+        JsonNode t = d.isObject() ? d.path("t") : d;
+        ObjectNode ack = json.createObjectNode();
+        ack.set("t", t);
+        send(ctx, 6, ack);
+      }
+      case 5 -> LOG.debug("voice connection {}: speaking {}", connectionIdOf(ctx.sessionId()), d);
       case 7 -> resume(ctx, d);
-      default -> ctx.closeSession(4001, "Unknown opcode");
+      default -> LOG.debug("voice connection {}: ignored op {}", connectionIdOf(ctx.sessionId()), op);
     }
   }
 
   private void identify(WsContext ctx, JsonNode d) {
     long guildId = d.path("server_id").asLong();
     long userId = d.path("user_id").asLong();
-    VoiceGrant grant = grants.get(key(guildId, userId));
-    if (grant == null || !grant.sessionId().equals(d.path("session_id").asText())
+    VoiceGrant grant = grants.get(new GrantKey(guildId, userId));
+    if (grant == null
+        || !grant.sessionId().equals(d.path("session_id").asText())
         || !grant.token().equals(d.path("token").asText())) {
-      ctx.closeSession(4004, "Authentication failed.");
+      LOG.info("voice IDENTIFY for guild {} user {} matches no grant: closing with 4004", guildId, userId);
+      ctx.closeSession(4004, "Authentication failed");
       return;
     }
-    int ssrc = 1 + random.nextInt(Integer.MAX_VALUE - 1);
-    VoiceConnection connection = new VoiceConnection(ids.incrementAndGet(), grant, ssrc, clock.instant());
-    connection.socket = ctx;
-    all.add(connection);
-    bySsrc.put(ssrc, connection);
-    bySocket.put(ctx.sessionId(), connection);
+    int ssrc;
+    do {
+      ssrc = random.nextInt(1, Integer.MAX_VALUE);
+    } while (bySsrc.containsKey(ssrc));
+    byte[] key = new byte[32];
+    random.nextBytes(key);
+    VoiceConnection c = new VoiceConnection(ids.incrementAndGet(), grant, ssrc, key, clock.instant());
+    connections.put(c.id, c);
+    bySsrc.put(ssrc, c);
+    socketConnections.put(ctx.sessionId(), c);
     ObjectNode ready = json.createObjectNode();
-    ready.put("ssrc", ssrc);
-    ready.put("ip", "127.0.0.1");
-    ready.put("port", ((InetSocketAddress) localUdpAddress()).getPort());
-    var offered = ready.putArray("modes");
-    modes.forEach(offered::add);
-    ready.put("heartbeat_interval", HEARTBEAT_INTERVAL);
+    ready.put("ssrc", ssrc).put("ip", "127.0.0.1").put("port", udp.getLocalPort());
+    var modes = ready.putArray("modes");
+    offered.forEach(crypto -> modes.add(crypto.mode));
+    ready.put("heartbeat_interval", HEARTBEAT_INTERVAL_MS);
     send(ctx, 2, ready);
+    LOG.info("voice connection {}: guild {} user {} identified, ssrc {}", c.id, guildId, userId, ssrc);
   }
 
   private void selectProtocol(WsContext ctx, JsonNode d) {
-    VoiceConnection connection = bySocket.get(ctx.sessionId());
-    if (connection == null) {
-      ctx.closeSession(4003, "Not authenticated.");
+    VoiceConnection c = socketConnections.get(ctx.sessionId());
+    if (c == null) {
+      ctx.closeSession(4003, "Not authenticated");
       return;
     }
     String mode = d.path("data").path("mode").asText();
-    if (!modes.contains(mode)) {
-      ctx.closeSession(4016, "Unknown encryption mode.");
-      return;
-    }
-    byte[] secret = new byte[32];
-    random.nextBytes(secret);
+    VoiceCrypto crypto;
     try {
-      connection.secure(mode, secret);
-    } catch (GeneralSecurityException e) {
-      ctx.closeSession(4016, "Encryption mode unavailable.");
+      crypto = VoiceCrypto.fromMode(mode);
+      if (!offered.contains(crypto)) {
+        throw new IllegalArgumentException("encryption mode not offered: " + mode);
+      }
+    } catch (IllegalArgumentException e) {
+      LOG.warn("voice connection {}: {}", c.id, e.getMessage());
+      ctx.closeSession(4016, "Unknown encryption mode");
       return;
     }
-    ObjectNode description = json.createObjectNode();
-    description.put("mode", mode);
-    var key = description.putArray("secret_key");
-    for (byte b : secret) {
-      key.add(b & 0xFF);
+    c.selectMode(crypto);
+    ObjectNode session = json.createObjectNode();
+    session.put("mode", mode);
+    var keyArray = session.putArray("secret_key");
+    for (byte b : c.secretKey()) {
+      keyArray.add(b & 0xFF);
     }
-    description.put("dave_protocol_version", 0);
-    description.put("audio_codec", "opus");
-    send(ctx, 4, description);
+    session.put("dave_protocol_version", 0);
+    send(ctx, 4, session);
   }
 
   private void resume(WsContext ctx, JsonNode d) {
     long guildId = d.path("server_id").asLong();
-    VoiceConnection previous = all.stream()
-        .filter(c -> c.grant.guildId() == guildId && c.grant.sessionId().equals(d.path("session_id").asText())
-            && c.grant.token().equals(d.path("token").asText()) && bySsrc.containsKey(c.ssrc))
-        .findFirst().orElse(null);
-    if (previous == null) {
-      ctx.closeSession(4006, "Session no longer valid.");
+    String sessionId = d.path("session_id").asText();
+    String token = d.path("token").asText();
+    Optional<VoiceConnection> match =
+        connections.values().stream()
+            .filter(VoiceConnection::isOpen)
+            .filter(c -> c.grant.guildId() == guildId)
+            .filter(c -> c.grant.sessionId().equals(sessionId) && c.grant.token().equals(token))
+            .filter(c -> grants.get(new GrantKey(c.grant.guildId(), c.grant.userId())) != null)
+            .max((a, b) -> Long.compare(a.id, b.id));
+    if (match.isEmpty()) {
+      LOG.info("voice RESUME for guild {} matches no open connection: closing with 4006", guildId);
+      ctx.closeSession(4006, "Session no longer valid");
       return;
     }
-    previous.socket = ctx;
-    bySocket.put(ctx.sessionId(), previous);
+    socketConnections.put(ctx.sessionId(), match.get());
     send(ctx, 9, json.nullNode());
+    LOG.info("voice connection {} resumed", match.get().id);
   }
 
   private void send(WsContext ctx, int op, JsonNode d) {
-    ObjectNode message = json.createObjectNode();
-    message.put("op", op);
-    message.set("d", d);
-    ctx.send(message.toString());
+    ObjectNode msg = json.createObjectNode();
+    msg.put("op", op);
+    msg.set("d", d);
+    ctx.send(msg.toString());
   }
 
-  private SocketAddress localUdpAddress() {
-    try {
-      return udp.getLocalAddress();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  // ---- UDP
+  // ---------------------------------------------------------------- UDP
 
   private void receiveLoop() {
-    ByteBuffer buffer = ByteBuffer.allocate(4096);
-    while (true) {
-      buffer.clear();
-      SocketAddress from;
+    byte[] buffer = new byte[4096];
+    DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+    while (!closed) {
+      packet.setLength(buffer.length);
       try {
-        from = udp.receive(buffer);
-      } catch (ClosedChannelException e) {
-        return;
+        udp.receive(packet);
       } catch (IOException e) {
-        log.warn("voice UDP receive failed: {}", e.toString());
-        continue;
+        if (!closed) {
+          LOG.error("voice UDP receive failed, stopping", e);
+        }
+        return;
       }
-      long arrival = System.nanoTime();
-      buffer.flip();
+      long now = System.nanoTime();
       try {
-        handle(buffer, from, arrival);
-      } catch (GeneralSecurityException | io.github.jaredmdobson.concentus.OpusException | RuntimeException e) {
-        log.warn("voice packet from {} could not be read: {}", from, e.toString());
+        onDatagram(packet, now);
+      } catch (RuntimeException e) {
+        VoiceConnection c = byAddress.get(packet.getSocketAddress());
+        LOG.warn("voice connection {}: datagram of {} bytes not handled", c == null ? "unknown" : c.id, packet.getLength(), e);
       }
     }
   }
 
-  private void handle(ByteBuffer packet, SocketAddress from, long arrival)
-      throws GeneralSecurityException, io.github.jaredmdobson.concentus.OpusException {
-    int length = packet.remaining();
-    if (length == 74 && packet.getShort(0) == 1) {
-      discover(packet.getInt(4), (InetSocketAddress) from);
+  private void onDatagram(DatagramPacket packet, long arrivalNanos) throws RuntimeException {
+    byte[] data = packet.getData();
+    int length = packet.getLength();
+    SocketAddress from = packet.getSocketAddress();
+    if (length == 74 && data[0] == 0 && data[1] == 1) {
+      int ssrc = ByteBuffer.wrap(data, 4, 4).getInt();
+      VoiceConnection c = bySsrc.get(ssrc);
+      if (c == null) {
+        LOG.warn("voice IP discovery for unknown ssrc {} from {}", ssrc, from);
+        return;
+      }
+      byAddress.put(from, c);
+      c.countNonAudio();
+      InetSocketAddress address = (InetSocketAddress) from;
+      ByteBuffer reply = ByteBuffer.allocate(74);
+      reply.putShort((short) 2).putShort((short) 70).putInt(ssrc);
+      byte[] ip = address.getAddress().getHostAddress().getBytes(StandardCharsets.US_ASCII);
+      reply.put(ip, 0, Math.min(ip.length, 63));
+      reply.putShort(72, (short) address.getPort());
+      try {
+        udp.send(new DatagramPacket(reply.array(), 74, from));
+      } catch (IOException e) {
+        LOG.warn("voice connection {}: IP discovery reply failed", c.id, e);
+      }
       return;
     }
-    if (length < 12 || (packet.get(1) & 0x7F) != 0x78) {
-      return; // keep-alives and empty datagrams
+    if (length >= 12 && (data[0] & 0xC0) == 0x80 && (data[1] & 0x7F) == 0x78) {
+      int ssrc = ByteBuffer.wrap(data, 8, 4).getInt();
+      VoiceConnection c = bySsrc.get(ssrc);
+      if (c == null) {
+        LOG.warn("voice RTP for unknown ssrc {} from {}", ssrc, from);
+        return;
+      }
+      byAddress.put(from, c);
+      c.onRtp(data, length, arrivalNanos);
+      return;
     }
-    VoiceConnection connection = bySsrc.get(packet.getInt(8));
-    if (connection != null) {
-      connection.receive(packet, arrival);
+    // zero-length "nothing to send" datagrams, 0xC9 keep-alives and anything else: counted, never audio
+    VoiceConnection c = byAddress.get(from);
+    if (c != null) {
+      c.countNonAudio();
+    } else {
+      LOG.debug("voice datagram of {} bytes from unknown {}", length, from);
     }
   }
 
-  /** IP discovery: tells the client the address and port its packets come from. */
-  private void discover(int ssrc, InetSocketAddress from) {
-    ByteBuffer reply = ByteBuffer.allocate(74);
-    reply.putShort((short) 2).putShort((short) 70).putInt(ssrc);
-    byte[] ip = from.getAddress().getHostAddress().getBytes(StandardCharsets.US_ASCII);
-    reply.put(ip);
-    reply.putShort(72, (short) from.getPort());
-    reply.position(0);
-    try {
-      udp.send(reply, from);
-    } catch (IOException e) {
-      log.warn("voice IP discovery reply to {} failed: {}", from, e.toString());
+  private static KeyStore loadKeyStore() {
+    try (InputStream in = VoiceServer.class.getResourceAsStream(KEYSTORE)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + KEYSTORE);
+      }
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(in, KEYSTORE_PASSWORD);
+      return ks;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot load the voice TLS key store", e);
     }
   }
 }
