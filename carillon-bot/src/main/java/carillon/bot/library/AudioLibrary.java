@@ -57,6 +57,9 @@ public final class AudioLibrary {
    */
   public AudioItem importFile(Path source, String name) throws AudioRejectedException, IOException, InterruptedException {
     String shown = checkName(name);
+    if (!Files.isRegularFile(source)) {
+      throw new AudioRejectedException("file", "'" + shown + "' was not received: there is no file to import");
+    }
     long size = Files.size(source);
     if (size == 0) {
       throw new AudioRejectedException("file", "'" + shown + "' is empty");

@@ -97,6 +97,8 @@ class AudioLibraryTest {
         .hasMessage("a name must be 1 to 100 characters, without control characters")
         .extracting(e -> ((AudioRejectedException) e).field()).isEqualTo("name");
     assertThatThrownBy(() -> library.importFile(ok, "bad\nname")).isInstanceOf(AudioRejectedException.class);
+    assertThatThrownBy(() -> library.importFile(dir.resolve("uploads/never-written.wav"), "Ghost"))
+        .isInstanceOf(AudioRejectedException.class).hasMessage("'Ghost' was not received: there is no file to import");
     assertThat(library.list()).isEmpty();
   }
 
