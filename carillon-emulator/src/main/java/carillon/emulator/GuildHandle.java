@@ -69,6 +69,16 @@ public final class GuildHandle {
     }
   }
 
+  /**
+   * Sets the guild's preferred locale (Discord's codes: {@code en-US}, {@code vi}, {@code fr}, ...). Bots see
+   * it in GUILD_CREATE, so set it before they connect; a change later is not sent as GUILD_UPDATE.
+   */
+  public void setPreferredLocale(String locale) {
+    synchronized (world) {
+      world.guild(id).locale = java.util.Objects.requireNonNull(locale, "locale");
+    }
+  }
+
   /** Sets the permissions of @everyone (by default ADMINISTRATOR, so JDA's local checks pass). */
   public void setEveryonePermissions(long permissions) {
     synchronized (world) {

@@ -33,6 +33,8 @@ final class Model {
     final long id;
     final String name;
     final long ownerId;
+    /** Discord's guild locale, e.g. {@code en-US} or {@code vi}. */
+    String locale = "en-US";
     final Map<Long, Channel> channels = new LinkedHashMap<>();
     final Map<Long, Role> roles = new LinkedHashMap<>();
     final Map<Long, Member> members = new LinkedHashMap<>();

@@ -211,7 +211,7 @@ final class World {
     node.put("mfa_level", 0);
     node.put("nsfw_level", 0);
     node.put("premium_tier", 0);
-    node.put("preferred_locale", "en-US");
+    node.put("preferred_locale", guild.locale);
     node.put("large", false);
     node.put("unavailable", false);
     node.putArray("features");

@@ -3,11 +3,14 @@ package carillon.bot.discord;
 import carillon.bot.playback.NoticePort;
 import carillon.bot.playback.VoiceSlot;
 import carillon.bot.session.Session;
+import java.text.MessageFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ResourceBundle;
 import net.dv8tion.jda.api.EmbedBuilder;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.entities.MessageEmbed;
@@ -16,10 +19,13 @@ import net.dv8tion.jda.api.exceptions.ErrorResponseException;
 import net.dv8tion.jda.api.exceptions.InsufficientPermissionException;
 
 /**
- * Session notices as embeds in the session's text channel, sent by a bot account that is in the guild.
- * English only so far (the resource bundles in several languages are still to come).
+ * Session notices as embeds in the session's text channel, sent by a bot account that is in the guild,
+ * in the guild's language: the texts are in {@code carillon/bot/discord/notices*.properties} (English,
+ * the default, and Vietnamese). A session's own start and end texts replace the standard descriptions.
  */
 public final class JdaNoticePort implements NoticePort {
+  private static final String BUNDLE = "carillon.bot.discord.notices";
+
   private final Map<String, JDA> accounts;
 
   public JdaNoticePort(Map<String, JDA> accounts) {
@@ -28,36 +34,58 @@ public final class JdaNoticePort implements NoticePort {
 
   @Override
   public void reminder(Session session, Instant start) throws NoticeException {
-    send(session, new EmbedBuilder().setTitle(session.name() + " starts soon")
-        .setDescription("Starts <t:" + start.getEpochSecond() + ":R> in <#" + session.voiceChannelId() + ">.").build(),
-        true);
+    send(session, true, texts -> new EmbedBuilder().setTitle(texts.format("reminder.title", session.name()))
+        .setDescription(texts.format("reminder.description", session.name(), "<t:" + start.getEpochSecond() + ":R>",
+            "<#" + session.voiceChannelId() + ">")).build());
   }
 
   @Override
   public void started(Session session, VoiceSlot slot) throws NoticeException {
-    send(session, new EmbedBuilder().setTitle(session.name() + " has started")
-        .setDescription(session.startText().orElse("Join us in <#" + session.voiceChannelId() + ">.")).build(), true);
+    send(session, true, texts -> new EmbedBuilder().setTitle(texts.format("started.title", session.name()))
+        .setDescription(session.startText()
+            .orElse(texts.format("started.description", session.name(), "<#" + session.voiceChannelId() + ">")))
+        .build());
   }
 
   @Override
   public void ended(Session session, Duration ran, List<String> tracksPlayed) throws NoticeException {
-    send(session, new EmbedBuilder().setTitle(session.name() + " has ended")
-        .setDescription(session.endText().orElse("Ran " + ran.toMinutes() + " min " + ran.toSecondsPart() + " s."))
-        .addField("Played", tracksPlayed.isEmpty() ? "nothing" : String.join("\n", tracksPlayed), false).build(), false);
+    send(session, false, texts -> new EmbedBuilder().setTitle(texts.format("ended.title", session.name()))
+        .setDescription(session.endText()
+            .orElse(texts.format("ended.description", session.name(), ran.toMinutes(), ran.toSecondsPart())))
+        .addField(texts.format("ended.played"),
+            tracksPlayed.isEmpty() ? texts.format("ended.nothing") : String.join("\n", tracksPlayed), false)
+        .build());
   }
 
   @Override
   public void trackSkipped(Session session, String track, String reason) throws NoticeException {
-    send(session, new EmbedBuilder().setTitle("Skipped a track").setDescription("'" + track + "': " + reason).build(), false);
+    send(session, false, texts -> new EmbedBuilder().setTitle(texts.format("skipped.title", session.name()))
+        .setDescription(texts.format("skipped.description", session.name(), track, reason)).build());
   }
 
   @Override
   public void skippedBusy(Session session, Instant scheduledAt) throws NoticeException {
-    send(session, new EmbedBuilder().setTitle(session.name() + " could not start")
-        .setDescription("Every voice slot of this server stayed busy.").build(), false);
+    send(session, false, texts -> new EmbedBuilder().setTitle(texts.format("busy.title", session.name()))
+        .setDescription(texts.format("busy.description", session.name())).build());
   }
 
-  private void send(Session session, MessageEmbed embed, boolean mention) throws NoticeException {
+  /** The notice texts of one language. */
+  record Texts(ResourceBundle bundle, Locale locale) {
+    static Texts of(Locale locale) {
+      return new Texts(ResourceBundle.getBundle(BUNDLE, locale, ResourceBundle.Control.getNoFallbackControl(
+          ResourceBundle.Control.FORMAT_PROPERTIES)), locale);
+    }
+
+    String format(String key, Object... arguments) {
+      return new MessageFormat(bundle.getString(key), locale).format(arguments);
+    }
+  }
+
+  private interface Notice {
+    MessageEmbed build(Texts texts);
+  }
+
+  private void send(Session session, boolean mention, Notice notice) throws NoticeException {
     if (session.textChannelId().isEmpty()) {
       return;
     }
@@ -66,7 +94,7 @@ public final class JdaNoticePort implements NoticePort {
         .map(jda -> Optional.ofNullable(jda.getTextChannelById(channelId)))
         .flatMap(Optional::stream).findFirst()
         .orElseThrow(() -> new NoticeException("no bot account sees text channel " + channelId, null));
-    var message = channel.sendMessageEmbeds(embed);
+    var message = channel.sendMessageEmbeds(notice.build(Texts.of(channel.getGuild().getLocale().toLocale())));
     if (mention && session.mentionRoleId().isPresent()) {
       message = message.setContent("<@&" + session.mentionRoleId().get() + ">");
     }
