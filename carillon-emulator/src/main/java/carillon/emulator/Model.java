@@ -2,7 +2,6 @@ package carillon.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -104,11 +103,5 @@ final class Model {
       this.guildId = guildId;
       this.definition = definition;
     }
-  }
-
-  static List<Long> ids(Iterable<Long> values) {
-    List<Long> out = new ArrayList<>();
-    values.forEach(out::add);
-    return out;
   }
 }
