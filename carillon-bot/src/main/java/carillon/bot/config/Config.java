@@ -1,0 +1,36 @@
+package carillon.bot.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Carillon's settings, read by {@link ConfigLoader} from one YAML file with every value overridable by an
+ * environment variable. See docs/configuration.md for each key.
+ *
+ * @param dataDir where the database and the audio files live
+ * @param timeZone the time zone new sessions start with
+ * @param language the language of notices in guilds whose own language Carillon has no texts for
+ * @param shutdownTimeout how long shutdown waits for background tasks before it closes Discord and the store
+ * @param webAddress where the admin web page and the REST API listen
+ * @param databaseUrl the JDBC URL of the store
+ * @param accounts the bot accounts to log in with, in the order they are configured
+ */
+public record Config(Path dataDir, ZoneId timeZone, Locale language, Duration shutdownTimeout,
+    InetSocketAddress webAddress, String databaseUrl, List<Account> accounts) {
+
+  /** A bot account: its name in Carillon, its token, and how many shards it runs (1: one plain JDA). */
+  public record Account(String name, Secret token, int shards) {}
+
+  public Config {
+    accounts = List.copyOf(accounts);
+  }
+
+  /** The SQLite file the store uses. */
+  public Path sqliteFile() {
+    return Path.of(databaseUrl.substring(ConfigLoader.SQLITE_PREFIX.length()));
+  }
+}
