@@ -106,6 +106,17 @@ public final class AudioLibrary {
     return db.withHandle(h -> h.createQuery("SELECT * FROM audio_item ORDER BY name, id").map((rs, ctx) -> row(rs)).list());
   }
 
+  /** One playlist that uses an audio file. */
+  public record Use(String audioId, long sessionId, long guildId, String sessionName) {}
+
+  /** Which sessions use which items: one entry per item and session, by session name. */
+  public List<Use> uses() {
+    return db.withHandle(h -> h.createQuery("""
+            SELECT DISTINCT t.audio_id, s.id, s.guild_id, s.name FROM session_track t JOIN session s ON s.id = t.session_id
+            ORDER BY s.name, s.id""")
+        .map((rs, ctx) -> new Use(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4))).list());
+  }
+
   /** The item as a playable track, if it exists and its file is there. */
   public Optional<Track> track(String id) {
     return find(id).map(item -> new Track(item.id(), item.name(), fileOf(item.id()), item.duration()))

@@ -34,6 +34,10 @@ public final class ActiveRun {
   private int volume = 100;
   private RunOutcome stopOutcome;
   private Instant startedAt;
+  /** When the current track began, when it was paused (null if not), and how long it was paused before. */
+  private Instant trackStartedAt;
+  private Instant trackPausedAt;
+  private Duration trackPausedFor = Duration.ZERO;
 
   ActiveRun(Playback playback, Session session, long runId, VoiceSlot slot) {
     this.playback = playback;
@@ -70,6 +74,15 @@ public final class ActiveRun {
     return Optional.ofNullable(startedAt);
   }
 
+  /** How far into the current track playback is, pauses not counted; empty between tracks. */
+  public synchronized Optional<Duration> trackElapsed() {
+    if (track == null || trackStartedAt == null) {
+      return Optional.empty();
+    }
+    Instant until = trackPausedAt != null ? trackPausedAt : playback.time().now();
+    return Optional.of(Duration.between(trackStartedAt, until).minus(trackPausedFor));
+  }
+
   public synchronized String pause() {
     if (paused) {
       return "'" + session.name() + "' is already paused";
@@ -77,7 +90,9 @@ public final class ActiveRun {
     paused = true;
     if (playing != null) {
       playing.pause();
+      trackPausedAt = playback.time().now();
     }
+    playback.changed(this);
     return "paused " + describeTrack();
   }
 
@@ -89,6 +104,11 @@ public final class ActiveRun {
     if (playing != null) {
       playing.resume();
     }
+    if (trackPausedAt != null) {
+      trackPausedFor = trackPausedFor.plus(Duration.between(trackPausedAt, playback.time().now()));
+      trackPausedAt = null;
+    }
+    playback.changed(this);
     return "resumed " + describeTrack();
   }
 
@@ -115,6 +135,7 @@ public final class ActiveRun {
     if (connection != null) {
       connection.volume(percent);
     }
+    playback.changed(this);
     return "volume of '" + session.name() + "' set to " + percent + "%";
   }
 
@@ -223,6 +244,9 @@ public final class ActiveRun {
     synchronized (this) {
       playing = started;
       track = next;
+      trackStartedAt = playback.time().now();
+      trackPausedFor = Duration.ZERO;
+      trackPausedAt = paused ? trackStartedAt : null;
       if (paused) {
         started.pause();
       }
@@ -230,6 +254,7 @@ public final class ActiveRun {
         started.stop();
       }
     }
+    playback.changed(this);
     boolean ended = playback.time().await(started.ended(), deadline);
     if (!ended) {
       started.stop(); // the maximum duration is reached
@@ -238,7 +263,10 @@ public final class ActiveRun {
     synchronized (this) {
       playing = null;
       track = null;
+      trackStartedAt = null;
+      trackPausedAt = null;
     }
+    playback.changed(this);
     if (end == VoicePort.TrackEnd.FAILED) {
       playback.notifier().trackSkipped(session, next.name(), "it could not be played");
       return false;

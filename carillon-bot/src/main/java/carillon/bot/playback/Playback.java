@@ -9,6 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs sessions in voice slots: each run is a tracked task that joins the channel, plays the playlist
@@ -16,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Commands reach a run through {@link #active(long)}.
  */
 public final class Playback {
+  private static final Logger log = LoggerFactory.getLogger(Playback.class);
+
   private final VoicePort voice;
   private final Notifier notifier;
   private final TrackCatalog catalog;
@@ -24,6 +30,7 @@ public final class Playback {
   private final Runs runs;
   private final Slots slots;
   private final Map<Long, ActiveRun> active = new ConcurrentHashMap<>();
+  private final List<Consumer<ActiveRun>> listeners = new CopyOnWriteArrayList<>();
 
   public Playback(VoicePort voice, Notifier notifier, TrackCatalog catalog, TimeSource time, TaskGroup tasks, Runs runs,
       Slots slots) {
@@ -43,8 +50,18 @@ public final class Playback {
   public ActiveRun start(Session session, long runId, VoiceSlot slot) {
     ActiveRun run = new ActiveRun(this, session, runId, slot);
     active.put(session.id(), run);
+    changed(run);
     tasks.spawn("play '" + session.name() + "' in " + slot, run::play);
     return run;
+  }
+
+  /**
+   * Called when a run starts or ends, a track begins or ends, or a run is paused, resumed or changes
+   * volume (the live page follows playback with it). Listeners run on playback threads, possibly while
+   * the run's lock is held: they must return at once and not call back into the run.
+   */
+  public void onChange(Consumer<ActiveRun> listener) {
+    listeners.add(listener);
   }
 
   public Optional<ActiveRun> active(long sessionId) {
@@ -66,6 +83,18 @@ public final class Playback {
     } finally {
       active.remove(run.session().id(), run);
       slots.release(run.slot());
+      changed(run);
+    }
+  }
+
+  void changed(ActiveRun run) {
+    for (Consumer<ActiveRun> listener : listeners) {
+      try {
+        listener.accept(run);
+      } catch (RuntimeException e) {
+        // A listener's bug must not stop playback.
+        log.error("A playback listener failed on '{}'", run.session().name(), e);
+      }
     }
   }
 
