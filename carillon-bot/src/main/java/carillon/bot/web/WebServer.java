@@ -75,7 +75,7 @@ public final class WebServer implements AutoCloseable {
     this.settings = settings;
     this.db = db;
     this.guilds = guilds;
-    this.openApi = resource("openapi.json");
+    this.openApi = openApi(json);
     this.setupPage = resource("setup.html");
     Secrets secrets = new Secrets();
     AdminAccounts accounts = new AdminAccounts(db, time, new PasswordHasher(secrets, PasswordHasher.DEFAULT));
@@ -250,6 +250,15 @@ public final class WebServer implements AutoCloseable {
       case 413 -> Problem.tooLarge("body", "the body is larger than " + MAX_JSON_BYTES + " bytes");
       default -> new Problem(e.getStatus(), "http-" + e.getStatus(), e.getMessage(), e.getMessage(), List.of(), Map.of());
     };
+  }
+
+  /** The OpenAPI document, written in YAML for people and served as JSON. */
+  private static byte[] openApi(ObjectMapper json) {
+    try {
+      return json.writeValueAsBytes(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(resource("openapi.yaml")));
+    } catch (IOException e) {
+      throw new UncheckedIOException("the OpenAPI document is not valid YAML", e);
+    }
   }
 
   private static byte[] resource(String name) {

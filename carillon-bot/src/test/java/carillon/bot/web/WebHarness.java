@@ -71,6 +71,17 @@ final class WebHarness implements AutoCloseable {
     accounts.create(name, PASSWORD, false, Set.of(guilds));
   }
 
+  /** One value from the store, for checks of what was (not) stored. */
+  <T> T query(Class<T> type, String sql, Object... args) {
+    return core.db.withHandle(h -> {
+      var query = h.createQuery(sql);
+      for (int i = 0; i < args.length; i++) {
+        query.bind(i, args[i]);
+      }
+      return query.mapTo(type).one();
+    });
+  }
+
   Client anonymous() {
     return new Client();
   }
