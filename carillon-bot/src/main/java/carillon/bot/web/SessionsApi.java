@@ -211,14 +211,15 @@ final class SessionsApi {
     Long role = in.id("mentionRole", false);
     String schedule = in.string("schedule", true);
     List<String> playlist = in.strings("playlist", true);
-    Integer gap = in.integer("gapSeconds", Integer.MIN_VALUE, Integer.MAX_VALUE, 0);
-    Integer max = in.optionalInteger("maxDurationMinutes", Integer.MIN_VALUE, Integer.MAX_VALUE);
+    // The core checks these ranges too; checking here gives one message with the unit the API uses.
+    Integer gap = in.integer("gapSeconds", 0, 3600, 0);
+    Integer max = in.optionalInteger("maxDurationMinutes", 1, Integer.MAX_VALUE);
     Boolean repeat = in.bool("repeat", false);
-    Integer reminder = in.integer("reminderMinutes", Integer.MIN_VALUE, Integer.MAX_VALUE, 0);
+    Integer reminder = in.integer("reminderMinutes", 0, 24 * 60, 0);
     String startText = in.string("startText", false);
     String endText = in.string("endText", false);
     Boolean enabled = in.bool("enabled", true);
-    Integer grace = in.integer("lateGraceMinutes", Integer.MIN_VALUE, Integer.MAX_VALUE, 15);
+    Integer grace = in.integer("lateGraceMinutes", 0, 24 * 60, 15);
     if (name != null && Names.hasMarkup(name)) {
       in.error("name", Names.MARKUP_MESSAGE);
     }
