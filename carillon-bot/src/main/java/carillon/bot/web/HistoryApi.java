@@ -25,11 +25,13 @@ final class HistoryApi {
   private final Runs runs;
   private final CommandQueue commands;
   private final Sessions sessions;
+  private final GuildAccess access;
 
-  HistoryApi(Runs runs, CommandQueue commands, Sessions sessions) {
+  HistoryApi(Runs runs, CommandQueue commands, Sessions sessions, GuildAccess access) {
     this.runs = runs;
     this.commands = commands;
     this.sessions = sessions;
+    this.access = access;
   }
 
   void routes(JavalinDefaultRoutingApi routes) {
@@ -38,7 +40,7 @@ final class HistoryApi {
   }
 
   private void runs(Context ctx) {
-    long guild = Requests.guild(ctx);
+    long guild = access.guild(ctx);
     int limit = (int) Requests.queryNumber(ctx, "limit", 1, MAX_PAGE, DEFAULT_PAGE);
     long before = Requests.queryNumber(ctx, "before", 1, Long.MAX_VALUE, Long.MAX_VALUE);
     List<Run> page = runs.inGuild(guild, limit, before);
@@ -51,7 +53,7 @@ final class HistoryApi {
   }
 
   private void commands(Context ctx) {
-    long guild = Requests.guild(ctx);
+    long guild = access.guild(ctx);
     int limit = (int) Requests.queryNumber(ctx, "limit", 1, MAX_PAGE, DEFAULT_PAGE);
     long before = Requests.queryNumber(ctx, "before", 1, Long.MAX_VALUE, Long.MAX_VALUE);
     List<CommandRecord> page = commands.inGuild(guild, limit, before);

@@ -40,8 +40,9 @@ final class JsonInput {
     try {
       tree = json.readTree(body);
     } catch (JsonProcessingException e) {
-      throw Problem.malformed("body", "is not valid JSON: " + e.getOriginalMessage() + " at line "
-          + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+      String where = e.getLocation() == null ? ""
+          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+      throw Problem.malformed("body", "is not valid JSON: " + Requests.shorten(e.getOriginalMessage()) + where);
     }
     if (tree == null || tree.isMissingNode()) {
       throw Problem.malformed("body", "is empty; a JSON object is expected");

@@ -123,13 +123,19 @@ final class LibraryApi {
   private List<UploadedFile> uploadedFiles(Context ctx) {
     try {
       return ctx.uploadedFiles("files");
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Jetty's ServletException arrives undeclared through Kotlin
       // Jetty refuses a part over the size limit while parsing; anything else is a broken body.
-      String message = String.valueOf(e.getMessage()) + " " + (e.getCause() == null ? "" : e.getCause().getMessage());
-      if (message.toLowerCase(java.util.Locale.ROOT).contains("size") || message.contains("exceed")) {
-        throw Problem.tooLarge("files", "a file is larger than " + maxBytes + " bytes, the most an audio file may be");
+      String reason = "it could not be read";
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        String message = String.valueOf(cause.getMessage());
+        if (message.contains("max file size exceeded") || message.contains("max request size exceeded")
+            || message.contains("max length exceeded")) {
+          throw Problem.tooLarge("files", "a file is larger than " + maxBytes + " bytes, the most an audio file may be"
+              + " (or the upload is larger than " + 4 * maxBytes + " bytes in all)");
+        }
+        reason = message;
       }
-      throw Problem.malformed("body", "is not a readable multipart/form-data body");
+      throw Problem.malformed("body", "is not a readable multipart/form-data body: " + Requests.shorten(reason));
     }
   }
 

@@ -47,15 +47,6 @@ final class Requests {
     }
   }
 
-  /** The guild in the path, if the principal may see it (403 otherwise). */
-  static long guild(Context ctx) {
-    long guild = pathId(ctx, "guild");
-    if (!principal(ctx).sees(guild)) {
-      throw Problem.forbidden("you have no access to guild " + guild);
-    }
-    return guild;
-  }
-
   /** A whole-number query parameter from {@code min} to {@code max}, or {@code fallback} when absent. */
   static long queryNumber(Context ctx, String name, long min, long max, long fallback) {
     String text = ctx.queryParam(name);

@@ -26,6 +26,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Guilds (channels, roles and bot accounts from the cache), their sessions with state and next
@@ -45,18 +47,20 @@ final class SessionsApi {
   private final Slots slots;
   private final GuildDirectory guilds;
   private final LiveHub live;
+  private final GuildAccess access;
   private final TimeSource time;
   private final ZoneId zone;
   private final ObjectMapper json;
 
   SessionsApi(Sessions sessions, Scheduler scheduler, Playback playback, Slots slots, GuildDirectory guilds,
-      LiveHub live, TimeSource time, ZoneId zone, ObjectMapper json) {
+      LiveHub live, GuildAccess access, TimeSource time, ZoneId zone, ObjectMapper json) {
     this.sessions = sessions;
     this.scheduler = scheduler;
     this.playback = playback;
     this.slots = slots;
     this.guilds = guilds;
     this.live = live;
+    this.access = access;
     this.time = time;
     this.zone = zone;
     this.json = json;
@@ -92,7 +96,7 @@ final class SessionsApi {
   }
 
   private void guild(Context ctx) {
-    long guild = Requests.guild(ctx);
+    long guild = access.guild(ctx);
     List<Channel> channels = guilds.channels(guild);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("id", String.valueOf(guild));
@@ -107,7 +111,7 @@ final class SessionsApi {
   }
 
   private void preview(Context ctx) {
-    Requests.guild(ctx);
+    access.guild(ctx);
     String text = ctx.queryParam("schedule");
     int count = (int) Requests.queryNumber(ctx, "count", 1, MAX_PREVIEW, 5);
     ZoneId shown = zone;
@@ -148,13 +152,13 @@ final class SessionsApi {
   }
 
   private void list(Context ctx) {
-    long guild = Requests.guild(ctx);
+    long guild = access.guild(ctx);
     List<Map<String, Object>> out = sessions.inGuild(guild).stream().map(this::view).toList();
     ctx.json(Json.object("guild", String.valueOf(guild), "timeZone", zone.getId(), "sessions", out));
   }
 
   private void create(Context ctx) {
-    long guild = Requests.guild(ctx);
+    long guild = access.guild(ctx);
     SessionSpec spec = read(ctx, guild);
     try {
       Session created = sessions.create(spec);
@@ -223,10 +227,30 @@ final class SessionsApi {
     if (name != null && Names.hasMarkup(name)) {
       in.error("name", Names.MARKUP_MESSAGE);
     }
-    in.check();
-    return new SessionSpec(guild, name, voice, text, role, schedule, playlist, Duration.ofSeconds(gap),
-        max == null ? null : Duration.ofMinutes(max), repeat, reminder, startText, endText, enabled,
-        Duration.ofMinutes(grace));
+    SessionSpec spec = new SessionSpec(guild, name, voice, text, role, schedule, playlist,
+        gap == null ? null : Duration.ofSeconds(gap), max == null ? null : Duration.ofMinutes(max),
+        repeat != null && repeat, reminder == null ? 0 : reminder, startText, endText, enabled == null || enabled,
+        grace == null ? null : Duration.ofMinutes(grace));
+    List<FieldError> unreadable = in.errors();
+    if (!unreadable.isEmpty()) {
+      // Name every problem at once: the core's, except for the fields already refused here.
+      List<FieldError> all = new ArrayList<>(unreadable);
+      Set<String> named = unreadable.stream().map(f -> base(f.field())).collect(Collectors.toSet());
+      for (FieldError core : sessions.problems(spec)) {
+        String field = FIELDS.getOrDefault(core.field(), core.field());
+        if (!named.contains(base(field))) {
+          all.add(new FieldError(field, core.message()));
+        }
+      }
+      throw Problem.invalid(all);
+    }
+    return spec;
+  }
+
+  /** "playlist[2]" is about "playlist". */
+  private static String base(String field) {
+    int bracket = field.indexOf('[');
+    return bracket < 0 ? field : field.substring(0, bracket);
   }
 
   private static Problem refused(InvalidSessionException e) {

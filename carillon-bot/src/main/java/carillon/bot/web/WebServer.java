@@ -83,11 +83,12 @@ public final class WebServer implements AutoCloseable {
     ApiTokens tokens = new ApiTokens(db, time, secrets);
     this.auth = new Auth(accounts, logins, tokens, secrets, time, json, settings.secureCookies());
     this.live = new LiveHub(playback, slots, sessions, time, json);
-    SessionsApi sessionsApi = new SessionsApi(sessions, scheduler, playback, slots, guilds, live, time,
+    GuildAccess access = new GuildAccess(slots, guilds);
+    SessionsApi sessionsApi = new SessionsApi(sessions, scheduler, playback, slots, guilds, live, access, time,
         settings.timeZone(), json);
     CommandsApi commandsApi = new CommandsApi(commands, sessions, sessionsApi, time, json);
     LibraryApi libraryApi = new LibraryApi(library, settings.uploadDir(), settings.maxUploadBytes(), json);
-    HistoryApi historyApi = new HistoryApi(runs, commands, sessions);
+    HistoryApi historyApi = new HistoryApi(runs, commands, sessions, access);
     AccountsApi accountsApi = new AccountsApi(accounts, tokens, auth, json);
     playback.onChange(run -> {
       if (!closed) {
@@ -116,7 +117,7 @@ public final class WebServer implements AutoCloseable {
       commandsApi.routes(config.routes);
       libraryApi.routes(config.routes);
       historyApi.routes(config.routes);
-      config.routes.get("/api/guilds/{guild}/live", ctx -> ctx.json(live.snapshot(Requests.guild(ctx))));
+      config.routes.get("/api/guilds/{guild}/live", ctx -> ctx.json(live.snapshot(access.guild(ctx))));
       config.routes.get("/api/live/events", this::events);
       config.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e));
       config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, fromJavalin(e, ctx)));
@@ -137,6 +138,7 @@ public final class WebServer implements AutoCloseable {
     config.jetty.multipartConfig.maxFileSize(settings.maxUploadBytes(), SizeUnit.BYTES);
     config.jetty.multipartConfig.maxTotalRequestSize(4 * settings.maxUploadBytes(), SizeUnit.BYTES);
     config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
+    config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler(json)));
     config.staticFiles.add(files -> {
       files.hostedPath = "/assets";
       files.directory = "/carillon/bot/web/assets";

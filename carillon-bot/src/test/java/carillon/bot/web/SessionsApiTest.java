@@ -175,10 +175,15 @@ class SessionsApiTest {
     body.put("schedule", "daily 25:00 UTC");
     body.putArray("playlist");
     body.put("lateGraceMinutes", -1);
+    body.put("gapSeconds", "five");
+    body.put("name", "<b>Morning</b>");
+    body.put("textChannel", "notices");
     Response refused = create(body);
-    assertThat(refused.json().get("errors").findValuesAsText("field"))
-        .containsExactlyInAnyOrder("voiceChannel", "schedule", "playlist", "lateGraceMinutes");
-    assertThat(refused.json().get("detail").asText()).startsWith("4 fields are invalid");
+    // Fields the API could not read and fields the core refused, each once.
+    assertThat(refused.json().get("errors").findValuesAsText("field")).containsExactlyInAnyOrder(
+        "voiceChannel", "schedule", "playlist", "lateGraceMinutes", "gapSeconds", "name", "textChannel");
+    assertThat(refused.json().get("detail").asText()).startsWith("7 fields are invalid");
+    assertThat(stored()).isZero();
   }
 
   @Test
