@@ -233,6 +233,12 @@ public final class WebServer implements AutoCloseable {
     } else {
       visible = principal.allGuilds() ? guilds.guildIds() : principal.guilds().stream().sorted().toList();
     }
+    String accept = ctx.header("Accept");
+    if (accept == null || !accept.contains("text/event-stream")) {
+      throw new Problem(406, "not-acceptable", "Not acceptable", "this is an event stream: send 'Accept: text/event-stream'"
+          + " (as EventSource does)", List.of(new carillon.bot.session.FieldError("Accept", "must include text/event-stream")),
+          Map.of());
+    }
     Optional<Long> filter = guild;
     new SseHandler((SseClient client) -> live.stream(client, principal, filter, visible)).handle(ctx);
   }
