@@ -263,7 +263,8 @@ public final class WebServer implements AutoCloseable {
   /** The OpenAPI document, written in YAML for people and served as JSON. */
   private static byte[] openApi(ObjectMapper json) {
     try {
-      return json.writeValueAsBytes(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(resource("openapi.yaml")));
+      return json.writeValueAsBytes(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(resource("openapi.yaml")));
     } catch (IOException e) {
       throw new UncheckedIOException("the OpenAPI document is not valid YAML", e);
     }
