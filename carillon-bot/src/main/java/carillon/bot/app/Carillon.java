@@ -14,16 +14,22 @@ import carillon.bot.run.Runs;
 import carillon.bot.schedule.Scheduler;
 import carillon.bot.session.Sessions;
 import carillon.bot.store.Database;
+import carillon.bot.web.WebServer;
+import carillon.bot.web.WebSettings;
 import carillon.tasks.ShutdownReport;
 import carillon.tasks.TaskGroup;
 import carillon.tasks.TimeSource;
 import com.sedmelluq.discord.lavaplayer.player.DefaultAudioPlayerManager;
 import com.sedmelluq.discord.lavaplayer.source.local.LocalAudioSourceManager;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import net.dv8tion.jda.api.JDA;
@@ -34,9 +40,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The application, wired by hand in one place: store, audio library, sessions, scheduler, playback,
- * command queue, and one JDA per bot account. {@link #close()} is the one shutdown path, whatever starts
- * it: stop timers, end playback (runs recorded as interrupted), wait for background tasks up to the
- * timeout, close every JDA, close the store.
+ * command queue, one JDA per bot account, and the admin web server. {@link #close()} is the one shutdown
+ * path, whatever starts it: stop the web server (no new commands), stop timers, end playback (runs
+ * recorded as interrupted), wait for background tasks up to the timeout, close every JDA, close the store.
  */
 public final class Carillon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Carillon.class);
@@ -44,10 +50,16 @@ public final class Carillon implements AutoCloseable {
 
   /**
    * How to start: the data directory, each bot account's name and token, how to point a JDA builder
-   * at Discord (the demo points it at the emulator), and the shutdown timeout.
+   * at Discord (the demo points it at the emulator), the shutdown timeout, and where the admin web
+   * server listens (none without an address) with the time zone it shows times in.
    */
   public record Settings(Path dataDir, Map<String, String> tokens, UnaryOperator<JDABuilder> discord,
-      Duration shutdownTimeout) {}
+      Duration shutdownTimeout, InetSocketAddress webAddress, ZoneId timeZone) {
+    /** Without the admin web server. */
+    public Settings(Path dataDir, Map<String, String> tokens, UnaryOperator<JDABuilder> discord, Duration shutdownTimeout) {
+      this(dataDir, tokens, discord, shutdownTimeout, null, ZoneOffset.UTC);
+    }
+  }
 
   public final TimeSource time = TimeSource.system();
   public final TaskGroup tasks = TaskGroup.create("carillon");
@@ -61,6 +73,7 @@ public final class Carillon implements AutoCloseable {
   public final Scheduler scheduler;
   public final Playback playback;
   public final CommandQueue commands;
+  public final Optional<WebServer> web;
   private final DefaultAudioPlayerManager players = new DefaultAudioPlayerManager();
   private final Map<String, JDA> accounts = new LinkedHashMap<>();
   private final Duration shutdownTimeout;
@@ -91,6 +104,10 @@ public final class Carillon implements AutoCloseable {
     commands = new CommandQueue(db, sessions, scheduler, playback, tasks, time);
     scheduler.start();
     commands.recover();
+    web = Optional.ofNullable(settings.webAddress()).map(address -> new WebServer(new WebSettings(address,
+        settings.dataDir().resolve("web-uploads"), settings.timeZone(), MAX_UPLOAD_BYTES, Duration.ofHours(12), false),
+        db, sessions, scheduler, commands, library, runs, guilds, playback, slots, time));
+    web.ifPresent(WebServer::start);
   }
 
   /** The one shutdown path; idempotent. */
@@ -100,6 +117,7 @@ public final class Carillon implements AutoCloseable {
       return;
     }
     log.info("Shutting down: ending playback, waiting up to {} s for background tasks", shutdownTimeout.toSeconds());
+    web.ifPresent(WebServer::close);
     scheduler.stop();
     playback.interruptAll();
     ShutdownReport report = tasks.shutdown(shutdownTimeout);
