@@ -5,7 +5,6 @@ import carillon.bot.queue.CommandQueue;
 import carillon.bot.queue.CommandRecord;
 import carillon.bot.queue.CommandRequest;
 import carillon.bot.queue.InvalidCommandException;
-import carillon.bot.session.Session;
 import carillon.bot.session.Sessions;
 import carillon.tasks.TimeSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,7 +46,7 @@ final class CommandsApi {
   }
 
   private void submit(Context ctx) {
-    Session session = sessionsApi.visibleSession(ctx);
+    long session = sessionsApi.visibleSessionId(ctx);
     Principal principal = Requests.principal(ctx);
     JsonInput in = JsonInput.of(ctx, json);
     String kindText = in.string("kind", true);
@@ -63,7 +62,7 @@ final class CommandsApi {
     in.check();
     CommandRecord accepted;
     try {
-      accepted = commands.submit(new CommandRequest(kind, session.id(), volume, principal.source(),
+      accepted = commands.submit(new CommandRequest(kind, session, volume, principal.source(),
           principal.requestedBy()));
     } catch (InvalidCommandException e) {
       throw Problem.invalid(e.field(), e.getMessage().substring(e.field().length() + 2));

@@ -87,6 +87,8 @@ final class LiveHub implements AutoCloseable {
   private final ObjectMapper json;
   private final BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
   private final Set<Stream> streams = new CopyOnWriteArraySet<>();
+  /** The guild of each session seen (a session never changes guild); hub task only. */
+  private final Map<Long, Long> sessionGuilds = new HashMap<>();
   /** What each guild's slots played at the last event, to send only changes; hub task only. */
   private final Map<Long, List<List<Object>>> lastShape = new HashMap<>();
   private volatile boolean closed;
@@ -203,6 +205,9 @@ final class LiveHub implements AutoCloseable {
         if (stream.overflowed || !principal.expiresAt().isAfter(time.now())) {
           return;
         }
+        if (client.terminated()) {
+          return;
+        }
         if (event == null) {
           client.sendComment("keep-alive");
         } else if (event.name() != null) {
@@ -254,7 +259,11 @@ final class LiveHub implements AutoCloseable {
 
   private void publishSession(SessionSignal signal) {
     boolean deleted = signal.guild() != 0;
+    // Session changes are rare: ask the store, which also says when a session is gone.
     Optional<Long> guild = deleted ? Optional.of(signal.guild()) : sessions.guildOf(signal.session());
+    if (deleted || guild.isEmpty()) {
+      sessionGuilds.remove(signal.session());
+    }
     if (guild.isEmpty()) {
       return; // deleted: the deleting request says so, with the guild
     }
@@ -263,11 +272,21 @@ final class LiveHub implements AutoCloseable {
   }
 
   private void publishCommand(CommandRecord command) {
-    Optional<Long> guild = sessions.guildOf(command.sessionId());
+    Optional<Long> guild = guildOf(command.sessionId());
     if (guild.isEmpty()) {
       return; // its session is gone: no guild's page shows it
     }
     publish(new Event("command", guild.get(), write(CommandsApi.view(command))));
+  }
+
+  private Optional<Long> guildOf(long session) {
+    Long known = sessionGuilds.get(session);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    Optional<Long> guild = sessions.guildOf(session);
+    guild.ifPresent(g -> sessionGuilds.put(session, g));
+    return guild;
   }
 
   private void publish(Event event) {

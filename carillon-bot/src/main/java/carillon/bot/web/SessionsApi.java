@@ -85,6 +85,17 @@ final class SessionsApi {
         .orElseThrow(() -> Problem.notFound("there is no session with id " + id));
   }
 
+  /**
+   * The id of the session in the path, if the principal sees its guild (404 otherwise): one small
+   * query, for routes that need no more of the session (commands).
+   */
+  long visibleSessionId(Context ctx) {
+    long id = Requests.pathId(ctx, "session");
+    sessions.guildOf(id).filter(Requests.principal(ctx)::sees)
+        .orElseThrow(() -> Problem.notFound("there is no session with id " + id));
+    return id;
+  }
+
   private void listGuilds(Context ctx) {
     Principal principal = Requests.principal(ctx);
     List<Long> ids = principal.allGuilds() ? guilds.guildIds() : principal.guilds().stream().sorted().toList();

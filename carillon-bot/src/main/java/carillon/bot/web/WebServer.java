@@ -119,6 +119,7 @@ public final class WebServer implements AutoCloseable {
       historyApi.routes(config.routes);
       config.routes.get("/api/guilds/{guild}/live", ctx -> ctx.json(live.snapshot(access.guild(ctx))));
       config.routes.get("/api/live/events", this::events);
+      config.routes.after(WebServer::drainBody);
       config.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e));
       config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, fromJavalin(e, ctx)));
       config.routes.exception(Exception.class, (e, ctx) -> {
@@ -203,6 +204,35 @@ public final class WebServer implements AutoCloseable {
       ctx.header("Cache-Control", "no-store");
     }
     auth.authenticate(ctx);
+  }
+
+  /**
+   * Reads what is left of a small request body that no handler read (a refused request): Jetty closes
+   * a connection whose request body was not read, and a client that already reused it would see its
+   * next request fail. A large unread body (an upload refused before reading) closes the connection
+   * instead, said in the answer.
+   */
+  private static void drainBody(Context ctx) {
+    if (ctx.isMultipart()) {
+      if (ctx.statusCode() >= 400) {
+        ctx.header("Connection", "close"); // a refused upload may be large: not worth reading
+      }
+      return;
+    }
+    try {
+      InputStream in = ctx.req().getInputStream();
+      long left = MAX_JSON_BYTES;
+      byte[] buffer = new byte[8192];
+      int read;
+      while (left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) != -1) {
+        left -= read;
+      }
+      if (left <= 0 && in.read() != -1) {
+        ctx.header("Connection", "close");
+      }
+    } catch (IOException | IllegalStateException e) {
+      ctx.header("Connection", "close"); // the body cannot be read (or was read as parts): do not reuse
+    }
   }
 
   private void health(Context ctx) {
