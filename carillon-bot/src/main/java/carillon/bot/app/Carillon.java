@@ -1,5 +1,8 @@
 package carillon.bot.app;
 
+import carillon.bot.config.Config;
+import carillon.bot.discord.BotAccounts;
+import carillon.bot.discord.DaveSupport;
 import carillon.bot.discord.GuildCacheSync;
 import carillon.bot.discord.JdaNoticePort;
 import carillon.bot.discord.JdaVoicePort;
@@ -22,13 +25,9 @@ import com.sedmelluq.discord.lavaplayer.source.local.LocalAudioSourceManager;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.UnaryOperator;
-import net.dv8tion.jda.api.JDA;
-import net.dv8tion.jda.api.JDABuilder;
-import net.dv8tion.jda.api.requests.GatewayIntent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,14 +42,23 @@ public final class Carillon implements AutoCloseable {
   static final long MAX_UPLOAD_BYTES = 200L * 1024 * 1024;
 
   /**
-   * How to start: the data directory, each bot account's name and token, how to point a JDA builder
-   * at Discord (the demo points it at the emulator), and the shutdown timeout.
+   * How to start: the configuration, where Discord is (the demo and the tests point at the emulator),
+   * and why voice cannot work on this machine, if it cannot.
    */
-  public record Settings(Path dataDir, Map<String, String> tokens, UnaryOperator<JDABuilder> discord,
-      Duration shutdownTimeout) {}
+  public record Settings(Config config, BotAccounts.Endpoint discord, Optional<String> voiceOff) {
+    /** Settings for Discord itself, with DAVE where this machine supports it. */
+    public static Settings discord(Config config) {
+      DaveSupport dave = DaveSupport.probe();
+      return new Settings(config, BotAccounts.Endpoint.discord(dave),
+          dave instanceof DaveSupport.Unavailable off ? Optional.of(off.reason()) : Optional.empty());
+    }
+  }
+
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
   public final TimeSource time = TimeSource.system();
   public final TaskGroup tasks = TaskGroup.create("carillon");
+  public final Config config;
   public final Database db;
   public final AudioProbe probe = new AudioProbe();
   public final AudioLibrary library;
@@ -58,35 +66,28 @@ public final class Carillon implements AutoCloseable {
   public final Sessions sessions;
   public final Runs runs;
   public final Slots slots = new Slots();
+  public final BotAccounts accounts;
   public final Scheduler scheduler;
   public final Playback playback;
   public final CommandQueue commands;
   private final DefaultAudioPlayerManager players = new DefaultAudioPlayerManager();
-  private final Map<String, JDA> accounts = new LinkedHashMap<>();
-  private final Duration shutdownTimeout;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   public Carillon(Settings settings) throws InterruptedException {
-    this.shutdownTimeout = settings.shutdownTimeout();
+    config = settings.config();
+    settings.voiceOff().ifPresent(reason -> log.error("Carillon: {}", reason));
     players.registerSourceManager(new LocalAudioSourceManager());
-    db = Database.openSqlite(settings.dataDir().resolve("carillon.db"));
-    library = new AudioLibrary(settings.dataDir(), db, Clock.systemUTC(), probe, MAX_UPLOAD_BYTES);
+    db = Database.openSqlite(config.sqliteFile());
+    library = new AudioLibrary(config.dataDir(), db, Clock.systemUTC(), probe, MAX_UPLOAD_BYTES);
     guilds = new GuildDirectory(db);
     sessions = new Sessions(db, guilds, time);
     runs = new Runs(db);
-    for (var account : settings.tokens().entrySet()) {
-      JDA jda = settings.discord().apply(JDABuilder.createDefault(account.getValue())
-              .enableIntents(GatewayIntent.GUILD_VOICE_STATES))
-          .addEventListeners(new GuildCacheSync(account.getKey(), guilds, slots))
-          .build();
-      accounts.put(account.getKey(), jda);
-    }
-    for (var account : accounts.entrySet()) {
-      account.getValue().awaitReady();
-      log.info("Bot account '{}' is connected to {} guild(s)", account.getKey(), account.getValue().getGuilds().size());
-    }
-    Notifier notifier = new Notifier(new JdaNoticePort(accounts), tasks);
-    playback = new Playback(new JdaVoicePort(accounts, players), notifier, library::track, time, tasks, runs, slots);
+    accounts = BotAccounts.login(
+        config.accounts().stream().map(a -> new BotAccounts.Login(a.name(), a.token(), a.shards())).toList(),
+        settings.discord(), name -> List.of(new GuildCacheSync(name, guilds, slots)), READY_TIMEOUT);
+    Notifier notifier = new Notifier(new JdaNoticePort(accounts, config.language()), tasks);
+    playback = new Playback(new JdaVoicePort(accounts, players, settings.voiceOff()), notifier, library::track, time,
+        tasks, runs, slots);
     scheduler = new Scheduler(sessions, runs, slots, playback, notifier, time, tasks);
     commands = new CommandQueue(db, sessions, scheduler, playback, tasks, time);
     scheduler.start();
@@ -99,24 +100,14 @@ public final class Carillon implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    log.info("Shutting down: ending playback, waiting up to {} s for background tasks", shutdownTimeout.toSeconds());
+    Duration timeout = config.shutdownTimeout();
+    log.info("Shutting down: ending playback, waiting up to {} ms for background tasks", timeout.toMillis());
+    commands.close();
     scheduler.stop();
     playback.interruptAll();
-    ShutdownReport report = tasks.shutdown(shutdownTimeout);
+    ShutdownReport report = tasks.shutdown(timeout);
     report.notEnded().forEach(e -> log.warn("Still running at shutdown: {}", e.name()));
-    for (JDA jda : accounts.values()) {
-      jda.shutdown();
-    }
-    for (JDA jda : accounts.values()) {
-      try {
-        if (!jda.awaitShutdown(Duration.ofSeconds(5))) {
-          jda.shutdownNow();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        jda.shutdownNow();
-      }
-    }
+    accounts.close();
     players.shutdown();
     probe.close();
     db.close();

@@ -1,5 +1,9 @@
 package carillon.bot.app;
 
+import carillon.bot.config.Config;
+import carillon.bot.config.ConfigLoader;
+import carillon.bot.config.Secret;
+import carillon.bot.discord.BotAccounts;
 import carillon.bot.library.AudioItem;
 import carillon.bot.library.AudioRejectedException;
 import carillon.bot.session.Session;
@@ -23,9 +27,9 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -64,10 +68,10 @@ public final class Demo implements AutoCloseable {
     BotAccount gong = discord.createBot("Carillon Gong");
     guild.addMember(bell);
     guild.addMember(gong);
-    Map<String, String> tokens = new LinkedHashMap<>();
-    tokens.put("bell", bell.token());
-    tokens.put("gong", gong.token());
-    carillon = new Carillon(new Carillon.Settings(dataDir, tokens, discord::configure, Duration.ofSeconds(8)));
+    Config config = ConfigLoader.load(Optional.empty(), Map.of(ConfigLoader.variableOf("dataDir"), dataDir.toString()))
+        .withAccounts(List.of(new Config.Account("bell", new Secret(bell.token()), 1),
+            new Config.Account("gong", new Secret(gong.token()), 1)));
+    carillon = new Carillon(new Carillon.Settings(config, BotAccounts.Endpoint.emulator(discord), Optional.empty()));
 
     AudioItem chime = importAudio(dataDir, "Temple chime", DemoAudio.chime(528, 3));
     AudioItem tone = importAudio(dataDir, "Settling tone", DemoAudio.tone(432, 4));

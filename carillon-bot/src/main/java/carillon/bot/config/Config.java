@@ -29,6 +29,11 @@ public record Config(Path dataDir, ZoneId timeZone, Locale language, Duration sh
     accounts = List.copyOf(accounts);
   }
 
+  /** This configuration with other accounts (the demo's, on the emulator). */
+  public Config withAccounts(List<Account> others) {
+    return new Config(dataDir, timeZone, language, shutdownTimeout, webAddress, databaseUrl, others);
+  }
+
   /** The SQLite file the store uses. */
   public Path sqliteFile() {
     return Path.of(databaseUrl.substring(ConfigLoader.SQLITE_PREFIX.length()));

@@ -1,5 +1,6 @@
 package carillon.bot.discord;
 
+import carillon.bot.config.ConfigLoader;
 import carillon.bot.playback.NoticePort;
 import carillon.bot.playback.VoiceSlot;
 import carillon.bot.session.Session;
@@ -8,11 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.ResourceBundle;
 import net.dv8tion.jda.api.EmbedBuilder;
-import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.entities.MessageEmbed;
 import net.dv8tion.jda.api.entities.channel.concrete.TextChannel;
 import net.dv8tion.jda.api.exceptions.ErrorResponseException;
@@ -26,10 +24,13 @@ import net.dv8tion.jda.api.exceptions.InsufficientPermissionException;
 public final class JdaNoticePort implements NoticePort {
   private static final String BUNDLE = "carillon.bot.discord.notices";
 
-  private final Map<String, JDA> accounts;
+  private final BotAccounts accounts;
+  private final Locale fallback;
 
-  public JdaNoticePort(Map<String, JDA> accounts) {
-    this.accounts = Map.copyOf(accounts);
+  /** {@code fallback}: the language of guilds whose own language has no texts here. */
+  public JdaNoticePort(BotAccounts accounts, Locale fallback) {
+    this.accounts = accounts;
+    this.fallback = fallback;
   }
 
   @Override
@@ -90,11 +91,12 @@ public final class JdaNoticePort implements NoticePort {
       return;
     }
     long channelId = session.textChannelId().get();
-    TextChannel channel = accounts.values().stream()
-        .map(jda -> Optional.ofNullable(jda.getTextChannelById(channelId)))
-        .flatMap(Optional::stream).findFirst()
-        .orElseThrow(() -> new NoticeException("no bot account sees text channel " + channelId, null));
-    var message = channel.sendMessageEmbeds(notice.build(Texts.of(channel.getGuild().getLocale().toLocale())));
+    TextChannel channel = accounts.textChannel(channelId).orElseThrow(() -> new NoticeException("no bot account sees text channel " + channelId, null));
+    Locale language = channel.getGuild().getLocale().toLocale();
+    if (!ConfigLoader.LANGUAGES.contains(language.getLanguage())) {
+      language = fallback;
+    }
+    var message = channel.sendMessageEmbeds(notice.build(Texts.of(language)));
     if (mention && session.mentionRoleId().isPresent()) {
       message = message.setContent("<@&" + session.mentionRoleId().get() + ">");
     }

@@ -155,7 +155,12 @@ public final class ActiveRun {
     RunOutcome outcome = RunOutcome.COMPLETED;
     String error = null;
     VoicePort.Connection joined = null;
+    boolean began = false;
     try {
+      if (stopping()) {
+        return; // ended before it began (shutdown)
+      }
+      began = true;
       joined = playback.voice().join(slot, session.voiceChannelId());
       synchronized (this) {
         connection = joined;
@@ -207,7 +212,9 @@ public final class ActiveRun {
         track = null;
       }
       playback.ended(this, outcome, played.size(), error);
-      playback.notifier().ended(session, Duration.between(started, time.now()), played);
+      if (began) {
+        playback.notifier().ended(session, Duration.between(started, time.now()), played);
+      }
     }
   }
 

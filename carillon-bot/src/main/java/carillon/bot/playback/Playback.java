@@ -24,6 +24,7 @@ public final class Playback {
   private final Runs runs;
   private final Slots slots;
   private final Map<Long, ActiveRun> active = new ConcurrentHashMap<>();
+  private volatile boolean closing;
 
   public Playback(VoicePort voice, Notifier notifier, TrackCatalog catalog, TimeSource time, TaskGroup tasks, Runs runs,
       Slots slots) {
@@ -43,6 +44,9 @@ public final class Playback {
   public ActiveRun start(Session session, long runId, VoiceSlot slot) {
     ActiveRun run = new ActiveRun(this, session, runId, slot);
     active.put(session.id(), run);
+    if (closing) {
+      run.interrupt(); // shutting down: recorded as interrupted without joining voice
+    }
     tasks.spawn("play '" + session.name() + "' in " + slot, run::play);
     return run;
   }
@@ -57,6 +61,7 @@ public final class Playback {
 
   /** Shutdown: ends every run now; they are recorded as interrupted. */
   public void interruptAll() {
+    closing = true;
     active.values().forEach(ActiveRun::interrupt);
   }
 
