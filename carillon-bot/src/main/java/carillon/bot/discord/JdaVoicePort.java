@@ -126,8 +126,11 @@ public final class JdaVoicePort implements VoicePort {
     }
 
     @Override
-    public PlayingTrack play(Track track) throws VoiceException {
+    public PlayingTrack play(Track track, Duration from) throws VoiceException {
       AudioTrack loaded = load(track);
+      if (!from.isZero()) {
+        loaded.setPosition(from.toMillis()); // LavaPlayer seeks when the track starts
+      }
       CompletableFuture<TrackEnd> ended = new CompletableFuture<>();
       currentEnded = ended;
       current = loaded;
@@ -139,6 +142,11 @@ public final class JdaVoicePort implements VoicePort {
         @Override
         public CompletableFuture<TrackEnd> ended() {
           return ended;
+        }
+
+        @Override
+        public Duration position() {
+          return Duration.ofMillis(loaded.getPosition());
         }
 
         @Override

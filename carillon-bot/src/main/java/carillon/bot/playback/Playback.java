@@ -1,5 +1,7 @@
 package carillon.bot.playback;
 
+import carillon.bot.run.Progress;
+import carillon.bot.run.Run;
 import carillon.bot.run.RunOutcome;
 import carillon.bot.run.Runs;
 import carillon.bot.session.Session;
@@ -42,7 +44,21 @@ public final class Playback {
    * the slot is released when it ends.
    */
   public ActiveRun start(Session session, long runId, VoiceSlot slot) {
-    ActiveRun run = new ActiveRun(this, session, runId, slot);
+    return begin(new ActiveRun(this, session, runId, slot, Optional.empty()));
+  }
+
+  /**
+   * Resumes a run that a crash cut short, in the same run record: at the saved track and position, with
+   * its original start (so the maximum duration still counts from there) and no second start notice.
+   */
+  public ActiveRun resume(Session session, Run run, Progress progress, VoiceSlot slot) {
+    return begin(new ActiveRun(this, session, run.id(), slot, Optional.of(new ActiveRun.Resume(
+        run.startedAt().orElse(progress.savedAt()), progress.trackIndex(), progress.position(), progress.tracksPlayed()))));
+  }
+
+  private ActiveRun begin(ActiveRun run) {
+    Session session = run.session();
+    VoiceSlot slot = run.slot();
     active.put(session.id(), run);
     if (closing) {
       run.interrupt(); // shutting down: recorded as interrupted without joining voice
@@ -63,6 +79,10 @@ public final class Playback {
   public void interruptAll() {
     closing = true;
     active.values().forEach(ActiveRun::interrupt);
+  }
+
+  void saveProgress(ActiveRun run, Progress progress) {
+    runs.saveProgress(run.runId(), progress);
   }
 
   void ended(ActiveRun run, RunOutcome outcome, int tracksPlayed, String error) {

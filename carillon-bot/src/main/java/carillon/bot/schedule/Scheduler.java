@@ -5,6 +5,7 @@ import carillon.bot.playback.Playback;
 import carillon.bot.playback.RefusedException;
 import carillon.bot.playback.Slots;
 import carillon.bot.playback.VoiceSlot;
+import carillon.bot.run.Progress;
 import carillon.bot.run.Run;
 import carillon.bot.run.RunOutcome;
 import carillon.bot.run.Runs;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Created, edited, enabled, disabled or deleted sessions are re-planned at once ({@link Sessions#onChange}).</li>
- *   <li>At start-up, runs left running by a crash are recorded as interrupted; an occurrence that fell
+ *   <li>At start-up, a run a crash cut short resumes where it was (within its grace and maximum
+ *       duration) or is recorded as interrupted; an occurrence that fell
  *       during downtime starts late if within its grace, and is recorded as missed otherwise.</li>
  *   <li>A start whose guild has no free voice slot waits for one within its grace, then is recorded as
  *       skipped (busy) with a notice.</li>
@@ -67,10 +69,7 @@ public final class Scheduler {
 
   /** Recovers from a crash and plans every enabled session. */
   public void start() {
-    for (Run run : runs.interruptLeftRunning(time.now())) {
-      log.warn("Run {} of session {} (scheduled {}) was interrupted by the last shutdown or crash", run.id(),
-          run.sessionId(), run.scheduledAt());
-    }
+    runs.leftRunning().forEach(this::resumeOrInterrupt);
     List<Session> enabled = sessions.enabled();
     Map<Long, Instant> lastRuns = runs.lastScheduledAtBySession();
     for (Session session : enabled) {
@@ -79,6 +78,40 @@ public final class Scheduler {
       plan(session, Optional.of(lastRun != null && lastRun.isAfter(session.updatedAt()) ? lastRun : session.updatedAt()));
     }
     log.info("Scheduler planned {} enabled sessions", enabled.size());
+  }
+
+  /**
+   * A run the last process left playing (it crashed): resumed at its saved track and position if the
+   * downtime was within the session's late grace and its maximum duration has not run out; otherwise
+   * recorded as interrupted. Either way the same run record goes on, so the occurrence never plays twice.
+   */
+  private void resumeOrInterrupt(Run run, Optional<Progress> progress) {
+    Instant now = time.now();
+    Optional<Session> session = sessions.find(run.sessionId());
+    String why;
+    if (session.isEmpty() || !session.get().enabled()) {
+      why = "the session is deleted or disabled";
+    } else if (progress.isEmpty()) {
+      why = "it had not started playing";
+    } else if (Duration.between(progress.get().savedAt(), now).compareTo(session.get().lateGrace()) > 0) {
+      why = "it was down for longer than the session's late grace";
+    } else if (session.get().maxDuration().isPresent()
+        && !now.isBefore(run.startedAt().orElse(run.scheduledAt()).plus(session.get().maxDuration().get()))) {
+      why = "its maximum duration has run out";
+    } else {
+      Optional<VoiceSlot> slot = slots.claim(session.get().guildId(), session.get().id());
+      if (slot.isPresent()) {
+        log.warn("Session '{}' was cut short by a crash: resuming its run {} at track {}, {} s in", session.get().name(),
+            run.id(), progress.get().trackIndex() + 1, progress.get().position().toSeconds());
+        playback.resume(session.get(), run, progress.get(), slot.get());
+        return;
+      }
+      why = "no bot account of its guild is connected";
+    }
+    log.warn("Run {} of session {} (scheduled {}) was cut short by a crash and is not resumed: {}", run.id(),
+        run.sessionId(), run.scheduledAt(), why);
+    runs.finish(run.id(), RunOutcome.INTERRUPTED, now, progress.map(Progress::tracksPlayed).orElse(run.tracksPlayed()),
+        "the process ended while it played; not resumed: " + why);
   }
 
   /** Cancels every timer (at shutdown). */

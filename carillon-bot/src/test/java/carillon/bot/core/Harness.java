@@ -112,9 +112,15 @@ final class Harness implements AutoCloseable {
 
   /** The process dies: timers stop, playback freezes, nothing is recorded; then a new process starts. */
   void crashAndRestart() {
+    crashAndRestart(Duration.ZERO);
+  }
+
+  /** As {@link #crashAndRestart()}, with the process down for {@code downtime}. */
+  void crashAndRestart(Duration downtime) {
     scheduler.stop();
     voice.kill();
     db.close();
+    time.advance(downtime);
     build();
     slots.join("bot-a", GUILD);
     start();
