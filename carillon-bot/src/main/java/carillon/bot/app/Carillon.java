@@ -27,6 +27,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,10 +105,20 @@ public final class Carillon implements AutoCloseable {
     }
     Duration timeout = config.shutdownTimeout();
     log.info("Shutting down: ending playback, waiting up to {} ms for background tasks", timeout.toMillis());
+    long deadline = System.nanoTime() + timeout.toNanos();
     commands.close();
     scheduler.stop();
-    playback.interruptAll();
-    ShutdownReport report = tasks.shutdown(timeout);
+    // Runs end first, while the task group still takes their end notices; then everything is awaited.
+    try {
+      playback.interruptAll().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      log.warn("Playback did not end within {} ms", timeout.toMillis());
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a run failed while ending", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    ShutdownReport report = tasks.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     report.notEnded().forEach(e -> log.warn("Still running at shutdown: {}", e.name()));
     accounts.close();
     players.shutdown();

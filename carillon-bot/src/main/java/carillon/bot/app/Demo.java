@@ -26,7 +26,7 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.HashSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,8 +48,8 @@ public final class Demo implements AutoCloseable {
   final Session session;
   private final PrintStream out;
   private final Loop reporter;
-  private final Set<Long> printedMessages = new HashSet<>();
-  private final Set<String> printedVoice = new HashSet<>();
+  private final Set<Long> printedMessages = ConcurrentHashMap.newKeySet();
+  private final Set<String> printedVoice = ConcurrentHashMap.newKeySet();
 
   private Demo(Path dataDir, PrintStream out, Duration startIn) throws Exception {
     this.out = out;
@@ -135,8 +135,8 @@ public final class Demo implements AutoCloseable {
 
   @Override
   public void close() {
-    reporter.stop();
-    carillon.close();
+    carillon.close(); // stops the reporter too: its loop is one of Carillon's tasks
+    report(); // the end notice and the bot leaving, which the shutdown itself caused
     discord.close();
   }
 

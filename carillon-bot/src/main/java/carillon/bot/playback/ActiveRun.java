@@ -29,6 +29,8 @@ public final class ActiveRun {
   private final Optional<Resume> resumeFrom;
   /** Completed by stop or interrupt: cuts short a gap or a track wait. */
   private final CompletableFuture<Void> stopSignal = new CompletableFuture<>();
+  /** Completed when the run has ended and its end notice is on its way. */
+  final CompletableFuture<Void> done = new CompletableFuture<>();
 
   // Guarded by this.
   private VoicePort.Connection connection;
@@ -228,9 +230,13 @@ public final class ActiveRun {
         playing = null;
         track = null;
       }
-      playback.ended(this, outcome, playedBefore + played.size(), error);
-      if (began) {
-        playback.notifier().ended(session, Duration.between(started, time.now()), played);
+      try {
+        playback.ended(this, outcome, playedBefore + played.size(), error);
+        if (began) {
+          playback.notifier().ended(session, Duration.between(started, time.now()), played);
+        }
+      } finally {
+        done.complete(null);
       }
     }
   }

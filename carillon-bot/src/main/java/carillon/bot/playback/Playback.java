@@ -10,6 +10,7 @@ import carillon.tasks.TimeSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -75,10 +76,16 @@ public final class Playback {
     return List.copyOf(active.values());
   }
 
-  /** Shutdown: ends every run now; they are recorded as interrupted. */
-  public void interruptAll() {
+  /**
+   * Shutdown: ends every run now; they are recorded as interrupted and post their end notices.
+   *
+   * @return completes when every run has ended (and its end notice has been handed to the notifier)
+   */
+  public CompletableFuture<Void> interruptAll() {
     closing = true;
-    active.values().forEach(ActiveRun::interrupt);
+    List<ActiveRun> runs = List.copyOf(active.values());
+    runs.forEach(ActiveRun::interrupt);
+    return CompletableFuture.allOf(runs.stream().map(r -> r.done).toArray(CompletableFuture[]::new));
   }
 
   void saveProgress(ActiveRun run, Progress progress) {

@@ -28,6 +28,8 @@ final class VoiceConnection {
   static final int MAX_CONCEALED = 10;
   /** RMS (of 16-bit samples, both channels) under which a 20 ms frame counts as silence: about -50 dBFS. */
   static final double SILENCE_RMS = 100.0;
+  /** A pause in audio packets longer than this starts a new spurt: JDA sends nothing while paused or between tracks. */
+  static final long SPURT_GAP_NANOS = 100_000_000L;
 
   final long id;
   final VoiceGrant grant;
@@ -46,6 +48,9 @@ final class VoiceConnection {
   private int lastSeq = -1;
   private long lastArrivalNanos = -1;
   private final List<Long> interArrivalNanos = new ArrayList<>();
+  private long firstArrivalNanos = -1;
+  /** Each spurt as {start nanos, end nanos, first pcm value index}, relative to the first audio packet. */
+  private final List<long[]> spurts = new ArrayList<>();
   private short[] pcm = new short[SAMPLE_RATE * CHANNELS * 10];
   private int pcmLength;
   private long soundSamples;
@@ -147,8 +152,15 @@ final class VoiceConnection {
     }
     lastSeq = seq;
     audioPackets++;
-    if (lastArrivalNanos >= 0) {
+    if (firstArrivalNanos < 0) {
+      firstArrivalNanos = arrivalNanos;
+    }
+    long since = arrivalNanos - firstArrivalNanos;
+    if (lastArrivalNanos < 0 || arrivalNanos - lastArrivalNanos > SPURT_GAP_NANOS) {
+      spurts.add(new long[] {since, since, pcmLength});
+    } else {
       interArrivalNanos.add(arrivalNanos - lastArrivalNanos);
+      spurts.getLast()[1] = since;
     }
     lastArrivalNanos = arrivalNanos;
     decode(plain, opusOffset, plain.length - opusOffset);
@@ -219,7 +231,19 @@ final class VoiceConnection {
         samples(silenceSamples),
         percentile(sorted, 0.50),
         percentile(sorted, 0.99),
-        sorted.length == 0 ? Duration.ZERO : Duration.ofNanos(sorted[sorted.length - 1]));
+        sorted.length == 0 ? Duration.ZERO : Duration.ofNanos(sorted[sorted.length - 1]),
+        spurts());
+  }
+
+  private List<VoiceConnectionSnapshot.Spurt> spurts() {
+    List<VoiceConnectionSnapshot.Spurt> list = new ArrayList<>();
+    for (int i = 0; i < spurts.size(); i++) {
+      long[] s = spurts.get(i);
+      long pcmEnd = i + 1 < spurts.size() ? spurts.get(i + 1)[2] : pcmLength;
+      list.add(new VoiceConnectionSnapshot.Spurt(Duration.ofNanos(s[0]), Duration.ofNanos(s[1]),
+          samples((pcmEnd - s[2]) / CHANNELS), (int) s[2], (int) pcmEnd));
+    }
+    return list;
   }
 
   private static Duration samples(long perChannel) {

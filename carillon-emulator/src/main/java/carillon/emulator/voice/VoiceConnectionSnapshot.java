@@ -2,6 +2,7 @@ package carillon.emulator.voice;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -31,4 +32,24 @@ public record VoiceConnectionSnapshot(
     Duration silence,
     Duration interArrivalP50,
     Duration interArrivalP99,
-    Duration interArrivalMax) {}
+    Duration interArrivalMax,
+    List<Spurt> spurts) {
+
+  public VoiceConnectionSnapshot {
+    spurts = List.copyOf(spurts);
+  }
+
+  /**
+   * A stretch of audio with no pause in packets longer than 100 ms: JDA sends nothing between tracks or
+   * while paused, so each track played is one spurt and a gap between tracks is the time between spurts.
+   * Times are packet arrivals since the connection's first audio packet (start of the first and end of the
+   * last packet); {@code audio} is the decoded length; {@code pcmFrom} and {@code pcmTo} index the
+   * connection's interleaved PCM ({@code VoiceService.pcm}).
+   *
+   * <pre>{@code
+   * List<Spurt> tracks = snapshot.spurts();
+   * Duration gap = tracks.get(1).start().minus(tracks.get(0).end());
+   * }</pre>
+   */
+  public record Spurt(Duration start, Duration end, Duration audio, int pcmFrom, int pcmTo) {}
+}
