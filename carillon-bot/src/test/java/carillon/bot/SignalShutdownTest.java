@@ -34,7 +34,7 @@ class SignalShutdownTest {
     builder.environment().keySet().removeIf(name -> name.startsWith("CARILLON_"));
     Process process = builder.start();
     try {
-      await().atMost(Duration.ofSeconds(90)).until(() -> output().stream().anyMatch(l -> l.contains("a bot joined Meditation Hall")));
+      await().atMost(Duration.ofSeconds(90)).until(() -> output().stream().anyMatch(l -> l.contains("Morning meditation has started")));
       long signalled = System.nanoTime();
       process.destroy(); // SIGTERM
       assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("exited; output:%n%s", String.join("\n", output())).isTrue();

@@ -58,6 +58,8 @@ public final class Carillon implements AutoCloseable {
   }
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  /** Bots join the voice channel this long before a start, so that the first audio is on time. */
+  static final Duration JOIN_AHEAD = Duration.ofSeconds(10);
 
   public final TimeSource time = TimeSource.system();
   public final TaskGroup tasks = TaskGroup.create("carillon");
@@ -91,7 +93,7 @@ public final class Carillon implements AutoCloseable {
     Notifier notifier = new Notifier(new JdaNoticePort(accounts, config.language()), tasks);
     playback = new Playback(new JdaVoicePort(accounts, players, settings.voiceOff()), notifier, library::track, time,
         tasks, runs, slots);
-    scheduler = new Scheduler(sessions, runs, slots, playback, notifier, time, tasks);
+    scheduler = new Scheduler(sessions, runs, slots, playback, notifier, time, tasks, JOIN_AHEAD);
     commands = new CommandQueue(db, sessions, scheduler, playback, tasks, time);
     scheduler.start();
     commands.recover();

@@ -27,6 +27,7 @@ public final class ActiveRun {
   private final long runId;
   private final VoiceSlot slot;
   private final Optional<Resume> resumeFrom;
+  private final Optional<CompletableFuture<VoicePort.Connection>> joinedAhead;
   /** Completed by stop or interrupt: cuts short a gap or a track wait. */
   private final CompletableFuture<Void> stopSignal = new CompletableFuture<>();
   /** Completed when the run has ended and its end notice is on its way. */
@@ -44,7 +45,9 @@ public final class ActiveRun {
   /** Where a run that a crash cut short picks up: its original start, the track, the position in it. */
   record Resume(Instant startedAt, int trackIndex, Duration position, int tracksPlayed) {}
 
-  ActiveRun(Playback playback, Session session, long runId, VoiceSlot slot, Optional<Resume> resumeFrom) {
+  ActiveRun(Playback playback, Session session, long runId, VoiceSlot slot, Optional<Resume> resumeFrom,
+      Optional<CompletableFuture<VoicePort.Connection>> joinedAhead) {
+    this.joinedAhead = joinedAhead;
     this.playback = playback;
     this.session = session;
     this.runId = runId;
@@ -175,7 +178,7 @@ public final class ActiveRun {
         return; // ended before it began (shutdown)
       }
       began = true;
-      joined = playback.voice().join(slot, session.voiceChannelId());
+      joined = join();
       synchronized (this) {
         connection = joined;
         joined.volume(volume);
@@ -239,6 +242,18 @@ public final class ActiveRun {
         done.complete(null);
       }
     }
+  }
+
+  /** The connection joined ahead of the start if that worked, else a join now. */
+  private VoicePort.Connection join() throws VoiceException, InterruptedException {
+    if (joinedAhead.isPresent()) {
+      try {
+        return joinedAhead.get().get(Playback.JOIN_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        log.info("Session '{}': the join ahead of the start did not work ({}); joining now", session.name(), e.getMessage());
+      }
+    }
+    return playback.voice().join(slot, session.voiceChannelId());
   }
 
   /**

@@ -7,11 +7,15 @@ import carillon.bot.run.Runs;
 import carillon.bot.session.Session;
 import carillon.tasks.TaskGroup;
 import carillon.tasks.TimeSource;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs sessions in voice slots: each run is a tracked task that joins the channel, plays the playlist
@@ -19,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Commands reach a run through {@link #active(long)}.
  */
 public final class Playback {
+  /** How long a start waits for a join that began ahead of it before joining anew. */
+  static final Duration JOIN_WAIT = Duration.ofSeconds(20);
   private final VoicePort voice;
   private final Notifier notifier;
   private final TrackCatalog catalog;
@@ -45,7 +51,49 @@ public final class Playback {
    * the slot is released when it ends.
    */
   public ActiveRun start(Session session, long runId, VoiceSlot slot) {
-    return begin(new ActiveRun(this, session, runId, slot, Optional.empty()));
+    return start(session, runId, slot, Optional.empty());
+  }
+
+  /** As {@link #start(Session, long, VoiceSlot)}, in a voice channel joined ahead by {@link #prepare}. */
+  public ActiveRun start(Session session, long runId, VoiceSlot slot, Optional<Prepared> prepared) {
+    return begin(new ActiveRun(this, session, runId, slot, Optional.empty(), prepared.map(Prepared::joined)));
+  }
+
+  /**
+   * A slot claimed and its voice channel being joined ahead of a start. {@link #start} plays in it, or
+   * {@link #release} leaves it and frees the slot.
+   */
+  public record Prepared(VoiceSlot slot, long channelId, CompletableFuture<VoicePort.Connection> joined) {}
+
+  /** Joins the session's voice channel with a claimed slot now, for a start shortly after. */
+  public Prepared prepare(Session session, VoiceSlot slot) {
+    CompletableFuture<VoicePort.Connection> joined = new CompletableFuture<>();
+    tasks.spawn("join ahead '" + session.name() + "' in " + slot, () -> {
+      try {
+        joined.complete(voice.join(slot, session.voiceChannelId()));
+      } catch (VoiceException e) {
+        // The start joins again and reports the failure in its run.
+        joined.completeExceptionally(e);
+      }
+    });
+    return new Prepared(slot, session.voiceChannelId(), joined);
+  }
+
+  /** Leaves a channel joined ahead and then frees its slot (in that order, so the next user finds it empty). */
+  public void release(Prepared prepared) {
+    tasks.spawn("leave " + prepared.slot(), () -> {
+      try {
+        prepared.joined().get(JOIN_WAIT.toMillis(), TimeUnit.MILLISECONDS).leave();
+      } catch (ExecutionException e) {
+        // it never joined: nothing to leave
+      } catch (TimeoutException e) {
+        prepared.joined().thenAccept(VoicePort.Connection::leave);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        slots.release(prepared.slot());
+      }
+    });
   }
 
   /**
@@ -54,7 +102,8 @@ public final class Playback {
    */
   public ActiveRun resume(Session session, Run run, Progress progress, VoiceSlot slot) {
     return begin(new ActiveRun(this, session, run.id(), slot, Optional.of(new ActiveRun.Resume(
-        run.startedAt().orElse(progress.savedAt()), progress.trackIndex(), progress.position(), progress.tracksPlayed()))));
+        run.startedAt().orElse(progress.savedAt()), progress.trackIndex(), progress.position(), progress.tracksPlayed())),
+        Optional.empty()));
   }
 
   private ActiveRun begin(ActiveRun run) {

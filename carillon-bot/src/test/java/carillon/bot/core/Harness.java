@@ -52,7 +52,15 @@ final class Harness implements AutoCloseable {
   Scheduler scheduler;
   CommandQueue commands;
 
+  final Duration joinAhead;
+
   Harness(Path dir, Instant start) {
+    this(dir, start, Duration.ZERO);
+  }
+
+  /** {@code joinAhead}: how long before a start bots join the voice channel (the application's setting). */
+  Harness(Path dir, Instant start, Duration joinAhead) {
+    this.joinAhead = joinAhead;
     this.time = new ManualTimeSource(start);
     this.dbFile = dir.resolve("carillon.db");
     build();
@@ -75,7 +83,7 @@ final class Harness implements AutoCloseable {
     tasks = TaskGroup.create("test", time);
     Notifier notifier = new Notifier(notices, tasks);
     playback = new Playback(voice, notifier, id -> Optional.ofNullable(tracks.get(id)), time, tasks, runs, slots);
-    scheduler = new Scheduler(sessions, runs, slots, playback, notifier, time, tasks);
+    scheduler = new Scheduler(sessions, runs, slots, playback, notifier, time, tasks, joinAhead);
     commands = new CommandQueue(db, sessions, scheduler, playback, tasks, time);
   }
 

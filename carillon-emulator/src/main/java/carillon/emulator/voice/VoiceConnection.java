@@ -49,19 +49,27 @@ final class VoiceConnection {
   private long lastArrivalNanos = -1;
   private final List<Long> interArrivalNanos = new ArrayList<>();
   private long firstArrivalNanos = -1;
+  private final java.time.Clock clock;
+  private Instant firstAudioAt;
   /** Each spurt as {start nanos, end nanos, first pcm value index}, relative to the first audio packet. */
   private final List<long[]> spurts = new ArrayList<>();
+  /** Opus frames received and not decoded yet; {@link #CONCEALED} marks a lost one. */
+  private final List<byte[]> pending = new ArrayList<>();
+  private static final byte[] CONCEALED = new byte[0];
+  /** Where each decoded frame starts in {@link #pcm}. */
+  private final List<Integer> frameStarts = new ArrayList<>();
   private short[] pcm = new short[SAMPLE_RATE * CHANNELS * 10];
   private int pcmLength;
   private long soundSamples;
   private long silenceSamples;
 
-  VoiceConnection(long id, VoiceGrant grant, int ssrc, byte[] secretKey, Instant connectedAt) {
+  VoiceConnection(long id, VoiceGrant grant, int ssrc, byte[] secretKey, java.time.Clock clock) {
+    this.clock = clock;
     this.id = id;
     this.grant = grant;
     this.ssrc = ssrc;
     this.secretKey = secretKey.clone();
-    this.connectedAt = connectedAt;
+    this.connectedAt = clock.instant();
     try {
       this.decoder = new OpusDecoder(SAMPLE_RATE, CHANNELS);
     } catch (OpusException e) {
@@ -145,7 +153,7 @@ final class VoiceConnection {
       }
       if (delta > 1 && delta - 1 <= MAX_CONCEALED) {
         for (int i = 0; i < delta - 1; i++) {
-          decode(null, 0, 0);
+          pending.add(CONCEALED);
           concealedFrames++;
         }
       }
@@ -154,16 +162,38 @@ final class VoiceConnection {
     audioPackets++;
     if (firstArrivalNanos < 0) {
       firstArrivalNanos = arrivalNanos;
+      firstAudioAt = clock.instant();
     }
     long since = arrivalNanos - firstArrivalNanos;
     if (lastArrivalNanos < 0 || arrivalNanos - lastArrivalNanos > SPURT_GAP_NANOS) {
-      spurts.add(new long[] {since, since, pcmLength});
+      spurts.add(new long[] {since, since, framesReceived()});
     } else {
       interArrivalNanos.add(arrivalNanos - lastArrivalNanos);
       spurts.getLast()[1] = since;
     }
     lastArrivalNanos = arrivalNanos;
-    decode(plain, opusOffset, plain.length - opusOffset);
+    pending.add(Arrays.copyOfRange(plain, opusOffset, plain.length));
+  }
+
+  /** Frames received so far, decoded or not. */
+  private int framesReceived() {
+    return frameStarts.size() + pending.size();
+  }
+
+  /**
+   * Decodes the frames received since the last call. Decoding is deferred to readers (snapshots, PCM) so
+   * that the receive loop only decrypts: with hundreds of streams it keeps up, and arrival times stay true.
+   */
+  private void decodePending() {
+    for (byte[] opus : pending) {
+      frameStarts.add(pcmLength);
+      if (opus == CONCEALED) {
+        decode(null, 0, 0);
+      } else {
+        decode(opus, 0, opus.length);
+      }
+    }
+    pending.clear();
   }
 
   private void decode(byte[] opus, int offset, int length) {
@@ -199,6 +229,7 @@ final class VoiceConnection {
   }
 
   synchronized short[] pcm() {
+    decodePending();
     return Arrays.copyOf(pcm, pcmLength);
   }
 
@@ -215,6 +246,7 @@ final class VoiceConnection {
   }
 
   synchronized VoiceConnectionSnapshot snapshot() {
+    decodePending();
     long[] sorted = interArrivalNanos.stream().mapToLong(Long::longValue).sorted().toArray();
     return new VoiceConnectionSnapshot(
         id,
@@ -232,18 +264,24 @@ final class VoiceConnection {
         percentile(sorted, 0.50),
         percentile(sorted, 0.99),
         sorted.length == 0 ? Duration.ZERO : Duration.ofNanos(sorted[sorted.length - 1]),
-        spurts());
+        spurts(),
+        Optional.ofNullable(firstAudioAt));
   }
 
   private List<VoiceConnectionSnapshot.Spurt> spurts() {
     List<VoiceConnectionSnapshot.Spurt> list = new ArrayList<>();
     for (int i = 0; i < spurts.size(); i++) {
       long[] s = spurts.get(i);
-      long pcmEnd = i + 1 < spurts.size() ? spurts.get(i + 1)[2] : pcmLength;
+      int pcmStart = pcmIndexOfFrame((int) s[2]);
+      int pcmEnd = i + 1 < spurts.size() ? pcmIndexOfFrame((int) spurts.get(i + 1)[2]) : pcmLength;
       list.add(new VoiceConnectionSnapshot.Spurt(Duration.ofNanos(s[0]), Duration.ofNanos(s[1]),
-          samples((pcmEnd - s[2]) / CHANNELS), (int) s[2], (int) pcmEnd));
+          samples((pcmEnd - pcmStart) / CHANNELS), pcmStart, pcmEnd));
     }
     return list;
+  }
+
+  private int pcmIndexOfFrame(int frame) {
+    return frame < frameStarts.size() ? frameStarts.get(frame) : pcmLength;
   }
 
   private static Duration samples(long perChannel) {

@@ -9,8 +9,10 @@ import java.util.Optional;
  * What the emulator observed of one bot voice connection, at the moment the snapshot was taken.
  *
  * <p>Inter-arrival figures are over audio packets only (JDA's empty keep-alive datagrams and UDP
- * keep-alives are counted in {@code packets} but not timed). {@code sound} and {@code silence} split the
- * decoded audio by level (see {@link VoiceService}).
+ * keep-alives are counted in {@code packets} but not timed), and within a spurt only: the pause between
+ * two tracks is not jitter. {@code sound} and {@code silence} split the decoded audio by level (see
+ * {@link VoiceService}). {@code firstAudioAt} is when the first audio packet arrived, by the emulator's
+ * clock. Opus frames are decoded when a snapshot or the PCM is read, not as they arrive.
  *
  * <pre>{@code
  * VoiceConnectionSnapshot c = voice.connections().getFirst();
@@ -33,7 +35,8 @@ public record VoiceConnectionSnapshot(
     Duration interArrivalP50,
     Duration interArrivalP99,
     Duration interArrivalMax,
-    List<Spurt> spurts) {
+    List<Spurt> spurts,
+    Optional<Instant> firstAudioAt) {
 
   public VoiceConnectionSnapshot {
     spurts = List.copyOf(spurts);

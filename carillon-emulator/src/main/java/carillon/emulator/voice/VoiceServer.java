@@ -324,7 +324,7 @@ public final class VoiceServer implements VoiceService {
     } while (bySsrc.containsKey(ssrc));
     byte[] key = new byte[32];
     random.nextBytes(key);
-    VoiceConnection c = new VoiceConnection(ids.incrementAndGet(), grant, ssrc, key, clock.instant());
+    VoiceConnection c = new VoiceConnection(ids.incrementAndGet(), grant, ssrc, key, clock);
     connections.put(c.id, c);
     bySsrc.put(ssrc, c);
     socketConnections.put(ctx.sessionId(), c);
