@@ -6,6 +6,7 @@ import carillon.bot.discord.DaveSupport;
 import carillon.bot.discord.GuildCacheSync;
 import carillon.bot.discord.JdaNoticePort;
 import carillon.bot.discord.JdaVoicePort;
+import carillon.bot.discord.SlashCommands;
 import carillon.bot.guild.GuildDirectory;
 import carillon.bot.library.AudioLibrary;
 import carillon.bot.library.AudioProbe;
@@ -95,6 +96,9 @@ public final class Carillon implements AutoCloseable {
         tasks, runs, slots);
     scheduler = new Scheduler(sessions, runs, slots, playback, notifier, time, tasks, JOIN_AHEAD);
     commands = new CommandQueue(db, sessions, scheduler, playback, tasks, time);
+    SlashCommands slash = new SlashCommands(sessions, scheduler, playback, commands, config.commandRole(), tasks);
+    accounts.listen(slash);
+    accounts.registerGuildCommand(slash.definition());
     scheduler.start();
     commands.recover();
   }

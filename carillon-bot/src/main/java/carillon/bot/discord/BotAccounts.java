@@ -98,6 +98,10 @@ public final class BotAccounts implements AutoCloseable {
 
     int guildCount();
 
+    List<Guild> guilds();
+
+    void listen(Object listener);
+
     void shutdown();
 
     boolean awaitShutdown(Duration timeout) throws InterruptedException;
@@ -119,6 +123,16 @@ public final class BotAccounts implements AutoCloseable {
     @Override
     public int guildCount() {
       return jda.getGuilds().size();
+    }
+
+    @Override
+    public List<Guild> guilds() {
+      return jda.getGuilds();
+    }
+
+    @Override
+    public void listen(Object listener) {
+      jda.addEventListener(listener);
     }
 
     @Override
@@ -151,6 +165,16 @@ public final class BotAccounts implements AutoCloseable {
     @Override
     public int guildCount() {
       return shards.getGuilds().size();
+    }
+
+    @Override
+    public List<Guild> guilds() {
+      return shards.getGuilds();
+    }
+
+    @Override
+    public void listen(Object listener) {
+      shards.addEventListener(listener);
     }
 
     @Override
@@ -315,6 +339,42 @@ public final class BotAccounts implements AutoCloseable {
       }
     }
     return Optional.empty();
+  }
+
+  /** The first logged-in account, in configuration order, that is in the guild: it answers /carillon there. */
+  public Optional<String> primaryIn(long guildId) {
+    for (String name : all.keySet()) {
+      Connection connection = live.get(name);
+      if (connection != null && connection.guild(guildId).isPresent()) {
+        return Optional.of(name);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Registers {@code command} in every guild with that guild's {@link #primaryIn primary} account, and
+   * clears it from the other accounts there, so that members see one /carillon per server.
+   */
+  public void registerGuildCommand(net.dv8tion.jda.api.interactions.commands.build.CommandData command) {
+    for (String name : all.keySet()) {
+      Connection connection = live.get(name);
+      if (connection == null) {
+        continue;
+      }
+      for (Guild guild : connection.guilds()) {
+        boolean primary = primaryIn(guild.getIdLong()).filter(name::equals).isPresent();
+        var update = guild.updateCommands();
+        (primary ? update.addCommands(command) : update).queue(null,
+            e -> log.warn("Could not register /{} in '{}' for account '{}': {}", command.getName(), guild.getName(),
+                name, e.getMessage()));
+      }
+    }
+  }
+
+  /** Adds an event listener to every logged-in account. */
+  public void listen(Object listener) {
+    live.values().forEach(connection -> connection.listen(listener));
   }
 
   /** Completes when no account is logged in any more (or none ever was). */

@@ -57,6 +57,7 @@ public final class StreamsBenchmark {
     System.out.printf(Locale.ROOT, "Streams benchmark, %d cores, %s, Java %s; %d s tracks, CPU and jitter over %d s%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), Runtime.version(), TRACK.toSeconds(),
         WINDOW.toSeconds());
+    System.out.println("(one bot account in every guild, one shard per 50 guilds)");
     System.out.println("format  streams  cpu/stream(% of a core)  cpu total(cores)  inter-arrival p50/p99(median of streams)  p99(worst stream)  max  first audio p50/p99/max  spurts>1");
     for (String run : runs) {
       String[] parts = run.split(":");
@@ -85,7 +86,7 @@ public final class StreamsBenchmark {
         guilds.add(guild);
       }
       Config config = ConfigLoader.load(Optional.empty(), Map.of("CARILLON_DATA_DIR", dataDir.toString()))
-          .withAccounts(List.of(new Config.Account("bot", new Secret(bot.token()), 1)));
+          .withAccounts(List.of(new Config.Account("bot", new Secret(bot.token()), shards(streams))));
       try (Carillon carillon = new Carillon(new Carillon.Settings(config, BotAccounts.Endpoint.emulator(discord),
           Optional.empty()))) {
         AudioItem item = carillon.library.importFile(audio, "Tone");
@@ -124,6 +125,14 @@ public final class StreamsBenchmark {
             completed == streams ? "" : "  (only " + completed + " of " + streams + " runs completed)");
       }
     }
+  }
+
+  /**
+   * Discord lets a gateway connection send 120 commands a minute, and each voice join is one: a bot that
+   * must join many channels at once shards (as big bots do anyway), one shard per 50 guilds here.
+   */
+  static int shards(int guilds) {
+    return Math.max(1, (guilds + 49) / 50);
   }
 
   private static double median(double[] sorted) {
