@@ -159,6 +159,24 @@ class CarillonOnDiscordTest {
   }
 
   @Test
+  void aTrackWhoseFileIsGoneIsSkippedWithANoticeAndTheSessionGoesOn() throws Exception {
+    world = new DiscordWorld(dir, 1);
+    AudioItem lost = world.audio("Lost", DemoAudio.tone(660, 2));
+    AudioItem kept = world.audio("Kept", DemoAudio.tone(440, 2));
+    java.nio.file.Files.delete(world.carillon.library.track(lost.id()).orElseThrow().file());
+    Session session = world.session(spec("Gaps", world.hall, soon(2), List.of(lost.id(), kept.id()), Duration.ZERO));
+
+    Run run = awaitRun(session, RunOutcome.COMPLETED);
+    assertThat(run.tracksPlayed()).isEqualTo(1);
+    assertThat(connection().decodedAudio()).isBetween(Duration.ofMillis(1900), Duration.ofMillis(2100));
+    assertThat(world.frequency(connection(), connection().spurts().getFirst())).isCloseTo(440, within(15.0));
+    await().atMost(AWAIT).until(() -> world.discord.messages(world.notices).size() == 4);
+    assertThat(world.discord.messages(world.notices)).flatExtracting(SentMessage::embeds)
+        .anySatisfy(e -> assertThat(e.title()).isEqualTo("Skipped a track"))
+        .anySatisfy(e -> assertThat(e.description()).startsWith("'Lost': 'Lost' could not be loaded"));
+  }
+
+  @Test
   void twoSessionsAtOnceInOneGuildPlayTogetherWithTwoAccounts() throws Exception {
     world = new DiscordWorld(dir, 2);
     AudioItem chime = world.audio("Chime", DemoAudio.tone(660, 2));
