@@ -50,7 +50,7 @@ public final class Main {
         return 0;
       }
       case "demo" -> {
-        return runDemo(rest, out, err);
+        return runDemo(rest, configFile, env, out, err);
       }
       case "config", "run", "" -> {
         Config config;
@@ -67,7 +67,7 @@ public final class Main {
         }
         if (config.accounts().isEmpty()) {
           if (command.isEmpty()) {
-            return runDemo(rest, out, err); // no token configured: the demo
+            return runDemo(rest, configFile, env, out, err); // no token configured: the demo
           }
           err.println("carillon: no bot account is configured. Set CARILLON_ACCOUNTS_<NAME>_TOKEN (for example "
               + "CARILLON_ACCOUNTS_MAIN_TOKEN) or add accounts with a tokenFile to carillon.yaml; "
@@ -109,7 +109,13 @@ public final class Main {
   }
 
   private static int runDiscord(Config config, PrintStream err) throws Exception {
-    Carillon carillon = new Carillon(Carillon.Settings.discord(config));
+    Carillon carillon;
+    try {
+      carillon = new Carillon(Carillon.Settings.discord(config));
+    } catch (Carillon.StartException e) {
+      err.println("carillon: " + e.getMessage());
+      return 1;
+    }
     if (carillon.accounts.names().isEmpty()) {
       carillon.close();
       err.println("carillon: no bot account could log in (see the log above); stopping");
@@ -126,7 +132,8 @@ public final class Main {
     return status;
   }
 
-  private static int runDemo(List<String> args, PrintStream out, PrintStream err) throws Exception {
+  private static int runDemo(List<String> args, Optional<Path> configFile, Map<String, String> env, PrintStream out,
+      PrintStream err) throws Exception {
     Duration startIn = DEMO_START;
     if (args.size() == 2 && args.getFirst().equals("--start-in")) {
       try {
@@ -140,7 +147,24 @@ public final class Main {
       return 2;
     }
     Path dataDir = Files.createTempDirectory("carillon-demo-");
-    Demo demo = Demo.start(dataDir, out, startIn);
+    Map<String, String> demoEnv = new java.util.HashMap<>(env);
+    demoEnv.put(ConfigLoader.variableOf("dataDir"), dataDir.toString()); // a fresh store every time
+    demoEnv.remove(ConfigLoader.variableOf("database.url"));
+    Config config;
+    try {
+      config = ConfigLoader.load(configFile, demoEnv);
+    } catch (ConfigException e) {
+      err.println("carillon: the configuration has " + e.problems().size() + " problem(s):");
+      e.problems().forEach(p -> err.println("  " + p));
+      return 2;
+    }
+    Demo demo;
+    try {
+      demo = Demo.start(config, out, startIn);
+    } catch (Carillon.StartException e) {
+      err.println("carillon: " + e.getMessage());
+      return 1;
+    }
     ShutdownSignals.install(demo::close).join();
     return 0;
   }

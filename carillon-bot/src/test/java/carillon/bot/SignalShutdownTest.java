@@ -32,6 +32,7 @@ class SignalShutdownTest {
         System.getProperty("java.class.path"), "-Dlogback.configurationFile=logback.xml", Main.class.getName(), "demo", "--start-in", "3")
         .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("output.txt").toFile());
     builder.environment().keySet().removeIf(name -> name.startsWith("CARILLON_"));
+    builder.environment().put("CARILLON_WEB_ADDRESS", "127.0.0.1:0");
     Process process = builder.start();
     try {
       await().atMost(Duration.ofSeconds(90)).until(() -> output().stream().anyMatch(l -> l.contains("Morning meditation has started")));

@@ -18,11 +18,14 @@ import carillon.bot.run.Runs;
 import carillon.bot.schedule.Scheduler;
 import carillon.bot.session.Sessions;
 import carillon.bot.store.Database;
+import carillon.bot.web.WebServer;
+import carillon.bot.web.WebSettings;
 import carillon.tasks.ShutdownReport;
 import carillon.tasks.TaskGroup;
 import carillon.tasks.TimeSource;
 import com.sedmelluq.discord.lavaplayer.player.DefaultAudioPlayerManager;
 import com.sedmelluq.discord.lavaplayer.source.local.LocalAudioSourceManager;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,9 +40,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The application, wired by hand in one place: store, audio library, sessions, scheduler, playback,
- * command queue, and one JDA per bot account. {@link #close()} is the one shutdown path, whatever starts
- * it: stop timers, end playback (runs recorded as interrupted), wait for background tasks up to the
- * timeout, close every JDA, close the store.
+ * command queue, one JDA per bot account, and the admin web server. {@link #close()} is the one shutdown
+ * path, whatever starts it: stop the web server (no new commands), stop timers, end playback (runs
+ * recorded as interrupted), wait for background tasks up to the timeout, close every JDA, close the store.
  */
 public final class Carillon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Carillon.class);
@@ -76,10 +79,18 @@ public final class Carillon implements AutoCloseable {
   public final Scheduler scheduler;
   public final Playback playback;
   public final CommandQueue commands;
+  public final WebServer web;
   private final DefaultAudioPlayerManager players = new DefaultAudioPlayerManager();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  public Carillon(Settings settings) throws InterruptedException {
+  /** Carillon could not start; the message says why and what to change. */
+  public static final class StartException extends Exception {
+    StartException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  public Carillon(Settings settings) throws InterruptedException, StartException {
     config = settings.config();
     settings.voiceOff().ifPresent(reason -> log.error("Carillon: {}", reason));
     players.registerSourceManager(new LocalAudioSourceManager());
@@ -101,6 +112,18 @@ public final class Carillon implements AutoCloseable {
     accounts.registerGuildCommand(slash.definition());
     scheduler.start();
     commands.recover();
+    InetSocketAddress address = new InetSocketAddress(config.webAddress().getHostString(), config.webAddress().getPort());
+    web = new WebServer(new WebSettings(address, config.dataDir().resolve("web-uploads"), config.timeZone(),
+        MAX_UPLOAD_BYTES, Duration.ofHours(12), false), db, sessions, scheduler, commands, library, runs, guilds,
+        playback, slots, time);
+    try {
+      web.start();
+    } catch (RuntimeException e) {
+      // Javalin reports a port in use (or an address it cannot bind) as an unchecked exception.
+      close();
+      throw new StartException("the admin web server cannot listen on " + address.getHostString() + ":"
+          + address.getPort() + " (" + e.getMessage() + "); set web.address (CARILLON_WEB_ADDRESS) to a free one", e);
+    }
   }
 
   /** The one shutdown path; idempotent. */
@@ -112,6 +135,7 @@ public final class Carillon implements AutoCloseable {
     Duration timeout = config.shutdownTimeout();
     log.info("Shutting down: ending playback, waiting up to {} ms for background tasks", timeout.toMillis());
     long deadline = System.nanoTime() + timeout.toNanos();
+    web.close(); // no new requests
     commands.close();
     scheduler.stop();
     // Runs end first, while the task group still takes their end notices; then everything is awaited.

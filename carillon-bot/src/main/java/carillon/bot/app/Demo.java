@@ -1,7 +1,6 @@
 package carillon.bot.app;
 
 import carillon.bot.config.Config;
-import carillon.bot.config.ConfigLoader;
 import carillon.bot.config.Secret;
 import carillon.bot.discord.BotAccounts;
 import carillon.bot.library.AudioItem;
@@ -28,7 +27,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -51,7 +49,8 @@ public final class Demo implements AutoCloseable {
   private final Set<Long> printedMessages = ConcurrentHashMap.newKeySet();
   private final Set<String> printedVoice = ConcurrentHashMap.newKeySet();
 
-  private Demo(Path dataDir, PrintStream out, Duration startIn) throws Exception {
+  private Demo(Config base, PrintStream out, Duration startIn) throws Exception {
+    Path dataDir = base.dataDir();
     this.out = out;
     discord = DiscordEmulator.builder().voice(VoiceServer.start()).start();
     guild = discord.createGuild("Carillon Demo");
@@ -68,8 +67,7 @@ public final class Demo implements AutoCloseable {
     BotAccount gong = discord.createBot("Carillon Gong");
     guild.addMember(bell);
     guild.addMember(gong);
-    Config config = ConfigLoader.load(Optional.empty(), Map.of(ConfigLoader.variableOf("dataDir"), dataDir.toString()))
-        .withAccounts(List.of(new Config.Account("bell", new Secret(bell.token()), 1),
+    Config config = base.withAccounts(List.of(new Config.Account("bell", new Secret(bell.token()), 1),
             new Config.Account("gong", new Secret(gong.token()), 1)));
     carillon = new Carillon(new Carillon.Settings(config, BotAccounts.Endpoint.emulator(discord), Optional.empty()));
 
@@ -87,19 +85,23 @@ public final class Demo implements AutoCloseable {
           session 'Morning meditation' in Meditation Hall at %s (%s), reminder 1 minute before:
             Temple chime, Settling tone, Temple chime, 2 s apart
           data directory: %s
+        Admin page: http://127.0.0.1:%d/ (the log above has the one-time link to create the first admin)
         Watch it (JSON):
           curl -s http://127.0.0.1:%d/_emulator/channels/%d/messages
           curl -s http://127.0.0.1:%d/_emulator/voice
         Press Ctrl+C to stop.
 
-        """, time(start), start, dataDir, discord.port(), notices, discord.port());
+        """, time(start), start, dataDir, carillon.web.port(), discord.port(), notices, discord.port());
     reporter = Loop.every(Duration.ofMillis(500)).name("demo reporter").build(this::report);
     carillon.tasks.add(reporter).start();
   }
 
-  /** Starts the demo; the session starts {@code startIn} from now. */
-  public static Demo start(Path dataDir, PrintStream out, Duration startIn) throws Exception {
-    return new Demo(dataDir, out, startIn);
+  /**
+   * Starts the demo with {@code config} (its data directory should be a fresh one; its accounts are
+   * replaced by the demo's two); the session starts {@code startIn} from now.
+   */
+  public static Demo start(Config config, PrintStream out, Duration startIn) throws Exception {
+    return new Demo(config, out, startIn);
   }
 
   private AudioItem importAudio(Path dataDir, String name, byte[] wav)

@@ -62,4 +62,18 @@ public final class GuildDirectory {
         .map((rs, ctx) -> new Role(rs.getLong(1), rs.getLong(2), rs.getString(3)))
         .findOne());
   }
+
+  public List<Role> roles(long guildId) {
+    return db.withHandle(h -> h.createQuery("SELECT guild_id, role_id, name FROM guild_role WHERE guild_id = ? ORDER BY name")
+        .bind(0, guildId)
+        .map((rs, ctx) -> new Role(rs.getLong(1), rs.getLong(2), rs.getString(3)))
+        .list());
+  }
+
+  /** Every guild Carillon knows channels or roles of, by id. */
+  public List<Long> guildIds() {
+    return db.withHandle(h -> h.createQuery(
+            "SELECT guild_id FROM guild_channel UNION SELECT guild_id FROM guild_role ORDER BY guild_id")
+        .mapTo(Long.class).list());
+  }
 }

@@ -106,6 +106,17 @@ public final class AudioLibrary {
     return db.withHandle(h -> h.createQuery("SELECT * FROM audio_item ORDER BY name, id").map((rs, ctx) -> row(rs)).list());
   }
 
+  /** One playlist that uses an audio file. */
+  public record Use(String audioId, long sessionId, long guildId, String sessionName) {}
+
+  /** Which sessions use which items: one entry per item and session, by session name. */
+  public List<Use> uses() {
+    return db.withHandle(h -> h.createQuery("""
+            SELECT DISTINCT t.audio_id, s.id, s.guild_id, s.name FROM session_track t JOIN session s ON s.id = t.session_id
+            ORDER BY s.name, s.id""")
+        .map((rs, ctx) -> new Use(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4))).list());
+  }
+
   /**
    * The item as a track to play, if it is in the library. Its file may have gone missing since: playing it
    * then fails and the session skips it with a notice naming the track.

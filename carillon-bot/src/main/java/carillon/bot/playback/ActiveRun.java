@@ -41,6 +41,10 @@ public final class ActiveRun {
   private int volume = 100;
   private RunOutcome stopOutcome;
   private Instant startedAt;
+  /** When the current track began, when it was paused (null if not), and how long it was paused before. */
+  private Instant trackStartedAt;
+  private Instant trackPausedAt;
+  private Duration trackPausedFor = Duration.ZERO;
 
   /** Where a run that a crash cut short picks up: its original start, the track, the position in it. */
   record Resume(Instant startedAt, int trackIndex, Duration position, int tracksPlayed) {}
@@ -83,6 +87,15 @@ public final class ActiveRun {
     return Optional.ofNullable(startedAt);
   }
 
+  /** How far into the current track playback is, pauses not counted; empty between tracks. */
+  public synchronized Optional<Duration> trackElapsed() {
+    if (track == null || trackStartedAt == null) {
+      return Optional.empty();
+    }
+    Instant until = trackPausedAt != null ? trackPausedAt : playback.time().now();
+    return Optional.of(Duration.between(trackStartedAt, until).minus(trackPausedFor));
+  }
+
   public synchronized String pause() {
     if (paused) {
       return "'" + session.name() + "' is already paused";
@@ -90,7 +103,9 @@ public final class ActiveRun {
     paused = true;
     if (playing != null) {
       playing.pause();
+      trackPausedAt = playback.time().now();
     }
+    playback.changed(this);
     return "paused " + describeTrack();
   }
 
@@ -102,6 +117,11 @@ public final class ActiveRun {
     if (playing != null) {
       playing.resume();
     }
+    if (trackPausedAt != null) {
+      trackPausedFor = trackPausedFor.plus(Duration.between(trackPausedAt, playback.time().now()));
+      trackPausedAt = null;
+    }
+    playback.changed(this);
     return "resumed " + describeTrack();
   }
 
@@ -128,6 +148,7 @@ public final class ActiveRun {
     if (connection != null) {
       connection.volume(percent);
     }
+    playback.changed(this);
     return "volume of '" + session.name() + "' set to " + percent + "%";
   }
 
@@ -273,6 +294,9 @@ public final class ActiveRun {
     synchronized (this) {
       playing = started;
       track = next;
+      trackStartedAt = playback.time().now().minus(from); // a resumed track starts part-way
+      trackPausedFor = Duration.ZERO;
+      trackPausedAt = paused ? trackStartedAt : null;
       if (paused) {
         started.pause();
       }
@@ -280,6 +304,7 @@ public final class ActiveRun {
         started.stop();
       }
     }
+    playback.changed(this);
     playback.saveProgress(this, new Progress(index, from, playedSoFar, time.now()));
     boolean ended = false;
     while (!ended) {
@@ -298,7 +323,10 @@ public final class ActiveRun {
     synchronized (this) {
       playing = null;
       track = null;
+      trackStartedAt = null;
+      trackPausedAt = null;
     }
+    playback.changed(this);
     if (end == VoicePort.TrackEnd.FAILED) {
       playback.notifier().trackSkipped(session, next.name(), "it could not be played");
       return false;

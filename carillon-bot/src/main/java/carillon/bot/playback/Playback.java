@@ -16,6 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs sessions in voice slots: each run is a tracked task that joins the channel, plays the playlist
@@ -25,6 +29,8 @@ import java.util.concurrent.TimeoutException;
 public final class Playback {
   /** How long a start waits for a join that began ahead of it before joining anew. */
   static final Duration JOIN_WAIT = Duration.ofSeconds(20);
+  private static final Logger log = LoggerFactory.getLogger(Playback.class);
+
   private final VoicePort voice;
   private final Notifier notifier;
   private final TrackCatalog catalog;
@@ -34,6 +40,7 @@ public final class Playback {
   private final Slots slots;
   private final Map<Long, ActiveRun> active = new ConcurrentHashMap<>();
   private volatile boolean closing;
+  private final List<Consumer<ActiveRun>> listeners = new CopyOnWriteArrayList<>();
 
   public Playback(VoicePort voice, Notifier notifier, TrackCatalog catalog, TimeSource time, TaskGroup tasks, Runs runs,
       Slots slots) {
@@ -113,8 +120,18 @@ public final class Playback {
     if (closing) {
       run.interrupt(); // shutting down: recorded as interrupted without joining voice
     }
+    changed(run);
     tasks.spawn("play '" + session.name() + "' in " + slot, run::play);
     return run;
+  }
+
+  /**
+   * Called when a run starts or ends, a track begins or ends, or a run is paused, resumed or changes
+   * volume (the live page follows playback with it). Listeners run on playback threads, possibly while
+   * the run's lock is held: they must return at once and not call back into the run.
+   */
+  public void onChange(Consumer<ActiveRun> listener) {
+    listeners.add(listener);
   }
 
   public Optional<ActiveRun> active(long sessionId) {
@@ -147,6 +164,18 @@ public final class Playback {
     } finally {
       active.remove(run.session().id(), run);
       slots.release(run.slot());
+      changed(run);
+    }
+  }
+
+  void changed(ActiveRun run) {
+    for (Consumer<ActiveRun> listener : listeners) {
+      try {
+        listener.accept(run);
+      } catch (RuntimeException e) {
+        // A listener's bug must not stop playback.
+        log.error("A playback listener failed on '{}'", run.session().name(), e);
+      }
     }
   }
 

@@ -136,6 +136,17 @@ public final class CommandQueue {
         .map((rs, ctx) -> row(rs)).list());
   }
 
+  /**
+   * The commands of a guild's sessions, newest first: at most {@code limit}, with ids below
+   * {@code beforeId}. Commands of deleted sessions are no longer in any guild.
+   */
+  public List<CommandRecord> inGuild(long guildId, int limit, long beforeId) {
+    return db.withHandle(h -> h.createQuery("""
+            SELECT c.* FROM command c JOIN session s ON s.id = c.session_id
+            WHERE s.guild_id = ? AND c.id < ? ORDER BY c.id DESC LIMIT ?""")
+        .bind(0, guildId).bind(1, beforeId).bind(2, limit).map((rs, ctx) -> row(rs)).list());
+  }
+
   /** Completes with the command once it is DONE, REJECTED or FAILED. */
   public CompletableFuture<CommandRecord> completion(long id) {
     CompletableFuture<CommandRecord> pending = completions.get(id);

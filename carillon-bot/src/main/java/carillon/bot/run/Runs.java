@@ -89,6 +89,14 @@ public final class Runs {
         .bind(0, sessionId).map((rs, ctx) -> row(rs)).list());
   }
 
+  /** The runs of a guild's sessions, newest first: at most {@code limit}, with ids below {@code beforeId}. */
+  public List<Run> inGuild(long guildId, int limit, long beforeId) {
+    return db.withHandle(h -> h.createQuery("""
+            SELECT r.* FROM run r JOIN session s ON s.id = r.session_id
+            WHERE s.guild_id = ? AND r.id < ? ORDER BY r.id DESC LIMIT ?""")
+        .bind(0, guildId).bind(1, beforeId).bind(2, limit).map((rs, ctx) -> row(rs)).list());
+  }
+
   private static Run row(ResultSet rs) throws SQLException {
     return new Run(rs.getLong("id"), rs.getLong("session_id"), Instant.ofEpochMilli(rs.getLong("scheduled_at")),
         instant(rs, "started_at"), instant(rs, "ended_at"), RunOutcome.valueOf(rs.getString("outcome")),

@@ -139,6 +139,20 @@ public final class Sessions {
 
   // ---- validation
 
+  /**
+   * Checks a spec as {@link #create} does, storing nothing: every problem found (the name's uniqueness,
+   * which is checked when storing, aside). The web API uses it to name every problem at once when some
+   * fields could not even be read.
+   */
+  public List<FieldError> problems(SessionSpec spec) {
+    try {
+      validate(0, spec);
+      return List.of();
+    } catch (InvalidSessionException e) {
+      return e.errors();
+    }
+  }
+
   Session validate(long id, SessionSpec spec) throws InvalidSessionException {
     List<FieldError> errors = new ArrayList<>();
     String name = spec.name() == null ? "" : spec.name().strip();

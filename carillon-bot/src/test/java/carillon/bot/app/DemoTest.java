@@ -3,6 +3,7 @@ package carillon.bot.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import carillon.bot.config.ConfigLoader;
 import carillon.bot.run.Run;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -15,6 +16,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +41,8 @@ class DemoTest {
     root.addAppender(errors);
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
-    Demo demo = Demo.start(dir, out, Duration.ofSeconds(3));
+    Demo demo = Demo.start(ConfigLoader.load(Optional.empty(), Map.of("CARILLON_DATA_DIR", dir.toString(),
+        "CARILLON_WEB_ADDRESS", "127.0.0.1:0")), out, Duration.ofSeconds(3));
     try {
       await().atMost(Duration.ofSeconds(60)).until(() -> demo.carillon.runs.forSession(demo.session.id()).stream()
           .anyMatch(r -> r.outcome() == RunOutcome.COMPLETED));

@@ -56,7 +56,7 @@ final class DiscordWorld implements AutoCloseable {
       list.add(new Config.Account("gong", new Secret(gong.token()), 1));
     }
     Config config = ConfigLoader.load(Optional.empty(), Map.of("CARILLON_DATA_DIR", dataDir.toString(),
-        "CARILLON_SHUTDOWN_TIMEOUT", "8s")).withAccounts(list);
+        "CARILLON_SHUTDOWN_TIMEOUT", "8s", "CARILLON_WEB_ADDRESS", "127.0.0.1:0")).withAccounts(list);
     Carillon c = new Carillon(new Carillon.Settings(config, BotAccounts.Endpoint.emulator(discord), Optional.empty()));
     started.add(c);
     return c;

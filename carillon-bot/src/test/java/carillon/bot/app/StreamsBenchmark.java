@@ -85,7 +85,8 @@ public final class StreamsBenchmark {
         guild.addMember(bot);
         guilds.add(guild);
       }
-      Config config = ConfigLoader.load(Optional.empty(), Map.of("CARILLON_DATA_DIR", dataDir.toString()))
+      Config config = ConfigLoader.load(Optional.empty(), Map.of("CARILLON_DATA_DIR", dataDir.toString(),
+              "CARILLON_WEB_ADDRESS", "127.0.0.1:0"))
           .withAccounts(List.of(new Config.Account("bot", new Secret(bot.token()), shards(streams))));
       try (Carillon carillon = new Carillon(new Carillon.Settings(config, BotAccounts.Endpoint.emulator(discord),
           Optional.empty()))) {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Records notices as "time text" lines; can be made to fail like a channel without permission. */
-final class FakeNotices implements NoticePort {
+public final class FakeNotices implements NoticePort {
   private final TimeSource time;
   final List<String> sent = new CopyOnWriteArrayList<>();
   volatile boolean failing;

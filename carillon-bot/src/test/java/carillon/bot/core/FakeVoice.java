@@ -18,9 +18,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * An in-memory voice side: a track plays for its duration in the test's virtual time, and pauses
  * really pause it. Everything that happens is logged as "time event" lines for assertions.
  */
-final class FakeVoice implements VoicePort {
+public final class FakeVoice implements VoicePort {
   private final ManualTimeSource time;
-  final List<String> events = new CopyOnWriteArrayList<>();
+  public final List<String> events = new CopyOnWriteArrayList<>();
   final Set<Long> failingChannels = ConcurrentHashMap.newKeySet();
   private volatile boolean killed;
 

@@ -28,33 +28,34 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The bot core wired as the application wires it, on a real SQLite file, a ManualTimeSource and the
  * in-memory voice and notice ports. {@link #crashAndRestart()} drops the running world without any
- * shutdown step and builds a new one on the same file, as a killed process would be restarted.
+ * shutdown step and builds a new one on the same file, as a killed process would be restarted. Public
+ * for the web API's tests, which run the same core behind the HTTP server.
  */
-final class Harness implements AutoCloseable {
-  static final long GUILD = 1000;
-  static final long HALL = 2001;
-  static final long GARDEN = 2002;
-  static final long NOTICES = 2003;
-  static final long MEMBERS_ROLE = 3001;
+public final class Harness implements AutoCloseable {
+  public static final long GUILD = 1000;
+  public static final long HALL = 2001;
+  public static final long GARDEN = 2002;
+  public static final long NOTICES = 2003;
+  public static final long MEMBERS_ROLE = 3001;
 
-  final ManualTimeSource time;
-  final Path dbFile;
-  final Map<String, Track> tracks = new ConcurrentHashMap<>();
-  FakeVoice voice;
-  FakeNotices notices;
-  Database db;
-  GuildDirectory guilds;
-  Sessions sessions;
-  Runs runs;
-  Slots slots;
-  TaskGroup tasks;
-  Playback playback;
-  Scheduler scheduler;
-  CommandQueue commands;
+  public final ManualTimeSource time;
+  public final Path dbFile;
+  public final Map<String, Track> tracks = new ConcurrentHashMap<>();
+  public FakeVoice voice;
+  public FakeNotices notices;
+  public Database db;
+  public GuildDirectory guilds;
+  public Sessions sessions;
+  public Runs runs;
+  public Slots slots;
+  public TaskGroup tasks;
+  public Playback playback;
+  public Scheduler scheduler;
+  public CommandQueue commands;
 
   final Duration joinAhead;
 
-  Harness(Path dir, Instant start) {
+  public Harness(Path dir, Instant start) {
     this(dir, start, Duration.ZERO);
   }
 
@@ -87,14 +88,14 @@ final class Harness implements AutoCloseable {
     commands = new CommandQueue(db, sessions, scheduler, playback, tasks, time);
   }
 
-  void start() {
+  public void start() {
     scheduler.start();
     commands.recover();
     time.settle();
   }
 
   /** An audio item of this length, known to the library table and the catalog. */
-  String track(String name, Duration length) {
+  public String track(String name, Duration length) {
     String id = String.format("%064x", tracks.size() + 1);
     tracks.put(id, new Track(id, name, Path.of("/audio/" + id), length));
     db.useHandle(h -> h.execute(
@@ -103,12 +104,12 @@ final class Harness implements AutoCloseable {
     return id;
   }
 
-  static SessionSpec spec(String name, String schedule, List<String> playlist) {
+  public static SessionSpec spec(String name, String schedule, List<String> playlist) {
     return new SessionSpec(GUILD, name, HALL, NOTICES, null, schedule, playlist, Duration.ZERO, null, false, 0, null,
         null, true, Duration.ofMinutes(15));
   }
 
-  Session create(SessionSpec spec) {
+  public Session create(SessionSpec spec) {
     try {
       Session session = sessions.create(spec);
       time.settle();

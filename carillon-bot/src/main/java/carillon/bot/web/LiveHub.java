@@ -1,0 +1,318 @@
+package carillon.bot.web;
+
+import carillon.bot.playback.ActiveRun;
+import carillon.bot.playback.Playback;
+import carillon.bot.playback.Slots;
+import carillon.bot.playback.Track;
+import carillon.bot.queue.CommandRecord;
+import carillon.bot.session.Sessions;
+import carillon.tasks.TaskGroup;
+import carillon.tasks.TimeSource;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.sse.SseClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live state of the voice slots, and the server-sent-event streams that follow it. Playback,
+ * command and session changes arrive as signals (from playback threads, which must not wait); one hub
+ * task turns them into events and hands each to the streams that may see its guild. A slot event is
+ * sent only when what a slot plays changed (session, track, paused, volume), not as time passes: the
+ * page counts elapsed time itself from {@code elapsedMs}.
+ *
+ * <p>Each stream has a bounded queue; a client that falls too far behind is disconnected (it reconnects
+ * and gets a fresh snapshot) rather than holding memory.
+ */
+final class LiveHub implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LiveHub.class);
+  private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+  private static final int STREAM_QUEUE = 1_000;
+
+  /** An event as sent: its name and JSON data. */
+  record Event(String name, long guild, String data) {}
+
+  private sealed interface Signal permits GuildSignal, CommandSignal, SessionSignal, Stop {}
+
+  private record GuildSignal(long guild) implements Signal {}
+
+  private record CommandSignal(CommandRecord command) implements Signal {}
+
+  private record SessionSignal(long guild, long session) implements Signal {}
+
+  private record Stop() implements Signal {}
+
+  private final class Stream {
+    final Principal principal;
+    final Optional<Long> guild;
+    final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(STREAM_QUEUE);
+    volatile boolean overflowed;
+
+    Stream(Principal principal, Optional<Long> guild) {
+      this.principal = principal;
+      this.guild = guild;
+    }
+
+    boolean wants(long eventGuild) {
+      return principal.sees(eventGuild) && guild.map(g -> g == eventGuild).orElse(true);
+    }
+
+    void offer(Event event) {
+      if (!queue.offer(event)) {
+        overflowed = true;
+      }
+    }
+  }
+
+  private final Playback playback;
+  private final Slots slots;
+  private final Sessions sessions;
+  private final TimeSource time;
+  private final ObjectMapper json;
+  private final BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
+  private final Set<Stream> streams = new CopyOnWriteArraySet<>();
+  /** The guild of each session seen (a session never changes guild); hub task only. */
+  private final Map<Long, Long> sessionGuilds = new HashMap<>();
+  /** What each guild's slots played at the last event, to send only changes; hub task only. */
+  private final Map<Long, List<List<Object>>> lastShape = new HashMap<>();
+  private volatile boolean closed;
+
+  LiveHub(Playback playback, Slots slots, Sessions sessions, TimeSource time, ObjectMapper json) {
+    this.playback = playback;
+    this.slots = slots;
+    this.sessions = sessions;
+    this.time = time;
+    this.json = json;
+  }
+
+  /** Starts the hub task in {@code tasks}; the sources' listeners are registered by the caller. */
+  void start(TaskGroup tasks) {
+    tasks.spawn("live events", this::run);
+  }
+
+  void runChanged(ActiveRun run) {
+    signals.add(new GuildSignal(run.slot().guildId()));
+  }
+
+  void commandFinished(CommandRecord command) {
+    signals.add(new CommandSignal(command));
+  }
+
+  /** A session was created, edited, enabled or disabled (its guild is looked up), or deleted (the guild is given). */
+  void sessionChanged(long session) {
+    signals.add(new SessionSignal(0, session));
+  }
+
+  void sessionDeleted(long guild, long session) {
+    signals.add(new SessionSignal(guild, session));
+  }
+
+  /** The slots of a guild now: each bot account, what it plays, how far it is. */
+  Map<String, Object> snapshot(long guild) {
+    Instant now = time.now();
+    Map<String, ActiveRun> byAccount = new LinkedHashMap<>();
+    for (ActiveRun run : playback.all()) {
+      if (run.slot().guildId() == guild) {
+        byAccount.put(run.slot().account(), run);
+      }
+    }
+    Set<String> accounts = new LinkedHashSet<>(slots.accounts(guild));
+    accounts.addAll(byAccount.keySet());
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (String account : accounts) {
+      Map<String, Object> slot = new LinkedHashMap<>();
+      slot.put("account", account);
+      ActiveRun run = byAccount.get(account);
+      if (run == null) {
+        slot.put("state", "IDLE");
+      } else {
+        slot.put("state", run.isPaused() ? "PAUSED" : "PLAYING");
+        slot.put("session", Json.object("id", run.session().id(), "name", run.session().name()));
+        slot.put("runId", run.runId());
+        slot.put("startedAt", run.startedAt().orElse(null));
+        slot.put("elapsedMs", run.startedAt().map(s -> Duration.between(s, now).toMillis()).orElse(0L));
+        slot.put("volume", run.volume());
+        Optional<Track> track = run.currentTrack();
+        Optional<Duration> elapsed = run.trackElapsed();
+        if (track.isPresent()) {
+          long trackElapsed = elapsed.map(Duration::toMillis).orElse(0L);
+          long duration = track.get().duration().toMillis();
+          slot.put("track", Json.object("id", track.get().id(), "name", track.get().name(), "durationMs", duration,
+              "elapsedMs", trackElapsed, "remainingMs", Math.max(0, duration - trackElapsed)));
+        } else {
+          slot.put("track", null);
+        }
+      }
+      out.add(slot);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("guild", String.valueOf(guild));
+    body.put("at", now);
+    body.put("slots", out);
+    return body;
+  }
+
+  /** What the slots play, without the time that passes: equal shapes need no event. */
+  private List<List<Object>> shape(long guild) {
+    List<List<Object>> shape = new ArrayList<>();
+    for (ActiveRun run : playback.all()) {
+      if (run.slot().guildId() == guild) {
+        shape.add(java.util.Arrays.asList(run.slot().account(), run.runId(), run.isPaused(), run.volume(),
+            run.currentTrack().map(Track::id).orElse(null)));
+      }
+    }
+    shape.sort(java.util.Comparator.comparing(l -> (String) l.getFirst()));
+    shape.add(List.copyOf(slots.accounts(guild)));
+    return shape;
+  }
+
+  /**
+   * Serves one event stream until the client goes away, the credential expires or the server stops:
+   * a snapshot of each guild first, then changes, and a comment every 15 s to keep proxies from
+   * closing the connection (and to notice a client that left).
+   */
+  void stream(SseClient client, Principal principal, Optional<Long> guild, List<Long> visibleGuilds) {
+    Stream stream = new Stream(principal, guild);
+    streams.add(stream);
+    try {
+      for (long g : visibleGuilds) {
+        client.sendEvent("slots", write(snapshot(g)));
+      }
+      while (!closed && !client.terminated()) {
+        Event event;
+        try {
+          event = stream.queue.poll(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        if (stream.overflowed || !principal.expiresAt().isAfter(time.now())) {
+          return;
+        }
+        if (client.terminated()) {
+          return;
+        }
+        if (event == null) {
+          client.sendComment("keep-alive");
+        } else if (event.name() != null) {
+          client.sendEvent(event.name(), event.data());
+        }
+      }
+    } finally {
+      streams.remove(stream);
+      client.close();
+    }
+  }
+
+  int streams() {
+    return streams.size();
+  }
+
+  private void run() {
+    List<Signal> batch = new ArrayList<>();
+    try {
+      while (!closed) {
+        batch.add(signals.take());
+        signals.drainTo(batch);
+        Set<Long> guilds = new LinkedHashSet<>();
+        for (Signal signal : batch) {
+          switch (signal) {
+            case GuildSignal g -> guilds.add(g.guild());
+            case CommandSignal c -> publishCommand(c.command());
+            case SessionSignal s -> publishSession(s);
+            case Stop stop -> {
+              return;
+            }
+          }
+        }
+        batch.clear();
+        guilds.forEach(this::publishSlots);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void publishSlots(long guild) {
+    List<List<Object>> shape = shape(guild);
+    if (Objects.equals(lastShape.put(guild, shape), shape)) {
+      return;
+    }
+    publish(new Event("slots", guild, write(snapshot(guild))));
+  }
+
+  private void publishSession(SessionSignal signal) {
+    boolean deleted = signal.guild() != 0;
+    // Session changes are rare: ask the store, which also says when a session is gone.
+    Optional<Long> guild = deleted ? Optional.of(signal.guild()) : sessions.guildOf(signal.session());
+    if (deleted || guild.isEmpty()) {
+      sessionGuilds.remove(signal.session());
+    }
+    if (guild.isEmpty()) {
+      return; // deleted: the deleting request says so, with the guild
+    }
+    publish(new Event("session", guild.get(), write(Json.object("id", signal.session(), "guild", String.valueOf(guild.get()),
+        "deleted", deleted))));
+  }
+
+  private void publishCommand(CommandRecord command) {
+    Optional<Long> guild = guildOf(command.sessionId());
+    if (guild.isEmpty()) {
+      return; // its session is gone: no guild's page shows it
+    }
+    publish(new Event("command", guild.get(), write(CommandsApi.view(command))));
+  }
+
+  private Optional<Long> guildOf(long session) {
+    Long known = sessionGuilds.get(session);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    Optional<Long> guild = sessions.guildOf(session);
+    guild.ifPresent(g -> sessionGuilds.put(session, g));
+    return guild;
+  }
+
+  private void publish(Event event) {
+    for (Stream stream : streams) {
+      if (stream.wants(event.guild())) {
+        stream.offer(event);
+      }
+    }
+  }
+
+  private String write(Object value) {
+    try {
+      return json.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a live event as JSON", e);
+    }
+  }
+
+  /** Ends the hub task and every stream. */
+  @Override
+  public void close() {
+    closed = true;
+    signals.add(new Stop());
+    for (Stream stream : streams) {
+      stream.offer(new Event(null, 0, null)); // wakes the stream's loop, which sees closed
+    }
+    log.debug("Live hub closed");
+  }
+}

@@ -1,0 +1,55 @@
+package carillon.bot.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Errors Jetty answers itself, before a request reaches a route (a malformed URI, a bad header): the
+ * same {@code application/problem+json} as every other error, never an HTML page.
+ */
+final class ProblemErrorHandler extends ErrorHandler {
+  private final ObjectMapper json;
+
+  ProblemErrorHandler(ObjectMapper json) {
+    this.json = json;
+  }
+
+  @Override
+  protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+      Callback callback) {
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json");
+    // Jetty may not read the rest of such a request and then closes the connection: say so, so that
+    // no client sends its next request on it.
+    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    response.write(true, ByteBuffer.wrap(body(code, message)), callback);
+  }
+
+  @Override
+  public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+    fields.put(HttpHeader.CONTENT_TYPE, "application/problem+json");
+    fields.put(HttpHeader.CONNECTION, "close");
+    return ByteBuffer.wrap(body(status, reason));
+  }
+
+  private byte[] body(int code, String message) {
+    String reason = HttpStatus.getMessage(code);
+    String detail = message == null || message.isBlank() ? reason : message;
+    Problem problem = new Problem(code, code < 500 ? "malformed-request" : "internal", reason,
+        "the request could not be read: " + detail, List.of(), Map.of());
+    try {
+      return json.writeValueAsBytes(problem.body());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

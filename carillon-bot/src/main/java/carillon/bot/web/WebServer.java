@@ -1,0 +1,322 @@
+package carillon.bot.web;
+
+import carillon.bot.guild.GuildDirectory;
+import carillon.bot.library.AudioLibrary;
+import carillon.bot.playback.Playback;
+import carillon.bot.playback.Slots;
+import carillon.bot.queue.CommandQueue;
+import carillon.bot.run.Runs;
+import carillon.bot.schedule.Scheduler;
+import carillon.bot.session.Sessions;
+import carillon.bot.store.Database;
+import carillon.tasks.TaskGroup;
+import carillon.tasks.TimeSource;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.config.SizeUnit;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.sse.SseClient;
+import io.javalin.http.sse.SseHandler;
+import io.javalin.http.staticfiles.Location;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin web server: the REST API under {@code /api} (described by {@code /api/openapi.json}),
+ * server-sent events of live playback, health, and static assets. Built from the bot core; JSON over
+ * HTTP on Javalin (Jetty 12, virtual threads). Errors are {@code application/problem+json} naming the
+ * field. See docs/web-api.md.
+ *
+ * <pre>{@code
+ * WebServer web = new WebServer(WebSettings.of(address, dataDir, zone), db, sessions, scheduler, commands,
+ *     library, runs, guilds, playback, slots, time);
+ * web.start();   // logs a one-time link to create the first admin if there is none
+ * ...
+ * web.close();
+ * }</pre>
+ */
+public final class WebServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WebServer.class);
+  /** The largest JSON body accepted. */
+  static final long MAX_JSON_BYTES = 1024 * 1024;
+  private static final String PROBLEM_JSON = "application/problem+json";
+
+  private final WebSettings settings;
+  private final Database db;
+  private final GuildDirectory guilds;
+  private final ObjectMapper json = mapper();
+  private final TaskGroup tasks = TaskGroup.create("web");
+  private final LiveHub live;
+  private final Auth auth;
+  private final List<String> routes = new CopyOnWriteArrayList<>();
+  private final Javalin app;
+  private final byte[] openApi;
+  private final byte[] setupPage;
+  private volatile boolean closed;
+
+  public WebServer(WebSettings settings, Database db, Sessions sessions, Scheduler scheduler, CommandQueue commands,
+      AudioLibrary library, Runs runs, GuildDirectory guilds, Playback playback, Slots slots, TimeSource time) {
+    this.settings = settings;
+    this.db = db;
+    this.guilds = guilds;
+    this.openApi = openApi(json);
+    this.setupPage = resource("setup.html");
+    Secrets secrets = new Secrets();
+    AdminAccounts accounts = new AdminAccounts(db, time, new PasswordHasher(secrets, PasswordHasher.DEFAULT));
+    Logins logins = new Logins(db, time, secrets, settings.loginLifetime());
+    ApiTokens tokens = new ApiTokens(db, time, secrets);
+    this.auth = new Auth(accounts, logins, tokens, secrets, time, json, settings.secureCookies());
+    this.live = new LiveHub(playback, slots, sessions, time, json);
+    GuildAccess access = new GuildAccess(slots, guilds);
+    SessionsApi sessionsApi = new SessionsApi(sessions, scheduler, playback, slots, guilds, live, access, time,
+        settings.timeZone(), json);
+    CommandsApi commandsApi = new CommandsApi(commands, sessions, sessionsApi, time, json);
+    LibraryApi libraryApi = new LibraryApi(library, settings.uploadDir(), settings.maxUploadBytes(), json);
+    HistoryApi historyApi = new HistoryApi(runs, commands, sessions, access);
+    AccountsApi accountsApi = new AccountsApi(accounts, tokens, auth, json);
+    playback.onChange(run -> {
+      if (!closed) {
+        live.runChanged(run);
+      }
+    });
+    sessions.onChange(id -> {
+      if (!closed) {
+        live.sessionChanged(id);
+      }
+    });
+    commands.onFinished(command -> {
+      if (!closed) {
+        live.commandFinished(command);
+      }
+    });
+    this.app = Javalin.create(config -> {
+      configure(config);
+      config.routes.before(this::beforeEach);
+      config.routes.get("/health", this::health);
+      config.routes.get("/setup", ctx -> ctx.contentType("text/html; charset=utf-8").result(setupPage));
+      config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+      auth.routes(config.routes);
+      accountsApi.routes(config.routes);
+      sessionsApi.routes(config.routes);
+      commandsApi.routes(config.routes);
+      libraryApi.routes(config.routes);
+      historyApi.routes(config.routes);
+      config.routes.get("/api/guilds/{guild}/live", ctx -> ctx.json(live.snapshot(access.guild(ctx))));
+      config.routes.get("/api/live/events", this::events);
+      config.routes.after(WebServer::drainBody);
+      config.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e));
+      config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, fromJavalin(e, ctx)));
+      config.routes.exception(Exception.class, (e, ctx) -> {
+        log.error("{} {} failed", ctx.method(), ctx.path(), e);
+        problem(ctx, new Problem(500, "internal", "Internal error", "the server failed on this request; it was logged",
+            List.of(), Map.of()));
+      });
+    });
+  }
+
+  private void configure(JavalinConfig config) {
+    config.startup.showJavalinBanner = false;
+    config.concurrency.useVirtualThreads = true;
+    config.jsonMapper(new io.javalin.json.JavalinJackson(json, true));
+    config.http.maxRequestSize = MAX_JSON_BYTES;
+    config.jetty.multipartConfig.cacheDirectory(settings.uploadDir().toAbsolutePath().toString());
+    config.jetty.multipartConfig.maxFileSize(settings.maxUploadBytes(), SizeUnit.BYTES);
+    config.jetty.multipartConfig.maxTotalRequestSize(4 * settings.maxUploadBytes(), SizeUnit.BYTES);
+    config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
+    config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler(json)));
+    config.staticFiles.add(files -> {
+      files.hostedPath = "/assets";
+      files.directory = "/carillon/bot/web/assets";
+      files.location = Location.CLASSPATH;
+    });
+    config.events.handlerAdded(handler -> {
+      if (!handler.getHttpMethod().isHttpMethod()) {
+        return;
+      }
+      routes.add(handler.getHttpMethod().name() + " " + handler.getPath());
+    });
+  }
+
+  /** Starts listening; logs the one-time setup link while no admin account exists. */
+  public void start() {
+    try {
+      Files.createDirectories(settings.uploadDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the upload directory " + settings.uploadDir(), e);
+    }
+    live.start(tasks);
+    app.start(settings.address().getHostString(), settings.address().getPort());
+    String host = settings.address().getAddress() != null && settings.address().getAddress().isAnyLocalAddress()
+        ? "localhost" : settings.address().getHostString();
+    log.info("Admin web page and API at http://{}:{}/ (API description: /api/openapi.json)", host, port());
+    auth.prepareSetup().ifPresent(secret -> log.warn("""
+        No admin account exists yet. Create the first one with this link (it works once, until Carillon restarts):
+          http://{}:{}/setup#token={}
+        or from the command line.""", host, port(), secret));
+  }
+
+  /** The port it listens on (the one chosen, when the settings said 0). */
+  public int port() {
+    return app.port();
+  }
+
+  /** "METHOD /path" of every route, for the check that the OpenAPI document describes each. */
+  List<String> routes() {
+    return List.copyOf(routes);
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    live.close();
+    app.stop();
+    tasks.shutdown(Duration.ofSeconds(5)).notEnded()
+        .forEach(task -> log.warn("Still running when the web server stopped: {}", task.name()));
+  }
+
+  // ---- cross-cutting
+
+  private void beforeEach(Context ctx) {
+    ctx.header("X-Content-Type-Options", "nosniff");
+    ctx.header("X-Frame-Options", "DENY");
+    ctx.header("Referrer-Policy", "no-referrer");
+    ctx.header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    if (ctx.path().startsWith("/api/")) {
+      ctx.header("Cache-Control", "no-store");
+    }
+    auth.authenticate(ctx);
+  }
+
+  /**
+   * Reads what is left of a small request body that no handler read (a refused request): Jetty closes
+   * a connection whose request body was not read, and a client that already reused it would see its
+   * next request fail. A large unread body (an upload refused before reading) closes the connection
+   * instead, said in the answer.
+   */
+  private static void drainBody(Context ctx) {
+    if (ctx.isMultipart()) {
+      if (ctx.statusCode() >= 400) {
+        ctx.header("Connection", "close"); // a refused upload may be large: not worth reading
+      }
+      return;
+    }
+    try {
+      InputStream in = ctx.req().getInputStream();
+      long left = MAX_JSON_BYTES;
+      byte[] buffer = new byte[8192];
+      int read;
+      while (left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) != -1) {
+        left -= read;
+      }
+      if (left <= 0 && in.read() != -1) {
+        ctx.header("Connection", "close");
+      }
+    } catch (IOException | IllegalStateException e) {
+      ctx.header("Connection", "close"); // the body cannot be read (or was read as parts): do not reuse
+    }
+  }
+
+  private void health(Context ctx) {
+    try {
+      db.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+      ctx.json(Json.object("status", "ok"));
+    } catch (RuntimeException e) {
+      log.warn("Health check: the store does not answer: {}", e.toString());
+      problem(ctx, Problem.unavailable("the store does not answer"));
+    }
+  }
+
+  private void events(Context ctx) throws Exception {
+    Principal principal = Requests.principal(ctx);
+    String guildText = ctx.queryParam("guild");
+    Optional<Long> guild = Optional.empty();
+    List<Long> visible;
+    if (guildText != null && !guildText.isEmpty()) {
+      if (!guildText.matches("[0-9]{1,19}")) {
+        throw Problem.malformed("guild", "must be a guild id (a number), was '" + Requests.shorten(guildText) + "'");
+      }
+      long id = Long.parseLong(guildText);
+      if (!principal.sees(id)) {
+        throw Problem.forbidden("you have no access to guild " + id);
+      }
+      guild = Optional.of(id);
+      visible = List.of(id);
+    } else {
+      visible = principal.allGuilds() ? guilds.guildIds() : principal.guilds().stream().sorted().toList();
+    }
+    String accept = ctx.header("Accept");
+    if (accept == null || !accept.contains("text/event-stream")) {
+      throw new Problem(406, "not-acceptable", "Not acceptable", "this is an event stream: send 'Accept: text/event-stream'"
+          + " (as EventSource does)", List.of(new carillon.bot.session.FieldError("Accept", "must include text/event-stream")),
+          Map.of());
+    }
+    Optional<Long> filter = guild;
+    new SseHandler((SseClient client) -> live.stream(client, principal, filter, visible)).handle(ctx);
+  }
+
+  private void problem(Context ctx, Problem problem) {
+    problem.headers.forEach(ctx::header);
+    try {
+      ctx.status(problem.status).contentType(PROBLEM_JSON).result(json.writeValueAsBytes(problem.body()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Problem fromJavalin(HttpResponseException e, Context ctx) {
+    return switch (e.getStatus()) {
+      case 404 -> Problem.notFound("there is no " + ctx.method() + " " + Requests.shorten(ctx.path()));
+      case 413 -> Problem.tooLarge("body", "the body is larger than " + MAX_JSON_BYTES + " bytes");
+      default -> new Problem(e.getStatus(), "http-" + e.getStatus(), e.getMessage(), e.getMessage(), List.of(), Map.of());
+    };
+  }
+
+  /** The OpenAPI document, written in YAML for people and served as JSON. */
+  private static byte[] openApi(ObjectMapper json) {
+    try {
+      return json.writeValueAsBytes(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(resource("openapi.yaml")));
+    } catch (IOException e) {
+      throw new UncheckedIOException("the OpenAPI document is not valid YAML", e);
+    }
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = WebServer.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource carillon/bot/web/" + name);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static ObjectMapper mapper() {
+    return new ObjectMapper()
+        .registerModule(new JavaTimeModule())
+        .registerModule(new Jdk8Module())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  }
+}

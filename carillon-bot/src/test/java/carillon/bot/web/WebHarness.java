@@ -1,0 +1,202 @@
+package carillon.bot.web;
+
+import carillon.bot.core.Harness;
+import carillon.bot.guild.Channel;
+import carillon.bot.guild.Role;
+import carillon.bot.library.AudioLibrary;
+import carillon.bot.library.AudioProbe;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The bot core of {@link Harness} (real SQLite file, ManualTimeSource, fake voice) behind a real
+ * {@link WebServer} on an ephemeral loopback port, with a real audio library, and HTTP clients that
+ * log in as admins or carry API tokens. A second guild, {@link #OTHER}, is there to be forbidden.
+ */
+final class WebHarness implements AutoCloseable {
+  static final long GUILD = Harness.GUILD;
+  static final long HALL = Harness.HALL;
+  static final long NOTICES = Harness.NOTICES;
+  static final long MEMBERS_ROLE = Harness.MEMBERS_ROLE;
+  static final long OTHER = 5000;
+  static final long OTHER_VOICE = 5001;
+  static final String PASSWORD = "correct horse battery staple";
+  static final ZoneId ZONE = ZoneId.of("Asia/Ho_Chi_Minh");
+
+  final Harness core;
+  final AudioProbe probe = new AudioProbe();
+  final AudioLibrary library;
+  final AdminAccounts accounts;
+  final WebServer web;
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  final ObjectMapper json = WebServer.mapper();
+  final URI base;
+
+  WebHarness(Path dir, Instant start, long maxUploadBytes) {
+    core = new Harness(dir, start);
+    core.guilds.replaceGuild(OTHER, List.of(new Channel(OTHER, OTHER_VOICE, "Other hall", Channel.Kind.VOICE)), List.of());
+    core.slots.join("bot-b", OTHER);
+    core.start();
+    library = new AudioLibrary(dir.resolve("data"), core.db, Clock.fixed(start, ZoneOffset.UTC), probe, maxUploadBytes);
+    accounts = new AdminAccounts(core.db, core.time);
+    WebSettings settings = new WebSettings(new InetSocketAddress("127.0.0.1", 0), dir.resolve("uploads"), ZONE,
+        maxUploadBytes, Duration.ofHours(12), false);
+    web = new WebServer(settings, core.db, core.sessions, core.scheduler, core.commands, library, core.runs,
+        core.guilds, core.playback, core.slots, core.time);
+    web.start();
+    base = URI.create("http://127.0.0.1:" + web.port());
+  }
+
+  /** An account that administers every guild. */
+  void owner(String name) throws InvalidInputException {
+    accounts.create(name, PASSWORD);
+  }
+
+  /** An account that administers only {@code guilds}. */
+  void admin(String name, Long... guilds) throws InvalidInputException {
+    accounts.create(name, PASSWORD, false, Set.of(guilds));
+  }
+
+  /** One value from the store, for checks of what was (not) stored. */
+  <T> T query(Class<T> type, String sql, Object... args) {
+    return core.db.withHandle(h -> {
+      var query = h.createQuery(sql);
+      for (int i = 0; i < args.length; i++) {
+        query.bind(i, args[i]);
+      }
+      return query.mapTo(type).one();
+    });
+  }
+
+  Client anonymous() {
+    return new Client();
+  }
+
+  Client login(String name) {
+    Client client = new Client();
+    Response response = client.post("/api/login", "{\"name\": \"" + name + "\", \"password\": \"" + PASSWORD + "\"}");
+    if (response.status() != 200) {
+      throw new AssertionError("login of " + name + " failed: " + response);
+    }
+    client.adopt(response);
+    return client;
+  }
+
+  /** A client with an API token made by the logged-in {@code owner} for {@code guilds}. */
+  Client token(Client owner, int days, Long... guilds) {
+    StringBuilder ids = new StringBuilder();
+    for (Long g : guilds) {
+      ids.append(ids.isEmpty() ? "" : ", ").append('"').append(g).append('"');
+    }
+    Response made = owner.post("/api/tokens", "{\"name\": \"script\", \"guilds\": [" + ids + "], \"expiresInDays\": " + days + "}");
+    if (made.status() != 201) {
+      throw new AssertionError("token not made: " + made);
+    }
+    Client client = new Client();
+    client.bearer = made.json().get("token").asText();
+    return client;
+  }
+
+  record Response(int status, java.net.http.HttpHeaders headers, String body, ObjectMapper mapper) {
+    JsonNode json() {
+      try {
+        return mapper.readTree(body);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON: " + body, e);
+      }
+    }
+
+    String contentType() {
+      return headers.firstValue("Content-Type").orElse("");
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + body;
+    }
+  }
+
+  /** A browser or a script: the login cookie and CSRF token it holds, or its API token. */
+  final class Client {
+    String cookie;
+    String csrf;
+    String bearer;
+
+    void adopt(Response login) {
+      String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+      cookie = setCookie.substring(0, setCookie.indexOf(';'));
+      csrf = login.json().get("csrfToken").asText();
+    }
+
+    HttpRequest.Builder request(String path) {
+      HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+      if (cookie != null) {
+        builder.header("Cookie", cookie);
+      }
+      if (bearer != null) {
+        builder.header("Authorization", "Bearer " + bearer);
+      }
+      return builder;
+    }
+
+    Response send(HttpRequest request) {
+      try {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Response(response.statusCode(), response.headers(), response.body(), json);
+      } catch (IOException e) {
+        throw new AssertionError("request " + request + " failed", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+
+    /** A state-changing request, with the CSRF token when there is a login. */
+    HttpRequest.Builder changing(String path) {
+      HttpRequest.Builder builder = request(path);
+      if (csrf != null) {
+        builder.header(Auth.CSRF_HEADER, csrf);
+      }
+      return builder;
+    }
+
+    Response get(String path) {
+      return send(request(path).GET().build());
+    }
+
+    Response post(String path, String body) {
+      return send(changing(path).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    Response put(String path, String body) {
+      return send(changing(path).header("Content-Type", "application/json")
+          .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    Response delete(String path) {
+      return send(changing(path).DELETE().build());
+    }
+  }
+
+  @Override
+  public void close() {
+    web.close();
+    core.close();
+    probe.close();
+  }
+}
