@@ -31,6 +31,18 @@ public final class Main {
 
   /** Runs a command to its end and returns the exit status. */
   static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
+    // With a terminal, a password is read from it without echo; otherwise from standard input.
+    java.io.BufferedReader in = System.console() != null ? null
+        : new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+    return run(args, env, in, out, err);
+  }
+
+  /**
+   * As {@link #run(String[], Map, PrintStream, PrintStream)}, reading answers (a password) from {@code in},
+   * or from the console when {@code in} is null.
+   */
+  static int run(String[] args, Map<String, String> env, java.io.BufferedReader in, PrintStream out, PrintStream err)
+      throws Exception {
     List<String> rest = new ArrayList<>(Arrays.asList(args));
     Optional<Path> configFile;
     try {
@@ -51,6 +63,9 @@ public final class Main {
       }
       case "demo" -> {
         return runDemo(rest, configFile, env, out, err);
+      }
+      case "admin" -> {
+        return addAdmin(rest, configFile, env, in, out, err);
       }
       case "config", "run", "" -> {
         Config config;
@@ -77,7 +92,7 @@ public final class Main {
         return runDiscord(config, err);
       }
       default -> {
-        err.println("carillon: unknown command '" + command + "'; the commands are: run, demo, config, emulator, help");
+        err.println("carillon: unknown command '" + command + "'; the commands are: run, demo, config, admin, emulator, help");
         return 2;
       }
     }
@@ -169,6 +184,48 @@ public final class Main {
     return 0;
   }
 
+  /**
+   * {@code admin add NAME}: an admin account for the web page, with every guild. The password is read
+   * from the console without echo, or from standard input (one line) when there is no console; never from
+   * the command line, where other users of the machine could read it.
+   */
+  private static int addAdmin(List<String> args, Optional<Path> configFile, Map<String, String> env,
+      java.io.BufferedReader in, PrintStream out, PrintStream err) throws Exception {
+    if (args.size() != 2 || !args.getFirst().equals("add")) {
+      err.println("carillon: usage: ./carillon admin add NAME (the password is asked for, or read from standard input)");
+      return 2;
+    }
+    Config config;
+    try {
+      config = ConfigLoader.load(configFile, env);
+    } catch (ConfigException e) {
+      err.println("carillon: the configuration has " + e.problems().size() + " problem(s):");
+      e.problems().forEach(p -> err.println("  " + p));
+      return 2;
+    }
+    String password;
+    if (in == null) {
+      char[] typed = System.console().readPassword("Password for %s (12 characters or more): ", args.get(1));
+      password = typed == null ? null : new String(typed);
+    } else {
+      password = in.readLine();
+    }
+    if (password == null) {
+      err.println("carillon: no password given");
+      return 2;
+    }
+    Files.createDirectories(config.dataDir());
+    try (var db = carillon.bot.store.Database.openSqlite(config.sqliteFile())) {
+      new carillon.bot.web.AdminAccounts(db, carillon.tasks.TimeSource.system()).create(args.get(1), password);
+    } catch (carillon.bot.web.InvalidInputException e) {
+      err.println("carillon: the admin account was not created: " + e.getMessage());
+      return 2;
+    }
+    out.println("Admin '" + args.get(1) + "' created; log in at http://" + config.webAddress().getHostString() + ":"
+        + config.webAddress().getPort() + "/");
+    return 0;
+  }
+
   private static String describe(Config config, Optional<Path> file) {
     StringBuilder text = new StringBuilder("The configuration is valid")
         .append(file.map(f -> " (" + f + " and the environment)").orElse(" (the environment; no file)")).append(":\n")
@@ -201,6 +258,8 @@ public final class Main {
                     starts about a minute later (--start-in SECONDS to change); prints
                     what happens
           config    check the configuration and print it (tokens hidden)
+          admin add NAME
+                    create an admin account for the web page (asks for the password)
           emulator  start only the local Discord emulator with a sample guild and print
                     how to connect a bot to it
           help      show this text

@@ -18,8 +18,26 @@ class MainTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(Map<String, String> env, String... args) throws Exception {
-    return Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return runWithInput("", env, args);
+  }
+
+  private int runWithInput(String input, Map<String, String> env, String... args) throws Exception {
+    return Main.run(args, env, new java.io.BufferedReader(new java.io.StringReader(input)),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void adminAddCreatesTheFirstAdminWithThePasswordFromStandardInput() throws Exception {
+    Map<String, String> env = Map.of("CARILLON_DATA_DIR", dir.resolve("data").toString());
+    assertThat(runWithInput("short\n", env, "admin", "add", "alice")).isEqualTo(2);
+    assertThat(err()).contains("the admin account was not created", "password");
+    assertThat(runWithInput("correct horse battery staple\n", env, "admin", "add", "alice")).isZero();
+    assertThat(out()).contains("Admin 'alice' created");
+    try (var db = carillon.bot.store.Database.openSqlite(dir.resolve("data/carillon.db"))) {
+      assertThat(new carillon.bot.web.AdminAccounts(db, carillon.tasks.TimeSource.system()).any()).isTrue();
+    }
+    assertThat(run(env, "admin", "add")).isEqualTo(2);
+    assertThat(err()).contains("usage: ./carillon admin add NAME");
   }
 
   private String out() {
@@ -58,7 +76,7 @@ class MainTest {
     assertThat(run(Map.of(), "--config", dir.resolve("nope.yaml").toString(), "run")).isEqualTo(2);
     assertThat(err()).contains("--config: the configuration file").contains("does not exist");
     assertThat(run(Map.of(), "launch")).isEqualTo(2);
-    assertThat(err()).contains("unknown command 'launch'", "run, demo, config, emulator, help");
+    assertThat(err()).contains("unknown command 'launch'", "run, demo, config, admin, emulator, help");
     assertThat(run(Map.of(), "demo", "--start-in", "soon")).isEqualTo(2);
     assertThat(err()).contains("--start-in takes whole seconds");
   }
