@@ -38,7 +38,15 @@ final class DiscordWorld implements AutoCloseable {
   private final List<Carillon> started = new ArrayList<>();
   Carillon carillon;
 
+  private final Map<String, String> env;
+
   DiscordWorld(Path dir, int accounts) throws Exception {
+    this(dir, accounts, Map.of());
+  }
+
+  /** {@code env}: more configuration, as environment variables (CARILLON_COMMANDS_ROLE, say). */
+  DiscordWorld(Path dir, int accounts, Map<String, String> env) throws Exception {
+    this.env = env;
     dataDir = dir.resolve("data");
     guild.addMember(bell);
     if (accounts > 1) {
@@ -55,8 +63,10 @@ final class DiscordWorld implements AutoCloseable {
     if (count > 1) {
       list.add(new Config.Account("gong", new Secret(gong.token()), 1));
     }
-    Config config = ConfigLoader.load(Optional.empty(), Map.of("CARILLON_DATA_DIR", dataDir.toString(),
-        "CARILLON_SHUTDOWN_TIMEOUT", "8s", "CARILLON_WEB_ADDRESS", "127.0.0.1:0")).withAccounts(list);
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.putAll(Map.of("CARILLON_DATA_DIR", dataDir.toString(), "CARILLON_SHUTDOWN_TIMEOUT", "8s",
+        "CARILLON_WEB_ADDRESS", "127.0.0.1:0"));
+    Config config = ConfigLoader.load(Optional.empty(), all).withAccounts(list);
     Carillon c = new Carillon(new Carillon.Settings(config, BotAccounts.Endpoint.emulator(discord), Optional.empty()));
     started.add(c);
     return c;
