@@ -86,12 +86,14 @@ public final class Demo implements AutoCloseable {
             Temple chime, Settling tone, Temple chime, 2 s apart
           data directory: %s
         Admin page: http://127.0.0.1:%d/ (the log above has the one-time link to create the first admin)
+        What Discord would show (messages, and a level meter of each bot): http://127.0.0.1:%d/_emulator/panel
         Watch it (JSON):
           curl -s http://127.0.0.1:%d/_emulator/channels/%d/messages
           curl -s http://127.0.0.1:%d/_emulator/voice
         Press Ctrl+C to stop.
 
-        """, time(start), start, dataDir, carillon.web.port(), discord.port(), notices, discord.port());
+        """, time(start), start, dataDir, carillon.web.port(), discord.port(), discord.port(), notices,
+        discord.port());
     reporter = Loop.every(Duration.ofMillis(500)).name("demo reporter").build(this::report);
     carillon.tasks.add(reporter).start();
   }

@@ -44,6 +44,16 @@ class DemoTest {
     Demo demo = Demo.start(ConfigLoader.load(Optional.empty(), Map.of("CARILLON_DATA_DIR", dir.toString(),
         "CARILLON_WEB_ADDRESS", "127.0.0.1:0")), out, Duration.ofSeconds(3));
     try {
+      // While it plays, the panel shows the notices and a level meter of the bot.
+      var http = java.net.http.HttpClient.newHttpClient();
+      var panel = java.net.URI.create("http://127.0.0.1:" + demo.discord.port() + "/_emulator/panel");
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        String state = http.send(java.net.http.HttpRequest.newBuilder(panel.resolve("panel/state")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return state.contains("\"levelDbfs\":-") && state.contains("Morning meditation has started");
+      });
+      assertThat(http.send(java.net.http.HttpRequest.newBuilder(panel).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body()).contains("What Discord would show");
       await().atMost(Duration.ofSeconds(60)).until(() -> demo.carillon.runs.forSession(demo.session.id()).stream()
           .anyMatch(r -> r.outcome() == RunOutcome.COMPLETED));
       Run run = demo.carillon.runs.forSession(demo.session.id()).getFirst();

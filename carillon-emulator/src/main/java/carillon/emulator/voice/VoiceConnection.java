@@ -228,6 +228,21 @@ final class VoiceConnection {
     pcmLength += values;
   }
 
+  /** The level of the last {@code window} of audio in dBFS, if audio arrived within that window. */
+  synchronized java.util.OptionalDouble level(Duration window) {
+    if (disconnectedAt != null || lastArrivalNanos < 0 || System.nanoTime() - lastArrivalNanos > window.toNanos()) {
+      return java.util.OptionalDouble.empty();
+    }
+    decodePending();
+    int values = (int) Math.min(pcmLength, window.toNanos() * SAMPLE_RATE / 1_000_000_000L * CHANNELS);
+    double sum = 0;
+    for (int i = pcmLength - values; i < pcmLength; i++) {
+      sum += (double) pcm[i] * pcm[i];
+    }
+    double rms = values == 0 ? 0 : Math.sqrt(sum / values);
+    return java.util.OptionalDouble.of(rms < 1 ? -90.0 : Math.max(-90.0, 20 * Math.log10(rms / 32768.0)));
+  }
+
   synchronized short[] pcm() {
     decodePending();
     return Arrays.copyOf(pcm, pcmLength);

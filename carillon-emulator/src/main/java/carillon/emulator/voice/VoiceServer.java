@@ -228,6 +228,12 @@ public final class VoiceServer implements VoiceService {
   }
 
   @Override
+  public java.util.OptionalDouble level(long connectionId, java.time.Duration window) {
+    VoiceConnection c = connections.get(connectionId);
+    return c == null ? java.util.OptionalDouble.empty() : c.level(window);
+  }
+
+  @Override
   public Optional<short[]> pcm(long connectionId) {
     return Optional.ofNullable(connections.get(connectionId)).map(VoiceConnection::pcm);
   }
