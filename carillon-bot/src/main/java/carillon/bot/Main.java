@@ -169,9 +169,7 @@ public final class Main {
     try {
       config = ConfigLoader.load(configFile, demoEnv);
     } catch (ConfigException e) {
-      err.println("carillon: the configuration has " + e.problems().size() + " problem(s):");
-      e.problems().forEach(p -> err.println("  " + p));
-      return 2;
+      return reportProblems(e, err);
     }
     Demo demo;
     try {
@@ -199,9 +197,7 @@ public final class Main {
     try {
       config = ConfigLoader.load(configFile, env);
     } catch (ConfigException e) {
-      err.println("carillon: the configuration has " + e.problems().size() + " problem(s):");
-      e.problems().forEach(p -> err.println("  " + p));
-      return 2;
+      return reportProblems(e, err);
     }
     String password;
     if (in == null) {
@@ -224,6 +220,12 @@ public final class Main {
     out.println("Admin '" + args.get(1) + "' created; log in at http://" + config.webAddress().getHostString() + ":"
         + config.webAddress().getPort() + "/");
     return 0;
+  }
+
+  private static int reportProblems(ConfigException e, PrintStream err) {
+    err.println("carillon: the configuration has " + e.problems().size() + " problem(s):");
+    e.problems().forEach(p -> err.println("  " + p));
+    return 2;
   }
 
   private static String describe(Config config, Optional<Path> file) {

@@ -110,6 +110,12 @@ public final class Carillon implements AutoCloseable {
     SlashCommands slash = new SlashCommands(sessions, scheduler, playback, commands, config.commandRole(), tasks);
     accounts.listen(slash);
     accounts.registerGuildCommand(slash.definition());
+    accounts.listen(new net.dv8tion.jda.api.hooks.ListenerAdapter() {
+      @Override
+      public void onGuildJoin(net.dv8tion.jda.api.events.guild.GuildJoinEvent event) {
+        accounts.registerGuildCommand(slash.definition()); // a new guild gets /carillon from its first account
+      }
+    });
     scheduler.start();
     commands.recover();
     InetSocketAddress address = new InetSocketAddress(config.webAddress().getHostString(), config.webAddress().getPort());

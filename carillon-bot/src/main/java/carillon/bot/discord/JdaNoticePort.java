@@ -4,12 +4,10 @@ import carillon.bot.config.ConfigLoader;
 import carillon.bot.playback.NoticePort;
 import carillon.bot.playback.VoiceSlot;
 import carillon.bot.session.Session;
-import java.text.MessageFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.ResourceBundle;
 import net.dv8tion.jda.api.EmbedBuilder;
 import net.dv8tion.jda.api.entities.MessageEmbed;
 import net.dv8tion.jda.api.entities.channel.concrete.TextChannel;
@@ -70,17 +68,6 @@ public final class JdaNoticePort implements NoticePort {
         .setDescription(texts.format("busy.description", session.name())).build());
   }
 
-  /** The notice texts of one language. */
-  record Texts(ResourceBundle bundle, Locale locale) {
-    static Texts of(Locale locale) {
-      return new Texts(ResourceBundle.getBundle(BUNDLE, locale, ResourceBundle.Control.getNoFallbackControl(
-          ResourceBundle.Control.FORMAT_PROPERTIES)), locale);
-    }
-
-    String format(String key, Object... arguments) {
-      return new MessageFormat(bundle.getString(key), locale).format(arguments);
-    }
-  }
 
   private interface Notice {
     MessageEmbed build(Texts texts);
@@ -96,7 +83,7 @@ public final class JdaNoticePort implements NoticePort {
     if (!ConfigLoader.LANGUAGES.contains(language.getLanguage())) {
       language = fallback;
     }
-    var message = channel.sendMessageEmbeds(notice.build(Texts.of(language)));
+    var message = channel.sendMessageEmbeds(notice.build(Texts.of(BUNDLE, language)));
     if (mention && session.mentionRoleId().isPresent()) {
       message = message.setContent("<@&" + session.mentionRoleId().get() + ">");
     }

@@ -14,14 +14,12 @@ import carillon.bot.schedule.Scheduler;
 import carillon.bot.session.Session;
 import carillon.bot.session.Sessions;
 import carillon.tasks.TaskGroup;
-import java.text.MessageFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.ResourceBundle;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -130,7 +128,7 @@ public final class SlashCommands extends ListenerAdapter {
     if (!event.getName().equals(NAME)) {
       return;
     }
-    Texts texts = Texts.of(event.getUserLocale().toLocale());
+    Texts texts = Texts.of(BUNDLE, event.getUserLocale().toLocale());
     if (event.getGuild() == null || event.getMember() == null) {
       event.reply(texts.format("only.in.server")).setEphemeral(true).queue();
       return;
@@ -261,15 +259,4 @@ public final class SlashCommands extends ListenerAdapter {
     return "<t:" + t.getEpochSecond() + ":F> (<t:" + t.getEpochSecond() + ":R>)";
   }
 
-  /** The reply texts of one language. */
-  record Texts(ResourceBundle bundle, Locale locale) {
-    static Texts of(Locale locale) {
-      return new Texts(ResourceBundle.getBundle(BUNDLE, locale, ResourceBundle.Control.getNoFallbackControl(
-          ResourceBundle.Control.FORMAT_PROPERTIES)), locale);
-    }
-
-    String format(String key, Object... arguments) {
-      return new MessageFormat(bundle.getString(key), locale).format(arguments);
-    }
-  }
 }
