@@ -106,12 +106,22 @@ final class Auth {
       principal = fromToken(authorization);
     } else {
       String cookie = ctx.cookie(COOKIE);
-      if (cookie == null || cookie.isEmpty()) {
-        throw Problem.unauthenticated("log in (POST /api/login) or send an API token as 'Authorization: Bearer <token>'");
+      try {
+        if (cookie == null || cookie.isEmpty()) {
+          throw Problem.unauthenticated("log in (POST /api/login) or send an API token as 'Authorization: Bearer <token>'");
+        }
+        principal = fromCookie(cookie);
+      } catch (Problem unauthenticated) {
+        if (Pages.isPage(path)) {
+          throw new Pages.Redirect("/login"); // a person at a page logs in on the login page
+        }
+        throw unauthenticated;
       }
-      principal = fromCookie(cookie);
       if (!SAFE.contains(ctx.method())) {
         String sent = ctx.header(CSRF_HEADER);
+        if ((sent == null || sent.isEmpty()) && (ctx.isFormUrlencoded() || ctx.isMultipartFormData())) {
+          sent = ctx.formParam(Pages.CSRF_FIELD); // the pages' forms carry it as a hidden field
+        }
         if (sent == null || sent.isEmpty()) {
           throw Problem.csrf("this request changes something, so it must carry the header " + CSRF_HEADER
               + " with the csrfToken from POST /api/login or GET /api/me");
@@ -194,8 +204,18 @@ final class Auth {
     String name = in.string("name", true);
     String password = in.string("password", true);
     in.check();
-    String nameKey = "name:" + name.strip().toLowerCase(java.util.Locale.ROOT);
-    String addressKey = "address:" + ctx.ip();
+    Account account = checkLogin(name, password, ctx.ip());
+    Logins.Started started = startLogin(ctx, account);
+    ctx.json(loginView(account, started));
+  }
+
+  /**
+   * Checks a login attempt: refused with 429 while its name or address has failed too often, 401 if the
+   * password is wrong (counted), the account otherwise.
+   */
+  Account checkLogin(String name, String password, String address) {
+    String nameKey = "name:" + (name == null ? "" : name.strip().toLowerCase(java.util.Locale.ROOT));
+    String addressKey = "address:" + address;
     Duration wait = max(byName.blockedFor(nameKey), byAddress.blockedFor(addressKey));
     if (!wait.isZero()) {
       throw Problem.rateLimited("too many failed logins; try again in " + seconds(wait) + " s", seconds(wait));
@@ -207,10 +227,11 @@ final class Auth {
       throw Problem.unauthenticated("wrong name or password");
     }
     byName.succeeded(nameKey);
-    startLogin(ctx, account.get(), 200);
+    return account.get();
   }
 
-  private void startLogin(Context ctx, Account account, int status) {
+  /** Starts a login: sets the cookie on the response. */
+  Logins.Started startLogin(Context ctx, Account account) {
     Logins.Started started = logins.start(account.id());
     StringBuilder cookie = new StringBuilder(COOKIE).append('=').append(started.cookie())
         .append("; Path=/; Max-Age=").append(logins.lifetime().toSeconds()).append("; HttpOnly; SameSite=Strict");
@@ -218,17 +239,26 @@ final class Auth {
       cookie.append("; Secure");
     }
     ctx.header("Set-Cookie", cookie.toString());
+    return started;
+  }
+
+  private static Map<String, Object> loginView(Account account, Logins.Started started) {
     Map<String, Object> body = new LinkedHashMap<>(accountView(account));
     body.put("csrfToken", started.csrfToken());
     body.put("expiresAt", started.expiresAt());
-    ctx.status(status).json(body);
+    return body;
+  }
+
+  /** Ends the request's login and clears its cookie. */
+  void endLogin(Context ctx) {
+    logins.end(Secrets.sha256(ctx.cookie(COOKIE)));
+    forgetCached();
+    ctx.header("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : ""));
   }
 
   private void logout(Context ctx) {
     Principal principal = Requests.user(ctx);
-    logins.end(Secrets.sha256(ctx.cookie(COOKIE)));
-    forgetCached();
-    ctx.header("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : ""));
+    endLogin(ctx);
     log.info("'{}' logged out", principal.name());
     ctx.status(204);
   }
@@ -265,7 +295,7 @@ final class Auth {
       setupHash = null;
     }
     log.info("First admin account '{}' created through the setup link", account.name());
-    startLogin(ctx, account, 201);
+    ctx.status(201).json(loginView(account, startLogin(ctx, account)));
   }
 
   private void me(Context ctx) {
@@ -296,7 +326,7 @@ final class Auth {
     logins.endAll(principal.accountId()); // other browsers must log in with the new password
     forgetCached();
     Account account = accounts.find(principal.accountId()).orElseThrow();
-    startLogin(ctx, account, 200);
+    ctx.json(loginView(account, startLogin(ctx, account)));
   }
 
   static Map<String, Object> accountView(Account account) {

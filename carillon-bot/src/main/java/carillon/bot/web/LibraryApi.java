@@ -55,17 +55,17 @@ final class LibraryApi {
   }
 
   private void list(Context ctx) {
-    Principal principal = Requests.principal(ctx);
-    Map<String, List<AudioLibrary.Use>> uses = new LinkedHashMap<>();
-    for (AudioLibrary.Use use : library.uses()) {
-      uses.computeIfAbsent(use.audioId(), k -> new ArrayList<>()).add(use);
-    }
-    List<Map<String, Object>> items = library.list().stream()
-        .map(item -> view(item, uses.getOrDefault(item.id(), List.of()), principal)).toList();
-    ctx.json(Json.object("items", items, "maxUploadBytes", maxBytes));
+    ctx.json(Json.object("items", items(Requests.principal(ctx)), "maxUploadBytes", maxBytes));
   }
 
   private void upload(Context ctx) throws IOException, InterruptedException {
+    List<AudioItem> imported = importUploads(ctx);
+    Principal principal = Requests.principal(ctx);
+    ctx.status(201).json(Json.object("items", imported.stream().map(item -> view(item, List.of(), principal)).toList()));
+  }
+
+  /** Imports the uploaded files, all or nothing, or refuses naming each file that is wrong. */
+  List<AudioItem> importUploads(Context ctx) throws IOException, InterruptedException {
     if (!ctx.isMultipartFormData()) {
       throw Problem.unsupportedMediaType("upload audio files as multipart/form-data, in parts named 'files'");
     }
@@ -115,9 +115,8 @@ final class LibraryApi {
       undo(created);
       throw Problem.invalid(errors);
     }
-    Principal principal = Requests.principal(ctx);
-    log.info("{} uploaded {} audio file(s)", principal.name(), imported.size());
-    ctx.status(201).json(Json.object("items", imported.stream().map(item -> view(item, List.of(), principal)).toList()));
+    log.info("{} uploaded {} audio file(s)", Requests.principal(ctx).name(), imported.size());
+    return imported;
   }
 
   private List<UploadedFile> uploadedFiles(Context ctx) {
@@ -198,17 +197,31 @@ final class LibraryApi {
       in.error("name", Names.MARKUP_MESSAGE);
     }
     in.check();
+    AudioItem item = rename(ctx, id, name);
+    ctx.json(view(item, usesOf(id), Requests.principal(ctx)));
+  }
+
+  /** Renames an item the principal may change, or refuses. */
+  AudioItem rename(Context ctx, String id, String name) {
+    mayChange(ctx, id);
+    if (name != null && Names.hasMarkup(name)) {
+      throw Problem.invalid("name", Names.MARKUP_MESSAGE);
+    }
     try {
       library.rename(id, name);
     } catch (AudioRejectedException e) {
       throw Problem.invalid(e.field(), e.getMessage());
     }
-    AudioItem item = library.find(id).orElseThrow(() -> Problem.notFound("there is no audio file with id " + id));
-    ctx.json(view(item, usesOf(id), Requests.principal(ctx)));
+    return library.find(id).orElseThrow(() -> Problem.notFound("there is no audio file with id " + id));
   }
 
   private void delete(Context ctx) throws IOException {
-    String id = audioId(ctx);
+    delete(ctx, audioId(ctx));
+    ctx.status(204);
+  }
+
+  /** Deletes an item the principal may change, unless a playlist uses it. */
+  void delete(Context ctx, String id) throws IOException {
     mayChange(ctx, id);
     try {
       library.delete(id);
@@ -218,10 +231,9 @@ final class LibraryApi {
       }
       throw Problem.conflict("id", e.getMessage());
     }
-    ctx.status(204);
   }
 
-  private static String audioId(Context ctx) {
+  static String audioId(Context ctx) {
     String id = ctx.pathParam("audio");
     if (!AUDIO_ID.matcher(id).matches()) {
       throw Problem.malformed("audio", "'" + Requests.shorten(id) + "' is not an audio file id (64 lowercase hex digits)");
@@ -242,6 +254,19 @@ final class LibraryApi {
 
   private List<AudioLibrary.Use> usesOf(String id) {
     return library.uses().stream().filter(use -> use.audioId().equals(id)).toList();
+  }
+
+  /** Every item as the list shows it: with the playlists that use it. */
+  List<Map<String, Object>> items(Principal principal) {
+    Map<String, List<AudioLibrary.Use>> uses = new LinkedHashMap<>();
+    for (AudioLibrary.Use use : library.uses()) {
+      uses.computeIfAbsent(use.audioId(), k -> new ArrayList<>()).add(use);
+    }
+    return library.list().stream().map(item -> view(item, uses.getOrDefault(item.id(), List.of()), principal)).toList();
+  }
+
+  long maxBytes() {
+    return maxBytes;
   }
 
   private static Map<String, Object> view(AudioItem item, List<AudioLibrary.Use> uses, Principal principal) {

@@ -170,13 +170,8 @@ final class SessionsApi {
 
   private void create(Context ctx) {
     long guild = access.guild(ctx);
-    SessionSpec spec = read(ctx, guild);
-    try {
-      Session created = sessions.create(spec);
-      ctx.status(201).header("Location", "/api/sessions/" + created.id()).json(view(created));
-    } catch (InvalidSessionException e) {
-      throw refused(e);
-    }
+    Session created = create(read(ctx, guild));
+    ctx.status(201).header("Location", "/api/sessions/" + created.id()).json(view(created));
   }
 
   private void get(Context ctx) {
@@ -185,16 +180,7 @@ final class SessionsApi {
 
   private void update(Context ctx) {
     Session existing = visibleSession(ctx);
-    SessionSpec spec = read(ctx, existing.guildId());
-    try {
-      Session updated = sessions.update(existing.id(), spec);
-      ctx.json(view(updated));
-    } catch (InvalidSessionException e) {
-      if (e.errors().stream().anyMatch(f -> f.field().equals("id"))) {
-        throw Problem.notFound("there is no session with id " + existing.id());
-      }
-      throw refused(e);
-    }
+    ctx.json(view(update(existing.id(), read(ctx, existing.guildId()))));
   }
 
   private void delete(Context ctx) {
@@ -242,9 +228,15 @@ final class SessionsApi {
         gap == null ? null : Duration.ofSeconds(gap), max == null ? null : Duration.ofMinutes(max),
         repeat != null && repeat, reminder == null ? 0 : reminder, startText, endText, enabled == null || enabled,
         grace == null ? null : Duration.ofMinutes(grace));
-    List<FieldError> unreadable = in.errors();
+    return checked(spec, in.errors());
+  }
+
+  /**
+   * The spec, unless some fields could not be read ({@code unreadable}): then every problem at once,
+   * those fields' and the core's for the others.
+   */
+  SessionSpec checked(SessionSpec spec, List<FieldError> unreadable) {
     if (!unreadable.isEmpty()) {
-      // Name every problem at once: the core's, except for the fields already refused here.
       List<FieldError> all = new ArrayList<>(unreadable);
       Set<String> named = unreadable.stream().map(f -> base(f.field())).collect(Collectors.toSet());
       for (FieldError core : sessions.problems(spec)) {
@@ -262,6 +254,27 @@ final class SessionsApi {
   private static String base(String field) {
     int bracket = field.indexOf('[');
     return bracket < 0 ? field : field.substring(0, bracket);
+  }
+
+  /** Creates, or refuses with every problem by field (the API's field names). */
+  Session create(SessionSpec spec) {
+    try {
+      return sessions.create(spec);
+    } catch (InvalidSessionException e) {
+      throw refused(e);
+    }
+  }
+
+  /** Replaces a session's fields, or refuses with every problem by field. */
+  Session update(long id, SessionSpec spec) {
+    try {
+      return sessions.update(id, spec);
+    } catch (InvalidSessionException e) {
+      if (e.errors().stream().anyMatch(f -> f.field().equals("id"))) {
+        throw Problem.notFound("there is no session with id " + id);
+      }
+      throw refused(e);
+    }
   }
 
   private static Problem refused(InvalidSessionException e) {

@@ -64,6 +64,7 @@ public final class WebServer implements AutoCloseable {
   private final TaskGroup tasks = TaskGroup.create("web");
   private final LiveHub live;
   private final Auth auth;
+  private final Pages pages;
   private final List<String> routes = new CopyOnWriteArrayList<>();
   private final Javalin app;
   private final byte[] openApi;
@@ -90,6 +91,8 @@ public final class WebServer implements AutoCloseable {
     LibraryApi libraryApi = new LibraryApi(library, settings.uploadDir(), settings.maxUploadBytes(), json);
     HistoryApi historyApi = new HistoryApi(runs, commands, sessions, access);
     AccountsApi accountsApi = new AccountsApi(accounts, tokens, auth, json);
+    this.pages = new Pages(auth, sessions, sessionsApi, commands, libraryApi, runs, guilds, slots, access, live, time,
+        settings.timeZone());
     playback.onChange(run -> {
       if (!closed) {
         live.runChanged(run);
@@ -117,15 +120,17 @@ public final class WebServer implements AutoCloseable {
       commandsApi.routes(config.routes);
       libraryApi.routes(config.routes);
       historyApi.routes(config.routes);
+      pages.routes(config.routes);
       config.routes.get("/api/guilds/{guild}/live", ctx -> ctx.json(live.snapshot(access.guild(ctx))));
       config.routes.get("/api/live/events", this::events);
       config.routes.after(WebServer::drainBody);
-      config.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e));
-      config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, fromJavalin(e, ctx)));
+      config.routes.exception(Pages.Redirect.class, (e, ctx) -> ctx.status(303).header("Location", e.location));
+      config.routes.exception(Problem.class, this::problem);
+      config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(fromJavalin(e, ctx), ctx));
       config.routes.exception(Exception.class, (e, ctx) -> {
         log.error("{} {} failed", ctx.method(), ctx.path(), e);
-        problem(ctx, new Problem(500, "internal", "Internal error", "the server failed on this request; it was logged",
-            List.of(), Map.of()));
+        problem(new Problem(500, "internal", "Internal error", "the server failed on this request; it was logged",
+            List.of(), Map.of()), ctx);
       });
     });
   }
@@ -241,7 +246,7 @@ public final class WebServer implements AutoCloseable {
       ctx.json(Json.object("status", "ok"));
     } catch (RuntimeException e) {
       log.warn("Health check: the store does not answer: {}", e.toString());
-      problem(ctx, Problem.unavailable("the store does not answer"));
+      problem(Problem.unavailable("the store does not answer"), ctx);
     }
   }
 
@@ -273,7 +278,12 @@ public final class WebServer implements AutoCloseable {
     new SseHandler((SseClient client) -> live.stream(client, principal, filter, visible)).handle(ctx);
   }
 
-  private void problem(Context ctx, Problem problem) {
+  /** Writes an error: a page for a person at a page, {@code application/problem+json} for everything else. */
+  private void problem(Problem problem, Context ctx) {
+    if (Pages.isPage(ctx.path())) {
+      pages.error(ctx, problem);
+      return;
+    }
     problem.headers.forEach(ctx::header);
     try {
       ctx.status(problem.status).contentType(PROBLEM_JSON).result(json.writeValueAsBytes(problem.body()));

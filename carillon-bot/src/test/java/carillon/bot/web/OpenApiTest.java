@@ -54,7 +54,9 @@ class OpenApiTest {
   @Test
   void everyRouteIsDocumentedAndEveryDocumentedOperationIsARoute() {
     assertThat(doc.get("openapi").asText()).isEqualTo("3.1.0");
-    assertThat(documented()).containsExactlyInAnyOrderElementsOf(w.web.routes());
+    List<String> api = w.web.routes().stream().filter(r -> !Pages.isPage(r.substring(r.indexOf(' ') + 1))).toList();
+    assertThat(api).hasSizeGreaterThan(25);
+    assertThat(documented()).containsExactlyInAnyOrderElementsOf(api);
   }
 
   @Test

@@ -57,7 +57,8 @@ class WebAuthTest {
   @Test
   void noRouteButLoginSetupHealthAndAssetsAnswersWithoutAuthentication() {
     start();
-    List<String> open = List.of("GET /health", "GET /setup", "POST /api/login", "POST /api/setup");
+    List<String> open = List.of("GET /health", "GET /setup", "POST /api/login", "POST /api/setup", "GET /login",
+        "POST /login");
     List<String> routes = w.web.routes();
     assertThat(routes).containsAll(open).hasSizeGreaterThan(25);
     Client anonymous = w.anonymous();
@@ -69,12 +70,19 @@ class WebAuthTest {
       String path = concrete(route.substring(route.indexOf(' ') + 1));
       Response response = anonymous.send(anonymous.request(path)
           .method(method, HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json").build());
+      if (Pages.isPage(path)) {
+        // A person at a page is sent to the login page, and sees nothing else.
+        assertThat(response.status()).as(route).isEqualTo(303);
+        assertThat(response.headers().firstValue("Location")).as(route).hasValue("/login");
+        assertThat(response.body()).as(route).isEmpty();
+        continue;
+      }
       assertProblem(response, 401, "unauthenticated");
       assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"carillon\"");
     }
     // Paths that match no route do not answer 404 to strangers either.
     assertProblem(anonymous.get("/api/nothing-here"), 401, "unauthenticated");
-    assertProblem(anonymous.get("/admin"), 401, "unauthenticated");
+    assertThat(anonymous.get("/admin").headers().firstValue("Location")).hasValue("/login");
 
     assertThat(anonymous.get("/health").json().get("status").asText()).isEqualTo("ok");
     Response css = anonymous.get("/assets/carillon.css");

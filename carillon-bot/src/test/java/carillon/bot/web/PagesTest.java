@@ -1,0 +1,237 @@
+package carillon.bot.web;
+
+import static carillon.bot.web.WebHarness.GUILD;
+import static carillon.bot.web.WebHarness.PASSWORD;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import carillon.bot.app.DemoAudio;
+import carillon.bot.session.SessionSpec;
+import carillon.bot.web.LibraryApiTest.Part;
+import carillon.bot.web.WebHarness.Client;
+import carillon.bot.web.WebHarness.Response;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The admin pages over HTTP (no browser): redirects, forms, field errors, escaping, CSRF. */
+class PagesTest {
+  static final Instant T0 = Instant.parse("2026-03-27T00:00:00Z");
+
+  @TempDir Path dir;
+  WebHarness w;
+  Client alice;
+  String bell;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    w = new WebHarness(dir, T0, 300_000);
+    w.owner("alice");
+    alice = w.login("alice");
+    bell = w.core.track("Bell", Duration.ofSeconds(30));
+  }
+
+  @AfterEach
+  void tearDown() {
+    w.close();
+  }
+
+  long morning() {
+    return w.core.create(new SessionSpec(GUILD, "Morning", WebHarness.HALL, null, null, "daily 07:00 Asia/Ho_Chi_Minh",
+        List.of(bell), Duration.ZERO, null, false, 0, null, null, true, Duration.ofMinutes(15))).id();
+  }
+
+  static void assertPage(Response page, int status) {
+    assertThat(page.status()).as(page.toString()).isEqualTo(status);
+    assertThat(page.contentType()).startsWith("text/html");
+  }
+
+  @Test
+  void aPersonLogsInThroughTheLoginPage() {
+    Client browser = w.anonymous();
+    Response home = browser.get("/");
+    assertThat(home.status()).isEqualTo(303);
+    assertThat(home.headers().firstValue("Location")).hasValue("/login");
+    assertPage(browser.get("/login"), 200);
+
+    Response wrong = browser.form("/login", "name", "alice", "password", "wrong");
+    assertPage(wrong, 401);
+    assertThat(wrong.body()).contains("wrong name or password", "value=\"alice\"");
+
+    Response right = browser.form("/login", "name", "alice", "password", PASSWORD);
+    assertThat(right.status()).isEqualTo(303);
+    assertThat(right.headers().firstValue("Location")).hasValue("/");
+    String cookie = right.headers().firstValue("Set-Cookie").orElseThrow();
+    assertThat(cookie).contains("HttpOnly", "SameSite=Strict");
+    browser.cookie = cookie.substring(0, cookie.indexOf(';'));
+    Response guilds = browser.get("/");
+    assertPage(guilds, 200);
+    assertThat(guilds.body()).contains("href=\"/guilds/1000\"", "href=\"/guilds/5000\"");
+
+    // From another site, the login form is refused (login CSRF).
+    Response crossSite = browser.send(browser.request("/login").header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Origin", "https://evil.example").POST(HttpRequest.BodyPublishers.ofString(
+            "name=alice&password=" + WebHarness.encode(PASSWORD))).build());
+    assertPage(crossSite, 403);
+    assertThat(crossSite.headers().firstValue("Set-Cookie")).isEmpty();
+  }
+
+  @Test
+  void anAdminOfOneGuildGoesStraightToIt() throws Exception {
+    w.admin("bao", GUILD);
+    Response home = w.login("bao").get("/");
+    assertThat(home.status()).isEqualTo(303);
+    assertThat(home.headers().firstValue("Location")).hasValue("/guilds/1000");
+    assertPage(w.login("bao").get("/guilds/5000"), 403);
+  }
+
+  @Test
+  void theSessionListShowsStateAndNextOccurrenceWithEveryNameEscaped() {
+    morning();
+    // Names from before the API refused markup, or from elsewhere, are still shown as text.
+    w.core.create(new SessionSpec(GUILD, "<script>alert(1)</script>", WebHarness.HALL, null, null, "daily 08:00 UTC",
+        List.of(bell), Duration.ZERO, null, false, 0, null, null, false, Duration.ofMinutes(15)));
+    Response page = alice.get("/guilds/1000");
+    assertPage(page, 200);
+    assertThat(page.body()).contains("Morning", "SCHEDULED", "2026-03-28T07:00:00+07:00", "DISABLED",
+        "&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>alert(1)</script>");
+    assertThat(page.body()).contains("name=\"_csrf\" value=\"" + alice.csrf + "\"");
+    assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'self'");
+  }
+
+  @Test
+  void theSessionFormShowsEveryProblemByFieldAndKeepsWhatWasTyped() {
+    Response empty = alice.get("/guilds/1000/sessions/new");
+    assertPage(empty, 200);
+    assertThat(empty.body()).contains("Meditation Hall", "#notices", "@members", "Bell", "data-guild=\"1000\"");
+
+    Response refused = alice.form("/guilds/1000/sessions", "_csrf", alice.csrf, "name", "Evening \"calm\" & <b>",
+        "voiceChannel", "2001", "schedule", "weekly XYZ 07:00 UTC", "gapSeconds", "five", "enabled", "true");
+    assertPage(refused, 422);
+    assertThat(refused.body()).contains("name</strong>", "schedule</strong>", "playlist</strong>", "gapSeconds</strong>",
+        "id=\"schedule-error\"", "XYZ", "value=\"weekly XYZ 07:00 UTC\"", "value=\"five\"",
+        "Evening &quot;calm&quot; &amp; &lt;b&gt;").doesNotContain("<b>\"");
+    assertThat(w.core.sessions.inGuild(GUILD)).isEmpty();
+
+    Response created = alice.form("/guilds/1000/sessions", "_csrf", alice.csrf, "name", "Evening", "voiceChannel", "2001",
+        "textChannel", "2003", "mentionRole", "", "schedule", "daily 19:00 Asia/Ho_Chi_Minh", "playlist", bell,
+        "playlist", "", "gapSeconds", "5", "maxDurationMinutes", "", "reminderMinutes", "10", "lateGraceMinutes", "15",
+        "enabled", "true");
+    assertThat(created.status()).as(created.toString()).isEqualTo(303);
+    assertThat(created.headers().firstValue("Location")).hasValue("/guilds/1000");
+    var session = w.core.sessions.inGuild(GUILD).getFirst();
+    assertThat(session.name()).isEqualTo("Evening");
+    assertThat(session.textChannelId()).hasValue(WebHarness.NOTICES);
+    assertThat(session.gap()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(session.reminder()).isEqualTo(Duration.ofMinutes(10));
+  }
+
+  @Test
+  void formsWithoutTheCsrfTokenChangeNothing() {
+    long id = morning();
+    Response noToken = alice.form("/sessions/" + id + "/delete");
+    assertPage(noToken, 403);
+    assertThat(noToken.body()).contains("CSRF");
+    Response wrongToken = alice.form("/sessions/" + id + "/enabled", "_csrf", "guess", "enabled", "false");
+    assertPage(wrongToken, 403);
+    assertThat(w.core.sessions.find(id).orElseThrow().enabled()).isTrue();
+  }
+
+  @Test
+  void aSessionIsEditedDisabledAndDeletedFromItsPages() {
+    long id = morning();
+    Response edit = alice.get("/sessions/" + id + "/edit");
+    assertPage(edit, 200);
+    assertThat(edit.body()).contains("value=\"Morning\"", "value=\"daily 07:00 Asia/Ho_Chi_Minh\"", "Delete this session");
+    Response saved = alice.form("/sessions/" + id, "_csrf", alice.csrf, "name", "Morning sit", "voiceChannel", "2001",
+        "schedule", "daily 06:30 Asia/Ho_Chi_Minh", "playlist", bell, "enabled", "true");
+    assertThat(saved.status()).as(saved.toString()).isEqualTo(303);
+    assertThat(w.core.sessions.find(id).orElseThrow().name()).isEqualTo("Morning sit");
+    assertThat(alice.form("/sessions/" + id + "/enabled", "_csrf", alice.csrf, "enabled", "false").status()).isEqualTo(303);
+    assertThat(w.core.sessions.find(id).orElseThrow().enabled()).isFalse();
+    assertThat(alice.form("/sessions/" + id + "/delete", "_csrf", alice.csrf).status()).isEqualTo(303);
+    assertThat(w.core.sessions.find(id)).isEmpty();
+    assertPage(alice.get("/sessions/" + id + "/edit"), 404);
+  }
+
+  @Test
+  void controlsSendCommandsAndTheResultIsShown() {
+    long id = morning();
+    Response played = alice.form("/sessions/" + id + "/commands", "_csrf", alice.csrf, "kind", "PLAY");
+    assertThat(played.status()).isEqualTo(303);
+    String location = played.headers().firstValue("Location").orElseThrow();
+    assertThat(location).startsWith("/guilds/1000?command=");
+    w.core.time.settle();
+    assertThat(alice.get(location).body()).contains("PLAY: DONE, started &#39;Morning&#39; with bot-a", "PLAYING");
+    Response volume = alice.form("/sessions/" + id + "/commands", "_csrf", alice.csrf, "kind", "VOLUME", "volume", "loud");
+    assertPage(volume, 422);
+
+    Response live = alice.get("/guilds/1000/live");
+    assertPage(live, 200);
+    assertThat(live.body()).contains("bot-a", "PLAYING", "Morning", "Bell: 0 s of 30 s", "/assets/live.js");
+    alice.form("/sessions/" + id + "/commands", "_csrf", alice.csrf, "kind", "STOP");
+    Response history = alice.get("/guilds/1000/history");
+    assertPage(history, 200);
+    assertThat(history.body()).contains("STOPPED", "alice", "started &#39;Morning&#39; with bot-a", "stopped &#39;Morning&#39;");
+  }
+
+  @Test
+  void theLibraryPageUploadsRenamesAndDeletes() {
+    Response page = alice.get("/library");
+    assertPage(page, 200);
+    assertThat(page.body()).contains("enctype=\"multipart/form-data\"", "Bell");
+
+    Response refused = upload(new Part("notes.wav", "not audio".getBytes(StandardCharsets.UTF_8)));
+    assertPage(refused, 422);
+    assertThat(refused.body()).contains("files[0]", "not audio Carillon can play");
+    Response uploaded = upload(new Part("Temple bell.wav", DemoAudio.chime(528, 1)));
+    assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(303);
+    String id = w.library.list().stream().filter(a -> a.name().equals("Temple bell")).findFirst().orElseThrow().id();
+
+    Response badName = alice.form("/library/" + id + "/name", "_csrf", alice.csrf, "name", "<i>bell</i>");
+    assertPage(badName, 422);
+    assertThat(badName.body()).contains("must not contain").doesNotContain("<i>bell");
+    assertThat(alice.form("/library/" + id + "/name", "_csrf", alice.csrf, "name", "Chime").status()).isEqualTo(303);
+    assertThat(w.library.find(id).orElseThrow().name()).isEqualTo("Chime");
+
+    morning(); // uses the harness's Bell
+    Response inUse = alice.form("/library/" + bell + "/delete", "_csrf", alice.csrf);
+    assertPage(inUse, 409);
+    assertThat(inUse.body()).contains("remove it from them first");
+    assertThat(alice.form("/library/" + id + "/delete", "_csrf", alice.csrf).status()).isEqualTo(303);
+    assertThat(w.library.find(id)).isEmpty();
+  }
+
+  Response upload(Part... parts) {
+    byte[] body = LibraryApiTest.multipart(List.of(parts));
+    String csrfPart = "--" + LibraryApiTest.BOUNDARY + "\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n"
+        + alice.csrf + "\r\n";
+    byte[] all = new byte[csrfPart.length() + body.length];
+    System.arraycopy(csrfPart.getBytes(StandardCharsets.UTF_8), 0, all, 0, csrfPart.length());
+    System.arraycopy(body, 0, all, csrfPart.length(), body.length);
+    return alice.send(alice.request("/library").header("Content-Type", "multipart/form-data; boundary="
+        + LibraryApiTest.BOUNDARY).POST(HttpRequest.BodyPublishers.ofByteArray(all)).build());
+  }
+
+  @Test
+  void loggingOutEndsTheLogin() {
+    Response out = alice.form("/logout", "_csrf", alice.csrf);
+    assertThat(out.status()).isEqualTo(303);
+    assertThat(out.headers().firstValue("Location")).hasValue("/login");
+    assertThat(alice.get("/guilds/1000").headers().firstValue("Location")).hasValue("/login");
+  }
+
+  @Test
+  void unknownPagesAndIdsAnswerWithAPage() {
+    assertPage(alice.get("/nothing-here"), 404);
+    assertPage(alice.get("/guilds/999"), 404);
+    assertPage(alice.get("/sessions/abc/edit"), 400);
+    assertPage(alice.get("/guilds/1000/history?runsBefore=x"), 400);
+  }
+}
