@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,8 +44,66 @@ final class ControlApi {
     routes.get(PREFIX + "/interactions/{interaction}", this::interaction);
     routes.post(PREFIX + "/guilds/{guild}/voice", this::voice);
     routes.get(PREFIX + "/voice", ctx -> ctx.json(emulator.voiceConnections()));
+    routes.get(PREFIX + "/panel", ctx -> ctx.contentType("text/html; charset=utf-8").result(panelPage()));
+    routes.get(PREFIX + "/panel/state", this::panelState);
     routes.post(PREFIX + "/faults/gateway", this::gatewayFault);
     routes.post(PREFIX + "/faults/rest", this::restFault);
+  }
+
+  private static byte[] panelPage() throws java.io.IOException {
+    try (var in = ControlApi.class.getResourceAsStream("panel.html")) {
+      return java.util.Objects.requireNonNull(in, "panel.html is missing from the jar").readAllBytes();
+    }
+  }
+
+  /** What Discord would show: each text channel's latest messages, and each bot in voice with its level. */
+  private void panelState(Context ctx) {
+    ObjectNode out = world.json.createObjectNode();
+    ArrayNode channels = out.putArray("channels");
+    ArrayNode voice = out.putArray("voice");
+    synchronized (world) {
+      for (Model.Guild guild : world.guilds.values()) {
+        for (Model.Channel channel : guild.channels.values()) {
+          if (channel.type != 0) {
+            continue;
+          }
+          ObjectNode c = channels.addObject().put("guild", guild.name).put("name", channel.name);
+          ArrayNode messages = c.putArray("messages");
+          List<SentMessage> all = emulator.messages(channel.id);
+          for (SentMessage m : all.subList(Math.max(0, all.size() - 20), all.size())) {
+            ObjectNode message = messages.addObject().put("author", m.author()).put("content", m.content())
+                .put("time", m.time().toString());
+            ArrayNode embeds = message.putArray("embeds");
+            m.embeds().forEach(e -> embeds.addObject().put("title", e.title()).put("description", e.description()));
+          }
+        }
+      }
+    }
+    for (var connection : emulator.voiceConnections()) {
+      if (connection.disconnectedAt().isPresent()) {
+        continue;
+      }
+      String bot;
+      String channelName;
+      String guildName;
+      synchronized (world) {
+        bot = world.account(connection.userId()).name;
+        Model.Guild guild = world.guilds.get(connection.guildId());
+        guildName = guild == null ? "" : guild.name;
+        Model.Channel channel = guild == null ? null : guild.channels.get(connection.channelId());
+        channelName = channel == null ? "" : channel.name;
+      }
+      ObjectNode v = voice.addObject().put("id", Long.toString(connection.id())).put("bot", bot)
+          .put("guild", guildName).put("channel", channelName)
+          .put("heardSeconds", connection.decodedAudio().toMillis() / 1000.0);
+      var level = emulator.voiceLevel(connection.id());
+      if (level.isPresent()) {
+        v.put("levelDbfs", Math.round(level.getAsDouble() * 10) / 10.0);
+      } else {
+        v.putNull("levelDbfs");
+      }
+    }
+    ctx.json(out);
   }
 
   private void guilds(Context ctx) {

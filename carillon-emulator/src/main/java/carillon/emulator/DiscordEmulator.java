@@ -250,6 +250,15 @@ public final class DiscordEmulator implements AutoCloseable {
     return world.voice.flatMap(voice -> voice.pcm(connectionId));
   }
 
+  /**
+   * How loud a voice connection is now: the level of its last 100 ms in dBFS, or empty when it is closed
+   * or silent (between tracks, paused). The panel at {@code /_emulator/panel} shows it as a meter.
+   */
+  public java.util.OptionalDouble voiceLevel(long connectionId) {
+    return world.voice.map(voice -> voice.level(connectionId, java.time.Duration.ofMillis(100)))
+        .orElse(java.util.OptionalDouble.empty());
+  }
+
   /** Fault: drops the bot's voice connection in a guild, as a lost connection (JDA resumes it). */
   public boolean dropVoiceConnection(GuildHandle guild, BotAccount bot) {
     return world.voice.map(voice -> voice.dropConnection(guild.id(), bot.id())).orElse(false);

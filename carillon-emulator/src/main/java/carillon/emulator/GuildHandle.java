@@ -99,13 +99,21 @@ public final class GuildHandle {
     addMember(bot.id());
   }
 
+  /** Gives a member a role; connected bots receive GUILD_MEMBER_UPDATE. */
   public void giveRole(long userId, long roleId) {
     synchronized (world) {
       Model.Member member = world.guild(id).members.get(userId);
       if (member == null) {
         throw new World.NotFound("member " + userId);
       }
+      if (!world.guild(id).roles.containsKey(roleId)) {
+        throw new World.NotFound("role " + roleId);
+      }
       member.roles.add(roleId);
+      // Bots see the change, as on Discord: JDA recomputes the member's permissions from it.
+      var event = world.memberJson(world.guild(id), member, true);
+      event.put("guild_id", Long.toString(id));
+      world.dispatchToGuild(id, "GUILD_MEMBER_UPDATE", event);
     }
   }
 

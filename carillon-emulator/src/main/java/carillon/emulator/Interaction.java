@@ -23,6 +23,10 @@ public final class Interaction {
   final long channelId;
   final BotAccount bot;
   private final CompletableFuture<SentMessage> reply = new CompletableFuture<>();
+  private final CompletableFuture<List<Choice>> choices = new CompletableFuture<>();
+
+  /** One autocomplete suggestion: what the member sees, and the value the option gets if they pick it. */
+  public record Choice(String name, String value) {}
   private final List<SentMessage> followups = new CopyOnWriteArrayList<>();
   private volatile boolean deferred;
   volatile boolean ephemeral;
@@ -48,6 +52,15 @@ public final class Interaction {
     }
   }
 
+  /** Waits up to {@code timeout} for the bot's autocomplete suggestions (for {@link UserHandle#autocomplete}). */
+  public List<Choice> awaitChoices(Duration timeout) throws InterruptedException, TimeoutException {
+    try {
+      return choices.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the interaction failed", e.getCause());
+    }
+  }
+
   /** True if the bot deferred before answering. */
   public boolean deferred() {
     return deferred;
@@ -61,6 +74,10 @@ public final class Interaction {
   /** Follow-up messages, the first of which is the reply when the bot deferred. */
   public List<SentMessage> followups() {
     return List.copyOf(followups);
+  }
+
+  void suggested(List<Choice> offered) {
+    choices.complete(List.copyOf(offered));
   }
 
   void markDeferred() {

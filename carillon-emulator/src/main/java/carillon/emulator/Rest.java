@@ -175,6 +175,13 @@ final class Rest {
       interaction.answered(world.view(message));
     } else if (type == 5) {
       interaction.markDeferred();
+    } else if (type == 8) {
+      List<Interaction.Choice> offered = new java.util.ArrayList<>();
+      data.path("choices").forEach(c -> offered.add(new Interaction.Choice(c.path("name").asText(), c.path("value").asText())));
+      if (offered.size() > 25) {
+        throw new ControlApi.BadRequest("data.choices: at most 25 choices, got " + offered.size());
+      }
+      interaction.suggested(offered);
     }
     if (!"true".equals(ctx.queryParam("with_response"))) {
       ctx.status(204);

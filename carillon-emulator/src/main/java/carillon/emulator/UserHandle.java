@@ -1,9 +1,7 @@
 package carillon.emulator;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Optional;
 
 /**
  * A person in the emulated Discord: sends messages, joins and leaves voice channels, runs slash commands.
@@ -48,65 +46,46 @@ public final class UserHandle {
     world.setVoice(guild.id(), id, null);
   }
 
+  /** Sets the language of this user's Discord client ({@code en-US}, {@code vi}, ...), sent with interactions. */
+  public void setLocale(String locale) {
+    synchronized (world) {
+      world.locales.put(id, java.util.Objects.requireNonNull(locale, "locale"));
+    }
+  }
+
   /**
-   * Runs a registered slash command of {@code bot} in a channel, with options (strings, numbers or
-   * booleans), and returns the interaction whose reply the bot will send.
+   * Runs a slash command of {@code bot} in a channel, as a Discord client would: {@code command} is the
+   * command and its subcommand path ({@code "carillon play"}), {@code options} its options by name
+   * (strings, whole numbers, numbers or booleans; ids for users, channels and roles).
    *
-   * @throws IllegalArgumentException if the bot registered no such command for the guild or globally
+   * @return the interaction, whose reply the bot will send
+   * @throws IllegalArgumentException if the bot registered no such command for the guild or globally, or the
+   *     subcommand or an option is unknown, of the wrong type, out of range, or a required one is missing
+   * @throws CommandNotAvailableException if Discord would hide the command from this member (its default
+   *     member permissions are not theirs)
    */
   public Interaction runSlashCommand(long channelId, BotAccount bot, String command, Map<String, ?> options) {
     synchronized (world) {
-      Model.Channel channel = world.channel(channelId);
-      Model.Guild guild = world.guild(channel.guildId);
-      Model.Command registered = world.commands.values().stream()
-          .filter(c -> c.applicationId == bot.applicationId()
-              && (c.guildId == null || c.guildId == guild.id)
-              && c.definition.path("name").asText().equals(command))
-          .findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("bot " + bot.name() + " has no command '" + command + "'"));
-      long interactionId = world.ids.next();
-      String token = "interaction-" + UUID.randomUUID();
-      Interaction interaction = new Interaction(interactionId, token, channelId, bot);
-      world.interactions.put(interactionId, interaction);
+      return new SlashInvocation(world, channelId, bot, id, command).dispatch(2, options, Optional.empty());
+    }
+  }
 
-      ObjectNode event = world.json.createObjectNode();
-      event.put("id", Long.toString(interactionId));
-      event.put("application_id", Long.toString(bot.applicationId()));
-      event.put("type", 2);
-      event.put("token", token);
-      event.put("version", 1);
-      event.put("guild_id", Long.toString(guild.id));
-      event.putObject("guild").put("id", Long.toString(guild.id)).put("locale", "en-US").putArray("features");
-      event.put("channel_id", Long.toString(channelId));
-      event.set("channel", world.channelJson(channel));
-      ObjectNode member = world.memberJson(guild, guild.members.get(id), true);
-      member.put("permissions", "8");
-      event.set("member", member);
-      event.put("locale", "en-US");
-      event.put("guild_locale", "en-US");
-      event.put("app_permissions", "8");
-      event.put("context", 0);
-      event.putObject("authorizing_integration_owners").put("0", Long.toString(guild.id));
-      event.putArray("entitlements");
-      ObjectNode data = event.putObject("data");
-      data.put("id", Long.toString(registered.id));
-      data.put("name", command);
-      data.put("type", 1);
-      data.put("guild_id", Long.toString(guild.id));
-      ArrayNode opts = data.putArray("options");
-      options.forEach((key, value) -> {
-        ObjectNode option = opts.addObject();
-        option.put("name", key);
-        switch (value) {
-          case Integer i -> option.put("type", 4).put("value", i);
-          case Long l -> option.put("type", 4).put("value", l);
-          case Number n -> option.put("type", 10).put("value", n.doubleValue());
-          case Boolean b -> option.put("type", 5).put("value", b);
-          default -> option.put("type", 3).put("value", String.valueOf(value));
-        }
-      });
-      world.dispatchToBot(bot.id(), guild.id, "INTERACTION_CREATE", event);
-      return interaction;
+  /**
+   * Types into an option registered with autocomplete, as a Discord client does while the member types:
+   * the bot receives an autocomplete interaction with {@code option} focused and {@code typed} as its
+   * value, plus the options already filled in.
+   *
+   * <pre>{@code
+   * List<Interaction.Choice> offered = alice.autocomplete(notices, bot, "carillon play", "session", "Mor", Map.of())
+   *     .awaitChoices(Duration.ofSeconds(10));
+   * }</pre>
+   */
+  public Interaction autocomplete(long channelId, BotAccount bot, String command, String option, String typed,
+      Map<String, ?> filledIn) {
+    synchronized (world) {
+      Map<String, Object> options = new java.util.LinkedHashMap<>(filledIn);
+      options.put(option, typed);
+      return new SlashInvocation(world, channelId, bot, id, command).dispatch(4, options, Optional.of(option));
     }
   }
 

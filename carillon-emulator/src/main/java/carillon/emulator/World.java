@@ -36,6 +36,8 @@ final class World {
   /** Gateway sessions by session id; a session outlives its connection so that it can be resumed. */
   final Map<String, GatewaySession> sessions = new ConcurrentHashMap<>();
   final Map<Long, Interaction> interactions = new ConcurrentHashMap<>();
+  /** user id → the Discord locale of their client (en-US when not set). */
+  final Map<Long, String> locales = new HashMap<>();
 
   World(Clock clock, Optional<VoiceService> voice) {
     this.clock = clock;

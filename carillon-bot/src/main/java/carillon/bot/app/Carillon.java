@@ -1,8 +1,12 @@
 package carillon.bot.app;
 
+import carillon.bot.config.Config;
+import carillon.bot.discord.BotAccounts;
+import carillon.bot.discord.DaveSupport;
 import carillon.bot.discord.GuildCacheSync;
 import carillon.bot.discord.JdaNoticePort;
 import carillon.bot.discord.JdaVoicePort;
+import carillon.bot.discord.SlashCommands;
 import carillon.bot.guild.GuildDirectory;
 import carillon.bot.library.AudioLibrary;
 import carillon.bot.library.AudioProbe;
@@ -25,16 +29,12 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.UnaryOperator;
-import net.dv8tion.jda.api.JDA;
-import net.dv8tion.jda.api.JDABuilder;
-import net.dv8tion.jda.api.requests.GatewayIntent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,20 +49,25 @@ public final class Carillon implements AutoCloseable {
   static final long MAX_UPLOAD_BYTES = 200L * 1024 * 1024;
 
   /**
-   * How to start: the data directory, each bot account's name and token, how to point a JDA builder
-   * at Discord (the demo points it at the emulator), the shutdown timeout, and where the admin web
-   * server listens (none without an address) with the time zone it shows times in.
+   * How to start: the configuration, where Discord is (the demo and the tests point at the emulator),
+   * and why voice cannot work on this machine, if it cannot.
    */
-  public record Settings(Path dataDir, Map<String, String> tokens, UnaryOperator<JDABuilder> discord,
-      Duration shutdownTimeout, InetSocketAddress webAddress, ZoneId timeZone) {
-    /** Without the admin web server. */
-    public Settings(Path dataDir, Map<String, String> tokens, UnaryOperator<JDABuilder> discord, Duration shutdownTimeout) {
-      this(dataDir, tokens, discord, shutdownTimeout, null, ZoneOffset.UTC);
+  public record Settings(Config config, BotAccounts.Endpoint discord, Optional<String> voiceOff) {
+    /** Settings for Discord itself, with DAVE where this machine supports it. */
+    public static Settings discord(Config config) {
+      DaveSupport dave = DaveSupport.probe();
+      return new Settings(config, BotAccounts.Endpoint.discord(dave),
+          dave instanceof DaveSupport.Unavailable off ? Optional.of(off.reason()) : Optional.empty());
     }
   }
 
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  /** Bots join the voice channel this long before a start, so that the first audio is on time. */
+  static final Duration JOIN_AHEAD = Duration.ofSeconds(10);
+
   public final TimeSource time = TimeSource.system();
   public final TaskGroup tasks = TaskGroup.create("carillon");
+  public final Config config;
   public final Database db;
   public final AudioProbe probe = new AudioProbe();
   public final AudioLibrary library;
@@ -70,44 +75,61 @@ public final class Carillon implements AutoCloseable {
   public final Sessions sessions;
   public final Runs runs;
   public final Slots slots = new Slots();
+  public final BotAccounts accounts;
   public final Scheduler scheduler;
   public final Playback playback;
   public final CommandQueue commands;
-  public final Optional<WebServer> web;
+  public final WebServer web;
   private final DefaultAudioPlayerManager players = new DefaultAudioPlayerManager();
-  private final Map<String, JDA> accounts = new LinkedHashMap<>();
-  private final Duration shutdownTimeout;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  public Carillon(Settings settings) throws InterruptedException {
-    this.shutdownTimeout = settings.shutdownTimeout();
+  /** Carillon could not start; the message says why and what to change. */
+  public static final class StartException extends Exception {
+    StartException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  public Carillon(Settings settings) throws InterruptedException, StartException {
+    config = settings.config();
+    settings.voiceOff().ifPresent(reason -> log.error("Carillon: {}", reason));
     players.registerSourceManager(new LocalAudioSourceManager());
-    db = Database.openSqlite(settings.dataDir().resolve("carillon.db"));
-    library = new AudioLibrary(settings.dataDir(), db, Clock.systemUTC(), probe, MAX_UPLOAD_BYTES);
+    db = Database.openSqlite(config.sqliteFile());
+    library = new AudioLibrary(config.dataDir(), db, Clock.systemUTC(), probe, MAX_UPLOAD_BYTES);
     guilds = new GuildDirectory(db);
     sessions = new Sessions(db, guilds, time);
     runs = new Runs(db);
-    for (var account : settings.tokens().entrySet()) {
-      JDA jda = settings.discord().apply(JDABuilder.createDefault(account.getValue())
-              .enableIntents(GatewayIntent.GUILD_VOICE_STATES))
-          .addEventListeners(new GuildCacheSync(account.getKey(), guilds, slots))
-          .build();
-      accounts.put(account.getKey(), jda);
-    }
-    for (var account : accounts.entrySet()) {
-      account.getValue().awaitReady();
-      log.info("Bot account '{}' is connected to {} guild(s)", account.getKey(), account.getValue().getGuilds().size());
-    }
-    Notifier notifier = new Notifier(new JdaNoticePort(accounts), tasks);
-    playback = new Playback(new JdaVoicePort(accounts, players), notifier, library::track, time, tasks, runs, slots);
-    scheduler = new Scheduler(sessions, runs, slots, playback, notifier, time, tasks);
+    accounts = BotAccounts.login(
+        config.accounts().stream().map(a -> new BotAccounts.Login(a.name(), a.token(), a.shards())).toList(),
+        settings.discord(), name -> List.of(new GuildCacheSync(name, guilds, slots)), READY_TIMEOUT);
+    Notifier notifier = new Notifier(new JdaNoticePort(accounts, config.language()), tasks);
+    playback = new Playback(new JdaVoicePort(accounts, players, settings.voiceOff()), notifier, library::track, time,
+        tasks, runs, slots);
+    scheduler = new Scheduler(sessions, runs, slots, playback, notifier, time, tasks, JOIN_AHEAD);
     commands = new CommandQueue(db, sessions, scheduler, playback, tasks, time);
+    SlashCommands slash = new SlashCommands(sessions, scheduler, playback, commands, config.commandRole(), tasks);
+    accounts.listen(slash);
+    accounts.registerGuildCommand(slash.definition());
+    accounts.listen(new net.dv8tion.jda.api.hooks.ListenerAdapter() {
+      @Override
+      public void onGuildJoin(net.dv8tion.jda.api.events.guild.GuildJoinEvent event) {
+        accounts.registerGuildCommand(slash.definition()); // a new guild gets /carillon from its first account
+      }
+    });
     scheduler.start();
     commands.recover();
-    web = Optional.ofNullable(settings.webAddress()).map(address -> new WebServer(new WebSettings(address,
-        settings.dataDir().resolve("web-uploads"), settings.timeZone(), MAX_UPLOAD_BYTES, Duration.ofHours(12), false),
-        db, sessions, scheduler, commands, library, runs, guilds, playback, slots, time));
-    web.ifPresent(WebServer::start);
+    InetSocketAddress address = new InetSocketAddress(config.webAddress().getHostString(), config.webAddress().getPort());
+    web = new WebServer(new WebSettings(address, config.dataDir().resolve("web-uploads"), config.timeZone(),
+        MAX_UPLOAD_BYTES, Duration.ofHours(12), false), db, sessions, scheduler, commands, library, runs, guilds,
+        playback, slots, time);
+    try {
+      web.start();
+    } catch (RuntimeException e) {
+      // Javalin reports a port in use (or an address it cannot bind) as an unchecked exception.
+      close();
+      throw new StartException("the admin web server cannot listen on " + address.getHostString() + ":"
+          + address.getPort() + " (" + e.getMessage() + "); set web.address (CARILLON_WEB_ADDRESS) to a free one", e);
+    }
   }
 
   /** The one shutdown path; idempotent. */
@@ -116,25 +138,25 @@ public final class Carillon implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    log.info("Shutting down: ending playback, waiting up to {} s for background tasks", shutdownTimeout.toSeconds());
-    web.ifPresent(WebServer::close);
+    Duration timeout = config.shutdownTimeout();
+    log.info("Shutting down: ending playback, waiting up to {} ms for background tasks", timeout.toMillis());
+    long deadline = System.nanoTime() + timeout.toNanos();
+    web.close(); // no new requests
+    commands.close();
     scheduler.stop();
-    playback.interruptAll();
-    ShutdownReport report = tasks.shutdown(shutdownTimeout);
+    // Runs end first, while the task group still takes their end notices; then everything is awaited.
+    try {
+      playback.interruptAll().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      log.warn("Playback did not end within {} ms", timeout.toMillis());
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a run failed while ending", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    ShutdownReport report = tasks.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     report.notEnded().forEach(e -> log.warn("Still running at shutdown: {}", e.name()));
-    for (JDA jda : accounts.values()) {
-      jda.shutdown();
-    }
-    for (JDA jda : accounts.values()) {
-      try {
-        if (!jda.awaitShutdown(Duration.ofSeconds(5))) {
-          jda.shutdownNow();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        jda.shutdownNow();
-      }
-    }
+    accounts.close();
     players.shutdown();
     probe.close();
     db.close();

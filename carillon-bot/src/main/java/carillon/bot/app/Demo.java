@@ -1,5 +1,8 @@
 package carillon.bot.app;
 
+import carillon.bot.config.Config;
+import carillon.bot.config.Secret;
+import carillon.bot.discord.BotAccounts;
 import carillon.bot.library.AudioItem;
 import carillon.bot.library.AudioRejectedException;
 import carillon.bot.session.Session;
@@ -22,10 +25,9 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -44,10 +46,11 @@ public final class Demo implements AutoCloseable {
   final Session session;
   private final PrintStream out;
   private final Loop reporter;
-  private final Set<Long> printedMessages = new HashSet<>();
-  private final Set<String> printedVoice = new HashSet<>();
+  private final Set<Long> printedMessages = ConcurrentHashMap.newKeySet();
+  private final Set<String> printedVoice = ConcurrentHashMap.newKeySet();
 
-  private Demo(Path dataDir, PrintStream out, Duration startIn) throws Exception {
+  private Demo(Config base, PrintStream out, Duration startIn) throws Exception {
+    Path dataDir = base.dataDir();
     this.out = out;
     discord = DiscordEmulator.builder().voice(VoiceServer.start()).start();
     guild = discord.createGuild("Carillon Demo");
@@ -64,10 +67,9 @@ public final class Demo implements AutoCloseable {
     BotAccount gong = discord.createBot("Carillon Gong");
     guild.addMember(bell);
     guild.addMember(gong);
-    Map<String, String> tokens = new LinkedHashMap<>();
-    tokens.put("bell", bell.token());
-    tokens.put("gong", gong.token());
-    carillon = new Carillon(new Carillon.Settings(dataDir, tokens, discord::configure, Duration.ofSeconds(8)));
+    Config config = base.withAccounts(List.of(new Config.Account("bell", new Secret(bell.token()), 1),
+            new Config.Account("gong", new Secret(gong.token()), 1)));
+    carillon = new Carillon(new Carillon.Settings(config, BotAccounts.Endpoint.emulator(discord), Optional.empty()));
 
     AudioItem chime = importAudio(dataDir, "Temple chime", DemoAudio.chime(528, 3));
     AudioItem tone = importAudio(dataDir, "Settling tone", DemoAudio.tone(432, 4));
@@ -83,19 +85,25 @@ public final class Demo implements AutoCloseable {
           session 'Morning meditation' in Meditation Hall at %s (%s), reminder 1 minute before:
             Temple chime, Settling tone, Temple chime, 2 s apart
           data directory: %s
+        Admin page: http://127.0.0.1:%d/ (the log above has the one-time link to create the first admin)
+        What Discord would show (messages, and a level meter of each bot): http://127.0.0.1:%d/_emulator/panel
         Watch it (JSON):
           curl -s http://127.0.0.1:%d/_emulator/channels/%d/messages
           curl -s http://127.0.0.1:%d/_emulator/voice
         Press Ctrl+C to stop.
 
-        """, time(start), start, dataDir, discord.port(), notices, discord.port());
+        """, time(start), start, dataDir, carillon.web.port(), discord.port(), discord.port(), notices,
+        discord.port());
     reporter = Loop.every(Duration.ofMillis(500)).name("demo reporter").build(this::report);
     carillon.tasks.add(reporter).start();
   }
 
-  /** Starts the demo; the session starts {@code startIn} from now. */
-  public static Demo start(Path dataDir, PrintStream out, Duration startIn) throws Exception {
-    return new Demo(dataDir, out, startIn);
+  /**
+   * Starts the demo with {@code config} (its data directory should be a fresh one; its accounts are
+   * replaced by the demo's two); the session starts {@code startIn} from now.
+   */
+  public static Demo start(Config config, PrintStream out, Duration startIn) throws Exception {
+    return new Demo(config, out, startIn);
   }
 
   private AudioItem importAudio(Path dataDir, String name, byte[] wav)
@@ -131,8 +139,8 @@ public final class Demo implements AutoCloseable {
 
   @Override
   public void close() {
-    reporter.stop();
-    carillon.close();
+    carillon.close(); // stops the reporter too: its loop is one of Carillon's tasks
+    report(); // the end notice and the bot leaving, which the shutdown itself caused
     discord.close();
   }
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Carillon's settings, read by {@link ConfigLoader} from one YAML file with every value overridable by an
@@ -18,15 +19,21 @@ import java.util.Locale;
  * @param webAddress where the admin web page and the REST API listen
  * @param databaseUrl the JDBC URL of the store
  * @param accounts the bot accounts to log in with, in the order they are configured
+ * @param commandRole members with a role of this name may use /carillon (besides Manage Server)
  */
 public record Config(Path dataDir, ZoneId timeZone, Locale language, Duration shutdownTimeout,
-    InetSocketAddress webAddress, String databaseUrl, List<Account> accounts) {
+    InetSocketAddress webAddress, String databaseUrl, List<Account> accounts, Optional<String> commandRole) {
 
   /** A bot account: its name in Carillon, its token, and how many shards it runs (1: one plain JDA). */
   public record Account(String name, Secret token, int shards) {}
 
   public Config {
     accounts = List.copyOf(accounts);
+  }
+
+  /** This configuration with other accounts (the demo's, on the emulator). */
+  public Config withAccounts(List<Account> others) {
+    return new Config(dataDir, timeZone, language, shutdownTimeout, webAddress, databaseUrl, others, commandRole);
   }
 
   /** The SQLite file the store uses. */

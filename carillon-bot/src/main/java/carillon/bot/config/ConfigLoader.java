@@ -42,7 +42,7 @@ public final class ConfigLoader {
 
   private static final String PREFIX = "CARILLON_";
   private static final List<String> SCALAR_KEYS =
-      List.of("dataDir", "timeZone", "language", "shutdownTimeout", "web.address", "database.url");
+      List.of("dataDir", "timeZone", "language", "shutdownTimeout", "web.address", "database.url", "commands.role");
   private static final List<String> ACCOUNT_KEYS = List.of("tokenFile", "shards");
   private static final Pattern ACCOUNT_NAME = Pattern.compile("[a-z0-9]+(?:[-_][a-z0-9]+)*");
   private static final Pattern ACCOUNT_VARIABLE =
@@ -110,7 +110,7 @@ public final class ConfigLoader {
 
   private void readEntry(String key, JsonNode node, String origin) {
     switch (key) {
-      case "web", "database" -> {
+      case "web", "database", "commands" -> {
         if (!node.isObject()) {
           problems.add(key + " (" + origin + "): must be a mapping; its keys are "
               + String.join(", ", sectionKeys(key)));
@@ -132,7 +132,7 @@ public final class ConfigLoader {
           scalar(key, node, origin).ifPresent(v -> values.put(key, v));
         } else {
           problems.add(key + " (" + origin + "): unknown key; the keys are dataDir, timeZone, language, "
-              + "shutdownTimeout, web, database, accounts");
+              + "shutdownTimeout, web, database, commands, accounts");
         }
       }
     }
@@ -258,7 +258,8 @@ public final class ConfigLoader {
     }
     List<Config.Account> bound = new ArrayList<>();
     accounts.forEach((name, keys) -> account(name, keys).ifPresent(bound::add));
-    return new Config(dataDir, zone, language, shutdownTimeout, web, database, bound);
+    Optional<String> commandRole = text("commands.role");
+    return new Config(dataDir, zone, language, shutdownTimeout, web, database, bound, commandRole);
   }
 
   private Optional<Config.Account> account(String name, Map<String, Value> keys) {

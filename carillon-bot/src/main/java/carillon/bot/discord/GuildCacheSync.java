@@ -13,6 +13,7 @@ import net.dv8tion.jda.api.events.channel.update.ChannelUpdateNameEvent;
 import net.dv8tion.jda.api.events.guild.GuildJoinEvent;
 import net.dv8tion.jda.api.events.guild.GuildLeaveEvent;
 import net.dv8tion.jda.api.events.guild.GuildReadyEvent;
+import net.dv8tion.jda.api.events.session.ShutdownEvent;
 import net.dv8tion.jda.api.hooks.ListenerAdapter;
 
 /**
@@ -40,6 +41,12 @@ public final class GuildCacheSync extends ListenerAdapter {
   public void onGuildJoin(GuildJoinEvent event) {
     slots.join(account, event.getGuild().getIdLong());
     sync(event.getGuild());
+  }
+
+  /** An account that is shut down, by Carillon or for good by Discord, plays nowhere any more. */
+  @Override
+  public void onShutdown(ShutdownEvent event) {
+    slots.leaveAll(account);
   }
 
   @Override

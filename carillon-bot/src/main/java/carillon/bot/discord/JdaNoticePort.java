@@ -1,18 +1,14 @@
 package carillon.bot.discord;
 
+import carillon.bot.config.ConfigLoader;
 import carillon.bot.playback.NoticePort;
 import carillon.bot.playback.VoiceSlot;
 import carillon.bot.session.Session;
-import java.text.MessageFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.ResourceBundle;
 import net.dv8tion.jda.api.EmbedBuilder;
-import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.entities.MessageEmbed;
 import net.dv8tion.jda.api.entities.channel.concrete.TextChannel;
 import net.dv8tion.jda.api.exceptions.ErrorResponseException;
@@ -26,10 +22,13 @@ import net.dv8tion.jda.api.exceptions.InsufficientPermissionException;
 public final class JdaNoticePort implements NoticePort {
   private static final String BUNDLE = "carillon.bot.discord.notices";
 
-  private final Map<String, JDA> accounts;
+  private final BotAccounts accounts;
+  private final Locale fallback;
 
-  public JdaNoticePort(Map<String, JDA> accounts) {
-    this.accounts = Map.copyOf(accounts);
+  /** {@code fallback}: the language of guilds whose own language has no texts here. */
+  public JdaNoticePort(BotAccounts accounts, Locale fallback) {
+    this.accounts = accounts;
+    this.fallback = fallback;
   }
 
   @Override
@@ -69,17 +68,6 @@ public final class JdaNoticePort implements NoticePort {
         .setDescription(texts.format("busy.description", session.name())).build());
   }
 
-  /** The notice texts of one language. */
-  record Texts(ResourceBundle bundle, Locale locale) {
-    static Texts of(Locale locale) {
-      return new Texts(ResourceBundle.getBundle(BUNDLE, locale, ResourceBundle.Control.getNoFallbackControl(
-          ResourceBundle.Control.FORMAT_PROPERTIES)), locale);
-    }
-
-    String format(String key, Object... arguments) {
-      return new MessageFormat(bundle.getString(key), locale).format(arguments);
-    }
-  }
 
   private interface Notice {
     MessageEmbed build(Texts texts);
@@ -90,11 +78,12 @@ public final class JdaNoticePort implements NoticePort {
       return;
     }
     long channelId = session.textChannelId().get();
-    TextChannel channel = accounts.values().stream()
-        .map(jda -> Optional.ofNullable(jda.getTextChannelById(channelId)))
-        .flatMap(Optional::stream).findFirst()
-        .orElseThrow(() -> new NoticeException("no bot account sees text channel " + channelId, null));
-    var message = channel.sendMessageEmbeds(notice.build(Texts.of(channel.getGuild().getLocale().toLocale())));
+    TextChannel channel = accounts.textChannel(channelId).orElseThrow(() -> new NoticeException("no bot account sees text channel " + channelId, null));
+    Locale language = channel.getGuild().getLocale().toLocale();
+    if (!ConfigLoader.LANGUAGES.contains(language.getLanguage())) {
+      language = fallback;
+    }
+    var message = channel.sendMessageEmbeds(notice.build(Texts.of(BUNDLE, language)));
     if (mention && session.mentionRoleId().isPresent()) {
       message = message.setContent("<@&" + session.mentionRoleId().get() + ">");
     }

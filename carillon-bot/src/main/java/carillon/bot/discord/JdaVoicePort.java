@@ -15,12 +15,11 @@ import com.sedmelluq.discord.lavaplayer.track.AudioTrackEndReason;
 import com.sedmelluq.discord.lavaplayer.track.playback.AudioFrame;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.audio.AudioSendHandler;
 import net.dv8tion.jda.api.audio.hooks.ConnectionListener;
 import net.dv8tion.jda.api.audio.hooks.ConnectionStatus;
@@ -37,25 +36,27 @@ public final class JdaVoicePort implements VoicePort {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
   private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(30);
 
-  private final Map<String, JDA> accounts;
+  private final BotAccounts accounts;
   private final AudioPlayerManager players;
+  private final Optional<String> voiceOff;
 
-  /** {@code accounts}: each bot account's name and its connected JDA. */
-  public JdaVoicePort(Map<String, JDA> accounts, AudioPlayerManager players) {
-    this.accounts = Map.copyOf(accounts);
+  /**
+   * @param voiceOff why voice cannot work on this machine (DAVE missing), if it cannot: every join is
+   *     then refused with that reason
+   */
+  public JdaVoicePort(BotAccounts accounts, AudioPlayerManager players, Optional<String> voiceOff) {
+    this.accounts = accounts;
     this.players = players;
+    this.voiceOff = voiceOff;
   }
 
   @Override
   public Connection join(VoiceSlot slot, long channelId) throws VoiceException {
-    JDA jda = accounts.get(slot.account());
-    if (jda == null) {
-      throw new VoiceException("no bot account named '" + slot.account() + "'");
+    if (voiceOff.isPresent()) {
+      throw new VoiceException(voiceOff.get());
     }
-    Guild guild = jda.getGuildById(slot.guildId());
-    if (guild == null) {
-      throw new VoiceException("bot account '" + slot.account() + "' is not in guild " + slot.guildId());
-    }
+    Guild guild = accounts.guild(slot.account(), slot.guildId()).orElseThrow(() -> new VoiceException(
+        "bot account '" + slot.account() + "' is not connected to guild " + slot.guildId()));
     VoiceChannel channel = guild.getVoiceChannelById(channelId);
     if (channel == null) {
       throw new VoiceException("guild '" + guild.getName() + "' has no voice channel " + channelId);
@@ -125,8 +126,11 @@ public final class JdaVoicePort implements VoicePort {
     }
 
     @Override
-    public PlayingTrack play(Track track) throws VoiceException {
+    public PlayingTrack play(Track track, Duration from) throws VoiceException {
       AudioTrack loaded = load(track);
+      if (!from.isZero()) {
+        loaded.setPosition(from.toMillis()); // LavaPlayer seeks when the track starts
+      }
       CompletableFuture<TrackEnd> ended = new CompletableFuture<>();
       currentEnded = ended;
       current = loaded;
@@ -138,6 +142,11 @@ public final class JdaVoicePort implements VoicePort {
         @Override
         public CompletableFuture<TrackEnd> ended() {
           return ended;
+        }
+
+        @Override
+        public Duration position() {
+          return Duration.ofMillis(loaded.getPosition());
         }
 
         @Override

@@ -117,10 +117,12 @@ public final class AudioLibrary {
         .map((rs, ctx) -> new Use(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4))).list());
   }
 
-  /** The item as a playable track, if it exists and its file is there. */
+  /**
+   * The item as a track to play, if it is in the library. Its file may have gone missing since: playing it
+   * then fails and the session skips it with a notice naming the track.
+   */
   public Optional<Track> track(String id) {
-    return find(id).map(item -> new Track(item.id(), item.name(), fileOf(item.id()), item.duration()))
-        .filter(track -> Files.isRegularFile(track.file()));
+    return find(id).map(item -> new Track(item.id(), item.name(), fileOf(item.id()), item.duration()));
   }
 
   public void rename(String id, String name) throws AudioRejectedException {

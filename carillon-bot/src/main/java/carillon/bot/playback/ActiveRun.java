@@ -1,5 +1,6 @@
 package carillon.bot.playback;
 
+import carillon.bot.run.Progress;
 import carillon.bot.run.RunOutcome;
 import carillon.bot.session.Session;
 import java.time.Duration;
@@ -18,13 +19,19 @@ import org.slf4j.LoggerFactory;
 public final class ActiveRun {
   private static final Logger log = LoggerFactory.getLogger(ActiveRun.class);
   public static final int MAX_VOLUME = 150;
+  /** How often a playing run saves where it is: a resumed run starts at most this far back. */
+  static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
 
   private final Playback playback;
   private final Session session;
   private final long runId;
   private final VoiceSlot slot;
+  private final Optional<Resume> resumeFrom;
+  private final Optional<CompletableFuture<VoicePort.Connection>> joinedAhead;
   /** Completed by stop or interrupt: cuts short a gap or a track wait. */
   private final CompletableFuture<Void> stopSignal = new CompletableFuture<>();
+  /** Completed when the run has ended and its end notice is on its way. */
+  final CompletableFuture<Void> done = new CompletableFuture<>();
 
   // Guarded by this.
   private VoicePort.Connection connection;
@@ -39,11 +46,17 @@ public final class ActiveRun {
   private Instant trackPausedAt;
   private Duration trackPausedFor = Duration.ZERO;
 
-  ActiveRun(Playback playback, Session session, long runId, VoiceSlot slot) {
+  /** Where a run that a crash cut short picks up: its original start, the track, the position in it. */
+  record Resume(Instant startedAt, int trackIndex, Duration position, int tracksPlayed) {}
+
+  ActiveRun(Playback playback, Session session, long runId, VoiceSlot slot, Optional<Resume> resumeFrom,
+      Optional<CompletableFuture<VoicePort.Connection>> joinedAhead) {
+    this.joinedAhead = joinedAhead;
     this.playback = playback;
     this.session = session;
     this.runId = runId;
     this.slot = slot;
+    this.resumeFrom = resumeFrom;
   }
 
   public Session session() {
@@ -168,25 +181,37 @@ public final class ActiveRun {
   /** The run itself, on its own task. */
   void play() {
     var time = playback.time();
-    Instant started = time.now();
+    Instant started = resumeFrom.map(Resume::startedAt).orElseGet(time::now);
     synchronized (this) {
       startedAt = started;
     }
     List<String> played = new ArrayList<>();
+    List<String> playlist = session.playlist();
+    int firstIndex = resumeFrom.map(Resume::trackIndex).orElse(0);
+    Duration firstPosition = resumeFrom.map(Resume::position).orElse(Duration.ZERO);
+    int playedBefore = resumeFrom.map(Resume::tracksPlayed).orElse(0);
     RunOutcome outcome = RunOutcome.COMPLETED;
     String error = null;
     VoicePort.Connection joined = null;
+    boolean began = false;
     try {
-      joined = playback.voice().join(slot, session.voiceChannelId());
+      if (stopping()) {
+        return; // ended before it began (shutdown)
+      }
+      began = true;
+      joined = join();
       synchronized (this) {
         connection = joined;
         joined.volume(volume);
       }
-      playback.notifier().started(session, slot);
+      if (resumeFrom.isEmpty()) {
+        playback.notifier().started(session, slot);
+      }
       Instant deadline = session.maxDuration().map(started::plus).orElse(Instant.MAX);
       boolean first = true;
       do {
-        for (String audioId : session.playlist()) {
+        for (int index = first ? firstIndex : 0; index < playlist.size(); index++) {
+          String audioId = playlist.get(index);
           if (stopping() || !time.now().isBefore(deadline)) {
             break;
           }
@@ -202,11 +227,13 @@ public final class ActiveRun {
               break;
             }
           }
+          Duration from = first ? firstPosition : Duration.ZERO;
           first = false;
-          if (playTrack(joined, next.get(), deadline)) {
+          if (playTrack(joined, next.get(), index, from, playedBefore + played.size(), deadline)) {
             played.add(next.get().name());
           }
         }
+        first = false;
       } while (session.repeat() && !stopping() && time.now().isBefore(deadline));
     } catch (VoiceException e) {
       outcome = RunOutcome.FAILED;
@@ -227,16 +254,39 @@ public final class ActiveRun {
         playing = null;
         track = null;
       }
-      playback.ended(this, outcome, played.size(), error);
-      playback.notifier().ended(session, Duration.between(started, time.now()), played);
+      try {
+        playback.ended(this, outcome, playedBefore + played.size(), error);
+        if (began) {
+          playback.notifier().ended(session, Duration.between(started, time.now()), played);
+        }
+      } finally {
+        done.complete(null);
+      }
     }
   }
 
-  /** Plays one track until it ends, the deadline passes or the run stops; true if it started. */
-  private boolean playTrack(VoicePort.Connection joined, Track next, Instant deadline) throws InterruptedException {
+  /** The connection joined ahead of the start if that worked, else a join now. */
+  private VoicePort.Connection join() throws VoiceException, InterruptedException {
+    if (joinedAhead.isPresent()) {
+      try {
+        return joinedAhead.get().get(Playback.JOIN_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        log.info("Session '{}': the join ahead of the start did not work ({}); joining now", session.name(), e.getMessage());
+      }
+    }
+    return playback.voice().join(slot, session.voiceChannelId());
+  }
+
+  /**
+   * Plays one track until it ends, the deadline passes or the run stops, saving where it is every
+   * {@link #PROGRESS_EVERY}; true if it started.
+   */
+  private boolean playTrack(VoicePort.Connection joined, Track next, int index, Duration from, int playedSoFar,
+      Instant deadline) throws InterruptedException {
+    var time = playback.time();
     VoicePort.PlayingTrack started;
     try {
-      started = joined.play(next);
+      started = joined.play(next, from);
     } catch (VoiceException e) {
       playback.notifier().trackSkipped(session, next.name(), e.getMessage());
       return false;
@@ -244,7 +294,7 @@ public final class ActiveRun {
     synchronized (this) {
       playing = started;
       track = next;
-      trackStartedAt = playback.time().now();
+      trackStartedAt = playback.time().now().minus(from); // a resumed track starts part-way
       trackPausedFor = Duration.ZERO;
       trackPausedAt = paused ? trackStartedAt : null;
       if (paused) {
@@ -255,9 +305,19 @@ public final class ActiveRun {
       }
     }
     playback.changed(this);
-    boolean ended = playback.time().await(started.ended(), deadline);
-    if (!ended) {
-      started.stop(); // the maximum duration is reached
+    playback.saveProgress(this, new Progress(index, from, playedSoFar, time.now()));
+    boolean ended = false;
+    while (!ended) {
+      Instant checkpoint = time.now().plus(PROGRESS_EVERY);
+      boolean beforeDeadline = checkpoint.isBefore(deadline);
+      ended = time.await(started.ended(), beforeDeadline ? checkpoint : deadline);
+      if (!ended && !beforeDeadline) {
+        started.stop(); // the maximum duration is reached
+        break;
+      }
+      if (!ended) {
+        playback.saveProgress(this, new Progress(index, started.position(), playedSoFar, time.now()));
+      }
     }
     VoicePort.TrackEnd end = started.ended().getNow(VoicePort.TrackEnd.STOPPED);
     synchronized (this) {

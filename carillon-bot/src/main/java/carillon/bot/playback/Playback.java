@@ -1,14 +1,21 @@
 package carillon.bot.playback;
 
+import carillon.bot.run.Progress;
+import carillon.bot.run.Run;
 import carillon.bot.run.RunOutcome;
 import carillon.bot.run.Runs;
 import carillon.bot.session.Session;
 import carillon.tasks.TaskGroup;
 import carillon.tasks.TimeSource;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -20,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * Commands reach a run through {@link #active(long)}.
  */
 public final class Playback {
+  /** How long a start waits for a join that began ahead of it before joining anew. */
+  static final Duration JOIN_WAIT = Duration.ofSeconds(20);
   private static final Logger log = LoggerFactory.getLogger(Playback.class);
 
   private final VoicePort voice;
@@ -30,6 +39,7 @@ public final class Playback {
   private final Runs runs;
   private final Slots slots;
   private final Map<Long, ActiveRun> active = new ConcurrentHashMap<>();
+  private volatile boolean closing;
   private final List<Consumer<ActiveRun>> listeners = new CopyOnWriteArrayList<>();
 
   public Playback(VoicePort voice, Notifier notifier, TrackCatalog catalog, TimeSource time, TaskGroup tasks, Runs runs,
@@ -48,8 +58,68 @@ public final class Playback {
    * the slot is released when it ends.
    */
   public ActiveRun start(Session session, long runId, VoiceSlot slot) {
-    ActiveRun run = new ActiveRun(this, session, runId, slot);
+    return start(session, runId, slot, Optional.empty());
+  }
+
+  /** As {@link #start(Session, long, VoiceSlot)}, in a voice channel joined ahead by {@link #prepare}. */
+  public ActiveRun start(Session session, long runId, VoiceSlot slot, Optional<Prepared> prepared) {
+    return begin(new ActiveRun(this, session, runId, slot, Optional.empty(), prepared.map(Prepared::joined)));
+  }
+
+  /**
+   * A slot claimed and its voice channel being joined ahead of a start. {@link #start} plays in it, or
+   * {@link #release} leaves it and frees the slot.
+   */
+  public record Prepared(VoiceSlot slot, long channelId, CompletableFuture<VoicePort.Connection> joined) {}
+
+  /** Joins the session's voice channel with a claimed slot now, for a start shortly after. */
+  public Prepared prepare(Session session, VoiceSlot slot) {
+    CompletableFuture<VoicePort.Connection> joined = new CompletableFuture<>();
+    tasks.spawn("join ahead '" + session.name() + "' in " + slot, () -> {
+      try {
+        joined.complete(voice.join(slot, session.voiceChannelId()));
+      } catch (VoiceException e) {
+        // The start joins again and reports the failure in its run.
+        joined.completeExceptionally(e);
+      }
+    });
+    return new Prepared(slot, session.voiceChannelId(), joined);
+  }
+
+  /** Leaves a channel joined ahead and then frees its slot (in that order, so the next user finds it empty). */
+  public void release(Prepared prepared) {
+    tasks.spawn("leave " + prepared.slot(), () -> {
+      try {
+        prepared.joined().get(JOIN_WAIT.toMillis(), TimeUnit.MILLISECONDS).leave();
+      } catch (ExecutionException e) {
+        // it never joined: nothing to leave
+      } catch (TimeoutException e) {
+        prepared.joined().thenAccept(VoicePort.Connection::leave);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        slots.release(prepared.slot());
+      }
+    });
+  }
+
+  /**
+   * Resumes a run that a crash cut short, in the same run record: at the saved track and position, with
+   * its original start (so the maximum duration still counts from there) and no second start notice.
+   */
+  public ActiveRun resume(Session session, Run run, Progress progress, VoiceSlot slot) {
+    return begin(new ActiveRun(this, session, run.id(), slot, Optional.of(new ActiveRun.Resume(
+        run.startedAt().orElse(progress.savedAt()), progress.trackIndex(), progress.position(), progress.tracksPlayed())),
+        Optional.empty()));
+  }
+
+  private ActiveRun begin(ActiveRun run) {
+    Session session = run.session();
+    VoiceSlot slot = run.slot();
     active.put(session.id(), run);
+    if (closing) {
+      run.interrupt(); // shutting down: recorded as interrupted without joining voice
+    }
     changed(run);
     tasks.spawn("play '" + session.name() + "' in " + slot, run::play);
     return run;
@@ -72,9 +142,20 @@ public final class Playback {
     return List.copyOf(active.values());
   }
 
-  /** Shutdown: ends every run now; they are recorded as interrupted. */
-  public void interruptAll() {
-    active.values().forEach(ActiveRun::interrupt);
+  /**
+   * Shutdown: ends every run now; they are recorded as interrupted and post their end notices.
+   *
+   * @return completes when every run has ended (and its end notice has been handed to the notifier)
+   */
+  public CompletableFuture<Void> interruptAll() {
+    closing = true;
+    List<ActiveRun> runs = List.copyOf(active.values());
+    runs.forEach(ActiveRun::interrupt);
+    return CompletableFuture.allOf(runs.stream().map(r -> r.done).toArray(CompletableFuture[]::new));
+  }
+
+  void saveProgress(ActiveRun run, Progress progress) {
+    runs.saveProgress(run.runId(), progress);
   }
 
   void ended(ActiveRun run, RunOutcome outcome, int tracksPlayed, String error) {

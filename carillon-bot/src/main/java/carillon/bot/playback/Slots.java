@@ -31,6 +31,11 @@ public final class Slots {
     }
   }
 
+  /** The account is gone (shut down): it is in no guild any more. */
+  public synchronized void leaveAll(String account) {
+    accountsByGuild.values().forEach(accounts -> accounts.remove(account));
+  }
+
   public synchronized List<String> accounts(long guildId) {
     return new ArrayList<>(accountsByGuild.getOrDefault(guildId, Set.of()));
   }

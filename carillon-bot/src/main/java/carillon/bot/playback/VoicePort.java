@@ -1,5 +1,6 @@
 package carillon.bot.playback;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -13,8 +14,11 @@ public interface VoicePort {
 
   /** A bot account in a voice channel. */
   interface Connection {
-    /** Starts playing {@code track}; the returned handle says when it ends. */
-    PlayingTrack play(Track track) throws VoiceException;
+    /**
+     * Starts playing {@code track} at {@code from} (zero: from its beginning; a resumed run starts where
+     * it was); the returned handle says when it ends.
+     */
+    PlayingTrack play(Track track, Duration from) throws VoiceException;
 
     /** Volume in percent, 0 to 150. */
     void volume(int percent);
@@ -27,6 +31,9 @@ public interface VoicePort {
   interface PlayingTrack {
     /** Completes when the track ends: played to its end, stopped, or failed. */
     CompletableFuture<TrackEnd> ended();
+
+    /** How far into the track playback is. */
+    Duration position();
 
     void pause();
 

@@ -46,6 +46,7 @@ public final class CommandQueue {
   private final Map<Long, Deque<CommandRecord>> lanes = new HashMap<>();
   private final List<Consumer<CommandRecord>> dispatchListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<CommandRecord>> finishListeners = new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
 
   public CommandQueue(Database db, Sessions sessions, Scheduler scheduler, Playback playback, TaskGroup tasks,
       TimeSource time) {
@@ -62,8 +63,12 @@ public final class CommandQueue {
    *
    * @return the stored command, PENDING (or already further along)
    * @throws InvalidCommandException if a field is missing or out of range; nothing is stored
+   * @throws QueueClosedException if Carillon is shutting down; nothing is stored
    */
   public CommandRecord submit(CommandRequest request) throws InvalidCommandException {
+    if (closed) {
+      throw new QueueClosedException();
+    }
     validate(request);
     Instant now = time.now();
     String requestedBy = request.requestedBy().strip();
@@ -80,6 +85,14 @@ public final class CommandQueue {
     completions.put(id, new CompletableFuture<>());
     enqueue(accepted);
     return accepted;
+  }
+
+  /**
+   * Shutdown: no command is accepted from now on, and none not yet started is applied. Those stay
+   * PENDING in the store and are applied by {@link #recover()} at the next start.
+   */
+  public void close() {
+    closed = true;
   }
 
   /** Called on the dispatching thread when a command starts being applied. */
@@ -187,7 +200,7 @@ public final class CommandQueue {
       CommandRecord next;
       synchronized (lanes) {
         Deque<CommandRecord> queue = lanes.get(lane);
-        next = queue.pollFirst();
+        next = closed ? null : queue.pollFirst();
         if (next == null) {
           lanes.remove(lane);
           return;

@@ -3,7 +3,10 @@ package carillon.bot.run;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import carillon.bot.store.Database;
 
@@ -45,14 +48,26 @@ public final class Runs {
         outcome.name(), endedAt.toEpochMilli(), tracksPlayed, error, runId));
   }
 
-  /** At start-up: runs left RUNNING by a crash become INTERRUPTED; returns them. */
-  public List<Run> interruptLeftRunning(Instant now) {
-    return db.inTransaction(h -> {
-      List<Run> left = h.createQuery("SELECT * FROM run WHERE outcome = 'RUNNING' ORDER BY id").map((rs, ctx) -> row(rs)).list();
-      h.execute("UPDATE run SET outcome = 'INTERRUPTED', ended_at = ?, error = 'the process ended while it played' "
-          + "WHERE outcome = 'RUNNING'", now.toEpochMilli());
-      return left;
-    });
+  /** Saves where a playing run is (every few seconds and at each track), for resuming after a crash. */
+  public void saveProgress(long runId, Progress progress) {
+    db.useHandle(h -> h.execute(
+        "UPDATE run SET track_index = ?, track_position_ms = ?, tracks_played = ?, progress_at = ? "
+            + "WHERE id = ? AND outcome = 'RUNNING'",
+        progress.trackIndex(), progress.position().toMillis(), progress.tracksPlayed(),
+        progress.savedAt().toEpochMilli(), runId));
+  }
+
+  /** At start-up: the runs a crash left RUNNING, with their last saved progress if any. */
+  public Map<Run, Optional<Progress>> leftRunning() {
+    return db.withHandle(h -> h.createQuery("SELECT * FROM run WHERE outcome = 'RUNNING' ORDER BY id")
+        .reduceResultSet(new LinkedHashMap<Run, Optional<Progress>>(), (acc, rs, ctx) -> {
+          long index = rs.getLong("track_index");
+          Optional<Progress> progress = rs.wasNull() ? Optional.empty()
+              : Optional.of(new Progress((int) index, Duration.ofMillis(rs.getLong("track_position_ms")),
+                  rs.getInt("tracks_played"), Instant.ofEpochMilli(rs.getLong("progress_at"))));
+          acc.put(row(rs), progress);
+          return acc;
+        }));
   }
 
   /** The latest scheduled instant of every session that has runs (one query, for start-up). */

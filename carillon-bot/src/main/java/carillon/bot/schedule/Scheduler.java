@@ -5,6 +5,7 @@ import carillon.bot.playback.Playback;
 import carillon.bot.playback.RefusedException;
 import carillon.bot.playback.Slots;
 import carillon.bot.playback.VoiceSlot;
+import carillon.bot.run.Progress;
 import carillon.bot.run.Run;
 import carillon.bot.run.RunOutcome;
 import carillon.bot.run.Runs;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Created, edited, enabled, disabled or deleted sessions are re-planned at once ({@link Sessions#onChange}).</li>
- *   <li>At start-up, runs left running by a crash are recorded as interrupted; an occurrence that fell
+ *   <li>At start-up, a run a crash cut short resumes where it was (within its grace and maximum
+ *       duration) or is recorded as interrupted; an occurrence that fell
  *       during downtime starts late if within its grace, and is recorded as missed otherwise.</li>
  *   <li>A start whose guild has no free voice slot waits for one within its grace, then is recorded as
  *       skipped (busy) with a notice.</li>
@@ -49,11 +51,22 @@ public final class Scheduler {
   private final TimeSource time;
   private final TaskGroup tasks;
   private final Map<Long, Plan> plans = new ConcurrentHashMap<>();
+  private final Duration joinAhead;
   /** Starts waiting for a free slot, oldest first; guarded by itself. */
   private final List<Waiting> waiting = new ArrayList<>();
 
   public Scheduler(Sessions sessions, Runs runs, Slots slots, Playback playback, Notifier notifier, TimeSource time,
       TaskGroup tasks) {
+    this(sessions, runs, slots, playback, notifier, time, tasks, Duration.ZERO);
+  }
+
+  /**
+   * @param joinAhead how long before a start the bot joins the voice channel (zero: at the start), so
+   *     that audio begins at the scheduled instant instead of after the voice handshake
+   */
+  public Scheduler(Sessions sessions, Runs runs, Slots slots, Playback playback, Notifier notifier, TimeSource time,
+      TaskGroup tasks, Duration joinAhead) {
+    this.joinAhead = joinAhead;
     this.sessions = sessions;
     this.runs = runs;
     this.slots = slots;
@@ -67,10 +80,7 @@ public final class Scheduler {
 
   /** Recovers from a crash and plans every enabled session. */
   public void start() {
-    for (Run run : runs.interruptLeftRunning(time.now())) {
-      log.warn("Run {} of session {} (scheduled {}) was interrupted by the last shutdown or crash", run.id(),
-          run.sessionId(), run.scheduledAt());
-    }
+    runs.leftRunning().forEach(this::resumeOrInterrupt);
     List<Session> enabled = sessions.enabled();
     Map<Long, Instant> lastRuns = runs.lastScheduledAtBySession();
     for (Session session : enabled) {
@@ -81,9 +91,52 @@ public final class Scheduler {
     log.info("Scheduler planned {} enabled sessions", enabled.size());
   }
 
+  /**
+   * A run the last process left playing (it crashed): resumed at its saved track and position if the
+   * downtime was within the session's late grace and its maximum duration has not run out; otherwise
+   * recorded as interrupted. Either way the same run record goes on, so the occurrence never plays twice.
+   */
+  private void resumeOrInterrupt(Run run, Optional<Progress> progress) {
+    Instant now = time.now();
+    Optional<Session> session = sessions.find(run.sessionId());
+    String why;
+    if (session.isEmpty() || !session.get().enabled()) {
+      why = "the session is deleted or disabled";
+    } else if (progress.isEmpty()) {
+      why = "it had not started playing";
+    } else if (Duration.between(progress.get().savedAt(), now).compareTo(session.get().lateGrace()) > 0) {
+      why = "it was down for longer than the session's late grace";
+    } else if (session.get().maxDuration().isPresent()
+        && !now.isBefore(run.startedAt().orElse(run.scheduledAt()).plus(session.get().maxDuration().get()))) {
+      why = "its maximum duration has run out";
+    } else {
+      Optional<VoiceSlot> slot = slots.claim(session.get().guildId(), session.get().id());
+      if (slot.isPresent()) {
+        log.warn("Session '{}' was cut short by a crash: resuming its run {} at track {}, {} s in", session.get().name(),
+            run.id(), progress.get().trackIndex() + 1, progress.get().position().toSeconds());
+        playback.resume(session.get(), run, progress.get(), slot.get());
+        return;
+      }
+      why = "no bot account of its guild is connected";
+    }
+    log.warn("Run {} of session {} (scheduled {}) was cut short by a crash and is not resumed: {}", run.id(),
+        run.sessionId(), run.scheduledAt(), why);
+    runs.finish(run.id(), RunOutcome.INTERRUPTED, now, progress.map(Progress::tracksPlayed).orElse(run.tracksPlayed()),
+        "the process ended while it played; not resumed: " + why);
+  }
+
   /** Cancels every timer (at shutdown). */
   public void stop() {
-    plans.values().forEach(plan -> plan.timer.cancel());
+    for (Plan plan : plans.values()) {
+      Playback.Prepared prepared;
+      synchronized (plan) {
+        plan.timer.cancel();
+        prepared = plan.takePrepared();
+      }
+      if (prepared != null) {
+        playback.release(prepared);
+      }
+    }
     plans.clear();
   }
 
@@ -140,10 +193,21 @@ public final class Scheduler {
     Session session;
     Instant nextStart;
     boolean reminded;
+    /** The join ahead of the next start was tried (it may have found no free slot). */
+    boolean joinTried;
+    /** The slot claimed and the voice channel joined ahead of the next start. */
+    Playback.Prepared prepared;
 
     Plan(Session session) {
       this.session = session;
       this.timer = time.timer("session " + session.id(), () -> fire(this));
+    }
+
+    Playback.Prepared takePrepared() {
+      Playback.Prepared taken = prepared;
+      prepared = null;
+      joinTried = false;
+      return taken;
     }
   }
 
@@ -155,7 +219,14 @@ public final class Scheduler {
     if (changed.isEmpty() || !changed.get().enabled()) {
       Plan removed = plans.remove(sessionId);
       if (removed != null) {
-        removed.timer.cancel();
+        Playback.Prepared prepared;
+        synchronized (removed) {
+          removed.timer.cancel();
+          prepared = removed.takePrepared();
+        }
+        if (prepared != null) {
+          playback.release(prepared);
+        }
       }
       return;
     }
@@ -170,8 +241,10 @@ public final class Scheduler {
     Plan plan = plans.computeIfAbsent(session.id(), id -> new Plan(session));
     Instant now = time.now();
     Instant late = null;
+    Playback.Prepared stale;
     synchronized (plan) {
       plan.timer.cancel();
+      stale = plan.takePrepared(); // the session changed: join again for its (maybe new) channel and time
       plan.session = session;
       plan.reminded = false;
       Optional<Instant> next;
@@ -200,6 +273,9 @@ public final class Scheduler {
       plan.nextStart = next.orElse(null);
       arm(plan, now);
     }
+    if (stale != null) {
+      playback.release(stale);
+    }
     if (late != null) {
       Instant scheduledAt = late;
       log.info("Session '{}' starts late: its {} start fell during downtime, within its grace", session.name(), scheduledAt);
@@ -213,19 +289,40 @@ public final class Scheduler {
       plan.timer.cancel();
       return;
     }
-    Duration reminder = plan.session.reminder();
-    if (!reminder.isZero() && !plan.reminded && now.isBefore(plan.nextStart)) {
-      Instant remindAt = plan.nextStart.minus(reminder);
-      plan.timer.arm(remindAt.isAfter(now) ? remindAt : now); // a late reminder beats none
-    } else {
-      plan.timer.arm(plan.nextStart);
+    Instant at = plan.nextStart;
+    if (now.isBefore(plan.nextStart)) {
+      if (reminderDue(plan) != null) {
+        at = earliest(at, reminderDue(plan), now); // a late reminder beats none
+      }
+      if (joinDue(plan) != null) {
+        at = earliest(at, joinDue(plan), now);
+      }
     }
+    plan.timer.arm(at);
+  }
+
+  private static Instant earliest(Instant at, Instant due, Instant now) {
+    Instant when = due.isAfter(now) ? due : now;
+    return when.isBefore(at) ? when : at;
+  }
+
+  /** When the plan's reminder is due, or null if it has none pending. Plan lock held. */
+  private static Instant reminderDue(Plan plan) {
+    Duration reminder = plan.session.reminder();
+    return reminder.isZero() || plan.reminded ? null : plan.nextStart.minus(reminder);
+  }
+
+  /** When the bot should join ahead of the start, or null if not (any more). Plan lock held. */
+  private Instant joinDue(Plan plan) {
+    return joinAhead.isZero() || plan.joinTried ? null : plan.nextStart.minus(joinAhead);
   }
 
   private void fire(Plan plan) {
     Session session;
     Instant start = null;
     Instant remindFor = null;
+    Instant joinFor = null;
+    Playback.Prepared prepared = null;
     synchronized (plan) {
       if (plans.get(plan.session.id()) != plan || plan.nextStart == null) {
         return;
@@ -233,10 +330,19 @@ public final class Scheduler {
       session = plan.session;
       Instant now = time.now();
       if (now.isBefore(plan.nextStart)) {
-        plan.reminded = true;
-        remindFor = plan.nextStart;
+        Instant remindAt = reminderDue(plan);
+        if (remindAt != null && !now.isBefore(remindAt)) {
+          plan.reminded = true;
+          remindFor = plan.nextStart;
+        }
+        Instant joinAt = joinDue(plan);
+        if (joinAt != null && !now.isBefore(joinAt)) {
+          plan.joinTried = true;
+          joinFor = plan.nextStart;
+        }
       } else {
         start = plan.nextStart;
+        prepared = plan.takePrepared();
         plan.nextStart = session.schedule().next(start).orElse(null);
         plan.reminded = false;
       }
@@ -245,8 +351,36 @@ public final class Scheduler {
     if (remindFor != null) {
       notifier.reminder(session, remindFor);
     }
+    if (joinFor != null) {
+      joinAhead(plan, session, joinFor);
+    }
     if (start != null) {
-      trigger(session, start);
+      trigger(session, start, Optional.ofNullable(prepared));
+    }
+  }
+
+  /**
+   * Claims a slot and joins the voice channel ahead of the start, if a slot is free now; otherwise the
+   * start claims one as usual. The slot is held from now: that is the price of audio on the dot.
+   */
+  private void joinAhead(Plan plan, Session session, Instant startAt) {
+    if (playback.active(session.id()).isPresent()) {
+      return; // its previous run still plays; the start will wait for it
+    }
+    Optional<VoiceSlot> slot = slots.claim(session.guildId(), session.id());
+    if (slot.isEmpty()) {
+      return;
+    }
+    Playback.Prepared prepared = playback.prepare(session, slot.get());
+    boolean kept;
+    synchronized (plan) {
+      kept = plans.get(session.id()) == plan && startAt.equals(plan.nextStart) && plan.prepared == null;
+      if (kept) {
+        plan.prepared = prepared;
+      }
+    }
+    if (!kept) {
+      playback.release(prepared); // the session changed or started meanwhile
     }
   }
 
@@ -260,25 +394,39 @@ public final class Scheduler {
   // ---- starting
 
   private void trigger(Session session, Instant scheduledAt) {
+    trigger(session, scheduledAt, Optional.empty());
+  }
+
+  private void trigger(Session session, Instant scheduledAt, Optional<Playback.Prepared> prepared) {
     Instant now = time.now();
     if (now.isAfter(scheduledAt.plus(session.lateGrace()))) {
+      prepared.ifPresent(playback::release);
       recordMissed(session, scheduledAt);
       return;
     }
-    Optional<VoiceSlot> slot = playback.active(session.id()).isPresent()
-        ? Optional.empty() // the previous run of this session is still playing
-        : slots.claim(session.guildId(), session.id());
+    if (prepared.isPresent() && playback.active(session.id()).isPresent()) {
+      playback.release(prepared.get());
+      prepared = Optional.empty();
+    }
+    Optional<VoiceSlot> slot = prepared.isPresent() ? prepared.map(Playback.Prepared::slot)
+        : playback.active(session.id()).isPresent()
+            ? Optional.empty() // the previous run of this session is still playing
+            : slots.claim(session.guildId(), session.id());
     if (slot.isEmpty()) {
       waitForSlot(session, scheduledAt);
       return;
     }
     Optional<Long> runId = runs.claim(session.id(), scheduledAt, now, slot.get().account());
     if (runId.isEmpty()) {
-      slots.release(slot.get());
+      if (prepared.isPresent()) {
+        playback.release(prepared.get());
+      } else {
+        slots.release(slot.get());
+      }
       log.info("Session '{}' at {} was already claimed; not playing it again", session.name(), scheduledAt);
       return;
     }
-    playback.start(session, runId.get(), slot.get());
+    playback.start(session, runId.get(), slot.get(), prepared);
   }
 
   private record Waiting(Session session, Instant scheduledAt, TimeSource.Timer giveUp) {}

@@ -159,7 +159,12 @@ final class Pages {
   private void login(Context ctx) {
     String name = ctx.formParam("name");
     String origin = ctx.header("Origin");
-    if (origin != null && !origin.equals(ctx.scheme() + "://" + ctx.host())) {
+    String fetchSite = ctx.header("Sec-Fetch-Site");
+    // Browsers say where a request comes from: Sec-Fetch-Site where they send it, else Origin (compared
+    // with the Host header as sent, port included).
+    boolean foreign = fetchSite != null ? !(fetchSite.equals("same-origin") || fetchSite.equals("none"))
+        : origin != null && !origin.equals(ctx.scheme() + "://" + ctx.header("Host"));
+    if (foreign) {
       // Another site's form must not log a browser into an account (login CSRF).
       render(ctx, 403, "login", Json.object("name", "", "error", "this login form came from another site"));
       return;

@@ -203,7 +203,9 @@ public final class WebServer implements AutoCloseable {
   private void beforeEach(Context ctx) {
     ctx.header("X-Content-Type-Options", "nosniff");
     ctx.header("X-Frame-Options", "DENY");
-    ctx.header("Referrer-Policy", "no-referrer");
+    // same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on the page's own form
+    // posts, and the login's cross-site check could not tell them from a foreign site's.
+    ctx.header("Referrer-Policy", "same-origin");
     ctx.header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
     if (ctx.path().startsWith("/api/")) {
       ctx.header("Cache-Control", "no-store");

@@ -3,20 +3,24 @@ package carillon.bot.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import carillon.bot.config.Config;
+import carillon.bot.config.ConfigLoader;
+import carillon.bot.config.Secret;
+import carillon.bot.discord.BotAccounts;
 import carillon.bot.web.AdminAccounts;
 import carillon.emulator.BotAccount;
 import carillon.emulator.DiscordEmulator;
 import carillon.emulator.GuildHandle;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,12 +36,13 @@ class CarillonWebTest {
       long hall = guild.createVoiceChannel("Hall");
       BotAccount bot = discord.createBot("Carillon");
       guild.addMember(bot);
-      Carillon carillon = new Carillon(new Carillon.Settings(dir, Map.of("bell", bot.token()), discord::configure,
-          Duration.ofSeconds(5), new InetSocketAddress("127.0.0.1", 0), ZoneId.of("Europe/Paris")));
+      Config config = ConfigLoader.load(Optional.empty(), Map.of("CARILLON_DATA_DIR", dir.toString(),
+              "CARILLON_WEB_ADDRESS", "127.0.0.1:0", "CARILLON_TIME_ZONE", "Europe/Paris", "CARILLON_SHUTDOWN_TIMEOUT", "5s"))
+          .withAccounts(List.of(new Config.Account("bell", new Secret(bot.token()), 1)));
+      Carillon carillon = new Carillon(new Carillon.Settings(config, BotAccounts.Endpoint.emulator(discord), Optional.empty()));
       URI base;
       try {
-        assertThat(carillon.web).isPresent();
-        base = URI.create("http://127.0.0.1:" + carillon.web.get().port());
+        base = URI.create("http://127.0.0.1:" + carillon.web.port());
         new AdminAccounts(carillon.db, carillon.time).create("alice", "correct horse battery staple");
         HttpResponse<String> login = http.send(HttpRequest.newBuilder(base.resolve("/api/login"))
             .header("Content-Type", "application/json")

@@ -3,6 +3,7 @@ package carillon.bot.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import carillon.bot.config.ConfigLoader;
 import carillon.bot.run.Run;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -15,6 +16,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,8 +41,19 @@ class DemoTest {
     root.addAppender(errors);
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
-    Demo demo = Demo.start(dir, out, Duration.ofSeconds(3));
+    Demo demo = Demo.start(ConfigLoader.load(Optional.empty(), Map.of("CARILLON_DATA_DIR", dir.toString(),
+        "CARILLON_WEB_ADDRESS", "127.0.0.1:0")), out, Duration.ofSeconds(3));
     try {
+      // While it plays, the panel shows the notices and a level meter of the bot.
+      var http = java.net.http.HttpClient.newHttpClient();
+      var panel = java.net.URI.create("http://127.0.0.1:" + demo.discord.port() + "/_emulator/panel");
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        String state = http.send(java.net.http.HttpRequest.newBuilder(panel.resolve("panel/state")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return state.contains("\"levelDbfs\":-") && state.contains("Morning meditation has started");
+      });
+      assertThat(http.send(java.net.http.HttpRequest.newBuilder(panel).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body()).contains("What Discord would show");
       await().atMost(Duration.ofSeconds(60)).until(() -> demo.carillon.runs.forSession(demo.session.id()).stream()
           .anyMatch(r -> r.outcome() == RunOutcome.COMPLETED));
       Run run = demo.carillon.runs.forSession(demo.session.id()).getFirst();

@@ -198,12 +198,17 @@ public final class CoreBenchmark {
   /** Tracks end at once: the benchmark measures starts, not audio. */
   private static final class InstantConnection implements VoicePort.Connection {
     @Override
-    public VoicePort.PlayingTrack play(Track track) {
+    public VoicePort.PlayingTrack play(Track track, Duration from) {
       CompletableFuture<VoicePort.TrackEnd> ended = CompletableFuture.completedFuture(VoicePort.TrackEnd.FINISHED);
       return new VoicePort.PlayingTrack() {
         @Override
         public CompletableFuture<VoicePort.TrackEnd> ended() {
           return ended;
+        }
+
+        @Override
+        public Duration position() {
+          return Duration.ZERO;
         }
 
         @Override

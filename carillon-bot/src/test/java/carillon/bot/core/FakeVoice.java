@@ -56,9 +56,9 @@ public final class FakeVoice implements VoicePort {
     }
 
     @Override
-    public PlayingTrack play(Track track) {
-      log("play " + track.name() + " in " + slot);
-      return new FakeTrack(track, slot);
+    public PlayingTrack play(Track track, Duration from) {
+      log("play " + track.name() + (from.isZero() ? "" : " from " + from.toSeconds() + "s") + " in " + slot);
+      return new FakeTrack(track, slot, from);
     }
 
     @Override
@@ -81,11 +81,12 @@ public final class FakeVoice implements VoicePort {
     private final TimeSource.Timer end;
     private Duration remaining;
     private Instant resumedAt;
+    private boolean paused;
 
-    FakeTrack(Track track, VoiceSlot slot) {
+    FakeTrack(Track track, VoiceSlot slot, Duration from) {
       this.track = track;
       this.slot = slot;
-      this.remaining = track.duration();
+      this.remaining = track.duration().minus(from);
       this.end = time.timer("track " + track.name(), () -> finish(TrackEnd.FINISHED));
       this.resumedAt = time.now();
       end.arm(resumedAt.plus(remaining));
@@ -110,8 +111,15 @@ public final class FakeVoice implements VoicePort {
     }
 
     @Override
+    public synchronized Duration position() {
+      Duration left = paused || ended.isDone() ? remaining : remaining.minus(Duration.between(resumedAt, time.now()));
+      return track.duration().minus(left);
+    }
+
+    @Override
     public synchronized void pause() {
       if (end.cancel()) {
+        paused = true;
         remaining = remaining.minus(Duration.between(resumedAt, time.now()));
         log("pause " + track.name());
       }
@@ -120,6 +128,7 @@ public final class FakeVoice implements VoicePort {
     @Override
     public synchronized void resume() {
       if (!ended.isDone()) {
+        paused = false;
         resumedAt = time.now();
         end.arm(resumedAt.plus(remaining));
         log("resume " + track.name());

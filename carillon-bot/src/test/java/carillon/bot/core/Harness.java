@@ -53,7 +53,15 @@ public final class Harness implements AutoCloseable {
   public Scheduler scheduler;
   public CommandQueue commands;
 
+  final Duration joinAhead;
+
   public Harness(Path dir, Instant start) {
+    this(dir, start, Duration.ZERO);
+  }
+
+  /** {@code joinAhead}: how long before a start bots join the voice channel (the application's setting). */
+  Harness(Path dir, Instant start, Duration joinAhead) {
+    this.joinAhead = joinAhead;
     this.time = new ManualTimeSource(start);
     this.dbFile = dir.resolve("carillon.db");
     build();
@@ -76,7 +84,7 @@ public final class Harness implements AutoCloseable {
     tasks = TaskGroup.create("test", time);
     Notifier notifier = new Notifier(notices, tasks);
     playback = new Playback(voice, notifier, id -> Optional.ofNullable(tracks.get(id)), time, tasks, runs, slots);
-    scheduler = new Scheduler(sessions, runs, slots, playback, notifier, time, tasks);
+    scheduler = new Scheduler(sessions, runs, slots, playback, notifier, time, tasks, joinAhead);
     commands = new CommandQueue(db, sessions, scheduler, playback, tasks, time);
   }
 
@@ -113,9 +121,15 @@ public final class Harness implements AutoCloseable {
 
   /** The process dies: timers stop, playback freezes, nothing is recorded; then a new process starts. */
   void crashAndRestart() {
+    crashAndRestart(Duration.ZERO);
+  }
+
+  /** As {@link #crashAndRestart()}, with the process down for {@code downtime}. */
+  void crashAndRestart(Duration downtime) {
     scheduler.stop();
     voice.kill();
     db.close();
+    time.advance(downtime);
     build();
     slots.join("bot-a", GUILD);
     start();

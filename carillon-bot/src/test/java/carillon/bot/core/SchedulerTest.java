@@ -156,20 +156,58 @@ class SchedulerTest {
   }
 
   @Test
-  void aCrashMidRunIsRecordedAsInterruptedAndNeverPlayedAgain() {
-    Session s = world.create(spec("Crash", "daily 06:00 UTC", List.of(talk)));
-    world.time.advance(Duration.ofHours(6).plusMinutes(3)); // three minutes into the talk
+  void aCrashMidRunResumesTheSameRunAtTheSameTrackAndPosition() {
+    Session s = world.create(spec("Crash", "daily 06:00 UTC", List.of(bell, talk, bell)));
+    world.time.advance(Duration.ofHours(6).plusMinutes(3)); // 2 min 30 s into the talk (the bell is 30 s)
     assertThat(world.runs.forSession(s.id())).singleElement().extracting(Run::outcome).isEqualTo(RunOutcome.RUNNING);
 
-    world.crashAndRestart();
+    world.crashAndRestart(Duration.ofSeconds(30));
+    assertThat(world.voice.events).containsExactly(
+        "2026-03-27T06:03:30Z join bot-a@1000 #2001",
+        "2026-03-27T06:03:30Z play Talk from 150s in bot-a@1000");
+    world.time.advance(Duration.ofHours(1));
+
+    assertThat(world.runs.forSession(s.id())).singleElement().satisfies(run -> {
+      assertThat(run.outcome()).isEqualTo(RunOutcome.COMPLETED);
+      assertThat(run.scheduledAt()).isEqualTo(Instant.parse("2026-03-27T06:00:00Z"));
+      assertThat(run.tracksPlayed()).isEqualTo(3);
+    });
+    assertThat(world.voice.events).contains("2026-03-27T06:11:00Z end Talk FINISHED in bot-a@1000",
+        "2026-03-27T06:11:00Z play Bell in bot-a@1000");
+    assertThat(world.notices.sent).as("no second start notice").noneMatch(n -> n.contains("started"));
+    assertThat(world.scheduler.nextStart(s.id())).contains(Instant.parse("2026-03-28T06:00:00Z"));
+  }
+
+  @Test
+  void aCrashWithADowntimeBeyondTheGraceIsRecordedAsInterruptedAndNeverPlayedAgain() {
+    Session s = world.create(spec("Crash", "daily 06:00 UTC", List.of(talk)));
+    world.time.advance(Duration.ofHours(6).plusMinutes(3));
+
+    world.crashAndRestart(Duration.ofMinutes(16)); // the grace is 15 min
     world.time.advance(Duration.ofHours(1));
 
     assertThat(world.runs.forSession(s.id())).singleElement().satisfies(run -> {
       assertThat(run.outcome()).isEqualTo(RunOutcome.INTERRUPTED);
       assertThat(run.scheduledAt()).isEqualTo(Instant.parse("2026-03-27T06:00:00Z"));
+      assertThat(run.error()).get().asString().endsWith("not resumed: it was down for longer than the session's late grace");
     });
     assertThat(world.voice.events).as("the new process did not play it again").isEmpty();
     assertThat(world.scheduler.nextStart(s.id())).contains(Instant.parse("2026-03-28T06:00:00Z"));
+  }
+
+  @Test
+  void aCrashAfterTheMaximumDurationRanOutIsRecordedAsInterrupted() {
+    Session s = world.create(new SessionSpec(Harness.GUILD, "Short", Harness.HALL, Harness.NOTICES, null, "daily 06:00 UTC", List.of(talk),
+        Duration.ZERO, Duration.ofMinutes(4), false, 0, null, null, true, Duration.ofMinutes(15)));
+    world.time.advance(Duration.ofHours(6).plusMinutes(3));
+
+    world.crashAndRestart(Duration.ofMinutes(2));
+
+    assertThat(world.runs.forSession(s.id())).singleElement().satisfies(run -> {
+      assertThat(run.outcome()).isEqualTo(RunOutcome.INTERRUPTED);
+      assertThat(run.error()).get().asString().endsWith("its maximum duration has run out");
+    });
+    assertThat(world.voice.events).isEmpty();
   }
 
   @Test

@@ -15,10 +15,9 @@ import carillon.tasks.Schedule;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import net.dv8tion.jda.api.JDA;
-import net.dv8tion.jda.api.JDABuilder;
+import carillon.bot.config.Secret;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -44,9 +43,9 @@ class JdaNoticePortTest {
     BotAccount bot = discord.createBot("Carillon");
     english.addMember(bot);
     vietnamese.addMember(bot);
-    JDA jda = discord.configure(JDABuilder.createDefault(bot.token())).build().awaitReady();
-    try {
-      JdaNoticePort notices = new JdaNoticePort(Map.of("carillon", jda));
+    try (BotAccounts accounts = BotAccounts.login(List.of(new BotAccounts.Login("carillon", new Secret(bot.token()), 1)),
+        BotAccounts.Endpoint.emulator(discord), name -> List.of(), Duration.ofSeconds(30))) {
+      JdaNoticePort notices = new JdaNoticePort(accounts, Locale.ENGLISH);
       notices.ended(session(english, englishVoice, englishText), Duration.ofSeconds(75), List.of("Bell"));
       notices.ended(session(vietnamese, vietVoice, vietText), Duration.ofSeconds(75), List.of("Chuông"));
       assertThat(discord.messages(englishText)).flatExtracting(SentMessage::embeds)
@@ -58,8 +57,6 @@ class JdaNoticePortTest {
       assertThatThrownBy(() -> notices.started(session(english, englishVoice, englishText), new VoiceSlot("carillon", english.id())))
           .isInstanceOf(NoticePort.NoticeException.class)
           .hasMessageStartingWith("could not post in #notices: 50013: Missing Permissions");
-    } finally {
-      jda.shutdownNow();
     }
   }
 }

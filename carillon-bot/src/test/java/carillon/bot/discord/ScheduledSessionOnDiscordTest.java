@@ -37,10 +37,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
-import net.dv8tion.jda.api.JDA;
-import net.dv8tion.jda.api.JDABuilder;
-import net.dv8tion.jda.api.requests.GatewayIntent;
+import java.util.Optional;
+import carillon.bot.config.Secret;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,8 +61,8 @@ class ScheduledSessionOnDiscordTest {
       long notices = guild.createTextChannel("notices");
       BotAccount bot = discord.createBot("Carillon");
       guild.addMember(bot);
-      JDA jda = discord.configure(JDABuilder.createDefault(bot.token()).enableIntents(GatewayIntent.GUILD_VOICE_STATES))
-          .build().awaitReady();
+      BotAccounts accounts = BotAccounts.login(List.of(new BotAccounts.Login("carillon", new Secret(bot.token()), 1)),
+          BotAccounts.Endpoint.emulator(discord), name -> List.of(), Duration.ofSeconds(30));
       try {
         GuildDirectory guilds = new GuildDirectory(db);
         guilds.replaceGuild(guild.id(), List.of(new Channel(guild.id(), hall, "Meditation Hall", Channel.Kind.VOICE),
@@ -78,9 +77,8 @@ class ScheduledSessionOnDiscordTest {
         Runs runs = new Runs(db);
         Slots slots = new Slots();
         slots.join("carillon", guild.id());
-        Map<String, JDA> accounts = Map.of("carillon", jda);
-        Notifier notifier = new Notifier(new JdaNoticePort(accounts), tasks);
-        Playback playback = new Playback(new JdaVoicePort(accounts, players), notifier, library::track, time, tasks,
+        Notifier notifier = new Notifier(new JdaNoticePort(accounts, Locale.ENGLISH), tasks);
+        Playback playback = new Playback(new JdaVoicePort(accounts, players, Optional.empty()), notifier, library::track, time, tasks,
             runs, slots);
         Scheduler scheduler = new Scheduler(sessions, runs, slots, playback, notifier, time, tasks);
         scheduler.start();
@@ -107,7 +105,7 @@ class ScheduledSessionOnDiscordTest {
             .extracting(SentMessage.Embed::title).containsExactly("Evening sit has started", "Evening sit has ended");
         scheduler.stop();
       } finally {
-        jda.shutdownNow();
+        accounts.close();
         players.shutdown();
         tasks.shutdown(Duration.ofSeconds(5));
       }

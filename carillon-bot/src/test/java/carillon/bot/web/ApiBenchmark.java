@@ -246,12 +246,17 @@ public final class ApiBenchmark {
     public Connection join(VoiceSlot slot, long channelId) {
       return new Connection() {
         @Override
-        public PlayingTrack play(Track track) {
+        public PlayingTrack play(Track track, java.time.Duration from) {
           CompletableFuture<TrackEnd> ended = new CompletableFuture<>();
           return new PlayingTrack() {
             @Override
             public CompletableFuture<TrackEnd> ended() {
               return ended;
+            }
+
+            @Override
+            public java.time.Duration position() {
+              return java.time.Duration.ZERO;
             }
 
             @Override

@@ -28,6 +28,8 @@ final class VoiceConnection {
   static final int MAX_CONCEALED = 10;
   /** RMS (of 16-bit samples, both channels) under which a 20 ms frame counts as silence: about -50 dBFS. */
   static final double SILENCE_RMS = 100.0;
+  /** A pause in audio packets longer than this starts a new spurt: JDA sends nothing while paused or between tracks. */
+  static final long SPURT_GAP_NANOS = 100_000_000L;
 
   final long id;
   final VoiceGrant grant;
@@ -46,17 +48,28 @@ final class VoiceConnection {
   private int lastSeq = -1;
   private long lastArrivalNanos = -1;
   private final List<Long> interArrivalNanos = new ArrayList<>();
+  private long firstArrivalNanos = -1;
+  private final java.time.Clock clock;
+  private Instant firstAudioAt;
+  /** Each spurt as {start nanos, end nanos, first pcm value index}, relative to the first audio packet. */
+  private final List<long[]> spurts = new ArrayList<>();
+  /** Opus frames received and not decoded yet; {@link #CONCEALED} marks a lost one. */
+  private final List<byte[]> pending = new ArrayList<>();
+  private static final byte[] CONCEALED = new byte[0];
+  /** Where each decoded frame starts in {@link #pcm}. */
+  private final List<Integer> frameStarts = new ArrayList<>();
   private short[] pcm = new short[SAMPLE_RATE * CHANNELS * 10];
   private int pcmLength;
   private long soundSamples;
   private long silenceSamples;
 
-  VoiceConnection(long id, VoiceGrant grant, int ssrc, byte[] secretKey, Instant connectedAt) {
+  VoiceConnection(long id, VoiceGrant grant, int ssrc, byte[] secretKey, java.time.Clock clock) {
+    this.clock = clock;
     this.id = id;
     this.grant = grant;
     this.ssrc = ssrc;
     this.secretKey = secretKey.clone();
-    this.connectedAt = connectedAt;
+    this.connectedAt = clock.instant();
     try {
       this.decoder = new OpusDecoder(SAMPLE_RATE, CHANNELS);
     } catch (OpusException e) {
@@ -140,18 +153,47 @@ final class VoiceConnection {
       }
       if (delta > 1 && delta - 1 <= MAX_CONCEALED) {
         for (int i = 0; i < delta - 1; i++) {
-          decode(null, 0, 0);
+          pending.add(CONCEALED);
           concealedFrames++;
         }
       }
     }
     lastSeq = seq;
     audioPackets++;
-    if (lastArrivalNanos >= 0) {
+    if (firstArrivalNanos < 0) {
+      firstArrivalNanos = arrivalNanos;
+      firstAudioAt = clock.instant();
+    }
+    long since = arrivalNanos - firstArrivalNanos;
+    if (lastArrivalNanos < 0 || arrivalNanos - lastArrivalNanos > SPURT_GAP_NANOS) {
+      spurts.add(new long[] {since, since, framesReceived()});
+    } else {
       interArrivalNanos.add(arrivalNanos - lastArrivalNanos);
+      spurts.getLast()[1] = since;
     }
     lastArrivalNanos = arrivalNanos;
-    decode(plain, opusOffset, plain.length - opusOffset);
+    pending.add(Arrays.copyOfRange(plain, opusOffset, plain.length));
+  }
+
+  /** Frames received so far, decoded or not. */
+  private int framesReceived() {
+    return frameStarts.size() + pending.size();
+  }
+
+  /**
+   * Decodes the frames received since the last call. Decoding is deferred to readers (snapshots, PCM) so
+   * that the receive loop only decrypts: with hundreds of streams it keeps up, and arrival times stay true.
+   */
+  private void decodePending() {
+    for (byte[] opus : pending) {
+      frameStarts.add(pcmLength);
+      if (opus == CONCEALED) {
+        decode(null, 0, 0);
+      } else {
+        decode(opus, 0, opus.length);
+      }
+    }
+    pending.clear();
   }
 
   private void decode(byte[] opus, int offset, int length) {
@@ -186,7 +228,23 @@ final class VoiceConnection {
     pcmLength += values;
   }
 
+  /** The level of the last {@code window} of audio in dBFS, if audio arrived within that window. */
+  synchronized java.util.OptionalDouble level(Duration window) {
+    if (disconnectedAt != null || lastArrivalNanos < 0 || System.nanoTime() - lastArrivalNanos > window.toNanos()) {
+      return java.util.OptionalDouble.empty();
+    }
+    decodePending();
+    int values = (int) Math.min(pcmLength, window.toNanos() * SAMPLE_RATE / 1_000_000_000L * CHANNELS);
+    double sum = 0;
+    for (int i = pcmLength - values; i < pcmLength; i++) {
+      sum += (double) pcm[i] * pcm[i];
+    }
+    double rms = values == 0 ? 0 : Math.sqrt(sum / values);
+    return java.util.OptionalDouble.of(rms < 1 ? -90.0 : Math.max(-90.0, 20 * Math.log10(rms / 32768.0)));
+  }
+
   synchronized short[] pcm() {
+    decodePending();
     return Arrays.copyOf(pcm, pcmLength);
   }
 
@@ -203,6 +261,7 @@ final class VoiceConnection {
   }
 
   synchronized VoiceConnectionSnapshot snapshot() {
+    decodePending();
     long[] sorted = interArrivalNanos.stream().mapToLong(Long::longValue).sorted().toArray();
     return new VoiceConnectionSnapshot(
         id,
@@ -219,7 +278,25 @@ final class VoiceConnection {
         samples(silenceSamples),
         percentile(sorted, 0.50),
         percentile(sorted, 0.99),
-        sorted.length == 0 ? Duration.ZERO : Duration.ofNanos(sorted[sorted.length - 1]));
+        sorted.length == 0 ? Duration.ZERO : Duration.ofNanos(sorted[sorted.length - 1]),
+        spurts(),
+        Optional.ofNullable(firstAudioAt));
+  }
+
+  private List<VoiceConnectionSnapshot.Spurt> spurts() {
+    List<VoiceConnectionSnapshot.Spurt> list = new ArrayList<>();
+    for (int i = 0; i < spurts.size(); i++) {
+      long[] s = spurts.get(i);
+      int pcmStart = pcmIndexOfFrame((int) s[2]);
+      int pcmEnd = i + 1 < spurts.size() ? pcmIndexOfFrame((int) spurts.get(i + 1)[2]) : pcmLength;
+      list.add(new VoiceConnectionSnapshot.Spurt(Duration.ofNanos(s[0]), Duration.ofNanos(s[1]),
+          samples((pcmEnd - pcmStart) / CHANNELS), pcmStart, pcmEnd));
+    }
+    return list;
+  }
+
+  private int pcmIndexOfFrame(int frame) {
+    return frame < frameStarts.size() ? frameStarts.get(frame) : pcmLength;
   }
 
   private static Duration samples(long perChannel) {

@@ -2,14 +2,17 @@ package carillon.emulator.voice;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * What the emulator observed of one bot voice connection, at the moment the snapshot was taken.
  *
  * <p>Inter-arrival figures are over audio packets only (JDA's empty keep-alive datagrams and UDP
- * keep-alives are counted in {@code packets} but not timed). {@code sound} and {@code silence} split the
- * decoded audio by level (see {@link VoiceService}).
+ * keep-alives are counted in {@code packets} but not timed), and within a spurt only: the pause between
+ * two tracks is not jitter. {@code sound} and {@code silence} split the decoded audio by level (see
+ * {@link VoiceService}). {@code firstAudioAt} is when the first audio packet arrived, by the emulator's
+ * clock. Opus frames are decoded when a snapshot or the PCM is read, not as they arrive.
  *
  * <pre>{@code
  * VoiceConnectionSnapshot c = voice.connections().getFirst();
@@ -31,4 +34,25 @@ public record VoiceConnectionSnapshot(
     Duration silence,
     Duration interArrivalP50,
     Duration interArrivalP99,
-    Duration interArrivalMax) {}
+    Duration interArrivalMax,
+    List<Spurt> spurts,
+    Optional<Instant> firstAudioAt) {
+
+  public VoiceConnectionSnapshot {
+    spurts = List.copyOf(spurts);
+  }
+
+  /**
+   * A stretch of audio with no pause in packets longer than 100 ms: JDA sends nothing between tracks or
+   * while paused, so each track played is one spurt and a gap between tracks is the time between spurts.
+   * Times are packet arrivals since the connection's first audio packet (start of the first and end of the
+   * last packet); {@code audio} is the decoded length; {@code pcmFrom} and {@code pcmTo} index the
+   * connection's interleaved PCM ({@code VoiceService.pcm}).
+   *
+   * <pre>{@code
+   * List<Spurt> tracks = snapshot.spurts();
+   * Duration gap = tracks.get(1).start().minus(tracks.get(0).end());
+   * }</pre>
+   */
+  public record Spurt(Duration start, Duration end, Duration audio, int pcmFrom, int pcmTo) {}
+}

@@ -228,6 +228,12 @@ public final class VoiceServer implements VoiceService {
   }
 
   @Override
+  public java.util.OptionalDouble level(long connectionId, java.time.Duration window) {
+    VoiceConnection c = connections.get(connectionId);
+    return c == null ? java.util.OptionalDouble.empty() : c.level(window);
+  }
+
+  @Override
   public Optional<short[]> pcm(long connectionId) {
     return Optional.ofNullable(connections.get(connectionId)).map(VoiceConnection::pcm);
   }
@@ -324,7 +330,7 @@ public final class VoiceServer implements VoiceService {
     } while (bySsrc.containsKey(ssrc));
     byte[] key = new byte[32];
     random.nextBytes(key);
-    VoiceConnection c = new VoiceConnection(ids.incrementAndGet(), grant, ssrc, key, clock.instant());
+    VoiceConnection c = new VoiceConnection(ids.incrementAndGet(), grant, ssrc, key, clock);
     connections.put(c.id, c);
     bySsrc.put(ssrc, c);
     socketConnections.put(ctx.sessionId(), c);

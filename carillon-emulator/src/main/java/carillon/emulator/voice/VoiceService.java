@@ -41,6 +41,14 @@ public interface VoiceService extends AutoCloseable {
   /** The decoded audio of a connection: 48 kHz, 16-bit, interleaved stereo samples, in arrival order. */
   Optional<short[]> pcm(long connectionId);
 
+  /**
+   * How loud the connection is now: the level of its last {@code window} of audio in dBFS (0 is full scale),
+   * or empty if it is closed or sent nothing in that window (silence between tracks and while paused).
+   */
+  default java.util.OptionalDouble level(long connectionId, java.time.Duration window) {
+    return java.util.OptionalDouble.empty();
+  }
+
   @Override
   void close();
 }

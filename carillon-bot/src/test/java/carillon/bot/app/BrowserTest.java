@@ -1,0 +1,169 @@
+package carillon.bot.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import carillon.bot.run.RunOutcome;
+import carillon.bot.session.Session;
+import carillon.bot.web.AdminAccounts;
+import carillon.emulator.voice.VoiceConnectionSnapshot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The admin pages in a real headless Chromium (Debian's, through its ChromeDriver), against the whole
+ * application and the emulator: log in, upload two files, create a session, start it, watch the live
+ * state change as the emulator hears audio, pause and resume, and find the run in the history. Each page
+ * is saved as a screenshot under {@code target/screenshots} (copied to docs/screenshots by hand).
+ */
+class BrowserTest {
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  @TempDir Path dir;
+  private DiscordWorld world;
+  private WebDriver browser;
+  private WebDriverWait waiting;
+  private String base;
+  private final Path screenshots = Path.of("target", "screenshots");
+
+  @BeforeEach
+  void start() throws Exception {
+    assertThat(CHROMIUM).as("Debian's chromium and chromium-driver packages (.ci/run installs them)").isExecutable();
+    assertThat(CHROMEDRIVER).as("Debian's chromium-driver package (.ci/run installs it)").isExecutable();
+    world = new DiscordWorld(dir, 1);
+    new AdminAccounts(world.carillon.db, world.carillon.time).create("alice", "correct horse battery staple");
+    base = "http://127.0.0.1:" + world.carillon.web.port();
+    ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new",
+        "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,900",
+        "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+        .usingAnyFreePort().build();
+    browser = new ChromeDriver(service, options);
+    waiting = new WebDriverWait(browser, WAIT);
+    Files.createDirectories(screenshots);
+  }
+
+  @AfterEach
+  void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (world != null) {
+      world.close();
+    }
+  }
+
+  private void screenshot(String name) throws Exception {
+    Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+    Files.copy(shot, screenshots.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private WebElement visible(By by) {
+    return waiting.until(ExpectedConditions.visibilityOfElementLocated(by));
+  }
+
+  /** The submit button of the inline form in the session's row that posts {@code kind}. */
+  private void control(String kind) {
+    WebElement row = browser.findElement(By.xpath("//tr[td/a[text()='Evening sit']]"));
+    row.findElement(By.xpath(".//form[input[@name='kind' and @value='" + kind + "']]//button")).click();
+  }
+
+  @Test
+  void anAdminRunsASessionFromTheBrowserAndWatchesItLive() throws Exception {
+    // Log in.
+    browser.get(base + "/");
+    visible(By.name("name")).sendKeys("alice");
+    browser.findElement(By.name("password")).sendKeys("correct horse battery staple");
+    screenshot("01-login");
+    browser.findElement(By.cssSelector("form[action='/login'] button")).click();
+    waiting.until(d -> !d.getCurrentUrl().contains("/login") || !d.findElements(By.cssSelector("p.error")).isEmpty());
+    assertThat(browser.findElements(By.cssSelector("p.error"))).as("login errors").extracting(WebElement::getText).isEmpty();
+
+    // Upload two files at once.
+    Path high = Files.write(dir.resolve("Evening bell.wav"), DemoAudio.chime(660, 4));
+    Path low = Files.write(dir.resolve("Long tone.wav"), DemoAudio.tone(440, 20));
+    browser.get(base + "/library");
+    visible(By.cssSelector("input[type=file][name=files]")).sendKeys(high + "\n" + low);
+    browser.findElement(By.cssSelector("form.upload button")).click();
+    waiting.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("table input[name=name]"), 2));
+    assertThat(browser.findElements(By.cssSelector("table input[name=name]")))
+        .extracting(e -> e.getDomProperty("value")).containsExactlyInAnyOrder("Evening bell", "Long tone");
+    assertThat(browser.findElement(By.tagName("table")).getText()).contains("4 s", "20 s");
+    screenshot("02-library");
+
+    // Create a session: channels and tracks picked by name.
+    long guild = world.guild.id();
+    browser.get(base + "/guilds/" + guild + "/sessions/new");
+    visible(By.name("name")).sendKeys("Evening sit");
+    new Select(browser.findElement(By.name("voiceChannel"))).selectByVisibleText("Meditation Hall");
+    new Select(browser.findElement(By.name("textChannel"))).selectByVisibleText("#notices");
+    browser.findElement(By.name("schedule")).sendKeys("daily 23:30 UTC");
+    waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("preview"), "23:30"));
+    List<WebElement> playlist = browser.findElements(By.name("playlist"));
+    new Select(playlist.get(0)).selectByVisibleText("Evening bell");
+    new Select(playlist.get(1)).selectByVisibleText("Long tone");
+    screenshot("03-session-form");
+    browser.findElement(By.cssSelector("form.session button[type=submit]")).click();
+    waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("table"), "Evening sit"));
+    Session session = world.carillon.sessions.inGuild(guild).getFirst();
+    assertThat(session.playlist()).hasSize(2);
+
+    // Start it now; the live page follows what the emulator hears.
+    control("PLAY");
+    visible(By.cssSelector("p.notice"));
+    screenshot("04-sessions");
+    browser.get(base + "/guilds/" + guild + "/live");
+    waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("slots"), "PLAYING"));
+    await().atMost(WAIT).until(() -> !world.voice(world.bell).isEmpty()
+        && world.voice(world.bell).getLast().decodedAudio().compareTo(Duration.ofSeconds(1)) > 0);
+    waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("slots"), "Evening sit"));
+    screenshot("05-live-playing");
+
+    // Pause and resume from the sessions page; the live page shows each.
+    browser.get(base + "/guilds/" + guild);
+    control("PAUSE");
+    VoiceConnectionSnapshot atPause = world.voice(world.bell).getLast();
+    browser.get(base + "/guilds/" + guild + "/live");
+    waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("slots"), "PAUSED"));
+    screenshot("06-live-paused");
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() ->
+        world.voice(world.bell).getLast().decodedAudio().minus(atPause.decodedAudio()).compareTo(Duration.ofMillis(100)) <= 0);
+    browser.get(base + "/guilds/" + guild);
+    control("RESUME");
+    browser.get(base + "/guilds/" + guild + "/live");
+    waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("slots"), "PLAYING"));
+    Duration resumedFrom = world.voice(world.bell).getLast().decodedAudio();
+    await().atMost(WAIT).until(() ->
+        world.voice(world.bell).getLast().decodedAudio().minus(resumedFrom).compareTo(Duration.ofSeconds(1)) > 0);
+
+    // Stop, and find the run and the commands in the history.
+    browser.get(base + "/guilds/" + guild);
+    control("STOP");
+    await().atMost(WAIT).until(() -> world.carillon.runs.forSession(session.id()).stream()
+        .anyMatch(r -> r.outcome() == RunOutcome.STOPPED));
+    browser.get(base + "/guilds/" + guild + "/history");
+    String history = visible(By.tagName("main")).getText();
+    assertThat(history).contains("Evening sit", "STOPPED", "PLAY", "PAUSE", "RESUME", "STOP", "alice");
+    screenshot("07-history");
+  }
+}

@@ -1,0 +1,273 @@
+package carillon.bot.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import carillon.bot.library.AudioItem;
+import carillon.bot.playback.Notifier;
+import carillon.bot.queue.CommandKind;
+import carillon.bot.queue.CommandRecord;
+import carillon.bot.queue.CommandRequest;
+import carillon.bot.queue.CommandSource;
+import carillon.bot.queue.CommandStatus;
+import carillon.bot.run.Run;
+import carillon.bot.run.RunOutcome;
+import carillon.bot.session.Session;
+import carillon.bot.session.SessionSpec;
+import carillon.emulator.SentMessage;
+import carillon.emulator.voice.VoiceConnectionSnapshot;
+import carillon.emulator.voice.VoiceConnectionSnapshot.Spurt;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carillon end to end: the application as `./carillon run` wires it, the real JDA and LavaPlayer, and
+ * the emulator listening to what the bots play. Every wait is bounded; nothing sleeps.
+ */
+class CarillonOnDiscordTest {
+  private static final Duration AWAIT = Duration.ofSeconds(40);
+  @TempDir Path dir;
+  private DiscordWorld world;
+
+  @AfterEach
+  void close() {
+    if (world != null) {
+      world.close();
+    }
+  }
+
+  private SessionSpec spec(String name, long voice, Instant start, List<String> playlist, Duration gap) {
+    return new SessionSpec(world.guild.id(), name, voice, world.notices, world.members, "once " + start, playlist, gap,
+        null, false, 1, null, null, true, Duration.ofMinutes(5));
+  }
+
+  private Instant soon(int seconds) {
+    return world.carillon.time.now().plusSeconds(seconds).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+  }
+
+  private Run awaitRun(Session session, RunOutcome outcome) {
+    await().atMost(AWAIT).until(() -> world.carillon.runs.forSession(session.id()).stream()
+        .anyMatch(r -> r.outcome() == outcome));
+    return world.carillon.runs.forSession(session.id()).getFirst();
+  }
+
+  private CommandRecord command(Session session, CommandKind kind, Integer volume) throws Exception {
+    CommandRecord accepted = world.carillon.commands.submit(new CommandRequest(kind, session.id(), volume,
+        CommandSource.API, "test"));
+    return world.carillon.commands.completion(accepted.id()).get(20, TimeUnit.SECONDS);
+  }
+
+  private VoiceConnectionSnapshot connection() {
+    return world.voice(world.bell).getLast();
+  }
+
+  @Test
+  void aScheduledSessionIsHeardTrackByTrackWithItsGapsAndItsNotices() throws Exception {
+    world = new DiscordWorld(dir, 1);
+    AudioItem high = world.audio("High", DemoAudio.tone(660, 1.5));
+    AudioItem low = world.audio("Low", DemoAudio.tone(440, 1.0));
+    AudioItem higher = world.audio("Higher", DemoAudio.tone(880, 0.8));
+    Instant start = soon(3);
+    Session session = world.session(spec("Evening sit", world.hall, start,
+        List.of(high.id(), low.id(), higher.id()), Duration.ofMillis(700)));
+
+    Run run = awaitRun(session, RunOutcome.COMPLETED);
+    assertThat(run.scheduledAt()).isEqualTo(start);
+    assertThat(run.tracksPlayed()).isEqualTo(3);
+    assertThat(run.account()).contains("bell");
+
+    VoiceConnectionSnapshot heard = connection();
+    assertThat(heard.channelId()).isEqualTo(world.hall);
+    List<Spurt> tracks = heard.spurts();
+    assertThat(tracks).hasSize(3);
+    assertThat(tracks).extracting(Spurt::audio).satisfiesExactly(
+        d -> assertThat(d).isBetween(Duration.ofMillis(1400), Duration.ofMillis(1600)),
+        d -> assertThat(d).isBetween(Duration.ofMillis(900), Duration.ofMillis(1100)),
+        d -> assertThat(d).isBetween(Duration.ofMillis(700), Duration.ofMillis(900)));
+    assertThat(tracks.stream().map(t -> world.frequency(heard, t)).toList())
+        .satisfiesExactly(f -> assertThat(f).isCloseTo(660, within(15.0)), f -> assertThat(f).isCloseTo(440, within(15.0)),
+            f -> assertThat(f).isCloseTo(880, within(15.0)));
+    for (int i = 1; i < tracks.size(); i++) {
+      Duration gap = tracks.get(i).start().minus(tracks.get(i - 1).end());
+      assertThat(gap).as("gap before track %d", i + 1).isBetween(Duration.ofMillis(600), Duration.ofMillis(900));
+    }
+    await().atMost(AWAIT).until(() -> world.discord.voiceChannelOf(world.guild, world.bell.id()).isEmpty());
+
+    await().atMost(AWAIT).until(() -> world.discord.messages(world.notices).size() == 3);
+    List<SentMessage> posted = world.discord.messages(world.notices);
+    assertThat(posted).flatExtracting(SentMessage::embeds).extracting(SentMessage.Embed::title)
+        .containsExactly("Evening sit starts soon", "Evening sit has started", "Evening sit has ended");
+    assertThat(posted.get(1).content()).isEqualTo("<@&" + world.members + ">");
+    assertThat(posted.get(1).embeds().getFirst().description()).contains("<#" + world.hall + ">");
+    assertThat(posted.get(2).embeds().getFirst().description()).startsWith("Ran ");
+  }
+
+  @Test
+  void pauseResumeVolumeSkipAndStopThroughTheCommandQueueActOnWhatIsHeard() throws Exception {
+    world = new DiscordWorld(dir, 1);
+    AudioItem first = world.audio("First", DemoAudio.tone(440, 30));
+    AudioItem second = world.audio("Second", DemoAudio.tone(880, 30));
+    Session session = world.session(spec("Study hour", world.hall, soon(3600), List.of(first.id(), second.id()),
+        Duration.ZERO));
+
+    assertThat(command(session, CommandKind.PLAY, null).status()).isEqualTo(CommandStatus.DONE);
+    await().atMost(AWAIT).until(() -> !world.voice(world.bell).isEmpty()
+        && connection().decodedAudio().compareTo(Duration.ofMillis(600)) > 0);
+
+    CommandRecord paused = command(session, CommandKind.PAUSE, null);
+    assertThat(paused.result()).contains("paused 'First' in 'Study hour'");
+    assertThat(paused.status()).isEqualTo(CommandStatus.DONE);
+    Duration atPause = connection().decodedAudio();
+    // Within a frame or two (what was already on the wire), nothing more is heard while paused.
+    await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3))
+        .until(() -> connection().decodedAudio().minus(atPause).compareTo(Duration.ofMillis(60)) <= 0);
+
+    assertThat(command(session, CommandKind.RESUME, null).result().orElseThrow()).contains("resumed 'First'");
+    await().atMost(AWAIT).until(() -> connection().spurts().size() == 2
+        && connection().spurts().get(1).audio().compareTo(Duration.ofMillis(600)) > 0);
+    double loud = world.level(connection(), Duration.ofMillis(300), Duration.ZERO);
+
+    assertThat(command(session, CommandKind.VOLUME, 25).result().orElseThrow()).contains("set to 25%");
+    await().atMost(AWAIT).until(() -> world.level(connection(), Duration.ofMillis(300), Duration.ZERO) < loud * 0.4);
+
+    assertThat(command(session, CommandKind.SKIP, null).result().orElseThrow()).contains("skipped 'First'");
+    Duration atSkip = connection().decodedAudio();
+    await().atMost(AWAIT).until(() -> connection().decodedAudio().minus(atSkip).compareTo(Duration.ofMillis(800)) > 0);
+    VoiceConnectionSnapshot now = connection();
+    Spurt last = now.spurts().getLast();
+    Spurt tail = new Spurt(last.start(), last.end(), last.audio(), now.spurts().getLast().pcmTo() - 2 * 48_000 * 3 / 5,
+        last.pcmTo());
+    assertThat(world.frequency(now, tail)).as("the second track plays").isCloseTo(880, within(20.0));
+
+    assertThat(command(session, CommandKind.STOP, null).result().orElseThrow()).contains("stopped 'Study hour'");
+    Run run = awaitRun(session, RunOutcome.STOPPED);
+    assertThat(run.tracksPlayed()).isEqualTo(2);
+    await().atMost(AWAIT).until(() -> world.discord.voiceChannelOf(world.guild, world.bell.id()).isEmpty());
+    assertThat(connection().decodedAudio()).isLessThan(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void aTrackWhoseFileIsGoneIsSkippedWithANoticeAndTheSessionGoesOn() throws Exception {
+    world = new DiscordWorld(dir, 1);
+    AudioItem lost = world.audio("Lost", DemoAudio.tone(660, 2));
+    AudioItem kept = world.audio("Kept", DemoAudio.tone(440, 2));
+    java.nio.file.Files.delete(world.carillon.library.track(lost.id()).orElseThrow().file());
+    Session session = world.session(spec("Gaps", world.hall, soon(2), List.of(lost.id(), kept.id()), Duration.ZERO));
+
+    Run run = awaitRun(session, RunOutcome.COMPLETED);
+    assertThat(run.tracksPlayed()).isEqualTo(1);
+    assertThat(connection().decodedAudio()).isBetween(Duration.ofMillis(1900), Duration.ofMillis(2100));
+    assertThat(world.frequency(connection(), connection().spurts().getFirst())).isCloseTo(440, within(15.0));
+    await().atMost(AWAIT).until(() -> world.discord.messages(world.notices).size() == 4);
+    assertThat(world.discord.messages(world.notices)).flatExtracting(SentMessage::embeds)
+        .anySatisfy(e -> assertThat(e.title()).isEqualTo("Skipped a track"))
+        .anySatisfy(e -> assertThat(e.description()).startsWith("'Lost': 'Lost' could not be loaded"));
+  }
+
+  @Test
+  void twoSessionsAtOnceInOneGuildPlayTogetherWithTwoAccounts() throws Exception {
+    world = new DiscordWorld(dir, 2);
+    AudioItem chime = world.audio("Chime", DemoAudio.tone(660, 2));
+    AudioItem tone = world.audio("Tone", DemoAudio.tone(440, 2));
+    Instant start = soon(3);
+    Session hall = world.session(spec("Hall", world.hall, start, List.of(chime.id()), Duration.ZERO));
+    Session garden = world.session(spec("Garden", world.garden, start, List.of(tone.id()), Duration.ZERO));
+
+    Run first = awaitRun(hall, RunOutcome.COMPLETED);
+    Run second = awaitRun(garden, RunOutcome.COMPLETED);
+    await().atMost(AWAIT).until(() -> world.discord.voiceConnections().stream().allMatch(c -> c.disconnectedAt().isPresent()));
+    assertThat(List.of(first.account().orElseThrow(), second.account().orElseThrow()))
+        .containsExactlyInAnyOrder("bell", "gong");
+    List<VoiceConnectionSnapshot> heard = world.discord.voiceConnections();
+    assertThat(heard).hasSize(2);
+    assertThat(heard).extracting(VoiceConnectionSnapshot::channelId).containsExactlyInAnyOrder(world.hall, world.garden);
+    assertThat(heard).allSatisfy(c -> assertThat(c.decodedAudio()).isBetween(Duration.ofMillis(1900), Duration.ofMillis(2100)));
+    // Together: each connection was open while the other one was.
+    assertThat(heard.get(0).connectedAt()).isBefore(heard.get(1).disconnectedAt().orElseThrow());
+    assertThat(heard.get(1).connectedAt()).isBefore(heard.get(0).disconnectedAt().orElseThrow());
+  }
+
+  @Test
+  void aGatewayDropAndAVoiceDropMidSessionDoNotStopPlayback() throws Exception {
+    world = new DiscordWorld(dir, 1);
+    AudioItem talk = world.audio("Talk", DemoAudio.tone(523, 6));
+    Session session = world.session(spec("Talk", world.hall, soon(2), List.of(talk.id()), Duration.ZERO));
+
+    await().atMost(AWAIT).until(() -> !world.voice(world.bell).isEmpty()
+        && connection().decodedAudio().compareTo(Duration.ofSeconds(1)) > 0);
+    world.discord.closeGateway(world.bell, 4000);
+    await().atMost(AWAIT).until(() -> connection().decodedAudio().compareTo(Duration.ofSeconds(2)) > 0);
+    assertThat(world.discord.dropVoiceConnection(world.guild, world.bell)).isTrue();
+
+    Run run = awaitRun(session, RunOutcome.COMPLETED);
+    assertThat(run.tracksPlayed()).isEqualTo(1);
+    List<VoiceConnectionSnapshot> heard = world.voice(world.bell);
+    Duration total = heard.stream().map(VoiceConnectionSnapshot::decodedAudio).reduce(Duration.ZERO, Duration::plus);
+    assertThat(total).as("the whole track was heard across the reconnect")
+        .isBetween(Duration.ofMillis(5700), Duration.ofMillis(6300));
+    assertThat(heard.getLast().decodedAudio()).as("audio after the voice drop").isPositive();
+  }
+
+  @Test
+  void aForbiddenTextChannelLosesTheNoticesButNotTheSession() throws Exception {
+    world = new DiscordWorld(dir, 1);
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Logger notifierLog = (Logger) LoggerFactory.getLogger(Notifier.class);
+    notifierLog.addAppender(log);
+    try {
+      world.discord.failRoute("POST", "/channels/" + world.notices + "/messages", 403, 100);
+      AudioItem tone = world.audio("Tone", DemoAudio.tone(440, 2));
+      Session session = world.session(spec("Quiet", world.hall, soon(2), List.of(tone.id()), Duration.ZERO));
+
+      Run run = awaitRun(session, RunOutcome.COMPLETED);
+      assertThat(run.tracksPlayed()).isEqualTo(1);
+      assertThat(connection().decodedAudio()).isBetween(Duration.ofMillis(1900), Duration.ofMillis(2100));
+      await().atMost(AWAIT).until(() -> log.list.size() >= 3);
+      assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
+          .allSatisfy(m -> assertThat(m).startsWith("Could not send").contains("'Quiet'").contains("Missing Permissions"));
+      assertThat(world.discord.messages(world.notices)).isEmpty();
+    } finally {
+      notifierLog.detachAppender(log);
+    }
+  }
+
+  @Test
+  void aRunCutShortByACrashResumesAtTheSameTrackAfterARestartAndNeverPlaysTwice() throws Exception {
+    world = new DiscordWorld(dir, 1);
+    AudioItem first = world.audio("First", DemoAudio.tone(440, 2));
+    AudioItem second = world.audio("Second", DemoAudio.tone(880, 8));
+    Session session = world.session(spec("Long", world.hall, soon(2), List.of(first.id(), second.id()),
+        Duration.ofMillis(500)));
+
+    await().atMost(AWAIT).until(() -> !world.voice(world.bell).isEmpty()
+        && connection().spurts().size() == 2 && connection().spurts().get(1).audio().compareTo(Duration.ofSeconds(3)) > 0);
+    Duration heardOfSecond = connection().spurts().get(1).audio();
+    long runId = world.carillon.runs.forSession(session.id()).getFirst().id();
+    world.crash();
+    assertThat(world.carillon.playback.all()).isNotEmpty(); // it was playing when it died
+
+    world.restart();
+    Run run = awaitRun(session, RunOutcome.COMPLETED);
+    assertThat(run.id()).isEqualTo(runId);
+    assertThat(world.carillon.runs.forSession(session.id())).hasSize(1);
+    assertThat(run.tracksPlayed()).isEqualTo(2);
+    VoiceConnectionSnapshot resumed = connection();
+    assertThat(resumed.spurts()).as("only the second track, from about where it was").hasSize(1);
+    assertThat(world.frequency(resumed, resumed.spurts().getFirst())).isCloseTo(880, within(15.0));
+    Duration rest = Duration.ofSeconds(8).minus(heardOfSecond);
+    assertThat(resumed.decodedAudio()).isBetween(rest.minusMillis(600), rest.plusMillis(2300));
+  }
+}

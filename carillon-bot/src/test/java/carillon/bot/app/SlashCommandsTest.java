@@ -1,0 +1,133 @@
+package carillon.bot.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import carillon.bot.library.AudioItem;
+import carillon.bot.queue.CommandRecord;
+import carillon.bot.queue.CommandSource;
+import carillon.bot.session.Session;
+import carillon.bot.session.SessionSpec;
+import carillon.emulator.CommandNotAvailableException;
+import carillon.emulator.Interaction;
+import carillon.emulator.SentMessage;
+import carillon.emulator.UserHandle;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import net.dv8tion.jda.api.Permission;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** /carillon through the real JDA and the emulator, as members use it. */
+class SlashCommandsTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  @TempDir Path dir;
+  private DiscordWorld world;
+  private UserHandle alice;
+  private UserHandle bao;
+
+  @AfterEach
+  void close() {
+    if (world != null) {
+      world.close();
+    }
+  }
+
+  /** alice may manage the server; bao may only talk; the bots keep what they need to play. */
+  private void people(Map<String, String> env, int accounts) throws Exception {
+    world = new DiscordWorld(dir, accounts, env);
+    long bots = world.guild.createRole("bots", Permission.ADMINISTRATOR.getRawValue());
+    world.guild.giveRole(world.bell.id(), bots);
+    if (accounts > 1) {
+      world.guild.giveRole(world.gong.id(), bots);
+    }
+    long managers = world.guild.createRole("managers", Permission.MANAGE_SERVER.getRawValue());
+    world.guild.setEveryonePermissions(Permission.getRaw(Permission.VIEW_CHANNEL, Permission.MESSAGE_SEND));
+    alice = world.discord.createUser("alice");
+    bao = world.discord.createUser("bao");
+    world.guild.addMember(alice);
+    world.guild.addMember(bao);
+    world.guild.giveRole(alice.id(), managers);
+    await().atMost(WAIT).until(() -> world.discord.commandNames(world.bell, world.guild.id()).contains("carillon"));
+  }
+
+  private Session session(String name, AudioItem item) throws Exception {
+    return world.session(new SessionSpec(world.guild.id(), name, world.hall, world.notices, null, "daily 23:59 UTC",
+        List.of(item.id()), Duration.ZERO, null, false, 0, null, null, true, Duration.ofMinutes(5)));
+  }
+
+  private String reply(Interaction interaction) throws Exception {
+    SentMessage answer = interaction.awaitReply(WAIT);
+    assertThat(interaction.ephemeral()).as("only the member sees it").isTrue();
+    return answer.content();
+  }
+
+  @Test
+  void aManagerPicksASessionByAutocompleteAndControlsItThroughTheQueue() throws Exception {
+    people(Map.of(), 1);
+    AudioItem tone = world.audio("Long tone", DemoAudio.tone(440, 30));
+    Session study = session("Study hour", tone);
+    session("Evening sit", tone);
+
+    List<Interaction.Choice> offered = alice.autocomplete(world.notices, world.bell, "carillon play", "session", "stu", Map.of())
+        .awaitChoices(WAIT);
+    assertThat(offered).containsExactly(new Interaction.Choice("Study hour", Long.toString(study.id())));
+
+    assertThat(reply(alice.runSlashCommand(world.notices, world.bell, "carillon play",
+        Map.of("session", offered.getFirst().value())))).isEqualTo("Done: started 'Study hour' with bell.");
+    await().atMost(WAIT).until(() -> !world.voice(world.bell).isEmpty()
+        && world.voice(world.bell).getLast().decodedAudio().compareTo(Duration.ofMillis(500)) > 0);
+
+    assertThat(reply(alice.runSlashCommand(world.notices, world.bell, "carillon status", Map.of())))
+        .contains("Study hour", "'Long tone'", "volume 100%");
+    assertThat(reply(alice.runSlashCommand(world.notices, world.bell, "carillon pause", Map.of())))
+        .isEqualTo("Done: paused 'Long tone' in 'Study hour'.");
+    assertThat(reply(alice.runSlashCommand(world.notices, world.bell, "carillon volume", Map.of("percent", 60))))
+        .isEqualTo("Done: volume of 'Study hour' set to 60%.");
+    assertThat(reply(alice.runSlashCommand(world.notices, world.bell, "carillon sessions", Map.of())))
+        .contains("**Evening sit**: next <t:", "**Study hour**: playing now");
+    assertThat(reply(alice.runSlashCommand(world.notices, world.bell, "carillon stop", Map.of("session", "study hour"))))
+        .isEqualTo("Done: stopped 'Study hour'.");
+    assertThat(reply(alice.runSlashCommand(world.notices, world.bell, "carillon pause", Map.of())))
+        .isEqualTo("Name the session: nothing is playing, or more than one session is.");
+
+    List<CommandRecord> log = world.carillon.commands.recent(10);
+    assertThat(log).hasSize(4).allSatisfy(c -> {
+      assertThat(c.source()).isEqualTo(CommandSource.SLASH);
+      assertThat(c.requestedBy()).isEqualTo("alice (" + alice.id() + ")");
+    });
+  }
+
+  @Test
+  void aMemberWithoutManageServerDoesNotGetTheCommand() throws Exception {
+    people(Map.of(), 1);
+    assertThatThrownBy(() -> bao.runSlashCommand(world.notices, world.bell, "carillon status", Map.of()))
+        .isInstanceOf(CommandNotAvailableException.class);
+  }
+
+  @Test
+  void withACommandRoleMembersWithItMayUseItAndOthersAreToldWhatTheyNeed() throws Exception {
+    people(Map.of("CARILLON_COMMANDS_ROLE", "Session host"), 1);
+    UserHandle chloe = world.discord.createUser("chloe");
+    world.guild.addMember(chloe);
+    world.guild.giveRole(chloe.id(), world.guild.createRole("Session host", 0));
+
+    assertThat(reply(chloe.runSlashCommand(world.notices, world.bell, "carillon status", Map.of())))
+        .isEqualTo("Nothing is playing in this server.");
+    assertThat(reply(bao.runSlashCommand(world.notices, world.bell, "carillon status", Map.of())))
+        .isEqualTo("You need the Manage Server permission or the role 'Session host' to use /carillon.");
+  }
+
+  @Test
+  void repliesAreInTheMembersLanguageAndOnlyOneAccountRegistersTheCommand() throws Exception {
+    people(Map.of(), 2);
+    alice.setLocale("vi");
+    assertThat(reply(alice.runSlashCommand(world.notices, world.bell, "carillon next", Map.of())))
+        .isEqualTo("Máy chủ này chưa có buổi nào được lên lịch.");
+    assertThat(world.discord.commandNames(world.gong, world.guild.id())).isEmpty();
+  }
+}

@@ -1,0 +1,101 @@
+package carillon.bot.core;
+
+import static carillon.bot.core.Harness.spec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import carillon.bot.run.Run;
+import carillon.bot.run.RunOutcome;
+import carillon.bot.session.Session;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bots join the voice channel ahead of a start, so that the first audio is on the dot. */
+class JoinAheadTest {
+  private static final Instant T0 = Instant.parse("2026-03-27T05:00:00Z");
+  @TempDir Path dir;
+  private Harness world;
+  private String talk;
+
+  @BeforeEach
+  void setUp() {
+    world = new Harness(dir, T0, Duration.ofSeconds(10));
+    talk = world.track("Talk", Duration.ofMinutes(1));
+    world.start();
+  }
+
+  @AfterEach
+  void tearDown() {
+    world.close();
+  }
+
+  @Test
+  void theBotJoinsTenSecondsAheadAndPlaysAtTheScheduledInstant() {
+    Session s = world.create(spec("Sit", "daily 06:00 UTC", List.of(talk)));
+    world.time.advanceTo(Instant.parse("2026-03-27T06:02:00Z"));
+
+    assertThat(world.voice.events).containsExactly(
+        "2026-03-27T05:59:50Z join bot-a@1000 #2001",
+        "2026-03-27T06:00:00Z play Talk in bot-a@1000",
+        "2026-03-27T06:01:00Z end Talk FINISHED in bot-a@1000",
+        "2026-03-27T06:01:00Z leave bot-a@1000");
+    assertThat(world.runs.forSession(s.id())).singleElement().satisfies(run -> {
+      assertThat(run.outcome()).isEqualTo(RunOutcome.COMPLETED);
+      assertThat(run.startedAt()).contains(Instant.parse("2026-03-27T06:00:00Z"));
+    });
+    assertThat(world.notices.sent).anySatisfy(n -> assertThat(n).startsWith("2026-03-27T06:00:00Z started Sit"));
+  }
+
+  @Test
+  void disablingTheSessionAfterTheJoinLeavesAndFreesTheSlot() throws Exception {
+    Session s = world.create(spec("Sit", "daily 06:00 UTC", List.of(talk)));
+    world.time.advanceTo(Instant.parse("2026-03-27T05:59:55Z"));
+    assertThat(world.slots.busySlots()).hasSize(1);
+
+    world.sessions.setEnabled(s.id(), false);
+    world.time.advanceTo(Instant.parse("2026-03-27T06:02:00Z"));
+
+    assertThat(world.voice.events).containsExactly(
+        "2026-03-27T05:59:50Z join bot-a@1000 #2001",
+        "2026-03-27T05:59:55Z leave bot-a@1000");
+    assertThat(world.slots.busySlots()).isEmpty();
+    assertThat(world.runs.forSession(s.id())).isEmpty();
+  }
+
+  @Test
+  void editingTheTimeAfterTheJoinJoinsAgainAheadOfTheNewTime() throws Exception {
+    Session s = world.create(spec("Sit", "daily 06:00 UTC", List.of(talk)));
+    world.time.advanceTo(Instant.parse("2026-03-27T05:59:55Z"));
+    world.sessions.update(s.id(), spec("Sit", "daily 06:30 UTC", List.of(talk)));
+    world.time.advanceTo(Instant.parse("2026-03-27T06:32:00Z"));
+
+    assertThat(world.voice.events).containsExactly(
+        "2026-03-27T05:59:50Z join bot-a@1000 #2001",
+        "2026-03-27T05:59:55Z leave bot-a@1000",
+        "2026-03-27T06:29:50Z join bot-a@1000 #2001",
+        "2026-03-27T06:30:00Z play Talk in bot-a@1000",
+        "2026-03-27T06:31:00Z end Talk FINISHED in bot-a@1000",
+        "2026-03-27T06:31:00Z leave bot-a@1000");
+    assertThat(world.runs.forSession(s.id())).extracting(Run::outcome).containsExactly(RunOutcome.COMPLETED);
+  }
+
+  @Test
+  void whenNoSlotIsFreeAheadTheStartClaimsOneAsUsual() {
+    Session first = world.create(spec("First", "once 2026-03-27T05:59:00Z", List.of(talk)));
+    Session second = world.create(spec("Second", "once 2026-03-27T06:00:00Z", List.of(talk)));
+    world.time.advanceTo(Instant.parse("2026-03-27T06:03:00Z"));
+
+    // First plays until 06:00:00; at 05:59:50 no slot was free, so Second joins at its start.
+    assertThat(world.voice.events).containsSubsequence(
+        "2026-03-27T06:00:00Z leave bot-a@1000",
+        "2026-03-27T06:00:00Z join bot-a@1000 #2001",
+        "2026-03-27T06:00:00Z play Talk in bot-a@1000");
+    assertThat(world.runs.forSession(first.id())).extracting(Run::outcome).containsExactly(RunOutcome.COMPLETED);
+    assertThat(world.runs.forSession(second.id())).extracting(Run::outcome).containsExactly(RunOutcome.COMPLETED);
+  }
+}
