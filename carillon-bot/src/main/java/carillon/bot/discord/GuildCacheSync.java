@@ -75,7 +75,13 @@ public final class GuildCacheSync extends ListenerAdapter {
     }
   }
 
+  @Override
+  public void onGuildUpdateName(net.dv8tion.jda.api.events.guild.update.GuildUpdateNameEvent event) {
+    directory.setName(event.getGuild().getIdLong(), event.getNewName());
+  }
+
   private void sync(Guild guild) {
+    directory.setName(guild.getIdLong(), guild.getName());
     List<Channel> channels = new ArrayList<>();
     guild.getTextChannels().forEach(c -> channels.add(new Channel(guild.getIdLong(), c.getIdLong(), c.getName(), Channel.Kind.TEXT)));
     guild.getVoiceChannels().forEach(c -> channels.add(new Channel(guild.getIdLong(), c.getIdLong(), c.getName(), Channel.Kind.VOICE)));

@@ -76,4 +76,19 @@ public final class GuildDirectory {
             "SELECT guild_id FROM guild_channel UNION SELECT guild_id FROM guild_role ORDER BY guild_id")
         .mapTo(Long.class).list());
   }
+
+  /** Records a guild's name (on ready, join and rename). */
+  public void setName(long guildId, String name) {
+    db.useHandle(h -> h.execute("INSERT INTO guild (guild_id, name) VALUES (?, ?) "
+        + "ON CONFLICT (guild_id) DO UPDATE SET name = excluded.name", guildId, name));
+  }
+
+  /** Every known guild's name, by id. */
+  public java.util.Map<Long, String> names() {
+    return db.withHandle(h -> h.createQuery("SELECT guild_id, name FROM guild")
+        .reduceRows(new java.util.HashMap<Long, String>(), (acc, row) -> {
+          acc.put(row.getColumn("guild_id", Long.class), row.getColumn("name", String.class));
+          return acc;
+        }));
+  }
 }

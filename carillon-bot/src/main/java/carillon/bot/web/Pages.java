@@ -133,6 +133,12 @@ final class Pages {
     all.putIfAbsent("nav", principal == null ? List.of() : visibleGuilds(principal));
     all.putIfAbsent("guild", null);
     all.putIfAbsent("section", null);
+    // Names, not snowflakes, wherever a guild is shown (an id only until Discord has told its name).
+    Map<String, String> names = new java.util.HashMap<>();
+    guilds.names().forEach((id, name) -> names.put(Long.toString(id), name));
+    all.put("guildNames", names);
+    Object guild = all.get("guild");
+    all.put("guildName", guild == null ? null : names.getOrDefault(guild.toString(), "Guild " + guild));
     StringWriter out = new StringWriter();
     try {
       engine.getTemplate(template).evaluate(out, all);

@@ -134,6 +134,7 @@ class BrowserTest {
     screenshot("04-sessions");
     browser.get(base + "/guilds/" + guild + "/live");
     waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("slots"), "PLAYING"));
+    assertThat(browser.findElement(By.tagName("h1")).getText()).as("guilds by name").isEqualTo("Live: Sangha");
     await().atMost(WAIT).until(() -> !world.voice(world.bell).isEmpty()
         && world.voice(world.bell).getLast().decodedAudio().compareTo(Duration.ofSeconds(1)) > 0);
     waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("slots"), "Evening sit"));
