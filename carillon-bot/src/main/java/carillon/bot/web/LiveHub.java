@@ -220,10 +220,6 @@ final class LiveHub implements AutoCloseable {
     }
   }
 
-  int streams() {
-    return streams.size();
-  }
-
   private void run() {
     List<Signal> batch = new ArrayList<>();
     try {

@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * field. See docs/web-api.md.
  *
  * <pre>{@code
- * WebServer web = new WebServer(WebSettings.of(address, dataDir, zone), db, sessions, scheduler, commands,
- *     library, runs, guilds, playback, slots, time);
+ * WebServer web = new WebServer(settings, db, sessions, scheduler, commands, library, runs, guilds, playback,
+ *     slots, time);
  * web.start();   // logs a one-time link to create the first admin if there is none
  * ...
  * web.close();

@@ -84,6 +84,13 @@ class WebAuthTest {
     assertProblem(anonymous.get("/api/nothing-here"), 401, "unauthenticated");
     assertThat(anonymous.get("/admin").headers().firstValue("Location")).hasValue("/login");
 
+    // The open prefix of static assets does not open anything else.
+    for (String sneaky : List.of("/assets/../api/me", "/assets/%2e%2e/api/me", "/assets/..%2fapi/me", "//api/me")) {
+      Response response = anonymous.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + w.web.port()
+          + sneaky)).GET().build());
+      assertThat(response.status()).as(sneaky).isIn(303, 400, 401, 404);
+      assertThat(response.body()).as(sneaky).doesNotContain("csrfToken");
+    }
     assertThat(anonymous.get("/health").json().get("status").asText()).isEqualTo("ok");
     Response css = anonymous.get("/assets/carillon.css");
     assertThat(css.status()).isEqualTo(200);

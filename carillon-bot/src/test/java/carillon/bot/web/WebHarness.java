@@ -2,7 +2,6 @@ package carillon.bot.web;
 
 import carillon.bot.core.Harness;
 import carillon.bot.guild.Channel;
-import carillon.bot.guild.Role;
 import carillon.bot.library.AudioLibrary;
 import carillon.bot.library.AudioProbe;
 import com.fasterxml.jackson.databind.JsonNode;
