@@ -140,22 +140,24 @@ class BrowserTest {
     waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("slots"), "Evening sit"));
     screenshot("05-live-playing");
 
-    // Pause and resume from the sessions page; the live page shows each.
-    browser.get(base + "/guilds/" + guild);
-    control("PAUSE");
-    VoiceConnectionSnapshot atPause = world.voice(world.bell).getLast();
-    browser.get(base + "/guilds/" + guild + "/live");
+    // Pause, resume and set the volume with the live page's own buttons; it shows each change.
+    browser.findElement(By.cssSelector("#slots button[data-kind=PAUSE]")).click();
     waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("slots"), "PAUSED"));
+    VoiceConnectionSnapshot atPause = world.voice(world.bell).getLast();
     screenshot("06-live-paused");
     await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() ->
         world.voice(world.bell).getLast().decodedAudio().minus(atPause.decodedAudio()).compareTo(Duration.ofMillis(100)) <= 0);
-    browser.get(base + "/guilds/" + guild);
-    control("RESUME");
-    browser.get(base + "/guilds/" + guild + "/live");
+    waiting.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#slots button[data-kind=RESUME]"))).click();
     waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("slots"), "PLAYING"));
     Duration resumedFrom = world.voice(world.bell).getLast().decodedAudio();
     await().atMost(WAIT).until(() ->
         world.voice(world.bell).getLast().decodedAudio().minus(resumedFrom).compareTo(Duration.ofSeconds(1)) > 0);
+    WebElement volume = browser.findElement(By.cssSelector("#slots input[aria-label=Volume]"));
+    volume.clear();
+    volume.sendKeys("40");
+    browser.findElement(By.cssSelector("#slots button[data-kind=VOLUME]")).click();
+    waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("slots"), "volume 40%"));
+    waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("commands"), "VOLUME → DONE"));
 
     // Stop, and find the run and the commands in the history.
     browser.get(base + "/guilds/" + guild);
@@ -164,7 +166,7 @@ class BrowserTest {
         .anyMatch(r -> r.outcome() == RunOutcome.STOPPED));
     browser.get(base + "/guilds/" + guild + "/history");
     String history = visible(By.tagName("main")).getText();
-    assertThat(history).contains("Evening sit", "STOPPED", "PLAY", "PAUSE", "RESUME", "STOP", "alice");
+    assertThat(history).contains("Evening sit", "STOPPED", "PLAY", "PAUSE", "RESUME", "VOLUME 40%", "STOP", "alice");
     screenshot("07-history");
   }
 }

@@ -11,12 +11,35 @@ document.addEventListener('DOMContentLoaded', () => {
 
   const seconds = (ms) => Math.max(0, Math.round(ms / 1000)) + ' s';
 
+  // Texts that change every second (elapsed and remaining time), kept so that the clock updates only them:
+  // rebuilding the slots every second would swallow clicks and reset the volume being typed.
+  let clocks = [];
+
+  const times = (slot, since) => {
+    const running = slot.state === 'PLAYING';
+    const session = slot.session.name + ' · ' + seconds(slot.elapsedMs + since) + ' · volume ' + slot.volume + '%';
+    if (!slot.track) {
+      return [session, 'between tracks'];
+    }
+    const elapsed = slot.track.elapsedMs + (running ? since : 0);
+    return [session, slot.track.name + ': ' + seconds(elapsed) + ' played, ' + seconds(slot.track.durationMs - elapsed) + ' left'];
+  };
+
+  const tick = () => {
+    const since = Date.now() - receivedAt;
+    for (const clock of clocks) {
+      const [session, track] = times(clock.slot, since);
+      clock.session.textContent = session;
+      clock.track.textContent = track;
+    }
+  };
+
   const render = () => {
     if (!snapshot) {
       return;
     }
-    const since = Date.now() - receivedAt;
     container.replaceChildren();
+    clocks = [];
     for (const slot of snapshot.slots) {
       const section = document.createElement('section');
       section.className = 'slot ' + slot.state.toLowerCase();
@@ -27,24 +50,57 @@ document.addEventListener('DOMContentLoaded', () => {
       state.textContent = slot.state;
       section.append(title, state);
       if (slot.session) {
-        const running = slot.state === 'PLAYING';
         const session = document.createElement('p');
         session.className = 'session';
-        session.textContent = slot.session.name + ' · ' + seconds(slot.elapsedMs + since) + ' · volume ' + slot.volume + '%';
-        section.append(session);
         const track = document.createElement('p');
         track.className = 'track';
-        if (slot.track) {
-          const elapsed = slot.track.elapsedMs + (running ? since : 0);
-          track.textContent = slot.track.name + ': ' + seconds(elapsed) + ' played, '
-            + seconds(slot.track.durationMs - elapsed) + ' left';
-        } else {
-          track.textContent = 'between tracks';
-        }
-        section.append(track);
+        clocks.push({ slot, session, track });
+        section.append(session, track, controls(slot.session.id, slot.volume));
       }
       container.append(section);
     }
+    tick();
+  };
+
+  // Controls post to the API with the login's CSRF token; the result arrives as a 'command' event below.
+  const send = (sessionId, body) => fetch('/api/sessions/' + encodeURIComponent(sessionId) + '/commands', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': container.dataset.csrf },
+    body: JSON.stringify(body),
+  }).then((response) => {
+    if (!response.ok) {
+      return response.json().then((problem) => { throw new Error(problem.detail || response.statusText); });
+    }
+  }).catch((error) => {
+    const item = document.createElement('li');
+    item.textContent = 'not sent: ' + error.message;
+    log.prepend(item);
+  });
+
+  const controls = (sessionId, volume) => {
+    const bar = document.createElement('p');
+    bar.className = 'controls';
+    for (const kind of ['PAUSE', 'RESUME', 'SKIP', 'STOP']) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.dataset.kind = kind;
+      button.textContent = kind.charAt(0) + kind.slice(1).toLowerCase();
+      button.addEventListener('click', () => send(sessionId, { kind }));
+      bar.append(button);
+    }
+    const level = document.createElement('input');
+    level.type = 'number';
+    level.min = '0';
+    level.max = '150';
+    level.value = String(volume);
+    level.setAttribute('aria-label', 'Volume');
+    const set = document.createElement('button');
+    set.type = 'button';
+    set.dataset.kind = 'VOLUME';
+    set.textContent = 'Volume';
+    set.addEventListener('click', () => send(sessionId, { kind: 'VOLUME', volume: Number(level.value) }));
+    bar.append(level, set);
+    return bar;
   };
 
   const events = new EventSource('/api/live/events?guild=' + encodeURIComponent(guild));
@@ -62,5 +118,5 @@ document.addEventListener('DOMContentLoaded', () => {
       + (command.result ? ' (' + command.result + ')' : '');
     log.prepend(item);
   });
-  setInterval(render, 1000);
+  setInterval(tick, 1000);
 });
