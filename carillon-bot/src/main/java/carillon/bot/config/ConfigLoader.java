@@ -42,7 +42,8 @@ public final class ConfigLoader {
 
   private static final String PREFIX = "CARILLON_";
   private static final List<String> SCALAR_KEYS =
-      List.of("dataDir", "timeZone", "language", "shutdownTimeout", "web.address", "database.url", "commands.role");
+      List.of("dataDir", "timeZone", "language", "shutdownTimeout", "web.address", "web.secureCookies", "database.url",
+      "commands.role");
   private static final List<String> ACCOUNT_KEYS = List.of("tokenFile", "shards");
   private static final Pattern ACCOUNT_NAME = Pattern.compile("[a-z0-9]+(?:[-_][a-z0-9]+)*");
   private static final Pattern ACCOUNT_VARIABLE =
@@ -259,7 +260,15 @@ public final class ConfigLoader {
     List<Config.Account> bound = new ArrayList<>();
     accounts.forEach((name, keys) -> account(name, keys).ifPresent(bound::add));
     Optional<String> commandRole = text("commands.role");
-    return new Config(dataDir, zone, language, shutdownTimeout, web, database, bound, commandRole);
+    boolean secureCookies = text("web.secureCookies").map(t -> switch (t) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> {
+        problem("web.secureCookies", "'" + t + "' is not true or false");
+        yield false;
+      }
+    }).orElse(false);
+    return new Config(dataDir, zone, language, shutdownTimeout, web, secureCookies, database, bound, commandRole);
   }
 
   private Optional<Config.Account> account(String name, Map<String, Value> keys) {

@@ -144,6 +144,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void secureCookiesAndTheCommandRole() throws Exception {
+    Config config = ConfigLoader.load(Optional.of(yaml("web: { secureCookies: true }\ncommands: { role: DJ }\n")), Map.of());
+    assertThat(config.secureCookies()).isTrue();
+    assertThat(config.commandRole()).contains("DJ");
+    assertThat(ConfigLoader.load(Optional.empty(), Map.of()).secureCookies()).isFalse();
+    assertThat(problems(Optional.empty(), Map.of("CARILLON_WEB_SECURE_COOKIES", "yes")))
+        .singleElement().satisfies(p -> assertThat(p).startsWith("web.secureCookies (environment variable").contains("true or false"));
+  }
+
+  @Test
   void aBrokenYamlFileNamesTheLine() throws Exception {
     assertThat(problems(Optional.of(yaml("dataDir: a\nweb: [unclosed\n")), Map.of()))
         .singleElement().satisfies(p -> assertThat(p).startsWith("carillon.yaml line ").contains("not valid YAML"));
