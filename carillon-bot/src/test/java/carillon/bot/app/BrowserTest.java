@@ -82,6 +82,10 @@ class BrowserTest {
     return waiting.until(ExpectedConditions.visibilityOfElementLocated(by));
   }
 
+  private void addTrack(String name) {
+    browser.findElement(By.xpath("//ul[@class='library-tracks']/li[span[text()='" + name + "']]/button[text()='Add']")).click();
+  }
+
   /** The submit button of the inline form in the session's row that posts {@code kind}. */
   private void control(String kind) {
     WebElement row = browser.findElement(By.xpath("//tr[td/a[text()='Evening sit']]"));
@@ -104,6 +108,7 @@ class BrowserTest {
     Path low = Files.write(dir.resolve("Long tone.wav"), DemoAudio.tone(440, 20));
     browser.get(base + "/library");
     visible(By.cssSelector("input[type=file][name=files]")).sendKeys(high + "\n" + low);
+    assertThat(browser.findElements(By.cssSelector("form.upload progress"))).as("the progress bar").hasSize(1);
     browser.findElement(By.cssSelector("form.upload button")).click();
     waiting.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("table input[name=name]"), 2));
     assertThat(browser.findElements(By.cssSelector("table input[name=name]")))
@@ -119,14 +124,19 @@ class BrowserTest {
     new Select(browser.findElement(By.name("textChannel"))).selectByVisibleText("#notices");
     browser.findElement(By.name("schedule")).sendKeys("daily 23:30 UTC");
     waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("preview"), "23:30"));
-    List<WebElement> playlist = browser.findElements(By.name("playlist"));
-    new Select(playlist.get(0)).selectByVisibleText("Evening bell");
-    new Select(playlist.get(1)).selectByVisibleText("Long tone");
+    // The playlist editor: Add is the keyboard's way of dragging a track in (drag and drop itself is not
+    // driven here: Selenium cannot fire HTML5 drag events in Chromium).
+    addTrack("Long tone");
+    addTrack("Evening bell");
+    browser.findElement(By.xpath("//ol[@class='playlist-tracks']/li[2]//button[text()='Up']")).click();
+    assertThat(browser.findElements(By.cssSelector("ol.playlist-tracks li span"))).extracting(WebElement::getText)
+        .containsExactly("Evening bell", "Long tone");
     screenshot("03-session-form");
     browser.findElement(By.cssSelector("form.session button[type=submit]")).click();
     waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("table"), "Evening sit"));
     Session session = world.carillon.sessions.inGuild(guild).getFirst();
-    assertThat(session.playlist()).hasSize(2);
+    assertThat(session.playlist()).extracting(id -> world.carillon.library.find(id).orElseThrow().name())
+        .containsExactly("Evening bell", "Long tone");
 
     // Start it now; the live page follows what the emulator hears.
     control("PLAY");
