@@ -211,7 +211,9 @@ public final class Main {
       return 2;
     }
     Files.createDirectories(config.dataDir());
-    try (var db = carillon.bot.store.Database.openSqlite(config.sqliteFile())) {
+    try (var db = config.postgres()
+        .map(pg -> carillon.bot.store.Database.openPostgres(config.databaseUrl(), pg.user(), pg.password().value()))
+        .orElseGet(() -> carillon.bot.store.Database.openSqlite(config.sqliteFile()))) {
       new carillon.bot.web.AdminAccounts(db, carillon.tasks.TimeSource.system()).create(args.get(1), password);
     } catch (carillon.bot.web.InvalidInputException e) {
       err.println("carillon: the admin account was not created: " + e.getMessage());

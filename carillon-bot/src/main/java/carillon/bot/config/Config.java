@@ -19,11 +19,15 @@ import java.util.Optional;
  * @param webAddress where the admin web page and the REST API listen
  * @param secureCookies mark the login cookie Secure: the page is served over HTTPS (by a proxy in front)
  * @param databaseUrl the JDBC URL of the store
+ * @param postgres the user and password, when the store is PostgreSQL
  * @param accounts the bot accounts to log in with, in the order they are configured
  * @param commandRole members with a role of this name may use /carillon (besides Manage Server)
  */
 public record Config(Path dataDir, ZoneId timeZone, Locale language, Duration shutdownTimeout,
-    InetSocketAddress webAddress, boolean secureCookies, String databaseUrl, List<Account> accounts, Optional<String> commandRole) {
+    InetSocketAddress webAddress, boolean secureCookies, String databaseUrl, Optional<Postgres> postgres, List<Account> accounts, Optional<String> commandRole) {
+
+  /** How to log in to a PostgreSQL store (when databaseUrl is a jdbc:postgresql: URL). */
+  public record Postgres(String user, Secret password) {}
 
   /** A bot account: its name in Carillon, its token, and how many shards it runs (1: one plain JDA). */
   public record Account(String name, Secret token, int shards) {}
@@ -34,8 +38,8 @@ public record Config(Path dataDir, ZoneId timeZone, Locale language, Duration sh
 
   /** This configuration with other accounts (the demo's, on the emulator). */
   public Config withAccounts(List<Account> others) {
-    return new Config(dataDir, timeZone, language, shutdownTimeout, webAddress, secureCookies, databaseUrl, others,
-        commandRole);
+    return new Config(dataDir, timeZone, language, shutdownTimeout, webAddress, secureCookies, databaseUrl, postgres,
+        others, commandRole);
   }
 
   /** The SQLite file the store uses. */

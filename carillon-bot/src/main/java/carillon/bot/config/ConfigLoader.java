@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
   static final String SQLITE_PREFIX = "jdbc:sqlite:";
+  static final String POSTGRES_PREFIX = "jdbc:postgresql:";
   /** Languages with notice texts (resource bundles). */
   public static final Set<String> LANGUAGES = Set.of("en", "vi");
   /** The variable that names the configuration file. */
@@ -43,6 +44,7 @@ public final class ConfigLoader {
   private static final String PREFIX = "CARILLON_";
   private static final List<String> SCALAR_KEYS =
       List.of("dataDir", "timeZone", "language", "shutdownTimeout", "web.address", "web.secureCookies", "database.url",
+      "database.user", "database.passwordFile",
       "commands.role");
   private static final List<String> ACCOUNT_KEYS = List.of("tokenFile", "shards");
   private static final Pattern ACCOUNT_NAME = Pattern.compile("[a-z0-9]+(?:[-_][a-z0-9]+)*");
@@ -207,6 +209,10 @@ public final class ConfigLoader {
         values.put(key.get(), new Value(value.strip(), origin));
         return;
       }
+      if (name.equals(variableOf("database.password"))) {
+        values.put("database.password", new Value(value, origin)); // a secret: from the environment only
+        return;
+      }
       Matcher account = ACCOUNT_VARIABLE.matcher(name);
       if (account.matches()) {
         String name0 = accountNamed(account.group(1));
@@ -222,7 +228,7 @@ public final class ConfigLoader {
       }
       problems.add(origin + ": not a Carillon setting; the variables are " + String.join(", ",
           SCALAR_KEYS.stream().map(ConfigLoader::variableOf).toList())
-          + ", and CARILLON_ACCOUNTS_<NAME>_TOKEN, _TOKEN_FILE or _SHARDS for each account");
+          + ", CARILLON_DATABASE_PASSWORD, and CARILLON_ACCOUNTS_<NAME>_TOKEN, _TOKEN_FILE or _SHARDS for each account");
     });
   }
 
@@ -252,10 +258,12 @@ public final class ConfigLoader {
     InetSocketAddress web = text("web.address").flatMap(this::address)
         .orElse(InetSocketAddress.createUnresolved("127.0.0.1", 8080));
     String database = text("database.url").orElse(SQLITE_PREFIX + dataDir.resolve("carillon.db"));
-    if (database.startsWith("jdbc:postgresql:")) {
-      problem("database.url", "PostgreSQL is not supported by this build yet; use jdbc:sqlite:PATH");
+    Optional<Config.Postgres> postgres = Optional.empty();
+    if (database.startsWith(POSTGRES_PREFIX)) {
+      postgres = postgres();
     } else if (!database.startsWith(SQLITE_PREFIX) || database.length() == SQLITE_PREFIX.length()) {
-      problem("database.url", "'" + database + "' is not a store Carillon knows; use jdbc:sqlite:PATH");
+      problem("database.url", "'" + database + "' is not a store Carillon knows; use jdbc:sqlite:PATH or "
+          + "jdbc:postgresql://HOST:PORT/DATABASE");
     }
     List<Config.Account> bound = new ArrayList<>();
     accounts.forEach((name, keys) -> account(name, keys).ifPresent(bound::add));
@@ -268,7 +276,30 @@ public final class ConfigLoader {
         yield false;
       }
     }).orElse(false);
-    return new Config(dataDir, zone, language, shutdownTimeout, web, secureCookies, database, bound, commandRole);
+    return new Config(dataDir, zone, language, shutdownTimeout, web, secureCookies, database, postgres, bound,
+        commandRole);
+  }
+
+  /** A PostgreSQL store's user and password: the password from the environment or a file, like tokens. */
+  private Optional<Config.Postgres> postgres() {
+    String user = text("database.user").orElse("carillon");
+    Value password = values.get("database.password");
+    Value passwordFile = values.get("database.passwordFile");
+    String secret;
+    if (password != null) {
+      secret = password.text();
+    } else if (passwordFile != null) {
+      try {
+        secret = Files.readString(Path.of(passwordFile.text())).strip();
+      } catch (IOException | RuntimeException e) {
+        problem("database.passwordFile", "cannot read '" + passwordFile.text() + "' (" + e.getClass().getSimpleName()
+            + "); it must be a readable file holding the password");
+        return Optional.empty();
+      }
+    } else {
+      secret = "";
+    }
+    return Optional.of(new Config.Postgres(user, new Secret(secret)));
   }
 
   private Optional<Config.Account> account(String name, Map<String, Value> keys) {

@@ -130,7 +130,7 @@ public final class Sessions {
   }
 
   public List<Session> enabled() {
-    return db.withHandle(h -> load(h, "WHERE enabled = 1 ORDER BY id"));
+    return db.withHandle(h -> load(h, "WHERE enabled ORDER BY id"));
   }
 
   private void changed(long id) {

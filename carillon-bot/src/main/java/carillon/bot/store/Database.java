@@ -39,9 +39,9 @@ public final class Database implements AutoCloseable {
   private final ExecutorService sqlThread;
   private volatile Thread sqlThreadRef;
 
-  private Database(HikariDataSource dataSource) {
+  private Database(HikariDataSource dataSource, String migrations) {
     this.dataSource = dataSource;
-    Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+    Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/" + migrations).load().migrate();
     this.jdbi = Jdbi.create(dataSource);
     this.sqlThread = Executors.newSingleThreadExecutor(runnable -> {
       Thread thread = Thread.ofPlatform().name("carillon-sql").daemon().unstarted(runnable);
@@ -73,7 +73,24 @@ public final class Database implements AutoCloseable {
     pool.setPoolName("carillon-sqlite");
     pool.setMaximumPoolSize(1); // the one SQL thread needs one connection
     pool.setConnectionTimeout(10_000);
-    return new Database(new HikariDataSource(pool));
+    return new Database(new HikariDataSource(pool), "sqlite");
+  }
+
+  /**
+   * Connects to a PostgreSQL database (for when one machine is outgrown) and brings its schema up to date.
+   * The schema is the same as SQLite's, in PostgreSQL's types (db/migration/postgresql).
+   *
+   * @param url a {@code jdbc:postgresql://host:port/database} URL
+   */
+  public static Database openPostgres(String url, String user, String password) {
+    HikariConfig pool = new HikariConfig();
+    pool.setJdbcUrl(url);
+    pool.setUsername(user);
+    pool.setPassword(password);
+    pool.setPoolName("carillon-postgresql");
+    pool.setMaximumPoolSize(2); // the one SQL thread, and Flyway's lock at start
+    pool.setConnectionTimeout(10_000);
+    return new Database(new HikariDataSource(pool), "postgresql");
   }
 
   /** Runs {@code callback} with a handle on the SQL thread and returns its result. */

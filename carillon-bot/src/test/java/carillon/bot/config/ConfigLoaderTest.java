@@ -144,6 +144,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aPostgresStoreTakesItsPasswordFromTheEnvironmentOnly() throws Exception {
+    Config config = ConfigLoader.load(Optional.of(yaml("database: { url: 'jdbc:postgresql://db:5432/carillon', user: bells }\n")),
+        Map.of("CARILLON_DATABASE_PASSWORD", "pg-secret"));
+    assertThat(config.postgres()).hasValueSatisfying(pg -> {
+      assertThat(pg.user()).isEqualTo("bells");
+      assertThat(pg.password().value()).isEqualTo("pg-secret");
+    });
+    assertThat(config.toString()).doesNotContain("pg-secret");
+    assertThat(ConfigLoader.load(Optional.empty(), Map.of()).postgres()).isEmpty();
+    assertThat(problems(Optional.of(yaml("database: { url: 'jdbc:postgresql://db/c', password: x }\n")), Map.of()))
+        .singleElement().satisfies(p -> assertThat(p).startsWith("database.password").contains("passwordFile"));
+  }
+
+  @Test
   void secureCookiesAndTheCommandRole() throws Exception {
     Config config = ConfigLoader.load(Optional.of(yaml("web: { secureCookies: true }\ncommands: { role: DJ }\n")), Map.of());
     assertThat(config.secureCookies()).isTrue();

@@ -37,9 +37,14 @@ class CommandQueueTest {
   String talk;
   Session session;
 
+  /** The world the tests run in: a SQLite file here; {@link PostgresStoreTest} runs them on PostgreSQL. */
+  Harness newWorld(Path dir, Instant start) {
+    return new Harness(dir, start);
+  }
+
   @BeforeEach
   void setUp() {
-    world = new Harness(dir, T0);
+    world = newWorld(dir, T0);
     bell = world.track("Bell", Duration.ofSeconds(30));
     talk = world.track("Talk", Duration.ofMinutes(10));
     world.start();

@@ -54,6 +54,7 @@ public final class Harness implements AutoCloseable {
   public CommandQueue commands;
 
   final Duration joinAhead;
+  private final java.util.function.Supplier<Database> store;
 
   public Harness(Path dir, Instant start) {
     this(dir, start, Duration.ZERO);
@@ -61,9 +62,19 @@ public final class Harness implements AutoCloseable {
 
   /** {@code joinAhead}: how long before a start bots join the voice channel (the application's setting). */
   Harness(Path dir, Instant start, Duration joinAhead) {
+    this(dir, start, joinAhead, null);
+  }
+
+  /** On another store (PostgreSQL): {@code store} opens it again after a crash, as a restarted process would. */
+  Harness(Path dir, Instant start, java.util.function.Supplier<Database> store) {
+    this(dir, start, Duration.ZERO, store);
+  }
+
+  private Harness(Path dir, Instant start, Duration joinAhead, java.util.function.Supplier<Database> store) {
     this.joinAhead = joinAhead;
     this.time = new ManualTimeSource(start);
     this.dbFile = dir.resolve("carillon.db");
+    this.store = store != null ? store : () -> Database.openSqlite(dbFile);
     build();
     guilds.replaceGuild(GUILD,
         List.of(new Channel(GUILD, HALL, "Meditation Hall", Channel.Kind.VOICE),
@@ -76,7 +87,7 @@ public final class Harness implements AutoCloseable {
   private void build() {
     voice = new FakeVoice(time);
     notices = new FakeNotices(time);
-    db = Database.openSqlite(dbFile);
+    db = store.get();
     guilds = new GuildDirectory(db);
     sessions = new Sessions(db, guilds, time);
     runs = new Runs(db);

@@ -1,0 +1,15 @@
+package carillon.bot.core;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Every scheduler test again, on a real PostgreSQL server instead of a SQLite file. */
+class SchedulerOnPostgresTest extends SchedulerTest {
+  @RegisterExtension static final PostgresServer postgres = new PostgresServer();
+
+  @Override
+  Harness newWorld(Path dir, Instant start) {
+    return new Harness(dir, start, postgres.newDatabase());
+  }
+}
