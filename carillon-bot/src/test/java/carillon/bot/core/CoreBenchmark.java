@@ -1,7 +1,6 @@
 package carillon.bot.core;
 
 import carillon.bot.guild.GuildDirectory;
-import carillon.bot.playback.NoticePort;
 import carillon.bot.playback.Notifier;
 import carillon.bot.playback.Playback;
 import carillon.bot.playback.Slots;
@@ -229,20 +228,4 @@ public final class CoreBenchmark {
     public void leave() {}
   }
 
-  private static final class SilentNotices implements NoticePort {
-    @Override
-    public void reminder(Session session, Instant start) {}
-
-    @Override
-    public void started(Session session, VoiceSlot slot) {}
-
-    @Override
-    public void ended(Session session, Duration ran, List<String> tracksPlayed) {}
-
-    @Override
-    public void trackSkipped(Session session, String track, String reason) {}
-
-    @Override
-    public void skippedBusy(Session session, Instant scheduledAt) {}
-  }
 }

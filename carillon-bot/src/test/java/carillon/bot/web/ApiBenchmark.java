@@ -1,10 +1,10 @@
 package carillon.bot.web;
 
+import carillon.bot.core.SilentNotices;
 import carillon.bot.guild.Channel;
 import carillon.bot.guild.GuildDirectory;
 import carillon.bot.library.AudioLibrary;
 import carillon.bot.library.AudioProbe;
-import carillon.bot.playback.NoticePort;
 import carillon.bot.playback.Notifier;
 import carillon.bot.playback.Playback;
 import carillon.bot.playback.Slots;
@@ -281,20 +281,4 @@ public final class ApiBenchmark {
     }
   }
 
-  private static final class SilentNotices implements NoticePort {
-    @Override
-    public void reminder(Session session, Instant start) {}
-
-    @Override
-    public void started(Session session, VoiceSlot slot) {}
-
-    @Override
-    public void ended(Session session, Duration ran, List<String> tracksPlayed) {}
-
-    @Override
-    public void trackSkipped(Session session, String track, String reason) {}
-
-    @Override
-    public void skippedBusy(Session session, Instant scheduledAt) {}
-  }
 }
