@@ -82,6 +82,16 @@ class BrowserTest {
     return waiting.until(ExpectedConditions.visibilityOfElementLocated(by));
   }
 
+  private void drag(By from, By to) {
+    ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+        "const [source, target] = arguments;"
+        + "const data = new DataTransfer();"
+        + "source.dispatchEvent(new DragEvent('dragstart', {bubbles: true, dataTransfer: data}));"
+        + "target.dispatchEvent(new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: data}));"
+        + "target.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: data}));",
+        browser.findElement(from), browser.findElement(to));
+  }
+
   private void addTrack(String name) {
     browser.findElement(By.xpath("//ul[@class='library-tracks']/li[span[text()='" + name + "']]/button[text()='Add']")).click();
   }
@@ -124,11 +134,12 @@ class BrowserTest {
     new Select(browser.findElement(By.name("textChannel"))).selectByVisibleText("#notices");
     browser.findElement(By.name("schedule")).sendKeys("daily 23:30 UTC");
     waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("preview"), "23:30"));
-    // The playlist editor: Add is the keyboard's way of dragging a track in (drag and drop itself is not
-    // driven here: Selenium cannot fire HTML5 drag events in Chromium).
-    addTrack("Long tone");
+    // The playlist editor: drag a track in, add one with its button, then drag it before the first.
+    // Selenium cannot make Chromium itself drag, so the page's own DragEvents are dispatched (the
+    // browser's drag gesture is the one part not covered).
+    drag(By.xpath("//ul[@class='library-tracks']/li[span[text()='Long tone']]"), By.cssSelector("ol.playlist-tracks"));
     addTrack("Evening bell");
-    browser.findElement(By.xpath("//ol[@class='playlist-tracks']/li[2]//button[text()='Up']")).click();
+    drag(By.xpath("//ol[@class='playlist-tracks']/li[2]"), By.xpath("//ol[@class='playlist-tracks']/li[1]"));
     assertThat(browser.findElements(By.cssSelector("ol.playlist-tracks li span"))).extracting(WebElement::getText)
         .containsExactly("Evening bell", "Long tone");
     screenshot("03-session-form");
