@@ -35,6 +35,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import net.dv8tion.jda.api.events.guild.GuildJoinEvent;
+import net.dv8tion.jda.api.hooks.ListenerAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,9 +113,9 @@ public final class Carillon implements AutoCloseable {
     SlashCommands slash = new SlashCommands(sessions, scheduler, playback, commands, config.commandRole(), tasks);
     accounts.listen(slash);
     accounts.registerGuildCommand(slash.definition());
-    accounts.listen(new net.dv8tion.jda.api.hooks.ListenerAdapter() {
+    accounts.listen(new ListenerAdapter() {
       @Override
-      public void onGuildJoin(net.dv8tion.jda.api.events.guild.GuildJoinEvent event) {
+      public void onGuildJoin(GuildJoinEvent event) {
         accounts.registerGuildCommand(slash.definition()); // a new guild gets /carillon from its first account
       }
     });

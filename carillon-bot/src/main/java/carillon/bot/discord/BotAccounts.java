@@ -229,7 +229,7 @@ public final class BotAccounts implements AutoCloseable {
       }
       shutDownShards.add(event.getJDA().getShardInfo().getShardId());
       if (shutDownShards.size() >= shards) {
-        closed(name, why, event.getCode());
+        closed(name, why);
       }
     }
   }
@@ -306,7 +306,7 @@ public final class BotAccounts implements AutoCloseable {
     return "Discord closed the connection with " + code.getCode() + " (" + code.getMeaning() + ")";
   }
 
-  private void closed(String name, String why, int code) {
+  private void closed(String name, String why) {
     if (live.remove(name) == null) {
       return;
     }
