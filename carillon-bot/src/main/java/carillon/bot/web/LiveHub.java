@@ -92,8 +92,15 @@ final class LiveHub implements AutoCloseable {
   /** What each guild's slots played at the last event, to send only changes; hub task only. */
   private final Map<Long, List<List<Object>>> lastShape = new HashMap<>();
   private volatile boolean closed;
+  private final java.util.function.Predicate<Principal> stillValid;
 
-  LiveHub(Playback playback, Slots slots, Sessions sessions, TimeSource time, ObjectMapper json) {
+  /**
+   * @param stillValid whether a stream's credential still works (not revoked, login not ended): checked
+   *     at least every {@link #HEARTBEAT}, so a revoked token's stream ends within that time
+   */
+  LiveHub(Playback playback, Slots slots, Sessions sessions, TimeSource time, ObjectMapper json,
+      java.util.function.Predicate<Principal> stillValid) {
+    this.stillValid = stillValid;
     this.playback = playback;
     this.slots = slots;
     this.sessions = sessions;
@@ -194,6 +201,7 @@ final class LiveHub implements AutoCloseable {
       for (long g : visibleGuilds) {
         client.sendEvent("slots", write(snapshot(g)));
       }
+      java.time.Instant checked = time.now();
       while (!closed && !client.terminated()) {
         Event event;
         try {
@@ -204,6 +212,12 @@ final class LiveHub implements AutoCloseable {
         }
         if (stream.overflowed || !principal.expiresAt().isAfter(time.now())) {
           return;
+        }
+        if (!time.now().isBefore(checked.plus(HEARTBEAT))) {
+          checked = time.now();
+          if (!stillValid.test(principal)) {
+            return; // the token was revoked, or the login ended, since the stream began
+          }
         }
         if (client.terminated()) {
           return;

@@ -83,7 +83,7 @@ public final class WebServer implements AutoCloseable {
     Logins logins = new Logins(db, time, secrets, settings.loginLifetime());
     ApiTokens tokens = new ApiTokens(db, time, secrets);
     this.auth = new Auth(accounts, logins, tokens, secrets, time, json, settings.secureCookies());
-    this.live = new LiveHub(playback, slots, sessions, time, json);
+    this.live = new LiveHub(playback, slots, sessions, time, json, principal -> stillValid(db, time, principal));
     GuildAccess access = new GuildAccess(slots, guilds);
     SessionsApi sessionsApi = new SessionsApi(sessions, scheduler, playback, slots, guilds, live, access, time,
         settings.timeZone(), json);
@@ -156,6 +156,16 @@ public final class WebServer implements AutoCloseable {
       }
       routes.add(handler.getHttpMethod().name() + " " + handler.getPath());
     });
+  }
+
+  /** Whether a credential still works: its login not ended (logout, expiry) or its token not revoked. */
+  private static boolean stillValid(Database db, TimeSource time, Principal principal) {
+    long now = time.now().toEpochMilli();
+    return db.withHandle(h -> principal.kind() == Principal.Kind.TOKEN
+        ? h.createQuery("SELECT count(*) FROM web_token WHERE id = ? AND revoked_at IS NULL AND expires_at > ?")
+            .bind(0, principal.tokenId()).bind(1, now).mapTo(Integer.class).one() > 0
+        : h.createQuery("SELECT count(*) FROM web_login WHERE account_id = ? AND csrf_token = ? AND expires_at > ?")
+            .bind(0, principal.accountId()).bind(1, principal.csrfToken()).bind(2, now).mapTo(Integer.class).one() > 0);
   }
 
   /** Starts listening; logs the one-time setup link while no admin account exists. */

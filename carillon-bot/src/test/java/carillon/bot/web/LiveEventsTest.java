@@ -202,6 +202,22 @@ class LiveEventsTest {
   }
 
   @Test
+  void aRevokedTokensStreamEndsAtItsNextCheck() throws Exception {
+    Client script = w.token(alice, 30, GUILD);
+    Events events = new Events(script, "/api/live/events?guild=" + GUILD);
+    events.next("slots", s -> true);
+    long tokenId = alice.get("/api/tokens").json().get("tokens").get(0).get("id").asLong();
+    assertThat(alice.delete("/api/tokens/" + tokenId).status()).isEqualTo(204);
+    // The stream checks its credential at most every 15 s (of the injected clock), when it wakes.
+    w.core.time.advance(Duration.ofSeconds(15));
+    alice.put("/api/sessions/" + session + "/enabled", "{\"enabled\": false}");
+    events.reader.join(Duration.ofSeconds(WAIT_SECONDS));
+    assertThat(events.reader.isAlive()).as("the stream ended").isFalse();
+    assertThat(events.received).noneMatch(e -> e.name().equals("session"));
+    events.close();
+  }
+
+  @Test
   void aStreamNeedsTheEventStreamAcceptHeader() {
     WebHarness.Response response = alice.get("/api/live/events");
     WebAuthTest.assertProblem(response, 406, "not-acceptable");
