@@ -12,4 +12,10 @@ class CommandQueueOnPostgresTest extends CommandQueueTest {
   Harness newWorld(Path dir, Instant start) {
     return new Harness(dir, start, postgres.newDatabase());
   }
+
+  @org.junit.jupiter.api.Test
+  void theseTestsRunOnPostgresql() {
+    String version = world.db.withHandle(h -> h.createQuery("SELECT version()").mapTo(String.class).one());
+    org.assertj.core.api.Assertions.assertThat(version).startsWith("PostgreSQL");
+  }
 }

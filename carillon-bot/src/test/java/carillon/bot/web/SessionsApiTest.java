@@ -27,12 +27,17 @@ class SessionsApiTest {
 
   @TempDir Path dir;
   WebHarness w;
+
+  /** The server under test, on a SQLite file; the PostgreSQL twin of this class overrides it. */
+  WebHarness newHarness(Path dir) {
+    return new WebHarness(dir, T0, 1_000_000);
+  }
   Client alice;
   String bell;
 
   @BeforeEach
   void setUp() throws Exception {
-    w = new WebHarness(dir, T0, 1_000_000);
+    w = newHarness(dir);
     w.owner("alice");
     alice = w.login("alice");
     bell = w.core.track("Bell", Duration.ofSeconds(30));

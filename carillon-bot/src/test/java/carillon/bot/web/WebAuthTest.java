@@ -29,8 +29,13 @@ class WebAuthTest {
   @TempDir Path dir;
   WebHarness w;
 
+  /** The server under test, on a SQLite file; the PostgreSQL twin of this class overrides it. */
+  WebHarness newHarness(Path dir) {
+    return new WebHarness(dir, T0, 1_000_000);
+  }
+
   WebHarness start() {
-    w = new WebHarness(dir, T0, 1_000_000);
+    w = newHarness(dir);
     return w;
   }
 
@@ -360,7 +365,7 @@ class WebAuthTest {
 
   @Test
   void noSetupLinkOnceAnAccountExists() throws Exception {
-    w = new WebHarness(dir, T0, 1_000_000);
+    w = newHarness(dir);
     w.owner("alice");
     w.close();
     Logger logger = (Logger) LoggerFactory.getLogger(WebServer.class);

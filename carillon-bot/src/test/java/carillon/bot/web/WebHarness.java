@@ -46,7 +46,12 @@ final class WebHarness implements AutoCloseable {
   final URI base;
 
   WebHarness(Path dir, Instant start, long maxUploadBytes) {
-    core = new Harness(dir, start);
+    this(dir, start, maxUploadBytes, null);
+  }
+
+  /** On another store (PostgreSQL), opened by {@code store}. */
+  WebHarness(Path dir, Instant start, long maxUploadBytes, java.util.function.Supplier<carillon.bot.store.Database> store) {
+    core = store == null ? new Harness(dir, start) : new Harness(dir, start, store);
     core.guilds.replaceGuild(OTHER, List.of(new Channel(OTHER, OTHER_VOICE, "Other hall", Channel.Kind.VOICE)), List.of());
     core.slots.join("bot-b", OTHER);
     core.start();
