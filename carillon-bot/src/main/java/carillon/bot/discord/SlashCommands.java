@@ -184,7 +184,15 @@ public final class SlashCommands extends ListenerAdapter {
     try {
       CommandRecord done = commands.completion(accepted.id()).get(REPLY_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
       String result = done.result().orElse("");
-      return done.status() == CommandStatus.DONE ? texts.format("done", result) : texts.format("refused", result);
+      if (done.status() != CommandStatus.DONE) {
+        return texts.format("refused", result);
+      }
+      // A language with its own sentence for this kind of command says it in that language; otherwise
+      // the queue's own (English) result is shown as it is.
+      String key = "done." + kind.name();
+      return texts.bundle().containsKey(key) && texts.bundle().getLocale().getLanguage().equals(texts.locale().getLanguage())
+          ? texts.format(key, session.get().name(), volume == null ? "" : volume)
+          : texts.format("done", result);
     } catch (TimeoutException e) {
       return texts.format("still.working", accepted.id());
     } catch (ExecutionException e) {

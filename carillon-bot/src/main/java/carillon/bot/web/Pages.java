@@ -213,7 +213,11 @@ final class Pages {
           .map(CommandsApi::view).orElse(null);
     }
     render(ctx, 200, "sessions", Json.object("guild", guild, "zone", zone.getId(), "command", command,
-        "sessions", sessions.inGuild(guild).stream().map(sessionsApi::view).toList()));
+        "sessions", sessions.inGuild(guild).stream().map(s -> {
+          Map<String, Object> view = new LinkedHashMap<>(sessionsApi.view(s));
+          view.put("nextStartShown", view.get("nextStart") instanceof Instant next ? local(next) : "");
+          return view;
+        }).toList()));
   }
 
   private void newSession(Context ctx) {
@@ -464,7 +468,11 @@ final class Pages {
         "commandsNext", commandPage.size() < HISTORY_PAGE ? null : commandPage.getLast().id()));
   }
 
+  /** How the pages show a time: in the guilds' zone, for people ("Sun 22 Nov 2026, 23:30"). */
+  private static final java.time.format.DateTimeFormatter SHOWN =
+      java.time.format.DateTimeFormatter.ofPattern("EEE d MMM yyyy, HH:mm", java.util.Locale.ENGLISH);
+
   private String local(Instant instant) {
-    return SessionsApi.LOCAL.format(instant.atZone(zone)).replace('T', ' ');
+    return SHOWN.format(instant.atZone(zone));
   }
 }

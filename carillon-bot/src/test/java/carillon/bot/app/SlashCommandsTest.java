@@ -91,13 +91,17 @@ class SlashCommandsTest {
         .isEqualTo("Done: volume of 'Study hour' set to 60%.");
     assertThat(reply(alice.runSlashCommand(world.notices, world.bell, "carillon sessions", Map.of())))
         .contains("**Evening sit**: next <t:", "**Study hour**: playing now");
+    alice.setLocale("vi");
+    assertThat(reply(alice.runSlashCommand(world.notices, world.bell, "carillon volume", Map.of("percent", 70))))
+        .isEqualTo("Âm lượng của 'Study hour' là 70%.");
     assertThat(reply(alice.runSlashCommand(world.notices, world.bell, "carillon stop", Map.of("session", "study hour"))))
-        .isEqualTo("Done: stopped 'Study hour'.");
+        .isEqualTo("Đã dừng 'Study hour'.");
+    alice.setLocale("en-US");
     assertThat(reply(alice.runSlashCommand(world.notices, world.bell, "carillon pause", Map.of())))
         .isEqualTo("Name the session: nothing is playing, or more than one session is.");
 
     List<CommandRecord> log = world.carillon.commands.recent(10);
-    assertThat(log).hasSize(4).allSatisfy(c -> {
+    assertThat(log).hasSize(5).allSatisfy(c -> {
       assertThat(c.source()).isEqualTo(CommandSource.SLASH);
       assertThat(c.requestedBy()).isEqualTo("alice (" + alice.id() + ")");
     });

@@ -10,7 +10,7 @@ class CommandQueueOnPostgresTest extends CommandQueueTest {
 
   @Override
   Harness newWorld(Path dir, Instant start) {
-    return new Harness(dir, start, postgres.newDatabase());
+    return new Harness(dir, start, postgres.database());
   }
 
   @org.junit.jupiter.api.Test

