@@ -41,6 +41,7 @@ final class ControlApi {
     });
     routes.post(PREFIX + "/channels/{channel}/messages", this::sendMessage);
     routes.post(PREFIX + "/channels/{channel}/commands", this::runCommand);
+    routes.post(PREFIX + "/channels/{channel}/autocomplete", this::autocomplete);
     routes.get(PREFIX + "/interactions/{interaction}", this::interaction);
     routes.post(PREFIX + "/guilds/{guild}/voice", this::voice);
     routes.get(PREFIX + "/voice", ctx -> ctx.json(emulator.voiceConnections()));
@@ -145,28 +146,76 @@ final class ControlApi {
     ctx.status(201).json(user.sendMessage(channel, content));
   }
 
+  /** Not allowed to this member (Discord would hide the command): answered 403 with the message. */
+  static final class Forbidden extends RuntimeException {
+    Forbidden(String message) {
+      super(message);
+    }
+  }
+
+  /** {@code {"userId","botId","name":"carillon play","options":{"session":"Morning"}}} → 202 {@code {"interaction"}}. */
   private void runCommand(Context ctx) throws Exception {
     long channel = pathId(ctx, "channel");
     JsonNode body = body(ctx);
     UserHandle user = user(body);
     BotAccount bot = bot(body);
     String name = text(body, "name");
-    Map<String, Object> options = new LinkedHashMap<>();
-    JsonNode given = body.path("options");
-    if (!given.isMissingNode() && !given.isNull()) {
-      if (!given.isObject()) {
-        throw new BadRequest("'options' must be an object of option names to values");
-      }
-      given.properties().forEach(e -> options.put(e.getKey(), e.getValue().isNumber() ? e.getValue().numberValue()
-          : e.getValue().isBoolean() ? (Object) e.getValue().booleanValue() : e.getValue().asText()));
+    Map<String, Object> options = options(body);
+    Interaction interaction = asClient(() -> user.runSlashCommand(channel, bot, name, options));
+    ctx.status(202).json(Map.of("interaction", Long.toString(interaction.id)));
+  }
+
+  /**
+   * {@code {"userId","botId","name":"carillon play","option":"session","typed":"Mor","options":{...}}} → 202
+   * {@code {"interaction"}}; the bot's choices then show in {@code GET /interactions/{id}}.
+   */
+  private void autocomplete(Context ctx) throws Exception {
+    long channel = pathId(ctx, "channel");
+    JsonNode body = body(ctx);
+    UserHandle user = user(body);
+    BotAccount bot = bot(body);
+    String name = text(body, "name");
+    String option = text(body, "option");
+    JsonNode typed = body.path("typed");
+    if (!typed.isTextual()) {
+      throw new BadRequest("'typed' must be a string (what the member has typed so far, may be empty)"
+          + (typed.isMissingNode() ? " and is missing" : ", was " + typed));
     }
-    Interaction interaction;
+    Map<String, Object> options = options(body);
+    Interaction interaction = asClient(() -> user.autocomplete(channel, bot, name, option, typed.asText(), options));
+    ctx.status(202).json(Map.of("interaction", Long.toString(interaction.id)));
+  }
+
+  /** Runs what a client would send: what it could not send is a 400, what it would hide a 403. */
+  private static Interaction asClient(java.util.function.Supplier<Interaction> send) {
     try {
-      interaction = user.runSlashCommand(channel, bot, name, options);
+      return send.get();
+    } catch (CommandNotAvailableException e) {
+      throw new Forbidden(e.getMessage());
     } catch (IllegalArgumentException e) {
       throw new BadRequest(e.getMessage());
     }
-    ctx.status(202).json(Map.of("interaction", Long.toString(interaction.id)));
+  }
+
+  /** JSON option values as the Java API takes them: strings, whole numbers, numbers, booleans. */
+  private static Map<String, Object> options(JsonNode body) {
+    Map<String, Object> options = new LinkedHashMap<>();
+    JsonNode given = body.path("options");
+    if (given.isMissingNode() || given.isNull()) {
+      return options;
+    }
+    if (!given.isObject()) {
+      throw new BadRequest("'options' must be an object of option names to values");
+    }
+    given.properties().forEach(e -> {
+      JsonNode v = e.getValue();
+      if (!v.isValueNode() || v.isNull()) {
+        throw new BadRequest("'options." + e.getKey() + "' must be a string, a number or a boolean, was " + v);
+      }
+      options.put(e.getKey(), v.isIntegralNumber() ? (Object) v.bigIntegerValue()
+          : v.isNumber() ? (Object) v.doubleValue() : v.isBoolean() ? (Object) v.booleanValue() : v.asText());
+    });
+    return options;
   }
 
   private void interaction(Context ctx) {
@@ -176,10 +225,12 @@ final class ControlApi {
       throw new World.NotFound("interaction " + id);
     }
     Map<String, Object> out = new LinkedHashMap<>();
+    out.put("type", interaction.autocomplete() ? "autocomplete" : "command");
     out.put("deferred", interaction.deferred());
     out.put("ephemeral", interaction.ephemeral());
     out.put("reply", interaction.reply().getNow(null));
     out.put("followups", interaction.followups());
+    out.put("choices", interaction.choices().getNow(null));
     ctx.json(out);
   }
 

@@ -56,9 +56,13 @@ public final class DiscordEmulator implements AutoCloseable {
       new ControlApi(this, world).routes(config.routes);
       config.routes.exception(ControlApi.BadRequest.class, (e, ctx) ->
           ctx.status(400).json(Map.of("error", e.getMessage())));
+      config.routes.exception(ControlApi.Forbidden.class, (e, ctx) ->
+          ctx.status(403).json(Map.of("error", e.getMessage())));
       config.routes.exception(World.NotFound.class, (e, ctx) -> ctx.status(404).json(
           ctx.path().startsWith(ControlApi.PREFIX) ? Map.of("error", e.getMessage())
               : Map.of("code", 10003, "message", e.getMessage())));
+      config.routes.exception(Rest.DiscordError.class, (e, ctx) ->
+          ctx.status(e.status).json(Map.of("code", e.code, "message", e.getMessage())));
       config.routes.exception(Rest.Unauthorized.class, (e, ctx) ->
           ctx.status(401).json(Map.of("code", 0, "message", "401: Unauthorized")));
       config.routes.exception(NumberFormatException.class, (e, ctx) ->

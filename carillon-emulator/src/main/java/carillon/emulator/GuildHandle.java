@@ -12,11 +12,23 @@ import java.time.Instant;
  * long notices = guild.createTextChannel("notices");
  * guild.addMember(bot);
  * guild.addMember(alice);
+ * // alice may run commands that need Manage Server; other members may not
+ * guild.setEveryonePermissions(GuildHandle.MEMBER_PERMISSIONS);
+ * guild.giveRole(alice.id(), guild.createRole("managers", 1L << 5));
  * }</pre>
  */
 public final class GuildHandle {
   /** Discord's ADMINISTRATOR permission bit, which @everyone has here unless changed. */
   public static final long ADMINISTRATOR = 8;
+
+  /**
+   * What an ordinary member needs to take part: View Channels, Send Messages, Read Message History,
+   * Connect, Speak and Use Application Commands (bits 10, 11, 16, 20, 21, 31). For tests about
+   * permissions: {@code guild.setEveryonePermissions(GuildHandle.MEMBER_PERMISSIONS)}, then give some
+   * members a role with more.
+   */
+  public static final long MEMBER_PERMISSIONS = (1L << 10) | (1L << 11) | (1L << 16) | (1L << 20) | (1L << 21)
+      | (1L << 31);
 
   private final World world;
   private final long id;
@@ -55,6 +67,7 @@ public final class GuildHandle {
     }
   }
 
+  /** Creates a role with these permission bits and returns its id; connected bots receive GUILD_ROLE_CREATE. */
   public long createRole(String roleName, long permissions) {
     synchronized (world) {
       Model.Guild guild = world.guild(id);
@@ -70,16 +83,26 @@ public final class GuildHandle {
   }
 
   /**
-   * Sets the guild's preferred locale (Discord's codes: {@code en-US}, {@code vi}, {@code fr}, ...). Bots see
-   * it in GUILD_CREATE, so set it before they connect; a change later is not sent as GUILD_UPDATE.
+   * Sets the guild's preferred locale, which interactions carry as {@code guild_locale}; connected bots
+   * receive GUILD_UPDATE.
+   *
+   * @param locale one of Discord's locale codes: {@code en-US}, {@code vi}, {@code fr}, ...
+   * @throws IllegalArgumentException if Discord has no such locale
    */
   public void setPreferredLocale(String locale) {
+    World.checkLocale("locale", locale);
     synchronized (world) {
-      world.guild(id).locale = java.util.Objects.requireNonNull(locale, "locale");
+      Model.Guild guild = world.guild(id);
+      guild.locale = locale;
+      world.dispatchToGuild(id, "GUILD_UPDATE", world.guildCreateJson(guild));
     }
   }
 
-  /** Sets the permissions of @everyone (by default ADMINISTRATOR, so JDA's local checks pass). */
+  /**
+   * Sets the permissions of @everyone (by default ADMINISTRATOR, so JDA's local checks pass); connected
+   * bots receive GUILD_ROLE_UPDATE. Slash commands see the change at once: interactions carry the
+   * member's permissions computed from @everyone and their roles.
+   */
   public void setEveryonePermissions(long permissions) {
     synchronized (world) {
       Model.Role everyone = world.guild(id).roles.get(id);

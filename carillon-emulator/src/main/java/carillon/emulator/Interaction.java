@@ -9,33 +9,48 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A slash command a user ran, and what the bot answered: its reply (immediate, or after deferring, its
- * first follow-up or edit of the original), and any further follow-ups.
+ * A slash command a user ran, or an option they typed into, and what the bot answered: its reply
+ * (immediate, or after deferring, its first follow-up or edit of the original), any further follow-ups, or
+ * for autocomplete the choices it offered.
  *
  * <pre>{@code
- * Interaction run = alice.runSlashCommand(channelId, bot, "carillon", Map.of("action", "status"));
+ * Interaction run = alice.runSlashCommand(channelId, bot, "carillon play", Map.of("session", "Morning"));
  * SentMessage reply = run.awaitReply(Duration.ofSeconds(10));
+ * assertThat(run.ephemeral()).isTrue();
+ *
+ * List<Interaction.Choice> offered = alice.autocomplete(channelId, bot, "carillon play", "session", "Mor", Map.of())
+ *     .awaitChoices(Duration.ofSeconds(10));
  * }</pre>
  */
 public final class Interaction {
+  /** Discord's interaction types the emulator sends. */
+  static final int APPLICATION_COMMAND = 2;
+  static final int APPLICATION_COMMAND_AUTOCOMPLETE = 4;
+
   final long id;
   final String token;
   final long channelId;
   final BotAccount bot;
+  final int type;
   private final CompletableFuture<SentMessage> reply = new CompletableFuture<>();
   private final CompletableFuture<List<Choice>> choices = new CompletableFuture<>();
-
-  /** One autocomplete suggestion: what the member sees, and the value the option gets if they pick it. */
-  public record Choice(String name, String value) {}
   private final List<SentMessage> followups = new CopyOnWriteArrayList<>();
+  private boolean acknowledged;
   private volatile boolean deferred;
-  volatile boolean ephemeral;
+  private volatile boolean ephemeral;
 
-  Interaction(long id, String token, long channelId, BotAccount bot) {
+  /**
+   * One autocomplete suggestion: what the member sees, and the value the option gets if they pick it (as
+   * text: {@code "42"} for an integer option).
+   */
+  public record Choice(String name, String value) {}
+
+  Interaction(long id, String token, long channelId, BotAccount bot, int type) {
     this.id = id;
     this.token = token;
     this.channelId = channelId;
     this.bot = bot;
+    this.type = type;
   }
 
   /** Completes with the bot's answer. */
@@ -45,17 +60,22 @@ public final class Interaction {
 
   /** Waits up to {@code timeout} for the bot's answer. */
   public SentMessage awaitReply(Duration timeout) throws InterruptedException, TimeoutException {
-    try {
-      return reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("the interaction failed", e.getCause());
-    }
+    return await(reply, timeout);
+  }
+
+  /** Completes with the bot's autocomplete suggestions (for {@link UserHandle#autocomplete}). */
+  public CompletableFuture<List<Choice>> choices() {
+    return choices;
   }
 
   /** Waits up to {@code timeout} for the bot's autocomplete suggestions (for {@link UserHandle#autocomplete}). */
   public List<Choice> awaitChoices(Duration timeout) throws InterruptedException, TimeoutException {
+    return await(choices, timeout);
+  }
+
+  private static <T> T await(CompletableFuture<T> future, Duration timeout) throws InterruptedException, TimeoutException {
     try {
-      return choices.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
       throw new IllegalStateException("the interaction failed", e.getCause());
     }
@@ -66,7 +86,10 @@ public final class Interaction {
     return deferred;
   }
 
-  /** True if the answer was ephemeral (only the user sees it). */
+  /**
+   * True if the answer was ephemeral (only the user sees it): such answers are not in
+   * {@link DiscordEmulator#messages} and other bots do not receive them.
+   */
   public boolean ephemeral() {
     return ephemeral;
   }
@@ -74,6 +97,29 @@ public final class Interaction {
   /** Follow-up messages, the first of which is the reply when the bot deferred. */
   public List<SentMessage> followups() {
     return List.copyOf(followups);
+  }
+
+  boolean autocomplete() {
+    return type == APPLICATION_COMMAND_AUTOCOMPLETE;
+  }
+
+  /** The initial response; false if there already was one (Discord answers 40060). */
+  synchronized boolean acknowledge(boolean ephemeralResponse) {
+    if (acknowledged) {
+      return false;
+    }
+    acknowledged = true;
+    ephemeral = ephemeralResponse;
+    return true;
+  }
+
+  synchronized boolean acknowledged() {
+    return acknowledged;
+  }
+
+  /** Whether a follow-up is ephemeral: the first one after a defer takes the place of the loading message. */
+  boolean followupEphemeral(boolean flagged) {
+    return deferred && !reply.isDone() ? ephemeral : flagged;
   }
 
   void suggested(List<Choice> offered) {

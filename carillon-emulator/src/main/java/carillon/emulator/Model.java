@@ -89,7 +89,9 @@ final class Model {
     }
   }
 
-  record Message(long id, long channelId, long authorId, String content, JsonNode embeds, Instant timestamp) {}
+  /** {@code ephemeral}: an interaction answer only its user sees (flag 64); kept out of the channel. */
+  record Message(long id, long channelId, long authorId, String content, JsonNode embeds, Instant timestamp,
+      boolean ephemeral) {}
 
   static final class Command {
     final long id;

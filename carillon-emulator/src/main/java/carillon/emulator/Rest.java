@@ -148,19 +148,33 @@ final class Rest {
     ctx.json(result);
   }
 
+  /** An error Discord answers with {@code status} and its JSON body {@code {"code", "message"}}. */
+  static final class DiscordError extends RuntimeException {
+    final int status;
+    final int code;
+
+    DiscordError(int status, int code, String message) {
+      super(message);
+      this.status = status;
+      this.code = code;
+    }
+  }
+
   private Interaction interaction(Context ctx) {
     long id = Long.parseLong(ctx.pathParam("id"));
     Interaction interaction = world.interactions.get(id);
     if (interaction == null || !interaction.token.equals(ctx.pathParam("token"))) {
-      throw new World.NotFound("interaction " + id);
+      throw new DiscordError(404, 10062, "Unknown interaction");
     }
     return interaction;
   }
 
+  /** The interaction whose webhook a follow-up uses; Discord knows it only once the interaction was answered. */
   private Interaction byToken(Context ctx) {
     String token = ctx.pathParam("token");
-    return world.interactions.values().stream().filter(i -> i.token.equals(token)).findFirst()
-        .orElseThrow(() -> new World.NotFound("webhook token"));
+    return world.interactions.values().stream()
+        .filter(i -> i.token.equals(token) && !i.autocomplete() && i.acknowledged()).findFirst()
+        .orElseThrow(() -> new DiscordError(404, 10015, "Unknown Webhook"));
   }
 
   private void interactionCallback(Context ctx) throws Exception {
@@ -168,19 +182,23 @@ final class Rest {
     JsonNode body = world.json.readTree(ctx.body());
     int type = body.path("type").asInt();
     JsonNode data = body.path("data");
-    interaction.ephemeral = (data.path("flags").asInt() & 64) != 0;
+    boolean allowed = interaction.autocomplete() ? type == 8 : type == 4 || type == 5;
+    if (!allowed) {
+      throw new DiscordError(400, 50035, "Invalid Form Body: type: callback type " + type + " is not allowed for "
+          + (interaction.autocomplete() ? "an autocomplete interaction (only 8, the choices)"
+              : "an application command interaction (4, a message, or 5, a deferral; modals are not emulated)"));
+    }
+    List<Interaction.Choice> offered = type == 8 ? choices(data) : List.of();
+    if (!interaction.acknowledge((data.path("flags").asInt() & 64) != 0)) {
+      throw new DiscordError(400, 40060, "Interaction has already been acknowledged.");
+    }
     Model.Message message = null;
     if (type == 4) {
-      message = world.post(interaction.channelId, interaction.bot.id(), data.path("content").asText(""), data.get("embeds"));
+      message = world.answer(interaction, data, interaction.ephemeral());
       interaction.answered(world.view(message));
     } else if (type == 5) {
       interaction.markDeferred();
-    } else if (type == 8) {
-      List<Interaction.Choice> offered = new java.util.ArrayList<>();
-      data.path("choices").forEach(c -> offered.add(new Interaction.Choice(c.path("name").asText(), c.path("value").asText())));
-      if (offered.size() > 25) {
-        throw new ControlApi.BadRequest("data.choices: at most 25 choices, got " + offered.size());
-      }
+    } else {
       interaction.suggested(offered);
     }
     if (!"true".equals(ctx.queryParam("with_response"))) {
@@ -190,9 +208,11 @@ final class Rest {
     ObjectNode response = world.json.createObjectNode();
     ObjectNode callback = response.putObject("interaction");
     callback.put("id", Long.toString(interaction.id));
-    callback.put("type", 2);
-    callback.put("response_message_loading", type == 5);
-    callback.put("response_message_ephemeral", interaction.ephemeral);
+    callback.put("type", interaction.type);
+    if (type != 8) {
+      callback.put("response_message_loading", type == 5);
+      callback.put("response_message_ephemeral", interaction.ephemeral());
+    }
     ObjectNode resource = response.putObject("resource");
     resource.put("type", type);
     if (message != null) {
@@ -202,12 +222,32 @@ final class Rest {
     ctx.json(response);
   }
 
+  /** Autocomplete choices, checked as Discord does: at most 25, names of 1 to 100 characters. */
+  private static List<Interaction.Choice> choices(JsonNode data) {
+    JsonNode choices = data.path("choices");
+    if (!choices.isArray()) {
+      throw new DiscordError(400, 50035, "Invalid Form Body: data.choices: an array of choices is required");
+    }
+    if (choices.size() > 25) {
+      throw new DiscordError(400, 50035, "Invalid Form Body: data.choices: at most 25 choices, got " + choices.size());
+    }
+    List<Interaction.Choice> offered = new java.util.ArrayList<>();
+    for (JsonNode choice : choices) {
+      String name = choice.path("name").asText("");
+      if (name.isEmpty() || name.codePointCount(0, name.length()) > 100 || !choice.has("value")) {
+        throw new DiscordError(400, 50035, "Invalid Form Body: data.choices: each choice needs a name of 1 to 100"
+            + " characters and a value, got " + choice);
+      }
+      offered.add(new Interaction.Choice(name, choice.get("value").asText()));
+    }
+    return offered;
+  }
+
   private void followup(Context ctx) throws Exception {
     Interaction interaction = byToken(ctx);
     JsonNode body = world.json.readTree(ctx.body());
-    interaction.ephemeral = interaction.ephemeral || (body.path("flags").asInt() & 64) != 0;
-    Model.Message message = world.post(interaction.channelId, interaction.bot.id(), body.path("content").asText(""),
-        body.get("embeds"));
+    boolean ephemeral = interaction.followupEphemeral((body.path("flags").asInt() & 64) != 0);
+    Model.Message message = world.answer(interaction, body, ephemeral);
     interaction.followedUp(world.view(message));
     ctx.json(world.messageJson(message));
   }
@@ -215,10 +255,8 @@ final class Rest {
   private void editOriginal(Context ctx) throws Exception {
     Interaction interaction = byToken(ctx);
     JsonNode body = world.json.readTree(ctx.body());
-    Model.Message message = world.post(interaction.channelId, interaction.bot.id(), body.path("content").asText(""),
-        body.get("embeds"));
+    Model.Message message = world.answer(interaction, body, interaction.ephemeral());
     interaction.answered(world.view(message));
     ctx.json(world.messageJson(message));
   }
-
 }

@@ -39,10 +39,32 @@ final class World {
   /** user id → the Discord locale of their client (en-US when not set). */
   final Map<Long, String> locales = new HashMap<>();
 
+  /** The locales Discord's clients send ({@code locale}, {@code guild_locale}, {@code preferred_locale}). */
+  static final java.util.Set<String> DISCORD_LOCALES = java.util.Set.of("id", "da", "de", "en-GB", "en-US", "es-ES",
+      "es-419", "fr", "hr", "it", "lt", "hu", "nl", "no", "pl", "pt-BR", "ro", "fi", "sv-SE", "vi", "tr", "cs", "el",
+      "bg", "ru", "uk", "hi", "th", "zh-CN", "ja", "zh-TW", "ko", "ar", "he");
+
+  /** Discord permission bits the emulator reasons about. */
+  static final long ADMINISTRATOR = 1L << 3;
+  static final long VIEW_CHANNEL = 1L << 10;
+  static final long USE_APPLICATION_COMMANDS = 1L << 31;
+  /** Every permission bit Discord defines today (0 to 52, Bypass Slowmode), as it computes them for administrators. */
+  static final long ALL_PERMISSIONS = (1L << 53) - 1;
+
   World(Clock clock, Optional<VoiceService> voice) {
     this.clock = clock;
     this.ids = new Snowflakes(clock);
     this.voice = voice;
+  }
+
+  /** {@code locale} if Discord knows it, else a clear error naming {@code field} and what is allowed. */
+  static String checkLocale(String field, String locale) {
+    java.util.Objects.requireNonNull(locale, field);
+    if (!DISCORD_LOCALES.contains(locale)) {
+      throw new IllegalArgumentException(field + " '" + locale + "' is not a Discord locale; use one of "
+          + DISCORD_LOCALES.stream().sorted().toList());
+    }
+    return locale;
   }
 
   // ---- lookups (lock held by callers or reads of effectively final data)
@@ -83,6 +105,28 @@ final class World {
     NotFound(String what) {
       super("unknown " + what);
     }
+  }
+
+  /**
+   * A member's permissions in the guild, as Discord computes them for interactions: the owner and
+   * administrators have all; else the OR of @everyone's and their roles' bits. There are no channel
+   * overwrites here, so this is also their permissions in every channel. Caller holds the lock.
+   */
+  long permissions(Model.Guild guild, long userId) {
+    if (guild.ownerId == userId) {
+      return ALL_PERMISSIONS;
+    }
+    long bits = guild.roles.get(guild.id).permissions;
+    Model.Member member = guild.members.get(userId);
+    if (member != null) {
+      for (long roleId : member.roles) {
+        Model.Role role = guild.roles.get(roleId);
+        if (role != null) {
+          bits |= role.permissions;
+        }
+      }
+    }
+    return (bits & ADMINISTRATOR) != 0 ? ALL_PERMISSIONS : bits;
   }
 
   // ---- events
@@ -255,7 +299,7 @@ final class World {
     node.set("embeds", message.embeds() == null ? json.createArrayNode() : message.embeds());
     node.putArray("components");
     node.put("pinned", false);
-    node.put("flags", 0);
+    node.put("flags", message.ephemeral() ? 64 : 0);
     return node;
   }
 
@@ -278,16 +322,9 @@ final class World {
   /** Stores a message and sends MESSAGE_CREATE to the guild's bots. */
   synchronized Model.Message post(long channelId, long authorId, String content, JsonNode embeds) {
     Model.Channel channel = channel(channelId);
-    if (embeds != null) {
-      // Discord stores embeds sent by bots as "rich" ones and says so; JDA refuses embeds without a type.
-      for (JsonNode embed : embeds) {
-        if (embed instanceof ObjectNode object && !object.has("type")) {
-          object.put("type", "rich");
-        }
-      }
-    }
+    markRich(embeds);
     Model.Message message = new Model.Message(ids.next(), channelId, authorId, content == null ? "" : content, embeds,
-        clock.instant());
+        clock.instant(), false);
     messages.computeIfAbsent(channelId, c -> new ArrayList<>()).add(message);
     ObjectNode event = messageJson(message);
     Model.Guild guild = guild(channel.guildId);
@@ -297,6 +334,31 @@ final class World {
     }
     dispatchToGuild(channel.guildId, "MESSAGE_CREATE", event);
     return message;
+  }
+
+  /** Discord stores embeds sent by bots as "rich" ones and says so; JDA refuses embeds without a type. */
+  private static void markRich(JsonNode embeds) {
+    if (embeds != null) {
+      for (JsonNode embed : embeds) {
+        if (embed instanceof ObjectNode object && !object.has("type")) {
+          object.put("type", "rich");
+        }
+      }
+    }
+  }
+
+  /**
+   * A bot's answer to an interaction: a public one is posted like any message; an ephemeral one only the
+   * interaction's user sees, so it is neither stored in the channel nor sent as MESSAGE_CREATE.
+   */
+  synchronized Model.Message answer(Interaction interaction, JsonNode body, boolean ephemeral) {
+    if (!ephemeral) {
+      return post(interaction.channelId, interaction.bot.id(), body.path("content").asText(""), body.get("embeds"));
+    }
+    JsonNode embeds = body.get("embeds");
+    markRich(embeds);
+    return new Model.Message(ids.next(), interaction.channelId, interaction.bot.id(), body.path("content").asText(""),
+        embeds, clock.instant(), true);
   }
 
   /** A member's voice channel changes (null: leaves); every bot of the guild sees it. */

@@ -46,7 +46,8 @@ class SlashCommandsTest {
       world.guild.giveRole(world.gong.id(), bots);
     }
     long managers = world.guild.createRole("managers", Permission.MANAGE_SERVER.getRawValue());
-    world.guild.setEveryonePermissions(Permission.getRaw(Permission.VIEW_CHANNEL, Permission.MESSAGE_SEND));
+    world.guild.setEveryonePermissions(
+        Permission.getRaw(Permission.VIEW_CHANNEL, Permission.MESSAGE_SEND, Permission.USE_APPLICATION_COMMANDS));
     alice = world.discord.createUser("alice");
     bao = world.discord.createUser("bao");
     world.guild.addMember(alice);
