@@ -72,9 +72,7 @@ public final class Main {
         try {
           config = ConfigLoader.load(configFile, env);
         } catch (ConfigException e) {
-          err.println("carillon: the configuration has " + e.problems().size() + " problem(s):");
-          e.problems().forEach(p -> err.println("  " + p));
-          return 2;
+          return reportProblems(e, err);
         }
         if (command.equals("config")) {
           out.println(describe(config, configFile));
@@ -211,9 +209,7 @@ public final class Main {
       return 2;
     }
     Files.createDirectories(config.dataDir());
-    try (var db = config.postgres()
-        .map(pg -> carillon.bot.store.Database.openPostgres(config.databaseUrl(), pg.user(), pg.password().value()))
-        .orElseGet(() -> carillon.bot.store.Database.openSqlite(config.sqliteFile()))) {
+    try (var db = carillon.bot.store.Database.open(config)) {
       new carillon.bot.web.AdminAccounts(db, carillon.tasks.TimeSource.system()).create(args.get(1), password);
     } catch (carillon.bot.web.InvalidInputException e) {
       err.println("carillon: the admin account was not created: " + e.getMessage());

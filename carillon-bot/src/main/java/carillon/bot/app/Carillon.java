@@ -96,8 +96,7 @@ public final class Carillon implements AutoCloseable {
     config = settings.config();
     settings.voiceOff().ifPresent(reason -> log.error("Carillon: {}", reason));
     players.registerSourceManager(new LocalAudioSourceManager());
-    db = config.postgres().map(pg -> Database.openPostgres(config.databaseUrl(), pg.user(), pg.password().value()))
-        .orElseGet(() -> Database.openSqlite(config.sqliteFile()));
+    db = Database.open(config);
     library = new AudioLibrary(config.dataDir(), db, Clock.systemUTC(), probe, MAX_UPLOAD_BYTES);
     guilds = new GuildDirectory(db);
     sessions = new Sessions(db, guilds, time);

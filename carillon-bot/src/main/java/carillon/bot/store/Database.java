@@ -50,6 +50,13 @@ public final class Database implements AutoCloseable {
     });
   }
 
+  /** Opens the store the configuration names: PostgreSQL for a jdbc:postgresql: URL, else its SQLite file. */
+  public static Database open(carillon.bot.config.Config config) {
+    return config.postgres()
+        .map(pg -> openPostgres(config.databaseUrl(), pg.user(), pg.password().value()))
+        .orElseGet(() -> openSqlite(config.sqliteFile()));
+  }
+
   /** Opens (creating if needed) the SQLite database at {@code file} and brings its schema up to date. */
   public static Database openSqlite(Path file) {
     try {
