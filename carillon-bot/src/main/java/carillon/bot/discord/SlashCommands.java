@@ -242,9 +242,9 @@ public final class SlashCommands extends ListenerAdapter {
 
   private String next(long guildId, Texts texts) {
     return sessions.inGuild(guildId).stream()
-        .flatMap(s -> scheduler.nextStart(s.id()).map(t -> new Object[] {s, t}).stream())
-        .min(Comparator.comparing(pair -> (Instant) pair[1]))
-        .map(pair -> texts.format("next", ((Session) pair[0]).name(), timestamp((Instant) pair[1])))
+        .flatMap(s -> scheduler.nextStart(s.id()).map(t -> java.util.Map.entry(s, t)).stream())
+        .min(java.util.Map.Entry.comparingByValue())
+        .map(next -> texts.format("next", next.getKey().name(), timestamp(next.getValue())))
         .orElseGet(() -> texts.format("next.none"));
   }
 

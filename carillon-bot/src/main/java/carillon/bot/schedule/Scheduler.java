@@ -291,11 +291,13 @@ public final class Scheduler {
     }
     Instant at = plan.nextStart;
     if (now.isBefore(plan.nextStart)) {
-      if (reminderDue(plan) != null) {
-        at = earliest(at, reminderDue(plan), now); // a late reminder beats none
+      Instant remindAt = reminderDue(plan);
+      if (remindAt != null) {
+        at = earliest(at, remindAt, now); // a late reminder beats none
       }
-      if (joinDue(plan) != null) {
-        at = earliest(at, joinDue(plan), now);
+      Instant joinAt = joinDue(plan);
+      if (joinAt != null) {
+        at = earliest(at, joinAt, now);
       }
     }
     plan.timer.arm(at);
