@@ -58,6 +58,22 @@ class MainTest {
   }
 
   @Test
+  void configPrintsEverySettingIncludingTheCommandRoleAndSecureCookies() throws Exception {
+    int status = run(Map.of("CARILLON_COMMANDS_ROLE", "x", "CARILLON_WEB_SECURE_COOKIES", "true"), "config");
+    assertThat(status).isZero();
+    assertThat(out()).contains("commands.role: x", "web.secureCookies: true");
+  }
+
+  @Test
+  void configMasksSecretsIncludingAPasswordInTheDatabaseUrl() throws Exception {
+    int status = run(Map.of("CARILLON_DATABASE_URL", "jdbc:postgresql://db:5432/carillon?user=bells&password=hunter2&ssl=true",
+        "CARILLON_DATABASE_PASSWORD", "pg-secret", "CARILLON_ACCOUNTS_MAIN_TOKEN", "very.secret.token"), "config");
+    assertThat(status).isZero();
+    assertThat(out()).contains("database.url: jdbc:postgresql://db:5432/carillon?user=bells&password=********&ssl=true",
+        "database.password: ********").doesNotContain("hunter2", "pg-secret", "very.secret.token");
+  }
+
+  @Test
   void anInvalidConfigurationListsEveryProblemAndExitsWithTwo() throws Exception {
     int status = run(Map.of("CARILLON_TIME_ZONE", "Nowhere", "CARILLON_LANGUAGE", "xx"), "run");
     assertThat(status).isEqualTo(2);

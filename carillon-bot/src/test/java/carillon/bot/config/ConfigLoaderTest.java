@@ -194,6 +194,13 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aPasswordInsideTheDatabaseUrlNeverAppearsInAProblem() {
+    assertThat(problems(Optional.empty(), Map.of("CARILLON_DATABASE_URL", "mysql://bells:hunter2@db/c?password=hunter2")))
+        .singleElement().satisfies(p -> assertThat(p).startsWith("database.url").contains("jdbc:sqlite:PATH")
+            .doesNotContain("hunter2"));
+  }
+
+  @Test
   void variableNamesFollowTheKeys() {
     assertThat(ConfigLoader.variableOf("dataDir")).isEqualTo("CARILLON_DATA_DIR");
     assertThat(ConfigLoader.variableOf("web.address")).isEqualTo("CARILLON_WEB_ADDRESS");
