@@ -227,22 +227,9 @@ public final class Main {
   }
 
   private static String describe(Config config, Optional<Path> file) {
-    StringBuilder text = new StringBuilder("The configuration is valid")
-        .append(file.map(f -> " (" + f + " and the environment)").orElse(" (the environment; no file)")).append(":\n")
-        .append("  dataDir: ").append(config.dataDir()).append('\n')
-        .append("  timeZone: ").append(config.timeZone()).append('\n')
-        .append("  language: ").append(config.language()).append('\n')
-        .append("  shutdownTimeout: ").append(config.shutdownTimeout().toMillis()).append("ms\n")
-        .append("  web.address: ").append(config.webAddress().getHostString()).append(':')
-        .append(config.webAddress().getPort()).append('\n')
-        .append("  database.url: ").append(config.databaseUrl()).append('\n')
-        .append("  accounts:");
-    if (config.accounts().isEmpty()) {
-      text.append(" none (./carillon runs the demo)");
-    }
-    config.accounts().forEach(a -> text.append("\n    ").append(a.name()).append(": token set (hidden), ")
-        .append(a.shards()).append(a.shards() == 1 ? " shard" : " shards"));
-    return text.toString();
+    return "The configuration is valid"
+        + file.map(f -> " (" + f + " and the environment)").orElse(" (the environment; no file)") + ":\n"
+        + config.describe();
   }
 
   private static void printUsage(PrintStream out) {

@@ -4,8 +4,11 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,9 +25,11 @@ import java.util.Optional;
  * @param postgres the user and password, when the store is PostgreSQL
  * @param accounts the bot accounts to log in with, in the order they are configured
  * @param commandRole members with a role of this name may use /carillon (besides Manage Server)
+ * @param shown every key of {@link Setting#ALL} with its value as printed (secrets masked), in the table's order
  */
 public record Config(Path dataDir, ZoneId timeZone, Locale language, Duration shutdownTimeout,
-    InetSocketAddress webAddress, boolean secureCookies, String databaseUrl, Optional<Postgres> postgres, List<Account> accounts, Optional<String> commandRole) {
+    InetSocketAddress webAddress, boolean secureCookies, String databaseUrl, Optional<Postgres> postgres,
+    List<Account> accounts, Optional<String> commandRole, Map<String, String> shown) {
 
   /** How to log in to a PostgreSQL store (when databaseUrl is a jdbc:postgresql: URL). */
   public record Postgres(String user, Secret password) {}
@@ -34,16 +39,33 @@ public record Config(Path dataDir, ZoneId timeZone, Locale language, Duration sh
 
   public Config {
     accounts = List.copyOf(accounts);
+    shown = Collections.unmodifiableMap(new LinkedHashMap<>(shown));
+  }
+
+  /**
+   * What {@code carillon config} prints: one line per setting ({@code "  key: value"}), secrets masked,
+   * then the accounts with their tokens hidden.
+   */
+  public String describe() {
+    StringBuilder text = new StringBuilder();
+    shown.forEach((key, value) -> text.append("  ").append(key).append(": ").append(value).append('\n'));
+    text.append("  accounts:");
+    if (accounts.isEmpty()) {
+      text.append(" none (./carillon runs the demo)");
+    }
+    accounts.forEach(a -> text.append("\n    ").append(a.name()).append(": token set (hidden), ")
+        .append(a.shards()).append(a.shards() == 1 ? " shard" : " shards"));
+    return text.toString();
   }
 
   /** This configuration with other accounts (the demo's, on the emulator). */
   public Config withAccounts(List<Account> others) {
     return new Config(dataDir, timeZone, language, shutdownTimeout, webAddress, secureCookies, databaseUrl, postgres,
-        others, commandRole);
+        others, commandRole, shown);
   }
 
   /** The SQLite file the store uses. */
   public Path sqliteFile() {
-    return Path.of(databaseUrl.substring(ConfigLoader.SQLITE_PREFIX.length()));
+    return Path.of(databaseUrl.substring(Setting.SQLITE_PREFIX.length()));
   }
 }

@@ -4,14 +4,11 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.DateTimeException;
-import java.time.Duration;
-import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,25 +31,16 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class ConfigLoader {
-  static final String SQLITE_PREFIX = "jdbc:sqlite:";
-  static final String POSTGRES_PREFIX = "jdbc:postgresql:";
   /** Languages with notice texts (resource bundles). */
-  public static final Set<String> LANGUAGES = Set.of("en", "vi");
+  public static final Set<String> LANGUAGES = Setting.LANGUAGES;
   /** The variable that names the configuration file. */
   public static final String CONFIG_VARIABLE = "CARILLON_CONFIG";
 
   private static final String PREFIX = "CARILLON_";
-  private static final List<String> SCALAR_KEYS =
-      List.of("dataDir", "timeZone", "language", "shutdownTimeout", "web.address", "web.secureCookies", "database.url",
-      "database.user", "database.passwordFile",
-      "commands.role");
-  private static final List<String> ACCOUNT_KEYS = List.of("tokenFile", "shards");
   private static final Pattern ACCOUNT_NAME = Pattern.compile("[a-z0-9]+(?:[-_][a-z0-9]+)*");
-  private static final Pattern ACCOUNT_VARIABLE =
-      Pattern.compile("CARILLON_ACCOUNTS_([A-Z0-9_]+?)_(TOKEN_FILE|TOKEN|SHARDS)");
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
-  private static final Duration MAX_SHUTDOWN_TIMEOUT = Duration.ofMinutes(5);
-  private static final int MAX_SHARDS = 64;
+  private static final Pattern ACCOUNT_VARIABLE = Pattern.compile("CARILLON_ACCOUNTS_([A-Z0-9_]+?)_("
+      + String.join("|", Setting.ACCOUNT.stream().map(s -> s.variable().substring("CARILLON_ACCOUNTS_NAME_".length())).toList())
+      + ")");
 
   /** A value and where it came from, for messages. */
   private record Value(String text, String origin) {}
@@ -62,7 +50,9 @@ public final class ConfigLoader {
   /** Account name → its keys; in configuration order, then the environment's. */
   private final Map<String, Map<String, Value>> accounts = new LinkedHashMap<>();
   /** Accounts already reported as broken, so that one mistake is one message. */
-  private final Set<String> brokenAccounts = new java.util.HashSet<>();
+  private final Set<String> brokenAccounts = new HashSet<>();
+  /** Each setting's value (null: unset), as parsed from its text or its default. */
+  private final Map<Setting<?>, Object> parsed = new HashMap<>();
 
   private ConfigLoader() {}
 
@@ -84,7 +74,7 @@ public final class ConfigLoader {
 
   /** The environment variable that sets {@code key}. */
   public static String variableOf(String key) {
-    return PREFIX + key.replace('.', '_').replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('-', '_').toUpperCase(Locale.ROOT);
+    return Setting.variableOf(key);
   }
 
   private void readFile(Path file) {
@@ -112,37 +102,65 @@ public final class ConfigLoader {
   }
 
   private void readEntry(String key, JsonNode node, String origin) {
-    switch (key) {
-      case "web", "database", "commands" -> {
-        if (!node.isObject()) {
-          problems.add(key + " (" + origin + "): must be a mapping; its keys are "
-              + String.join(", ", sectionKeys(key)));
-          return;
-        }
-        node.properties().forEach(e -> {
-          String full = key + "." + e.getKey();
-          if (SCALAR_KEYS.contains(full)) {
-            scalar(full, e.getValue(), origin).ifPresent(v -> values.put(full, v));
-          } else {
-            problems.add(full + " (" + origin + "): unknown key; the keys of '" + key + "' are "
-                + String.join(", ", sectionKeys(key)));
-          }
-        });
+    if (key.equals("accounts")) {
+      readAccounts(node, origin);
+    } else if (sections().contains(key)) {
+      if (!node.isObject()) {
+        problems.add(key + " (" + origin + "): must be a mapping; its keys are " + String.join(", ", sectionKeys(key)));
+        return;
       }
-      case "accounts" -> readAccounts(node, origin);
-      default -> {
-        if (SCALAR_KEYS.contains(key)) {
-          scalar(key, node, origin).ifPresent(v -> values.put(key, v));
+      node.properties().forEach(e -> {
+        String full = key + "." + e.getKey();
+        Optional<Setting<?>> setting = setting(Setting.ALL, full);
+        if (setting.isEmpty()) {
+          problems.add(full + " (" + origin + "): unknown key; the keys of '" + key + "' are "
+              + String.join(", ", sectionKeys(key)));
+        } else if (setting.get().secret()) {
+          secretInFile(full, origin);
         } else {
-          problems.add(key + " (" + origin + "): unknown key; the keys are dataDir, timeZone, language, "
-              + "shutdownTimeout, web, database, commands, accounts");
+          scalar(full, e.getValue(), origin).ifPresent(v -> values.put(full, v));
         }
+      });
+    } else {
+      Optional<Setting<?>> setting = setting(Setting.ALL, key).filter(s -> !s.key().contains("."));
+      if (setting.isEmpty()) {
+        List<String> top = new ArrayList<>(Setting.ALL.stream().map(s -> s.key().split("\\.")[0]).distinct().toList());
+        top.add("accounts");
+        problems.add(key + " (" + origin + "): unknown key; the keys are " + String.join(", ", top));
+      } else if (setting.get().secret()) {
+        secretInFile(key, origin);
+      } else {
+        scalar(key, node, origin).ifPresent(v -> values.put(key, v));
       }
     }
   }
 
+  private static Optional<Setting<?>> setting(List<Setting<?>> table, String key) {
+    return table.stream().filter(s -> s.key().equals(key)).findFirst();
+  }
+
+  /** The sections of the file, such as {@code web}: the first part of each dotted key. */
+  private static List<String> sections() {
+    return Setting.ALL.stream().filter(s -> s.key().contains(".")).map(s -> s.key().split("\\.")[0]).distinct().toList();
+  }
+
   private static List<String> sectionKeys(String section) {
-    return SCALAR_KEYS.stream().filter(k -> k.startsWith(section + ".")).map(k -> k.substring(section.length() + 1)).toList();
+    return Setting.ALL.stream().filter(s -> !s.secret()).map(Setting::key).filter(k -> k.startsWith(section + "."))
+        .map(k -> k.substring(section.length() + 1)).toList();
+  }
+
+  private static List<String> accountKeys() {
+    return Setting.ACCOUNT.stream().filter(s -> !s.secret()).map(Setting::key).toList();
+  }
+
+  /** A secret written in the file: refused, with where it may come from instead. */
+  private void secretInFile(String key, String origin) {
+    String fileKey = key + "File";
+    boolean hasFile = setting(Setting.ALL, fileKey).isPresent()
+        || setting(Setting.ACCOUNT, key.substring(key.lastIndexOf('.') + 1) + "File").isPresent();
+    String what = key.substring(key.lastIndexOf('.') + 1);
+    problems.add(key + " (" + origin + "): a " + what + " may not be written in the configuration file; set "
+        + variableOf(key) + (hasFile ? " or point " + fileKey + " at a file that holds it" : ""));
   }
 
   private void readAccounts(JsonNode node, String origin) {
@@ -165,20 +183,20 @@ public final class ConfigLoader {
         return;
       }
       if (!settings.isObject()) {
-        problems.add(at + " (" + origin + "): must be a mapping; its keys are " + String.join(", ", ACCOUNT_KEYS));
+        problems.add(at + " (" + origin + "): must be a mapping; its keys are " + String.join(", ", accountKeys()));
         return;
       }
       settings.properties().forEach(e -> {
         String key = e.getKey();
-        if (key.equals("token")) {
-          brokenAccounts.add(name);
-          problems.add(at + ".token (" + origin + "): a token may not be written in the configuration file; set "
-              + variableOf(at + ".token") + " or point " + at + ".tokenFile at a file that holds it");
-        } else if (ACCOUNT_KEYS.contains(key)) {
-          scalar(at + "." + key, e.getValue(), origin).ifPresent(v -> keys.put(key, v));
-        } else {
+        Optional<Setting<?>> setting = setting(Setting.ACCOUNT, key);
+        if (setting.isEmpty()) {
           problems.add(at + "." + key + " (" + origin + "): unknown key; the keys of an account are "
-              + String.join(", ", ACCOUNT_KEYS));
+              + String.join(", ", accountKeys()));
+        } else if (setting.get().secret()) {
+          brokenAccounts.add(name);
+          secretInFile(at + "." + key, origin);
+        } else {
+          scalar(at + "." + key, e.getValue(), origin).ifPresent(v -> keys.put(key, v));
         }
       });
     });
@@ -204,31 +222,25 @@ public final class ConfigLoader {
     });
     ours.forEach((name, value) -> {
       String origin = "environment variable " + name;
-      Optional<String> key = SCALAR_KEYS.stream().filter(k -> variableOf(k).equals(name)).findFirst();
-      if (key.isPresent()) {
-        values.put(key.get(), new Value(value.strip(), origin));
-        return;
-      }
-      if (name.equals(variableOf("database.password"))) {
-        values.put("database.password", new Value(value, origin)); // a secret: from the environment only
+      Optional<Setting<?>> setting = Setting.ALL.stream().filter(s -> s.variable().equals(name)).findFirst();
+      if (setting.isPresent()) {
+        // A secret is kept as given: never stripped into something else, never echoed.
+        values.put(setting.get().key(), new Value(setting.get().secret() ? value : value.strip(), origin));
         return;
       }
       Matcher account = ACCOUNT_VARIABLE.matcher(name);
       if (account.matches()) {
-        String name0 = accountNamed(account.group(1));
-        String setting = switch (account.group(2)) {
-          case "TOKEN" -> "token";
-          case "TOKEN_FILE" -> "tokenFile";
-          default -> "shards";
-        };
-        // A token is kept as given: never stripped into something else, never echoed.
-        accounts.computeIfAbsent(name0, n -> new LinkedHashMap<>())
-            .put(setting, new Value(setting.equals("token") ? value : value.strip(), origin));
+        String suffix = account.group(2);
+        Setting<?> s = Setting.ACCOUNT.stream().filter(a -> a.variable().endsWith("_NAME_" + suffix)).findFirst()
+            .orElseThrow();
+        accounts.computeIfAbsent(accountNamed(account.group(1)), n -> new LinkedHashMap<>())
+            .put(s.key(), new Value(s.secret() ? value : value.strip(), origin));
         return;
       }
-      problems.add(origin + ": not a Carillon setting; the variables are " + String.join(", ",
-          SCALAR_KEYS.stream().map(ConfigLoader::variableOf).toList())
-          + ", CARILLON_DATABASE_PASSWORD, and CARILLON_ACCOUNTS_<NAME>_TOKEN, _TOKEN_FILE or _SHARDS for each account");
+      problems.add(origin + ": not a Carillon setting; the variables are "
+          + String.join(", ", Setting.ALL.stream().map(Setting::variable).toList()) + ", and "
+          + String.join(", ", Setting.ACCOUNT.stream().map(Setting::variable).toList())
+          + " for each account NAME");
     });
   }
 
@@ -242,58 +254,64 @@ public final class ConfigLoader {
     return variablePart.toLowerCase(Locale.ROOT);
   }
 
-  private Config bind() {
-    Path dataDir = Path.of(text("dataDir").orElse("data"));
-    ZoneId zone = text("timeZone").flatMap(t -> parse("timeZone", t, ZoneId::of,
-        "a time zone name such as Europe/Paris or UTC")).orElse(ZoneId.of("UTC"));
-    Locale language = text("language").flatMap(t -> {
-      if (LANGUAGES.contains(t)) {
-        return Optional.of(Locale.forLanguageTag(t));
+  /** Parses every setting of the table, in its order, from its value or its default. */
+  private void parseAll() {
+    for (Setting<?> setting : Setting.ALL) {
+      Value v = values.get(setting.key());
+      if (v != null && v.text().isEmpty()) {
+        problems.add(setting.key() + " (" + v.origin() + "): is empty");
+        v = null;
       }
-      problem("language", "'" + t + "' has no notice texts; the languages are " + String.join(", ", LANGUAGES.stream().sorted().toList()));
-      return Optional.empty();
-    }).orElse(Locale.ENGLISH);
-    Duration shutdownTimeout = text("shutdownTimeout").flatMap(t -> duration("shutdownTimeout", t))
-        .orElse(Duration.ofSeconds(8));
-    InetSocketAddress web = text("web.address").flatMap(this::address)
-        .orElse(InetSocketAddress.createUnresolved("127.0.0.1", 8080));
-    String database = text("database.url").orElse(SQLITE_PREFIX + dataDir.resolve("carillon.db"));
-    Optional<Config.Postgres> postgres = Optional.empty();
-    if (database.startsWith(POSTGRES_PREFIX)) {
-      postgres = postgres();
-    } else if (!database.startsWith(SQLITE_PREFIX) || database.length() == SQLITE_PREFIX.length()) {
-      problem("database.url", "'" + database + "' is not a store Carillon knows; use jdbc:sqlite:PATH or "
-          + "jdbc:postgresql://HOST:PORT/DATABASE");
+      String text = v != null ? v.text() : setting.defaultText() == null ? null
+          : setting.defaultText().replace("<dataDir>", String.valueOf(value(Setting.DATA_DIR)));
+      if (text != null) {
+        parsed.put(setting, parse(setting, setting.key(), text, v == null ? "the default" : v.origin()));
+      }
     }
+  }
+
+  private Object parse(Setting<?> setting, String key, String text, String origin) {
+    try {
+      return setting.parser().parse(text);
+    } catch (Setting.Rejected e) {
+      problems.add(key + " (" + origin + "): " + setting.quoted(text) + " " + e.getMessage());
+      return null;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T value(Setting<T> setting) {
+    return (T) parsed.get(setting);
+  }
+
+  private Config bind() {
+    parseAll();
+    String database = value(Setting.DATABASE_URL);
+    Optional<Config.Postgres> postgres = database != null && database.startsWith(Setting.POSTGRES_PREFIX)
+        ? postgres() : Optional.empty();
     List<Config.Account> bound = new ArrayList<>();
     accounts.forEach((name, keys) -> account(name, keys).ifPresent(bound::add));
-    Optional<String> commandRole = text("commands.role");
-    boolean secureCookies = text("web.secureCookies").map(t -> switch (t) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> {
-        problem("web.secureCookies", "'" + t + "' is not true or false");
-        yield false;
-      }
-    }).orElse(false);
-    return new Config(dataDir, zone, language, shutdownTimeout, web, secureCookies, database, postgres, bound,
-        commandRole);
+    Map<String, String> shown = new LinkedHashMap<>();
+    Setting.ALL.forEach(s -> shown.put(s.key(), s.shown(parsed.get(s))));
+    return new Config(value(Setting.DATA_DIR), value(Setting.TIME_ZONE), value(Setting.LANGUAGE),
+        value(Setting.SHUTDOWN_TIMEOUT), value(Setting.WEB_ADDRESS), Boolean.TRUE.equals(value(Setting.WEB_SECURE_COOKIES)),
+        database, postgres, bound, Optional.ofNullable(value(Setting.COMMANDS_ROLE)), shown);
   }
 
   /** A PostgreSQL store's user and password: the password from the environment or a file, like tokens. */
   private Optional<Config.Postgres> postgres() {
-    String user = text("database.user").orElse("carillon");
-    Value password = values.get("database.password");
-    Value passwordFile = values.get("database.passwordFile");
+    String user = value(Setting.DATABASE_USER);
+    Secret password = value(Setting.DATABASE_PASSWORD);
+    Path passwordFile = value(Setting.DATABASE_PASSWORD_FILE);
     String secret;
     if (password != null) {
-      secret = password.text();
+      secret = password.value();
     } else if (passwordFile != null) {
       try {
-        secret = Files.readString(Path.of(passwordFile.text())).strip();
+        secret = Files.readString(passwordFile).strip();
       } catch (IOException | RuntimeException e) {
-        problem("database.passwordFile", "cannot read '" + passwordFile.text() + "' (" + e.getClass().getSimpleName()
-            + "); it must be a readable file holding the password");
+        problems.add("database.passwordFile (" + values.get("database.passwordFile").origin() + "): cannot read '"
+            + passwordFile + "' (" + e.getClass().getSimpleName() + "); it must be a readable file holding the password");
         return Optional.empty();
       }
     } else {
@@ -312,22 +330,22 @@ public final class ConfigLoader {
           + "an account name is lower-case letters and digits, optionally joined by '-' or '_'");
       return Optional.empty();
     }
-    int shards = 1;
-    Value shardsValue = keys.get("shards");
-    if (shardsValue != null) {
-      try {
-        shards = Integer.parseInt(shardsValue.text());
-        if (shards < 1 || shards > MAX_SHARDS) {
-          throw new NumberFormatException();
-        }
-      } catch (NumberFormatException e) {
-        problems.add(at + ".shards (" + shardsValue.origin() + "): '" + shardsValue.text()
-            + "' is not a shard count; it is a whole number from 1 to " + MAX_SHARDS);
-        return Optional.empty();
+    Map<Setting<?>, Object> settings = new HashMap<>();
+    boolean valid = true;
+    for (Setting<?> setting : Setting.ACCOUNT) {
+      Value v = keys.get(setting.key());
+      String text = v != null ? v.text() : setting.defaultText();
+      if (text != null) {
+        Object value = parse(setting, at + "." + setting.key(), text, v == null ? "the default" : v.origin());
+        valid &= value != null;
+        settings.put(setting, value);
       }
     }
-    Value token = keys.get("token");
-    Value tokenFile = keys.get("tokenFile");
+    if (!valid) {
+      return Optional.empty();
+    }
+    Value token = keys.get(Setting.TOKEN.key());
+    Value tokenFile = keys.get(Setting.TOKEN_FILE.key());
     String secret;
     if (token != null) {
       secret = token.text().strip();
@@ -337,7 +355,7 @@ public final class ConfigLoader {
       }
     } else if (tokenFile != null) {
       try {
-        secret = Files.readString(Path.of(tokenFile.text())).strip();
+        secret = Files.readString((Path) settings.get(Setting.TOKEN_FILE)).strip();
       } catch (IOException | RuntimeException e) {
         problems.add(at + ".tokenFile (" + tokenFile.origin() + "): cannot read '" + tokenFile.text()
             + "' (" + e.getClass().getSimpleName() + "); it must be a readable file holding the token");
@@ -355,81 +373,6 @@ public final class ConfigLoader {
       problems.add(at + ": the token contains white space, so it is not a Discord bot token");
       return Optional.empty();
     }
-    return Optional.of(new Config.Account(name, new Secret(secret), shards));
-  }
-
-  private Optional<String> text(String key) {
-    Value v = values.get(key);
-    if (v == null) {
-      return Optional.empty();
-    }
-    if (v.text().isEmpty()) {
-      problem(key, "is empty");
-      return Optional.empty();
-    }
-    return Optional.of(v.text());
-  }
-
-  private void problem(String key, String what) {
-    problems.add(key + " (" + values.get(key).origin() + "): " + what);
-  }
-
-  private interface Parser<T> {
-    T parse(String text);
-  }
-
-  private <T> Optional<T> parse(String key, String text, Parser<T> parser, String allowed) {
-    try {
-      return Optional.of(parser.parse(text));
-    } catch (DateTimeException e) {
-      problem(key, "'" + text + "' is not valid; it must be " + allowed);
-      return Optional.empty();
-    }
-  }
-
-  private Optional<Duration> duration(String key, String text) {
-    Duration d;
-    Matcher m = DURATION.matcher(text);
-    try {
-      if (m.matches()) {
-        long n = Long.parseLong(m.group(1));
-        d = switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          default -> Duration.ofHours(n);
-        };
-      } else {
-        d = Duration.parse(text);
-      }
-    } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
-      problem(key, "'" + text + "' is not a duration; write it like 8s, 500ms or 2m");
-      return Optional.empty();
-    }
-    if (d.isNegative() || d.isZero() || d.compareTo(MAX_SHUTDOWN_TIMEOUT) > 0) {
-      problem(key, "'" + text + "' is out of range; it must be more than 0 and at most 5m");
-      return Optional.empty();
-    }
-    return Optional.of(d);
-  }
-
-  private Optional<InetSocketAddress> address(String text) {
-    int colon = text.lastIndexOf(':');
-    String host = colon <= 0 ? "127.0.0.1" : text.substring(0, colon);
-    String port = colon < 0 ? text : text.substring(colon + 1);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    try {
-      int p = Integer.parseInt(port);
-      if (p < 0 || p > 65535) {
-        throw new NumberFormatException();
-      }
-      return Optional.of(InetSocketAddress.createUnresolved(host, p));
-    } catch (NumberFormatException e) {
-      problem("web.address", "'" + text + "' is not an address; write HOST:PORT or :PORT, with a port from 0 to 65535"
-          + " (0 picks a free port)");
-      return Optional.empty();
-    }
+    return Optional.of(new Config.Account(name, new Secret(secret), (Integer) settings.get(Setting.SHARDS)));
   }
 }

@@ -1,0 +1,257 @@
+package carillon.bot.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One configuration key and everything Carillon knows about it. {@link #ALL} and {@link #ACCOUNT} are the one
+ * table of settings: {@link ConfigLoader} reads the keys and environment variables it lists, {@code carillon
+ * config} prints them, and the reference in docs/configuration.md is {@link #reference()} (a test keeps the two
+ * equal). A new setting is a new row here plus its field in {@link Config}.
+ *
+ * @param key the key in the YAML file ({@code web.address}); an account's keys are relative ({@code shards})
+ * @param defaultText the value when nothing sets it, as text (parsed like any other value; {@code <dataDir>}
+ *     stands for the data directory), or null when the setting is unset by default
+ * @param parser turns the text into the value, or says why it cannot
+ * @param allowed the values allowed, for the reference
+ * @param secret a secret (a token, a password): taken only from the environment or a file, never printed
+ * @param description one line saying what it is, for the reference
+ * @param show how a value is printed by {@code carillon config}
+ * @param <T> the value's type
+ */
+public record Setting<T>(String key, String defaultText, Parser<T> parser, String allowed, boolean secret,
+    String description, Function<T, String> show) {
+
+  /** Turns a setting's text into its value. */
+  @FunctionalInterface
+  public interface Parser<T> {
+    /**
+     * @throws Rejected saying what is wrong with {@code text}, in words that follow the quoted text
+     *     ("is not a duration; write it like 8s")
+     */
+    T parse(String text) throws Rejected;
+  }
+
+  /** A value a parser cannot accept; the message follows the quoted value. */
+  public static final class Rejected extends Exception {
+    public Rejected(String why) {
+      super(why, null, false, false);
+    }
+  }
+
+  /** Languages with notice texts (resource bundles). */
+  public static final Set<String> LANGUAGES = Set.of("en", "vi");
+  static final String SQLITE_PREFIX = "jdbc:sqlite:";
+  static final String POSTGRES_PREFIX = "jdbc:postgresql:";
+  static final Duration MAX_SHUTDOWN_TIMEOUT = Duration.ofMinutes(5);
+  static final int MAX_SHARDS = 64;
+  private static final String MASK = "********";
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+  /** A password in a JDBC URL: {@code password=...} among the parameters, or {@code user:password@host}. */
+  private static final Pattern URL_PASSWORD =
+      Pattern.compile("((?:[?&;]|^)password=)[^&;]*|(//[^/@:?#]*:)[^/@?#]*(@)", Pattern.CASE_INSENSITIVE);
+
+  public static final Setting<Path> DATA_DIR = new Setting<>("dataDir", "data", Setting::path,
+      "a directory", false, "where the database and the audio files live", Path::toString);
+  public static final Setting<ZoneId> TIME_ZONE = new Setting<>("timeZone", "UTC", Setting::zone,
+      "an IANA name, such as `Europe/Paris`", false, "the time zone new sessions start with", ZoneId::getId);
+  public static final Setting<Locale> LANGUAGE = new Setting<>("language", "en", Setting::language,
+      "`en` or `vi`", false, "the notice language for guilds whose own language has no texts", Locale::toLanguageTag);
+  public static final Setting<Duration> SHUTDOWN_TIMEOUT = new Setting<>("shutdownTimeout", "8s", Setting::timeout,
+      "`500ms`, `8s`, `2m` or ISO `PT8S`; more than 0, at most `5m`", false,
+      "how long shutdown waits for background work", d -> d.toMillis() + "ms");
+  public static final Setting<InetSocketAddress> WEB_ADDRESS = new Setting<>("web.address", "127.0.0.1:8080",
+      Setting::address, "`HOST:PORT` or `:PORT`, port 0 to 65535 (`0` picks a free port)", false,
+      "where the admin page and the API listen", a -> a.getHostString() + ":" + a.getPort());
+  public static final Setting<Boolean> WEB_SECURE_COOKIES = new Setting<>("web.secureCookies", "false",
+      Setting::bool, "`true` or `false`", false,
+      "`true` when the page is served over HTTPS (by a proxy in front): the login cookie is then marked `Secure`",
+      String::valueOf);
+  public static final Setting<String> DATABASE_URL = new Setting<>("database.url", "jdbc:sqlite:<dataDir>/carillon.db",
+      Setting::store, "`jdbc:sqlite:PATH` or `jdbc:postgresql://HOST:PORT/DATABASE`", false,
+      "the store; PostgreSQL where one machine is outgrown (a password in it is masked when printed)",
+      Setting::maskUrl);
+  public static final Setting<String> DATABASE_USER = new Setting<>("database.user", "carillon", Setting::text,
+      "a user name", false, "PostgreSQL's user", String::valueOf);
+  public static final Setting<Path> DATABASE_PASSWORD_FILE = new Setting<>("database.passwordFile", null,
+      Setting::path, "a readable file", false, "a file holding PostgreSQL's password", Path::toString);
+  public static final Setting<Secret> DATABASE_PASSWORD = new Setting<>("database.password", null, Secret::new,
+      "text", true, "PostgreSQL's password", s -> MASK);
+  public static final Setting<String> COMMANDS_ROLE = new Setting<>("commands.role", null, Setting::text,
+      "a role name", false, "members with a role of this name may use `/carillon`, besides those with Manage Server",
+      String::valueOf);
+
+  /** Each account's keys, under {@code accounts.NAME}. */
+  public static final Setting<Path> TOKEN_FILE = new Setting<>("tokenFile", null, Setting::path, "a readable file",
+      false, "a file holding the bot account's token (a Docker or systemd secret, say)", Path::toString);
+  public static final Setting<Integer> SHARDS = new Setting<>("shards", "1", Setting::shards, "1 to " + MAX_SHARDS,
+      false, "how many shards of a JDA ShardManager the account runs", String::valueOf);
+  public static final Setting<Secret> TOKEN = new Setting<>("token", null, Secret::new, "a Discord bot token", true,
+      "the bot account's token", s -> MASK);
+
+  /** Every top-level and section setting, in the order {@code carillon config} prints them. */
+  public static final List<Setting<?>> ALL = List.of(DATA_DIR, TIME_ZONE, LANGUAGE, SHUTDOWN_TIMEOUT, WEB_ADDRESS,
+      WEB_SECURE_COOKIES, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD_FILE, DATABASE_PASSWORD, COMMANDS_ROLE);
+  /** The settings of each account under {@code accounts.NAME}. */
+  public static final List<Setting<?>> ACCOUNT = List.of(TOKEN_FILE, SHARDS, TOKEN);
+
+  /** The environment variable that sets {@code key}: {@code web.address} is {@code CARILLON_WEB_ADDRESS}. */
+  public static String variableOf(String key) {
+    return "CARILLON_" + key.replace('.', '_').replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('-', '_')
+        .toUpperCase(Locale.ROOT);
+  }
+
+  /** This setting's environment variable ({@code NAME} in place of an account's name). */
+  public String variable() {
+    return variableOf(ACCOUNT.contains(this) ? "accounts.NAME." + key : key);
+  }
+
+  /** How {@code value} is printed: masked when it is a secret. */
+  @SuppressWarnings("unchecked")
+  String shown(Object value) {
+    return value == null ? "(not set)" : show.apply((T) value);
+  }
+
+  /** {@code text} as it may appear in a message: a secret never, a password inside a URL masked. */
+  String quoted(String text) {
+    return secret ? MASK : "'" + (this == DATABASE_URL ? maskUrl(text) : text) + "'";
+  }
+
+  /** The configuration reference: a Markdown table of every setting, as in docs/configuration.md. */
+  public static String reference() {
+    List<String> rows = new ArrayList<>();
+    rows.add("| key | variable | default | allowed | what it is |");
+    rows.add("| --- | --- | --- | --- | --- |");
+    for (Setting<?> s : ALL) {
+      rows.add(s.row(s.key));
+    }
+    for (Setting<?> s : ACCOUNT) {
+      rows.add(s.row("accounts.NAME." + s.key));
+    }
+    return String.join("\n", rows) + "\n";
+  }
+
+  private String row(String fullKey) {
+    String where = secret ? "(environment only)" : "`" + fullKey + "`";
+    return "| " + where + " | `" + variable() + "` | " + (defaultText == null ? "" : "`" + defaultText + "`") + " | "
+        + allowed + " | " + description + (secret ? "; secret: never printed" : "") + " |";
+  }
+
+  static String maskUrl(String url) {
+    Matcher m = URL_PASSWORD.matcher(url);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) != null ? m.group(1) + MASK
+          : m.group(2) + MASK + m.group(3)));
+    }
+    return m.appendTail(out).toString();
+  }
+
+  private static String text(String text) {
+    return text;
+  }
+
+  private static Path path(String text) throws Rejected {
+    try {
+      return Path.of(text);
+    } catch (RuntimeException e) { // InvalidPathException: a NUL character, say
+      throw new Rejected("is not a file name");
+    }
+  }
+
+  private static ZoneId zone(String text) throws Rejected {
+    try {
+      return ZoneId.of(text);
+    } catch (DateTimeException e) {
+      throw new Rejected("is not valid; it must be a time zone name such as Europe/Paris or UTC");
+    }
+  }
+
+  private static Locale language(String text) throws Rejected {
+    if (!LANGUAGES.contains(text)) {
+      throw new Rejected("has no notice texts; the languages are " + String.join(", ", LANGUAGES.stream().sorted().toList()));
+    }
+    return Locale.forLanguageTag(text);
+  }
+
+  private static Duration timeout(String text) throws Rejected {
+    Duration d;
+    Matcher m = DURATION.matcher(text);
+    try {
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        d = switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          default -> Duration.ofHours(n);
+        };
+      } else {
+        d = Duration.parse(text);
+      }
+    } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
+      throw new Rejected("is not a duration; write it like 8s, 500ms or 2m");
+    }
+    if (d.isNegative() || d.isZero() || d.compareTo(MAX_SHUTDOWN_TIMEOUT) > 0) {
+      throw new Rejected("is out of range; it must be more than 0 and at most 5m");
+    }
+    return d;
+  }
+
+  private static InetSocketAddress address(String text) throws Rejected {
+    int colon = text.lastIndexOf(':');
+    String host = colon <= 0 ? "127.0.0.1" : text.substring(0, colon);
+    String port = colon < 0 ? text : text.substring(colon + 1);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    try {
+      int p = Integer.parseInt(port);
+      if (p < 0 || p > 65535) {
+        throw new NumberFormatException();
+      }
+      return InetSocketAddress.createUnresolved(host, p);
+    } catch (NumberFormatException e) {
+      throw new Rejected("is not an address; write HOST:PORT or :PORT, with a port from 0 to 65535 (0 picks a free port)");
+    }
+  }
+
+  private static Boolean bool(String text) throws Rejected {
+    return switch (text) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new Rejected("is not true or false");
+    };
+  }
+
+  private static String store(String text) throws Rejected {
+    if (text.startsWith(POSTGRES_PREFIX)
+        || (text.startsWith(SQLITE_PREFIX) && text.length() > SQLITE_PREFIX.length())) {
+      return text;
+    }
+    throw new Rejected("is not a store Carillon knows; use jdbc:sqlite:PATH or jdbc:postgresql://HOST:PORT/DATABASE");
+  }
+
+  private static Integer shards(String text) throws Rejected {
+    try {
+      int n = Integer.parseInt(text);
+      if (n >= 1 && n <= MAX_SHARDS) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the one message
+    }
+    throw new Rejected("is not a shard count; it is a whole number from 1 to " + MAX_SHARDS);
+  }
+}
