@@ -129,14 +129,14 @@ public final class Main {
       err.println("carillon: " + e.getMessage());
       return 1;
     }
-    if (carillon.accounts.names().isEmpty()) {
+    if (!carillon.anyAccountLoggedIn()) {
       carillon.close();
       err.println("carillon: no bot account could log in (see the log above); stopping");
       return 1;
     }
     CompletableFuture<Integer> ended = new CompletableFuture<>();
     ShutdownSignals.install(carillon::close).thenRun(() -> ended.complete(0));
-    carillon.accounts.allClosed().thenRun(() -> ended.complete(1));
+    carillon.accountsClosed().thenRun(() -> ended.complete(1));
     int status = ended.join();
     carillon.close();
     if (status != 0) {

@@ -31,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -67,21 +68,21 @@ public final class Carillon implements AutoCloseable {
   /** Bots join the voice channel this long before a start, so that the first audio is on time. */
   static final Duration JOIN_AHEAD = Duration.ofSeconds(10);
 
-  public final TimeSource time = TimeSource.system();
-  public final TaskGroup tasks = TaskGroup.create("carillon");
-  public final Config config;
-  public final Database db;
-  public final AudioProbe probe = new AudioProbe();
-  public final AudioLibrary library;
-  public final GuildDirectory guilds;
-  public final Sessions sessions;
-  public final Runs runs;
-  public final Slots slots = new Slots();
-  public final BotAccounts accounts;
-  public final Scheduler scheduler;
-  public final Playback playback;
-  public final CommandQueue commands;
-  public final WebServer web;
+  private final TimeSource time = TimeSource.system();
+  private final TaskGroup tasks = TaskGroup.create("carillon");
+  private final Config config;
+  private final Database db;
+  private final AudioProbe probe = new AudioProbe();
+  private final AudioLibrary library;
+  private final GuildDirectory guilds;
+  private final Sessions sessions;
+  private final Runs runs;
+  private final Slots slots = new Slots();
+  private final BotAccounts accounts;
+  private final Scheduler scheduler;
+  private final Playback playback;
+  private final CommandQueue commands;
+  private final WebServer web;
   private final DefaultAudioPlayerManager players = new DefaultAudioPlayerManager();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -132,6 +133,63 @@ public final class Carillon implements AutoCloseable {
       throw new StartException("the admin web server cannot listen on " + address.getHostString() + ":"
           + address.getPort() + " (" + e.getMessage() + "); set web.address (CARILLON_WEB_ADDRESS) to a free one", e);
     }
+  }
+
+  /** Whether at least one bot account logged in (those that failed are reported in the log). */
+  public boolean anyAccountLoggedIn() {
+    return !accounts.names().isEmpty();
+  }
+
+  /** Completes when every bot account has been disconnected for good (or none ever logged in). */
+  public CompletableFuture<Void> accountsClosed() {
+    return accounts.allClosed();
+  }
+
+  /** The port the admin web server listens on (the one picked, when web.address asks for port 0). */
+  int webPort() {
+    return web.port();
+  }
+
+  // For the demo and the tests in this package: the parts they drive and watch.
+
+  TimeSource time() {
+    return time;
+  }
+
+  TaskGroup tasks() {
+    return tasks;
+  }
+
+  Database db() {
+    return db;
+  }
+
+  AudioLibrary library() {
+    return library;
+  }
+
+  Sessions sessions() {
+    return sessions;
+  }
+
+  Runs runs() {
+    return runs;
+  }
+
+  Playback playback() {
+    return playback;
+  }
+
+  CommandQueue commands() {
+    return commands;
+  }
+
+  Scheduler scheduler() {
+    return scheduler;
+  }
+
+  BotAccounts accounts() {
+    return accounts;
   }
 
   /** The one shutdown path; idempotent. */

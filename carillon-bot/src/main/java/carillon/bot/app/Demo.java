@@ -2,7 +2,6 @@ package carillon.bot.app;
 
 import carillon.bot.config.Config;
 import carillon.bot.config.Secret;
-import carillon.bot.discord.BotAccounts;
 import carillon.bot.library.AudioItem;
 import carillon.bot.library.AudioRejectedException;
 import carillon.bot.session.Session;
@@ -69,12 +68,12 @@ public final class Demo implements AutoCloseable {
     guild.addMember(gong);
     Config config = base.withAccounts(List.of(new Config.Account("bell", new Secret(bell.token()), 1),
             new Config.Account("gong", new Secret(gong.token()), 1)));
-    carillon = new Carillon(new Carillon.Settings(config, BotAccounts.Endpoint.emulator(discord), Optional.empty()));
+    carillon = new Carillon(new Carillon.Settings(config, discord::configure, Optional.empty()));
 
     AudioItem chime = importAudio(dataDir, "Temple chime", DemoAudio.chime(528, 3));
     AudioItem tone = importAudio(dataDir, "Settling tone", DemoAudio.tone(432, 4));
-    Instant start = carillon.time.now().plus(startIn).truncatedTo(ChronoUnit.SECONDS);
-    session = carillon.sessions.create(new SessionSpec(guild.id(), "Morning meditation", hall, notices, members,
+    Instant start = carillon.time().now().plus(startIn).truncatedTo(ChronoUnit.SECONDS);
+    session = carillon.sessions().create(new SessionSpec(guild.id(), "Morning meditation", hall, notices, members,
         "once " + start, List.of(chime.id(), tone.id(), chime.id()), Duration.ofSeconds(2), null, false, 1,
         "Settle in; the bell starts us.", null, true, Duration.ofMinutes(5)));
 
@@ -92,10 +91,10 @@ public final class Demo implements AutoCloseable {
           curl -s http://127.0.0.1:%d/_emulator/voice
         Press Ctrl+C to stop.
 
-        """, time(start), start, dataDir, carillon.web.port(), discord.port(), discord.port(), notices,
+        """, time(start), start, dataDir, carillon.webPort(), discord.port(), discord.port(), notices,
         discord.port());
     reporter = Loop.every(Duration.ofMillis(500)).name("demo reporter").build(this::report);
-    carillon.tasks.add(reporter).start();
+    carillon.tasks().add(reporter).start();
   }
 
   /**
@@ -109,7 +108,7 @@ public final class Demo implements AutoCloseable {
   private AudioItem importAudio(Path dataDir, String name, byte[] wav)
       throws IOException, InterruptedException, AudioRejectedException {
     Path file = Files.write(Files.createDirectories(dataDir.resolve("demo-audio")).resolve(name + ".wav"), wav);
-    return carillon.library.importFile(file, name);
+    return carillon.library().importFile(file, name);
   }
 
   /** Prints new messages of #notices and voice connections as they appear. */

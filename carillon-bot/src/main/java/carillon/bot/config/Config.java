@@ -34,7 +34,7 @@ public record Config(Path dataDir, ZoneId timeZone, Locale language, Duration sh
   /** How to log in to a PostgreSQL store (when databaseUrl is a jdbc:postgresql: URL). */
   public record Postgres(String user, Secret password) {}
 
-  /** A bot account: its name in Carillon, its token, and how many shards it runs (1: one plain JDA). */
+  /** A bot account: its name in Carillon, its token, and how many shards it runs (a JDA ShardManager with that many shards). */
   public record Account(String name, Secret token, int shards) {}
 
   public Config {

@@ -1,7 +1,7 @@
 package carillon.bot.discord;
 
 import carillon.bot.config.Secret;
-import carillon.emulator.DiscordEmulator;
+import carillon.bot.config.Setting;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,7 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import net.dv8tion.jda.api.JDA;
-import net.dv8tion.jda.api.JDABuilder;
+import net.dv8tion.jda.api.audio.AudioModuleConfig;
 import net.dv8tion.jda.api.entities.Guild;
 import net.dv8tion.jda.api.entities.channel.concrete.TextChannel;
 import net.dv8tion.jda.api.events.session.ReadyEvent;
@@ -33,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bot accounts one process runs, each a JDA or, when configured with shards, a ShardManager. All log
+ * The bot accounts one process runs, each a JDA ShardManager (with one shard unless configured with more). All log
  * in together; one that fails (a refused token, a fatal close code, no READY in time) is reported in one
  * line and the others go on. An account Discord closes for good later is reported too, and when the last
  * one has closed, {@link #allClosed()} completes so that the process can end.
@@ -42,161 +42,25 @@ public final class BotAccounts implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BotAccounts.class);
   private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
 
-  /** One account to log in: its name in Carillon, its token, and its shard count (1: a plain JDA). */
+  /** One account to log in: its name in Carillon, its token, and its shard count. */
   public record Login(String name, Secret token, int shards) {}
 
   /**
    * Points JDA at a Discord: {@link #discord} for Discord itself; the demo and the tests point builders at
-   * carillon-emulator.
+   * carillon-emulator ({@code emulator::configure}).
    */
+  @FunctionalInterface
   public interface Endpoint {
-    JDABuilder configure(JDABuilder builder);
-
     DefaultShardManagerBuilder configure(DefaultShardManagerBuilder builder);
-
-    /** carillon-emulator, which speaks voice without DAVE. */
-    static Endpoint emulator(DiscordEmulator emulator) {
-      return new Endpoint() {
-        @Override
-        public JDABuilder configure(JDABuilder builder) {
-          return emulator.configure(builder);
-        }
-
-        @Override
-        public DefaultShardManagerBuilder configure(DefaultShardManagerBuilder builder) {
-          return emulator.configure(builder);
-        }
-      };
-    }
 
     /** Discord itself, with DAVE voice encryption where this machine supports it. */
     static Endpoint discord(DaveSupport dave) {
-      var audio = new net.dv8tion.jda.api.audio.AudioModuleConfig();
+      var audio = new AudioModuleConfig();
       if (dave instanceof DaveSupport.Available available) {
         audio = audio.withDaveSessionFactory(available.factory());
       }
       var config = audio;
-      return new Endpoint() {
-        @Override
-        public JDABuilder configure(JDABuilder builder) {
-          return builder.setAudioModuleConfig(config);
-        }
-
-        @Override
-        public DefaultShardManagerBuilder configure(DefaultShardManagerBuilder builder) {
-          return builder.setAudioModuleConfig(config);
-        }
-      };
-    }
-  }
-
-  /** A logged-in account: one JDA, or a shard manager. */
-  private sealed interface Connection {
-    Optional<Guild> guild(long guildId);
-
-    Optional<TextChannel> textChannel(long channelId);
-
-    int guildCount();
-
-    List<Guild> guilds();
-
-    void listen(Object listener);
-
-    void shutdown();
-
-    boolean awaitShutdown(Duration timeout) throws InterruptedException;
-
-    void shutdownNow();
-  }
-
-  private record Single(JDA jda) implements Connection {
-    @Override
-    public Optional<Guild> guild(long guildId) {
-      return Optional.ofNullable(jda.getGuildById(guildId));
-    }
-
-    @Override
-    public Optional<TextChannel> textChannel(long channelId) {
-      return Optional.ofNullable(jda.getTextChannelById(channelId));
-    }
-
-    @Override
-    public int guildCount() {
-      return jda.getGuilds().size();
-    }
-
-    @Override
-    public List<Guild> guilds() {
-      return jda.getGuilds();
-    }
-
-    @Override
-    public void listen(Object listener) {
-      jda.addEventListener(listener);
-    }
-
-    @Override
-    public void shutdown() {
-      jda.shutdown();
-    }
-
-    @Override
-    public boolean awaitShutdown(Duration timeout) throws InterruptedException {
-      return jda.awaitShutdown(timeout);
-    }
-
-    @Override
-    public void shutdownNow() {
-      jda.shutdownNow();
-    }
-  }
-
-  private record Sharded(ShardManager shards) implements Connection {
-    @Override
-    public Optional<Guild> guild(long guildId) {
-      return Optional.ofNullable(shards.getGuildById(guildId));
-    }
-
-    @Override
-    public Optional<TextChannel> textChannel(long channelId) {
-      return Optional.ofNullable(shards.getTextChannelById(channelId));
-    }
-
-    @Override
-    public int guildCount() {
-      return shards.getGuilds().size();
-    }
-
-    @Override
-    public List<Guild> guilds() {
-      return shards.getGuilds();
-    }
-
-    @Override
-    public void listen(Object listener) {
-      shards.addEventListener(listener);
-    }
-
-    @Override
-    public void shutdown() {
-      shards.shutdown();
-    }
-
-    @Override
-    public boolean awaitShutdown(Duration timeout) throws InterruptedException {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      for (JDA shard : shards.getShardCache()) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0 || !shard.awaitShutdown(left, TimeUnit.NANOSECONDS)) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    @Override
-    public void shutdownNow() {
-      shards.getShardCache().forEach(JDA::shutdownNow);
+      return builder -> builder.setAudioModuleConfig(config);
     }
   }
 
@@ -241,8 +105,8 @@ public final class BotAccounts implements AutoCloseable {
     }
   }
 
-  private final Map<String, Connection> live = new ConcurrentHashMap<>();
-  private final Map<String, Connection> all = new LinkedHashMap<>();
+  private final Map<String, ShardManager> live = new ConcurrentHashMap<>();
+  private final Map<String, ShardManager> all = new LinkedHashMap<>();
   private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
   private volatile boolean closing;
 
@@ -263,34 +127,32 @@ public final class BotAccounts implements AutoCloseable {
       List<Object> listening = new ArrayList<>(listeners.apply(login.name()));
       listening.add(lifecycle);
       try {
-        Connection connection = login.shards() == 1
-            ? new Single(endpoint.configure(JDABuilder.createDefault(login.token().value())
-                    .enableIntents(GatewayIntent.GUILD_VOICE_STATES))
-                .addEventListeners(listening.toArray()).build())
-            : new Sharded(endpoint.configure(DefaultShardManagerBuilder.createDefault(login.token().value())
-                    .enableIntents(GatewayIntent.GUILD_VOICE_STATES).setShardsTotal(login.shards()))
-                .addEventListeners(listening.toArray()).build());
+        // One shard is a ShardManager too: one type for every account, and JDA builds the first shard
+        // before build() returns, so a refused token is reported here either way.
+        ShardManager connection = endpoint.configure(DefaultShardManagerBuilder.createDefault(login.token().value())
+                .enableIntents(GatewayIntent.GUILD_VOICE_STATES).setShardsTotal(login.shards()))
+            .addEventListeners(listening.toArray()).build();
         accounts.all.put(login.name(), connection);
         started.put(login.name(), lifecycle);
       } catch (InvalidTokenException e) {
         log.error("Bot account '{}' could not log in: Discord refused its token; check {}", login.name(),
-            carillon.bot.config.ConfigLoader.variableOf("accounts." + login.name() + ".token"));
+            Setting.variableOf("accounts." + login.name() + ".token"));
       }
     }
     long deadline = System.nanoTime() + readyTimeout.toNanos();
     for (var entry : started.entrySet()) {
       String name = entry.getKey();
-      Connection connection = accounts.all.get(name);
+      ShardManager connection = accounts.all.get(name);
       try {
         entry.getValue().ready.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         accounts.live.put(name, connection);
-        log.info("Bot account '{}' is connected to {} guild(s)", name, connection.guildCount());
+        log.info("Bot account '{}' is connected to {} guild(s)", name, connection.getGuilds().size());
       } catch (ExecutionException e) {
         log.error("Bot account '{}' could not log in: {}", name, e.getCause().getMessage());
       } catch (TimeoutException e) {
         log.error("Bot account '{}' could not log in: Discord did not send READY within {} s", name,
             readyTimeout.toSeconds());
-        connection.shutdownNow();
+        shutdownNow(connection);
       }
     }
     if (accounts.live.isEmpty()) {
@@ -325,15 +187,16 @@ public final class BotAccounts implements AutoCloseable {
 
   /** The guild as {@code account} sees it, if that account is logged in and in the guild. */
   public Optional<Guild> guild(String account, long guildId) {
-    Connection connection = live.get(account);
-    return connection == null ? Optional.empty() : connection.guild(guildId);
+    ShardManager connection = live.get(account);
+    return connection == null ? Optional.empty() : Optional.ofNullable(connection.getGuildById(guildId));
   }
 
   /** A text channel as the first logged-in account that sees it does. */
   public Optional<TextChannel> textChannel(long channelId) {
     for (String name : all.keySet()) {
-      Connection connection = live.get(name);
-      Optional<TextChannel> channel = connection == null ? Optional.empty() : connection.textChannel(channelId);
+      ShardManager connection = live.get(name);
+      Optional<TextChannel> channel = connection == null ? Optional.empty()
+          : Optional.ofNullable(connection.getTextChannelById(channelId));
       if (channel.isPresent()) {
         return channel;
       }
@@ -344,8 +207,8 @@ public final class BotAccounts implements AutoCloseable {
   /** The first logged-in account, in configuration order, that is in the guild: it answers /carillon there. */
   public Optional<String> primaryIn(long guildId) {
     for (String name : all.keySet()) {
-      Connection connection = live.get(name);
-      if (connection != null && connection.guild(guildId).isPresent()) {
+      ShardManager connection = live.get(name);
+      if (connection != null && connection.getGuildById(guildId) != null) {
         return Optional.of(name);
       }
     }
@@ -358,11 +221,11 @@ public final class BotAccounts implements AutoCloseable {
    */
   public void registerGuildCommand(net.dv8tion.jda.api.interactions.commands.build.CommandData command) {
     for (String name : all.keySet()) {
-      Connection connection = live.get(name);
+      ShardManager connection = live.get(name);
       if (connection == null) {
         continue;
       }
-      for (Guild guild : connection.guilds()) {
+      for (Guild guild : connection.getGuilds()) {
         boolean primary = primaryIn(guild.getIdLong()).filter(name::equals).isPresent();
         var update = guild.updateCommands();
         (primary ? update.addCommands(command) : update).queue(null,
@@ -374,7 +237,7 @@ public final class BotAccounts implements AutoCloseable {
 
   /** Adds an event listener to every logged-in account. */
   public void listen(Object listener) {
-    live.values().forEach(connection -> connection.listen(listener));
+    live.values().forEach(connection -> connection.addEventListener(listener));
   }
 
   /** Completes when no account is logged in any more (or none ever was). */
@@ -386,18 +249,34 @@ public final class BotAccounts implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
-    all.values().forEach(Connection::shutdown);
-    for (Connection connection : all.values()) {
+    all.values().forEach(ShardManager::shutdown);
+    for (ShardManager connection : all.values()) {
       try {
-        if (!connection.awaitShutdown(SHUTDOWN_WAIT)) {
-          connection.shutdownNow();
+        if (!awaitShutdown(connection, SHUTDOWN_WAIT)) {
+          shutdownNow(connection);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        connection.shutdownNow();
+        shutdownNow(connection);
       }
     }
     live.clear();
     allClosed.complete(null);
+  }
+
+  /** Waits for every shard to shut down; false when {@code timeout} ran out first. */
+  private static boolean awaitShutdown(ShardManager shards, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (JDA shard : shards.getShardCache()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || !shard.awaitShutdown(left, TimeUnit.NANOSECONDS)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void shutdownNow(ShardManager shards) {
+    shards.getShardCache().forEach(JDA::shutdownNow);
   }
 }

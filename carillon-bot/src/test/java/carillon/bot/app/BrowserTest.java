@@ -50,8 +50,8 @@ class BrowserTest {
     assertThat(CHROMIUM).as("Debian's chromium and chromium-driver packages (.ci/run installs them)").isExecutable();
     assertThat(CHROMEDRIVER).as("Debian's chromium-driver package (.ci/run installs it)").isExecutable();
     world = new DiscordWorld(dir, 1);
-    new AdminAccounts(world.carillon.db, world.carillon.time).create("alice", "correct horse battery staple");
-    base = "http://127.0.0.1:" + world.carillon.web.port();
+    new AdminAccounts(world.carillon.db(), world.carillon.time()).create("alice", "correct horse battery staple");
+    base = "http://127.0.0.1:" + world.carillon.webPort();
     ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new",
         "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,900",
@@ -145,8 +145,8 @@ class BrowserTest {
     screenshot("03-session-form");
     browser.findElement(By.cssSelector("form.session button[type=submit]")).click();
     waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("table"), "Evening sit"));
-    Session session = world.carillon.sessions.inGuild(guild).getFirst();
-    assertThat(session.playlist()).extracting(id -> world.carillon.library.find(id).orElseThrow().name())
+    Session session = world.carillon.sessions().inGuild(guild).getFirst();
+    assertThat(session.playlist()).extracting(id -> world.carillon.library().find(id).orElseThrow().name())
         .containsExactly("Evening bell", "Long tone");
 
     // Start it now; the live page follows what the emulator hears.
@@ -183,7 +183,7 @@ class BrowserTest {
     // Stop, and find the run and the commands in the history.
     browser.get(base + "/guilds/" + guild);
     control("STOP");
-    await().atMost(WAIT).until(() -> world.carillon.runs.forSession(session.id()).stream()
+    await().atMost(WAIT).until(() -> world.carillon.runs().forSession(session.id()).stream()
         .anyMatch(r -> r.outcome() == RunOutcome.STOPPED));
     browser.get(base + "/guilds/" + guild + "/history");
     String history = visible(By.tagName("main")).getText();

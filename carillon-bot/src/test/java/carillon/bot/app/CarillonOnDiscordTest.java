@@ -54,19 +54,19 @@ class CarillonOnDiscordTest {
   }
 
   private Instant soon(int seconds) {
-    return world.carillon.time.now().plusSeconds(seconds).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+    return world.carillon.time().now().plusSeconds(seconds).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
   }
 
   private Run awaitRun(Session session, RunOutcome outcome) {
-    await().atMost(AWAIT).until(() -> world.carillon.runs.forSession(session.id()).stream()
+    await().atMost(AWAIT).until(() -> world.carillon.runs().forSession(session.id()).stream()
         .anyMatch(r -> r.outcome() == outcome));
-    return world.carillon.runs.forSession(session.id()).getFirst();
+    return world.carillon.runs().forSession(session.id()).getFirst();
   }
 
   private CommandRecord command(Session session, CommandKind kind, Integer volume) throws Exception {
-    CommandRecord accepted = world.carillon.commands.submit(new CommandRequest(kind, session.id(), volume,
+    CommandRecord accepted = world.carillon.commands().submit(new CommandRequest(kind, session.id(), volume,
         CommandSource.API, "test"));
-    return world.carillon.commands.completion(accepted.id()).get(20, TimeUnit.SECONDS);
+    return world.carillon.commands().completion(accepted.id()).get(20, TimeUnit.SECONDS);
   }
 
   private VoiceConnectionSnapshot connection() {
@@ -163,7 +163,7 @@ class CarillonOnDiscordTest {
     world = new DiscordWorld(dir, 1);
     AudioItem lost = world.audio("Lost", DemoAudio.tone(660, 2));
     AudioItem kept = world.audio("Kept", DemoAudio.tone(440, 2));
-    java.nio.file.Files.delete(world.carillon.library.track(lost.id()).orElseThrow().file());
+    java.nio.file.Files.delete(world.carillon.library().track(lost.id()).orElseThrow().file());
     Session session = world.session(spec("Gaps", world.hall, soon(2), List.of(lost.id(), kept.id()), Duration.ZERO));
 
     Run run = awaitRun(session, RunOutcome.COMPLETED);
@@ -255,14 +255,14 @@ class CarillonOnDiscordTest {
     await().atMost(AWAIT).until(() -> !world.voice(world.bell).isEmpty()
         && connection().spurts().size() == 2 && connection().spurts().get(1).audio().compareTo(Duration.ofSeconds(3)) > 0);
     Duration heardOfSecond = connection().spurts().get(1).audio();
-    long runId = world.carillon.runs.forSession(session.id()).getFirst().id();
+    long runId = world.carillon.runs().forSession(session.id()).getFirst().id();
     world.crash();
-    assertThat(world.carillon.playback.all()).isNotEmpty(); // it was playing when it died
+    assertThat(world.carillon.playback().all()).isNotEmpty(); // it was playing when it died
 
     world.restart();
     Run run = awaitRun(session, RunOutcome.COMPLETED);
     assertThat(run.id()).isEqualTo(runId);
-    assertThat(world.carillon.runs.forSession(session.id())).hasSize(1);
+    assertThat(world.carillon.runs().forSession(session.id())).hasSize(1);
     assertThat(run.tracksPlayed()).isEqualTo(2);
     VoiceConnectionSnapshot resumed = connection();
     assertThat(resumed.spurts()).as("only the second track, from about where it was").hasSize(1);

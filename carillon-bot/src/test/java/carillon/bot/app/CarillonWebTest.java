@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import carillon.bot.config.Config;
 import carillon.bot.config.ConfigLoader;
 import carillon.bot.config.Secret;
-import carillon.bot.discord.BotAccounts;
 import carillon.bot.web.AdminAccounts;
 import carillon.emulator.BotAccount;
 import carillon.emulator.DiscordEmulator;
@@ -39,11 +38,11 @@ class CarillonWebTest {
       Config config = ConfigLoader.load(Optional.empty(), Map.of("CARILLON_DATA_DIR", dir.toString(),
               "CARILLON_WEB_ADDRESS", "127.0.0.1:0", "CARILLON_TIME_ZONE", "Europe/Paris", "CARILLON_SHUTDOWN_TIMEOUT", "5s"))
           .withAccounts(List.of(new Config.Account("bell", new Secret(bot.token()), 1)));
-      Carillon carillon = new Carillon(new Carillon.Settings(config, BotAccounts.Endpoint.emulator(discord), Optional.empty()));
+      Carillon carillon = new Carillon(new Carillon.Settings(config, discord::configure, Optional.empty()));
       URI base;
       try {
-        base = URI.create("http://127.0.0.1:" + carillon.web.port());
-        new AdminAccounts(carillon.db, carillon.time).create("alice", "correct horse battery staple");
+        base = URI.create("http://127.0.0.1:" + carillon.webPort());
+        new AdminAccounts(carillon.db(), carillon.time()).create("alice", "correct horse battery staple");
         HttpResponse<String> login = http.send(HttpRequest.newBuilder(base.resolve("/api/login"))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"alice\", \"password\": \"correct horse battery staple\"}"))

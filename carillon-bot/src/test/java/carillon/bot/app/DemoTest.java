@@ -54,9 +54,9 @@ class DemoTest {
       });
       assertThat(http.send(java.net.http.HttpRequest.newBuilder(panel).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString()).body()).contains("What Discord would show");
-      await().atMost(Duration.ofSeconds(60)).until(() -> demo.carillon.runs.forSession(demo.session.id()).stream()
+      await().atMost(Duration.ofSeconds(60)).until(() -> demo.carillon.runs().forSession(demo.session.id()).stream()
           .anyMatch(r -> r.outcome() == RunOutcome.COMPLETED));
-      Run run = demo.carillon.runs.forSession(demo.session.id()).getFirst();
+      Run run = demo.carillon.runs().forSession(demo.session.id()).getFirst();
       assertThat(run.tracksPlayed()).isEqualTo(3);
       // Chime 3 s, tone 4 s, chime 3 s.
       assertThat(demo.discord.voiceConnections().getFirst().decodedAudio())
@@ -70,6 +70,6 @@ class DemoTest {
     String text = printed.toString(StandardCharsets.UTF_8);
     assertThat(text).contains("Carillon demo", "Morning meditation starts soon", "Morning meditation has started",
         "Morning meditation has ended", "a bot joined Meditation Hall");
-    assertThat(demo.carillon.tasks.isShutdown()).isTrue();
+    assertThat(demo.carillon.tasks().isShutdown()).isTrue();
   }
 }

@@ -3,7 +3,6 @@ package carillon.bot.app;
 import carillon.bot.config.Config;
 import carillon.bot.config.ConfigLoader;
 import carillon.bot.config.Secret;
-import carillon.bot.discord.BotAccounts;
 import carillon.bot.library.AudioItem;
 import carillon.bot.session.Session;
 import carillon.bot.session.SessionSpec;
@@ -67,7 +66,7 @@ final class DiscordWorld implements AutoCloseable {
     all.putAll(Map.of("CARILLON_DATA_DIR", dataDir.toString(), "CARILLON_SHUTDOWN_TIMEOUT", "8s",
         "CARILLON_WEB_ADDRESS", "127.0.0.1:0"));
     Config config = ConfigLoader.load(Optional.empty(), all).withAccounts(list);
-    Carillon c = new Carillon(new Carillon.Settings(config, BotAccounts.Endpoint.emulator(discord), Optional.empty()));
+    Carillon c = new Carillon(new Carillon.Settings(config, discord::configure, Optional.empty()));
     started.add(c);
     return c;
   }
@@ -83,18 +82,18 @@ final class DiscordWorld implements AutoCloseable {
    * the running tasks, so nothing more is recorded.
    */
   void crash() {
-    carillon.scheduler.stop();
-    carillon.accounts.close();
-    carillon.db.close();
+    carillon.scheduler().stop();
+    carillon.accounts().close();
+    carillon.db().close();
   }
 
   AudioItem audio(String name, byte[] wav) throws Exception {
     Path file = Files.write(Files.createDirectories(dataDir.getParent().resolve("uploads")).resolve(name + ".wav"), wav);
-    return carillon.library.importFile(file, name);
+    return carillon.library().importFile(file, name);
   }
 
   Session session(SessionSpec spec) throws Exception {
-    return carillon.sessions.create(spec);
+    return carillon.sessions().create(spec);
   }
 
   List<VoiceConnectionSnapshot> voice(BotAccount bot) {

@@ -100,7 +100,7 @@ class SlashCommandsTest {
     assertThat(reply(alice.runSlashCommand(world.notices, world.bell, "carillon pause", Map.of())))
         .isEqualTo("Name the session: nothing is playing, or more than one session is.");
 
-    List<CommandRecord> log = world.carillon.commands.recent(10);
+    List<CommandRecord> log = world.carillon.commands().recent(10);
     assertThat(log).hasSize(5).allSatisfy(c -> {
       assertThat(c.source()).isEqualTo(CommandSource.SLASH);
       assertThat(c.requestedBy()).isEqualTo("alice (" + alice.id() + ")");

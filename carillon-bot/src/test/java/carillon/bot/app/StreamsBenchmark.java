@@ -3,7 +3,6 @@ package carillon.bot.app;
 import carillon.bot.config.Config;
 import carillon.bot.config.ConfigLoader;
 import carillon.bot.config.Secret;
-import carillon.bot.discord.BotAccounts;
 import carillon.bot.library.AudioItem;
 import carillon.bot.run.RunOutcome;
 import carillon.bot.session.Session;
@@ -88,29 +87,29 @@ public final class StreamsBenchmark {
       Config config = ConfigLoader.load(Optional.empty(), Map.of("CARILLON_DATA_DIR", dataDir.toString(),
               "CARILLON_WEB_ADDRESS", "127.0.0.1:0"))
           .withAccounts(List.of(new Config.Account("bot", new Secret(bot.token()), shards(streams))));
-      try (Carillon carillon = new Carillon(new Carillon.Settings(config, BotAccounts.Endpoint.emulator(discord),
+      try (Carillon carillon = new Carillon(new Carillon.Settings(config, discord::configure,
           Optional.empty()))) {
-        AudioItem item = carillon.library.importFile(audio, "Tone");
-        Instant start = carillon.time.now().plusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
+        AudioItem item = carillon.library().importFile(audio, "Tone");
+        Instant start = carillon.time().now().plusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
         List<Session> sessions = new ArrayList<>();
         for (int i = 0; i < streams; i++) {
-          sessions.add(carillon.sessions.create(new SessionSpec(guilds.get(i).id(), "Session", halls.get(i), null, null,
+          sessions.add(carillon.sessions().create(new SessionSpec(guilds.get(i).id(), "Session", halls.get(i), null, null,
               "once " + start, List.of(item.id()), Duration.ZERO, null, false, 0, null, null, true,
               Duration.ofMinutes(5))));
         }
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        carillon.time.sleepUntil(start.plus(WINDOW_START));
+        carillon.time().sleepUntil(start.plus(WINDOW_START));
         long cpuBefore = os.getProcessCpuTime();
         long wallBefore = System.nanoTime();
-        carillon.time.sleepUntil(start.plus(WINDOW_START).plus(WINDOW));
+        carillon.time().sleepUntil(start.plus(WINDOW_START).plus(WINDOW));
         long cpu = os.getProcessCpuTime() - cpuBefore;
         long wall = System.nanoTime() - wallBefore;
         Instant giveUp = start.plus(TRACK).plusSeconds(60);
-        while (sessions.stream().anyMatch(s -> carillon.runs.forSession(s.id()).stream()
-            .noneMatch(r -> r.outcome() != RunOutcome.RUNNING)) && carillon.time.now().isBefore(giveUp)) {
-          carillon.time.sleepUntil(carillon.time.now().plusMillis(500));
+        while (sessions.stream().anyMatch(s -> carillon.runs().forSession(s.id()).stream()
+            .noneMatch(r -> r.outcome() != RunOutcome.RUNNING)) && carillon.time().now().isBefore(giveUp)) {
+          carillon.time().sleepUntil(carillon.time().now().plusMillis(500));
         }
-        long completed = sessions.stream().filter(s -> carillon.runs.forSession(s.id()).stream()
+        long completed = sessions.stream().filter(s -> carillon.runs().forSession(s.id()).stream()
             .anyMatch(r -> r.outcome() == RunOutcome.COMPLETED)).count();
         List<VoiceConnectionSnapshot> heard = discord.voiceConnections();
         double[] p50 = heard.stream().mapToDouble(c -> c.interArrivalP50().toNanos() / 1e6).sorted().toArray();

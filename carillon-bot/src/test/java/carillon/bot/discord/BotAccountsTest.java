@@ -61,7 +61,7 @@ class BotAccountsTest {
                  new BotAccounts.Login("bell", new Secret(bell.token()), 1),
                  new BotAccounts.Login("broken", new Secret("not.a.token"), 1),
                  new BotAccounts.Login("gong", new Secret(gong.token()), 2)),
-             BotAccounts.Endpoint.emulator(discord),
+             discord::configure,
              name -> List.of(new GuildCacheSync(name, new GuildDirectory(db), slots)), Duration.ofSeconds(30))) {
       assertThat(accounts.names()).containsExactlyInAnyOrder("bell", "gong");
       assertThat(accounts.guild("gong", guild.id())).isPresent(); // through its shard manager
@@ -86,7 +86,7 @@ class BotAccountsTest {
          BotAccounts accounts = BotAccounts.login(List.of(
                  new BotAccounts.Login("bell", new Secret(bell.token()), 1),
                  new BotAccounts.Login("gong", new Secret(gong.token()), 1)),
-             BotAccounts.Endpoint.emulator(discord),
+             discord::configure,
              name -> List.of(new GuildCacheSync(name, new GuildDirectory(db), slots)), Duration.ofSeconds(30))) {
       discord.closeGateway(bell, 4014);
       await().atMost(Duration.ofSeconds(20)).until(() -> !accounts.names().contains("bell"));
@@ -105,7 +105,7 @@ class BotAccountsTest {
   @Test
   void noAccountAtAllMeansClosedAtOnce(DiscordEmulator discord) throws Exception {
     try (BotAccounts accounts = BotAccounts.login(List.of(new BotAccounts.Login("x", new Secret("bad"), 1)),
-        BotAccounts.Endpoint.emulator(discord), name -> List.of(), Duration.ofSeconds(30))) {
+        discord::configure, name -> List.of(), Duration.ofSeconds(30))) {
       assertThat(accounts.names()).isEmpty();
       assertThat(accounts.allClosed()).isDone();
     }

@@ -44,7 +44,7 @@ class JdaNoticePortTest {
     english.addMember(bot);
     vietnamese.addMember(bot);
     try (BotAccounts accounts = BotAccounts.login(List.of(new BotAccounts.Login("carillon", new Secret(bot.token()), 1)),
-        BotAccounts.Endpoint.emulator(discord), name -> List.of(), Duration.ofSeconds(30))) {
+        discord::configure, name -> List.of(), Duration.ofSeconds(30))) {
       JdaNoticePort notices = new JdaNoticePort(accounts, Locale.ENGLISH);
       notices.ended(session(english, englishVoice, englishText), Duration.ofSeconds(75), List.of("Bell"));
       notices.ended(session(vietnamese, vietVoice, vietText), Duration.ofSeconds(75), List.of("Chuông"));

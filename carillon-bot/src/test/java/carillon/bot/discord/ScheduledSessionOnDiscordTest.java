@@ -62,7 +62,7 @@ class ScheduledSessionOnDiscordTest {
       BotAccount bot = discord.createBot("Carillon");
       guild.addMember(bot);
       BotAccounts accounts = BotAccounts.login(List.of(new BotAccounts.Login("carillon", new Secret(bot.token()), 1)),
-          BotAccounts.Endpoint.emulator(discord), name -> List.of(), Duration.ofSeconds(30));
+          discord::configure, name -> List.of(), Duration.ofSeconds(30));
       try {
         GuildDirectory guilds = new GuildDirectory(db);
         guilds.replaceGuild(guild.id(), List.of(new Channel(guild.id(), hall, "Meditation Hall", Channel.Kind.VOICE),
