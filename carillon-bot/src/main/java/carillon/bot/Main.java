@@ -5,123 +5,243 @@ import carillon.bot.app.Demo;
 import carillon.bot.config.Config;
 import carillon.bot.config.ConfigException;
 import carillon.bot.config.ConfigLoader;
+import carillon.bot.store.Database;
+import carillon.bot.web.AdminAccounts;
+import carillon.bot.web.InvalidInputException;
+import carillon.emulator.Standalone;
+import carillon.tasks.TimeSource;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
-/** The {@code carillon} command. */
-public final class Main {
+/**
+ * The {@code carillon} command line, on picocli: {@code run}, {@code demo}, {@code config}, {@code admin add},
+ * {@code emulator}, {@code help}; {@code --version} and {@code --help} everywhere. A usage mistake (an unknown
+ * command or option, an extra or missing argument) exits with status 2 and picocli's suggestion; a bad
+ * configuration exits with 2 listing every problem; a failure to start exits with 1.
+ */
+@Command(name = "carillon", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    subcommands = HelpCommand.class, synopsisSubcommandLabel = "[COMMAND]",
+    description = "Carillon runs scheduled voice sessions on Discord.%n"
+        + "With no command: 'run' if a bot account is configured, else 'demo'.",
+    footer = {"", "The configuration is --config FILE, else $CARILLON_CONFIG, else ./carillon.yaml if it exists;",
+        "every key can be set by an environment variable (docs/configuration.md). Tokens come from",
+        "CARILLON_ACCOUNTS_<NAME>_TOKEN or a token file, never the command line.",
+        "Stop with Ctrl+C or SIGTERM (a second signal forces the exit)."})
+public final class Main implements Callable<Integer> {
   /** The demo session starts this long after launch; its reminder (1 minute before) goes out at once. */
   static final Duration DEMO_START = Duration.ofSeconds(70);
   private static final Path DEFAULT_CONFIG = Path.of("carillon.yaml");
 
-  private Main() {}
+  @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
+      description = "the configuration file (default: $CARILLON_CONFIG, else ./carillon.yaml if it exists)")
+  private Path configOption;
+  @Spec private CommandSpec spec;
 
-  public static void main(String[] args) throws Exception {
-    int status = run(args, System.getenv(), System.out, System.err);
-    System.exit(status);
+  private final Map<String, String> env;
+  /** Where answers (a password) are read from; null: the console, without echo. */
+  private final BufferedReader in;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  private Main(Map<String, String> env, BufferedReader in, PrintStream out, PrintStream err) {
+    this.env = env;
+    this.in = in;
+    this.out = out;
+    this.err = err;
   }
 
-  /** Runs a command to its end and returns the exit status. */
-  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
+  public static void main(String[] args) {
     // With a terminal, a password is read from it without echo; otherwise from standard input.
-    java.io.BufferedReader in = System.console() != null ? null
-        : new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
-    return run(args, env, in, out, err);
+    BufferedReader in = System.console() != null ? null
+        : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    System.exit(run(args, System.getenv(), in, System.out, System.err));
   }
 
   /**
-   * As {@link #run(String[], Map, PrintStream, PrintStream)}, reading answers (a password) from {@code in},
-   * or from the console when {@code in} is null.
+   * Runs a command line to its end and returns the exit status: 0 done, 1 could not start or ended by
+   * failure, 2 a usage or configuration mistake. Answers (a password) are read from {@code in}, or from the
+   * console when {@code in} is null.
    */
-  static int run(String[] args, Map<String, String> env, java.io.BufferedReader in, PrintStream out, PrintStream err)
-      throws Exception {
-    List<String> rest = new ArrayList<>(Arrays.asList(args));
-    Optional<Path> configFile;
-    try {
-      configFile = takeConfigOption(rest, env);
-    } catch (IllegalArgumentException e) {
-      err.println("carillon: " + e.getMessage());
-      return 2;
+  static int run(String[] args, Map<String, String> env, BufferedReader in, PrintStream out, PrintStream err) {
+    Main main = new Main(env, in, out, err);
+    CommandLine cli = new CommandLine(main);
+    cli.addSubcommand(main.new Admin());
+    cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+    cli.setParameterExceptionHandler(Main::usageMistake);
+    return cli.execute(args);
+  }
+
+  /** A usage mistake: what was wrong, picocli's suggestion if it has one, the command's synopsis; status 2. */
+  private static int usageMistake(ParameterException e, String[] args) {
+    CommandLine cli = e.getCommandLine();
+    PrintWriter err = cli.getErr();
+    err.println("carillon: " + e.getMessage());
+    UnmatchedArgumentException.printSuggestions(e, err);
+    err.print("Usage: " + cli.getHelp().synopsis(0));
+    err.println("'" + cli.getCommandSpec().qualifiedName() + " --help' says more.");
+    err.flush();
+    return CommandLine.ExitCode.USAGE;
+  }
+
+  /** The version of the Maven project, filled into a resource at build time. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties properties = new Properties();
+      try (InputStream stream = Main.class.getResourceAsStream("version.properties")) {
+        if (stream != null) {
+          properties.load(stream);
+        }
+      }
+      return new String[] {"carillon " + properties.getProperty("version", "(version unknown)")};
     }
-    String command = rest.isEmpty() ? "" : rest.removeFirst();
-    switch (command) {
-      case "help", "--help", "-h" -> {
-        printUsage(out);
-        return 0;
-      }
-      case "emulator" -> {
-        carillon.emulator.Standalone.main(new String[0]);
-        return 0;
-      }
-      case "demo" -> {
-        return runDemo(rest, configFile, env, out, err);
-      }
-      case "admin" -> {
-        return addAdmin(rest, configFile, env, in, out, err);
-      }
-      case "config", "run", "" -> {
-        Config config;
-        try {
-          config = ConfigLoader.load(configFile, env);
-        } catch (ConfigException e) {
-          return reportProblems(e, err);
-        }
-        if (command.equals("config")) {
-          out.println(describe(config, configFile));
-          return 0;
-        }
-        if (config.accounts().isEmpty()) {
-          if (command.isEmpty()) {
-            return runDemo(rest, configFile, env, out, err); // no token configured: the demo
-          }
-          err.println("carillon: no bot account is configured. Set CARILLON_ACCOUNTS_<NAME>_TOKEN (for example "
-              + "CARILLON_ACCOUNTS_MAIN_TOKEN) or add accounts with a tokenFile to carillon.yaml; "
-              + "'./carillon demo' runs Carillon without Discord.");
-          return 2;
-        }
-        return runDiscord(config, err);
-      }
-      default -> {
-        err.println("carillon: unknown command '" + command + "'; the commands are: run, demo, config, admin, emulator, help");
-        return 2;
+  }
+
+  /** No command: Discord when a bot account is configured, else the demo. */
+  @Override
+  public Integer call() throws Exception {
+    return runOrDemo(true);
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Version.class,
+      description = "Connect to Discord with the configured bot accounts.")
+  int run() throws Exception {
+    return runOrDemo(false);
+  }
+
+  @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Version.class,
+      description = {"Carillon against a built-in Discord emulator: two bot accounts, generated audio,",
+          "a session whose reminder goes out at once and which starts about a minute later;",
+          "prints what happens."})
+  int demo(@Option(names = "--start-in", paramLabel = "SECONDS", converter = Seconds.class,
+      description = "start the session this many seconds after launch (default: 70)") Duration startIn)
+      throws Exception {
+    return runDemo(startIn == null ? DEMO_START : startIn, configFile());
+  }
+
+  @Command(name = "config", mixinStandardHelpOptions = true, versionProvider = Version.class,
+      description = "Check the configuration and print every setting (secrets masked).")
+  int config() {
+    Optional<Path> configFile = configFile();
+    Config config;
+    try {
+      config = ConfigLoader.load(configFile, env);
+    } catch (ConfigException e) {
+      return reportProblems(e);
+    }
+    out.println(describe(config, configFile));
+    return 0;
+  }
+
+  @Command(name = "emulator", mixinStandardHelpOptions = true, versionProvider = Version.class,
+      description = "Start only the local Discord emulator with a sample guild and print how to connect a bot to it.")
+  int emulator() throws Exception {
+    Standalone.main(new String[0]);
+    return 0;
+  }
+
+  /** {@code admin add NAME}. */
+  @Command(name = "admin", mixinStandardHelpOptions = true, versionProvider = Version.class,
+      synopsisSubcommandLabel = "COMMAND", description = "Manage the admin accounts of the web page.")
+  final class Admin {
+    /**
+     * An admin account for the web page, with every guild. The password is read from the console without
+     * echo, or from standard input (one line) when there is no console; never from the command line, where
+     * other users of the machine could read it.
+     */
+    @Command(name = "add", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Create an admin account for the web page (asks for the password, or reads one line of"
+            + " standard input).")
+    int add(@Parameters(paramLabel = "NAME", description = "the admin's login name") String name) throws Exception {
+      return addAdmin(name);
+    }
+  }
+
+  /** Whole seconds for {@code demo --start-in}. */
+  static final class Seconds implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      try {
+        return Duration.ofSeconds(Long.parseLong(value));
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException("--start-in takes whole seconds, such as --start-in 10; got '" + value + "'");
       }
     }
   }
 
-  /** {@code --config FILE}, else {@code CARILLON_CONFIG}, else {@code ./carillon.yaml} if it exists. */
-  private static Optional<Path> takeConfigOption(List<String> args, Map<String, String> env) {
-    int at = args.indexOf("--config");
-    if (at >= 0) {
-      if (at + 1 >= args.size()) {
-        throw new IllegalArgumentException("--config needs a file name");
+  private int runOrDemo(boolean demoWithoutAccount) throws Exception {
+    Optional<Path> configFile = configFile();
+    Config config;
+    try {
+      config = ConfigLoader.load(configFile, env);
+    } catch (ConfigException e) {
+      return reportProblems(e);
+    }
+    if (config.accounts().isEmpty()) {
+      if (demoWithoutAccount) {
+        return runDemo(DEMO_START, configFile); // no token configured: the demo
       }
-      Path file = Path.of(args.get(at + 1));
-      args.subList(at, at + 2).clear();
-      return Optional.of(requireFile(file, "--config"));
+      err.println("carillon: no bot account is configured. Set CARILLON_ACCOUNTS_<NAME>_TOKEN (for example "
+          + "CARILLON_ACCOUNTS_MAIN_TOKEN) or add accounts with a tokenFile to carillon.yaml; "
+          + "'./carillon demo' runs Carillon without Discord.");
+      return 2;
+    }
+    return runDiscord(config);
+  }
+
+  /**
+   * The configuration file: {@code --config FILE}, else {@code CARILLON_CONFIG}, else {@code ./carillon.yaml}
+   * if it exists.
+   *
+   * @throws ParameterException when a named file does not exist (a usage mistake: status 2)
+   */
+  private Optional<Path> configFile() {
+    if (configOption != null) {
+      return requireFile(configOption, "--config");
     }
     String named = env.get(ConfigLoader.CONFIG_VARIABLE);
     if (named != null && !named.isBlank()) {
-      return Optional.of(requireFile(Path.of(named), ConfigLoader.CONFIG_VARIABLE));
+      return requireFile(Path.of(named), ConfigLoader.CONFIG_VARIABLE);
     }
     return Files.isRegularFile(DEFAULT_CONFIG) ? Optional.of(DEFAULT_CONFIG) : Optional.empty();
   }
 
-  private static Path requireFile(Path file, String from) {
+  private Optional<Path> requireFile(Path file, String from) {
     if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException(from + ": the configuration file " + file + " does not exist");
+      throw new ParameterException(spec.commandLine(), from + ": the configuration file " + file + " does not exist");
     }
-    return file;
+    return Optional.of(file);
   }
 
-  private static int runDiscord(Config config, PrintStream err) throws Exception {
+  private int runDiscord(Config config) throws Exception {
     Carillon carillon;
     try {
       carillon = new Carillon(Carillon.Settings.discord(config));
@@ -145,29 +265,16 @@ public final class Main {
     return status;
   }
 
-  private static int runDemo(List<String> args, Optional<Path> configFile, Map<String, String> env, PrintStream out,
-      PrintStream err) throws Exception {
-    Duration startIn = DEMO_START;
-    if (args.size() == 2 && args.getFirst().equals("--start-in")) {
-      try {
-        startIn = Duration.ofSeconds(Long.parseLong(args.get(1)));
-      } catch (NumberFormatException e) {
-        err.println("carillon: --start-in takes whole seconds, such as --start-in 10; got '" + args.get(1) + "'");
-        return 2;
-      }
-    } else if (!args.isEmpty()) {
-      err.println("carillon: demo takes only --start-in SECONDS; got " + String.join(" ", args));
-      return 2;
-    }
+  private int runDemo(Duration startIn, Optional<Path> configFile) throws Exception {
     Path dataDir = Files.createTempDirectory("carillon-demo-");
-    Map<String, String> demoEnv = new java.util.HashMap<>(env);
+    Map<String, String> demoEnv = new HashMap<>(env);
     demoEnv.put(ConfigLoader.variableOf("dataDir"), dataDir.toString()); // a fresh store every time
     demoEnv.remove(ConfigLoader.variableOf("database.url"));
     Config config;
     try {
       config = ConfigLoader.load(configFile, demoEnv);
     } catch (ConfigException e) {
-      return reportProblems(e, err);
+      return reportProblems(e);
     }
     Demo demo;
     try {
@@ -180,26 +287,17 @@ public final class Main {
     return 0;
   }
 
-  /**
-   * {@code admin add NAME}: an admin account for the web page, with every guild. The password is read
-   * from the console without echo, or from standard input (one line) when there is no console; never from
-   * the command line, where other users of the machine could read it.
-   */
-  private static int addAdmin(List<String> args, Optional<Path> configFile, Map<String, String> env,
-      java.io.BufferedReader in, PrintStream out, PrintStream err) throws Exception {
-    if (args.size() != 2 || !args.getFirst().equals("add")) {
-      err.println("carillon: usage: ./carillon admin add NAME (the password is asked for, or read from standard input)");
-      return 2;
-    }
+  private int addAdmin(String name) throws Exception {
+    Optional<Path> configFile = configFile();
     Config config;
     try {
       config = ConfigLoader.load(configFile, env);
     } catch (ConfigException e) {
-      return reportProblems(e, err);
+      return reportProblems(e);
     }
     String password;
     if (in == null) {
-      char[] typed = System.console().readPassword("Password for %s (12 characters or more): ", args.get(1));
+      char[] typed = System.console().readPassword("Password for %s (12 characters or more): ", name);
       password = typed == null ? null : new String(typed);
     } else {
       password = in.readLine();
@@ -209,18 +307,18 @@ public final class Main {
       return 2;
     }
     Files.createDirectories(config.dataDir());
-    try (var db = carillon.bot.store.Database.open(config)) {
-      new carillon.bot.web.AdminAccounts(db, carillon.tasks.TimeSource.system()).create(args.get(1), password);
-    } catch (carillon.bot.web.InvalidInputException e) {
+    try (var db = Database.open(config)) {
+      new AdminAccounts(db, TimeSource.system()).create(name, password);
+    } catch (InvalidInputException e) {
       err.println("carillon: the admin account was not created: " + e.getMessage());
       return 2;
     }
-    out.println("Admin '" + args.get(1) + "' created; log in at http://" + config.webAddress().getHostString() + ":"
+    out.println("Admin '" + name + "' created; log in at http://" + config.webAddress().getHostString() + ":"
         + config.webAddress().getPort() + "/");
     return 0;
   }
 
-  private static int reportProblems(ConfigException e, PrintStream err) {
+  private int reportProblems(ConfigException e) {
     err.println("carillon: the configuration has " + e.problems().size() + " problem(s):");
     e.problems().forEach(p -> err.println("  " + p));
     return 2;
@@ -230,31 +328,5 @@ public final class Main {
     return "The configuration is valid"
         + file.map(f -> " (" + f + " and the environment)").orElse(" (the environment; no file)") + ":\n"
         + config.describe();
-  }
-
-  private static void printUsage(PrintStream out) {
-    out.println("""
-        Usage: ./carillon [--config FILE] [command]
-
-        Carillon runs scheduled voice sessions on Discord.
-
-        Commands:
-          run       connect to Discord with the configured bot accounts
-          demo      Carillon against a built-in Discord emulator: two bot accounts,
-                    generated audio, a session whose reminder goes out at once and which
-                    starts about a minute later (--start-in SECONDS to change); prints
-                    what happens
-          config    check the configuration and print it (tokens hidden)
-          admin add NAME
-                    create an admin account for the web page (asks for the password)
-          emulator  start only the local Discord emulator with a sample guild and print
-                    how to connect a bot to it
-          help      show this text
-        With no command: 'run' if a bot account is configured, else 'demo'.
-
-        The configuration is --config FILE, else $CARILLON_CONFIG, else ./carillon.yaml if
-        it exists; every key can be set by an environment variable (docs/configuration.md).
-        Tokens come from CARILLON_ACCOUNTS_<NAME>_TOKEN or a token file, never the command line.
-        Stop with Ctrl+C or SIGTERM (a second signal forces the exit).""");
   }
 }

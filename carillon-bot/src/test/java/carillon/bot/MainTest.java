@@ -37,7 +37,7 @@ class MainTest {
       assertThat(new carillon.bot.web.AdminAccounts(db, carillon.tasks.TimeSource.system()).any()).isTrue();
     }
     assertThat(run(env, "admin", "add")).isEqualTo(2);
-    assertThat(err()).contains("usage: ./carillon admin add NAME");
+    assertThat(err()).contains("Missing required parameter: 'NAME'", "Usage: carillon admin add");
   }
 
   private String out() {
@@ -92,7 +92,8 @@ class MainTest {
     assertThat(run(Map.of(), "--config", dir.resolve("nope.yaml").toString(), "run")).isEqualTo(2);
     assertThat(err()).contains("--config: the configuration file").contains("does not exist");
     assertThat(run(Map.of(), "launch")).isEqualTo(2);
-    assertThat(err()).contains("unknown command 'launch'", "run, demo, config, admin, emulator, help");
+    assertThat(err()).contains("Unmatched argument at index 0: 'launch'", "Did you mean: carillon run",
+        "Usage: carillon");
     assertThat(run(Map.of(), "demo", "--start-in", "soon")).isEqualTo(2);
     assertThat(err()).contains("--start-in takes whole seconds");
   }
@@ -100,6 +101,64 @@ class MainTest {
   @Test
   void helpListsTheCommands() throws Exception {
     assertThat(run(Map.of(), "help")).isZero();
-    assertThat(out()).contains("run ", "demo ", "config ", "a second signal forces the exit");
+    assertThat(out()).contains("run ", "demo ", "config ", "admin ", "emulator ", "a second signal forces the exit");
+    out.reset();
+    assertThat(run(Map.of(), "--help")).isZero();
+    assertThat(out()).contains("Usage: carillon", "run ", "a second signal forces the exit");
+  }
+
+  @Test
+  void configRefusesUnknownOptionsAndExtraArguments() throws Exception {
+    assertThat(run(Map.of(), "config", "--bogus", "extra")).isEqualTo(2);
+    assertThat(err()).contains("Unknown options: '--bogus', 'extra'", "Usage: carillon config").doesNotContain("Exception");
+    assertThat(out()).doesNotContain("The configuration is valid");
+    err.reset();
+    assertThat(run(Map.of(), "config", "extra")).isEqualTo(2);
+    assertThat(err()).contains("Unmatched argument at index 1: 'extra'");
+  }
+
+  @Test
+  void aMistypedOptionGetsPicocliSuggestion() throws Exception {
+    assertThat(run(Map.of(), "demo", "--start-at", "10")).isEqualTo(2);
+    assertThat(err()).contains("Unknown options: '--start-at', '10'", "Possible solutions: --start-in");
+  }
+
+  @Test
+  void everyCommandHasItsOwnHelp() throws Exception {
+    assertThat(run(Map.of("CARILLON_COMMANDS_ROLE", "x"), "config", "--help")).isZero();
+    assertThat(out()).contains("Usage: carillon config", "secrets masked").doesNotContain("The configuration is valid",
+        "commands.role");
+    for (String command : new String[] {"run", "demo", "admin", "emulator"}) {
+      out.reset();
+      assertThat(run(Map.of(), command, "--help")).isZero();
+      assertThat(out()).contains("Usage: carillon " + command);
+    }
+    out.reset();
+    assertThat(run(Map.of(), "admin", "add", "--help")).isZero();
+    assertThat(out()).contains("Usage: carillon admin add", "NAME");
+  }
+
+  @Test
+  void versionIsTheMavenProjectVersion() throws Exception {
+    assertThat(run(Map.of(), "--version")).isZero();
+    String version;
+    try (var pom = Files.newBufferedReader(Path.of("pom.xml"))) {
+      version = pom.lines().filter(l -> l.strip().startsWith("<version>")).findFirst().orElseThrow().strip()
+          .replaceAll("</?version>", "");
+    }
+    assertThat(out().strip()).isEqualTo("carillon " + version);
+    out.reset();
+    assertThat(run(Map.of(), "config", "--version")).isZero();
+    assertThat(out().strip()).isEqualTo("carillon " + version);
+  }
+
+  @Test
+  void theConfigFileOptionWorksBeforeAndAfterTheCommand() throws Exception {
+    Path file = Files.writeString(dir.resolve("c.yaml"), "timeZone: Europe/Paris\n");
+    assertThat(run(Map.of(), "config", "--config", file.toString())).isZero();
+    assertThat(out()).contains("timeZone: Europe/Paris");
+    out.reset();
+    assertThat(run(Map.of(), "--config", file.toString(), "config")).isZero();
+    assertThat(out()).contains("timeZone: Europe/Paris");
   }
 }
