@@ -47,12 +47,13 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * configuration exits with 2 listing every problem; a failure to start exits with 1.
  */
 @Command(name = "carillon", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    subcommands = HelpCommand.class, synopsisSubcommandLabel = "[COMMAND]",
+    synopsisSubcommandLabel = "[COMMAND]",
     description = "Carillon runs scheduled voice sessions on Discord.%n"
         + "With no command: 'run' if a bot account is configured, else 'demo'.",
-    footer = {"", "The configuration is --config FILE, else $CARILLON_CONFIG, else ./carillon.yaml if it exists;",
-        "every key can be set by an environment variable (docs/configuration.md). Tokens come from",
-        "CARILLON_ACCOUNTS_<NAME>_TOKEN or a token file, never the command line.",
+    footer = {"", "The configuration is --config FILE, else $CARILLON_CONFIG, else ./carillon.yaml",
+        "if it exists; every key can be set by an environment variable",
+        "(docs/configuration.md). Tokens come from CARILLON_ACCOUNTS_<NAME>_TOKEN or a",
+        "token file, never the command line.",
         "Stop with Ctrl+C or SIGTERM (a second signal forces the exit)."})
 public final class Main implements Callable<Integer> {
   /** The demo session starts this long after launch; its reminder (1 minute before) goes out at once. */
@@ -93,6 +94,7 @@ public final class Main implements Callable<Integer> {
     Main main = new Main(env, in, out, err);
     CommandLine cli = new CommandLine(main);
     cli.addSubcommand(main.new Admin());
+    cli.addSubcommand(new HelpCommand());
     cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cli.setParameterExceptionHandler(Main::usageMistake);
@@ -138,9 +140,9 @@ public final class Main implements Callable<Integer> {
   }
 
   @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Version.class,
-      description = {"Carillon against a built-in Discord emulator: two bot accounts, generated audio,",
-          "a session whose reminder goes out at once and which starts about a minute later;",
-          "prints what happens."})
+      description = {"Carillon against a built-in Discord emulator; prints what happens.",
+          "Two bot accounts, generated audio, and a session whose reminder goes out at once",
+          "and which starts about a minute later."})
   int demo(@Option(names = "--start-in", paramLabel = "SECONDS", converter = Seconds.class,
       description = "start the session this many seconds after launch (default: 70)") Duration startIn)
       throws Exception {
