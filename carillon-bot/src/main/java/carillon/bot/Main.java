@@ -5,6 +5,7 @@ import carillon.bot.app.Demo;
 import carillon.bot.config.Config;
 import carillon.bot.config.ConfigException;
 import carillon.bot.config.ConfigLoader;
+import carillon.bot.config.Setting;
 import carillon.bot.store.Database;
 import carillon.bot.web.AdminAccounts;
 import carillon.bot.web.InvalidInputException;
@@ -270,8 +271,8 @@ public final class Main implements Callable<Integer> {
   private int runDemo(Duration startIn, Optional<Path> configFile) throws Exception {
     Path dataDir = Files.createTempDirectory("carillon-demo-");
     Map<String, String> demoEnv = new HashMap<>(env);
-    demoEnv.put(ConfigLoader.variableOf("dataDir"), dataDir.toString()); // a fresh store every time
-    demoEnv.remove(ConfigLoader.variableOf("database.url"));
+    demoEnv.put(Setting.DATA_DIR.variable(), dataDir.toString()); // a fresh store every time
+    demoEnv.remove(Setting.DATABASE_URL.variable());
     Config config;
     try {
       config = ConfigLoader.load(configFile, demoEnv);

@@ -31,8 +31,6 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class ConfigLoader {
-  /** Languages with notice texts (resource bundles). */
-  public static final Set<String> LANGUAGES = Setting.LANGUAGES;
   /** The variable that names the configuration file. */
   public static final String CONFIG_VARIABLE = "CARILLON_CONFIG";
 
@@ -70,11 +68,6 @@ public final class ConfigLoader {
       throw new ConfigException(loader.problems);
     }
     return config;
-  }
-
-  /** The environment variable that sets {@code key}. */
-  public static String variableOf(String key) {
-    return Setting.variableOf(key);
   }
 
   private void readFile(Path file) {
@@ -160,7 +153,7 @@ public final class ConfigLoader {
         || setting(Setting.ACCOUNT, key.substring(key.lastIndexOf('.') + 1) + "File").isPresent();
     String what = key.substring(key.lastIndexOf('.') + 1);
     problems.add(key + " (" + origin + "): a " + what + " may not be written in the configuration file; set "
-        + variableOf(key) + (hasFile ? " or point " + fileKey + " at a file that holds it" : ""));
+        + Setting.variableOf(key) + (hasFile ? " or point " + fileKey + " at a file that holds it" : ""));
   }
 
   private void readAccounts(JsonNode node, String origin) {
@@ -366,7 +359,7 @@ public final class ConfigLoader {
         return Optional.empty();
       }
     } else {
-      problems.add(at + ": no token; set " + variableOf(at + ".token") + " or " + at + ".tokenFile");
+      problems.add(at + ": no token; set " + Setting.variableOf(at + ".token") + " or " + at + ".tokenFile");
       return Optional.empty();
     }
     if (secret.chars().anyMatch(Character::isWhitespace)) {

@@ -1,6 +1,6 @@
 package carillon.bot.discord;
 
-import carillon.bot.config.ConfigLoader;
+import carillon.bot.config.Setting;
 import carillon.bot.playback.NoticePort;
 import carillon.bot.playback.VoiceSlot;
 import carillon.bot.session.Session;
@@ -80,7 +80,7 @@ public final class JdaNoticePort implements NoticePort {
     long channelId = session.textChannelId().get();
     TextChannel channel = accounts.textChannel(channelId).orElseThrow(() -> new NoticeException("no bot account sees text channel " + channelId, null));
     Locale language = channel.getGuild().getLocale().toLocale();
-    if (!ConfigLoader.LANGUAGES.contains(language.getLanguage())) {
+    if (!Setting.LANGUAGES.contains(language.getLanguage())) {
       language = fallback;
     }
     var message = channel.sendMessageEmbeds(notice.build(Texts.of(BUNDLE, language)));

@@ -202,8 +202,8 @@ class ConfigLoaderTest {
 
   @Test
   void variableNamesFollowTheKeys() {
-    assertThat(ConfigLoader.variableOf("dataDir")).isEqualTo("CARILLON_DATA_DIR");
-    assertThat(ConfigLoader.variableOf("web.address")).isEqualTo("CARILLON_WEB_ADDRESS");
-    assertThat(ConfigLoader.variableOf("accounts.bell-tower.tokenFile")).isEqualTo("CARILLON_ACCOUNTS_BELL_TOWER_TOKEN_FILE");
+    assertThat(Setting.variableOf("dataDir")).isEqualTo("CARILLON_DATA_DIR");
+    assertThat(Setting.variableOf("web.address")).isEqualTo("CARILLON_WEB_ADDRESS");
+    assertThat(Setting.variableOf("accounts.bell-tower.tokenFile")).isEqualTo("CARILLON_ACCOUNTS_BELL_TOWER_TOKEN_FILE");
   }
 }
