@@ -115,6 +115,12 @@ class MainTest {
     err.reset();
     assertThat(run(Map.of(), "config", "extra")).isEqualTo(2);
     assertThat(err()).contains("Unmatched argument at index 1: 'extra'");
+    err.reset();
+    assertThat(run(Map.of(), "run", "extra")).isEqualTo(2);
+    assertThat(err()).contains("Unmatched argument at index 1: 'extra'", "Usage: carillon run");
+    err.reset();
+    assertThat(run(Map.of(), "admin")).isEqualTo(2);
+    assertThat(err()).contains("Missing required subcommand", "Usage: carillon admin");
   }
 
   @Test

@@ -201,6 +201,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void describeMasksAPasswordInEitherPlaceOfTheDatabaseUrl() throws Exception {
+    Config userInfo = ConfigLoader.load(Optional.empty(), Map.of("CARILLON_DATABASE_URL", "jdbc:postgresql://bells:hunter2@db:5432/c"));
+    assertThat(userInfo.describe()).contains("database.url: jdbc:postgresql://bells:********@db:5432/c")
+        .doesNotContain("hunter2");
+    Config parameter = ConfigLoader.load(Optional.empty(),
+        Map.of("CARILLON_DATABASE_URL", "jdbc:postgresql://db/c?PASSWORD=hunter2;ssl=true"));
+    assertThat(parameter.describe()).contains("database.url: jdbc:postgresql://db/c?PASSWORD=********;ssl=true")
+        .doesNotContain("hunter2");
+    // The URL itself still carries the password to the driver.
+    assertThat(userInfo.databaseUrl()).contains("hunter2");
+  }
+
+  @Test
   void variableNamesFollowTheKeys() {
     assertThat(Setting.variableOf("dataDir")).isEqualTo("CARILLON_DATA_DIR");
     assertThat(Setting.variableOf("web.address")).isEqualTo("CARILLON_WEB_ADDRESS");
