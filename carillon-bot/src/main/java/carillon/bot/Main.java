@@ -6,7 +6,9 @@ import carillon.bot.config.Config;
 import carillon.bot.config.ConfigException;
 import carillon.bot.config.ConfigLoader;
 import carillon.bot.config.Setting;
+import carillon.bot.discord.DaveSupport;
 import carillon.bot.store.Database;
+import carillon.bot.store.PrivateFiles;
 import carillon.bot.web.AdminAccounts;
 import carillon.bot.web.InvalidInputException;
 import carillon.emulator.Standalone;
@@ -309,7 +311,7 @@ public final class Main implements Callable<Integer> {
       err.println("carillon: no password given");
       return 2;
     }
-    Files.createDirectories(config.dataDir());
+    PrivateFiles.directory(config.dataDir());
     try (var db = Database.open(config)) {
       new AdminAccounts(db, TimeSource.system()).create(name, password);
     } catch (InvalidInputException e) {
@@ -330,6 +332,7 @@ public final class Main implements Callable<Integer> {
   private static String describe(Config config, Optional<Path> file) {
     return "The configuration is valid"
         + file.map(f -> " (" + f + " and the environment)").orElse(" (the environment; no file)") + ":\n"
-        + config.describe();
+        + config.describe() + "\n"
+        + "  voice: " + DaveSupport.probe().describe();
   }
 }
