@@ -1,6 +1,7 @@
 package carillon.bot;
 
 import carillon.bot.app.Carillon;
+import carillon.bot.backup.Backup;
 import carillon.bot.app.Demo;
 import carillon.bot.config.Config;
 import carillon.bot.config.ConfigException;
@@ -45,7 +46,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code carillon} command line, on picocli: {@code run}, {@code demo}, {@code config}, {@code admin add},
- * {@code emulator}, {@code help}; {@code --version} and {@code --help} everywhere. A usage mistake (an unknown
+ * {@code backup}, {@code restore}, {@code emulator}, {@code help}; {@code --version} and {@code --help} everywhere. A usage mistake (an unknown
  * command or option, an extra or missing argument) exits with status 2 and picocli's suggestion; a bad
  * configuration exits with 2 listing every problem; a failure to start exits with 1.
  */
@@ -173,6 +174,67 @@ public final class Main implements Callable<Integer> {
     return 0;
   }
 
+  @Command(name = "backup", mixinStandardHelpOptions = true, versionProvider = Version.class,
+      description = {"Write the SQLite store and the audio files to FILE (a zip), also while Carillon runs.",
+          "For PostgreSQL use pg_dump and copy the data directory's audio folder (docs/operations.md)."})
+  int backup(@Parameters(paramLabel = "FILE", description = "the backup file to write (replaced if it exists)")
+      Path file) throws Exception {
+    Optional<Config> config = loadConfig();
+    if (config.isEmpty()) {
+      return 2;
+    }
+    if (config.get().postgres().isPresent()) {
+      err.println("carillon: backup covers the SQLite store; this configuration uses PostgreSQL: back it up with "
+          + "pg_dump and copy " + config.get().dataDir().resolve("audio") + " (docs/operations.md)");
+      return 2;
+    }
+    try {
+      int audioFiles = Backup.write(config.get().sqliteFile(), config.get().dataDir(), file, TimeSource.system().now(),
+          new Version().getVersion()[0]);
+      out.println("Backup written to " + file + ": the database and " + audioFiles + " audio file(s)");
+      return 0;
+    } catch (Backup.BackupException e) {
+      err.println("carillon: no backup was written: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  @Command(name = "restore", mixinStandardHelpOptions = true, versionProvider = Version.class,
+      description = {"Restore a backup FILE into the configured data directory (Carillon must not be running).",
+          "A data directory that holds anything is refused without --force."})
+  int restore(@Parameters(paramLabel = "FILE", description = "a file written by 'carillon backup'") Path file,
+      @Option(names = "--force", description = "replace the database and audio files that are there") boolean force)
+      throws Exception {
+    Optional<Config> config = loadConfig();
+    if (config.isEmpty()) {
+      return 2;
+    }
+    if (config.get().postgres().isPresent()) {
+      err.println("carillon: restore writes the SQLite store; this configuration uses PostgreSQL (restore it with "
+          + "pg_restore, docs/operations.md)");
+      return 2;
+    }
+    try {
+      Backup.Restored restored = Backup.restore(file, config.get().dataDir(), config.get().sqliteFile(), force);
+      out.println("Restored the backup of " + restored.createdAt() + " into " + config.get().dataDir() + ": the "
+          + "database and " + restored.audioFiles() + " audio file(s)");
+      return 0;
+    } catch (Backup.BackupException e) {
+      err.println("carillon: nothing was restored: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  /** The configuration, or empty after reporting its problems. */
+  private Optional<Config> loadConfig() {
+    try {
+      return Optional.of(ConfigLoader.load(configFile(), env));
+    } catch (ConfigException e) {
+      reportProblems(e);
+      return Optional.empty();
+    }
+  }
+
   /** {@code admin add NAME}. */
   @Command(name = "admin", mixinStandardHelpOptions = true, versionProvider = Version.class,
       synopsisSubcommandLabel = "COMMAND", description = "Manage the admin accounts of the web page.")
@@ -281,15 +343,16 @@ public final class Main implements Callable<Integer> {
     } catch (ConfigException e) {
       return reportProblems(e);
     }
-    Demo demo;
     try {
-      demo = Demo.start(config, out, startIn);
+      Demo demo = Demo.start(config, out, startIn);
+      ShutdownSignals.install(demo::close).join();
+      return 0;
     } catch (Carillon.StartException e) {
       err.println("carillon: " + e.getMessage());
       return 1;
+    } finally {
+      PrivateFiles.deleteTree(dataDir); // the demo's store and audio are made anew each time
     }
-    ShutdownSignals.install(demo::close).join();
-    return 0;
   }
 
   private int addAdmin(String name) throws Exception {

@@ -40,6 +40,29 @@ class MainTest {
     assertThat(err()).contains("Missing required parameter: 'NAME'", "Usage: carillon admin add");
   }
 
+  /** backup then restore through the command line: the admin account made before is there afterwards. */
+  @Test
+  void backupAndRestoreRoundTripThroughTheCommandLine() throws Exception {
+    Map<String, String> env = Map.of("CARILLON_DATA_DIR", dir.resolve("data").toString());
+    assertThat(runWithInput("correct horse battery staple\n", env, "admin", "add", "alice")).isZero();
+    Path archive = dir.resolve("carillon.zip");
+    assertThat(run(env, "backup", archive.toString())).as(err()).isZero();
+    assertThat(out()).contains("Backup written to " + archive);
+
+    Map<String, String> elsewhere = Map.of("CARILLON_DATA_DIR", dir.resolve("restored").toString());
+    assertThat(run(elsewhere, "restore", archive.toString())).as(err()).isZero();
+    assertThat(out()).contains("Restored the backup of");
+    try (var db = carillon.bot.store.Database.openSqlite(dir.resolve("restored/carillon.db"))) {
+      assertThat(new carillon.bot.web.AdminAccounts(db, carillon.tasks.TimeSource.system()).any()).isTrue();
+    }
+    // Again into the same, now non-empty, directory: refused without --force, done with it.
+    assertThat(run(elsewhere, "restore", archive.toString())).isEqualTo(2);
+    assertThat(err()).contains("nothing was restored", "--force");
+    assertThat(run(elsewhere, "restore", "--force", archive.toString())).isZero();
+    assertThat(run(env, "backup")).isEqualTo(2);
+    assertThat(err()).contains("Missing required parameter: 'FILE'");
+  }
+
   private String out() {
     return out.toString(StandardCharsets.UTF_8);
   }

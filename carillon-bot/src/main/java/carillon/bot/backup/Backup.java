@@ -4,7 +4,6 @@ import carillon.bot.store.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,7 +12,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -152,7 +150,7 @@ public final class Backup {
       }
       Path audio = dataDir.resolve(AUDIO);
       if (force) {
-        deleteTree(audio);
+        PrivateFiles.deleteTree(audio);
       }
       if (Files.isDirectory(staging.resolve(AUDIO))) {
         Files.move(staging.resolve(AUDIO), audio, StandardCopyOption.ATOMIC_MOVE);
@@ -165,7 +163,7 @@ public final class Backup {
       PrivateFiles.file(sqliteFile);
       return new Restored(sqliteFile, audioFiles, manifest.getProperty("createdAt", "unknown"));
     } finally {
-      deleteTree(staging);
+      PrivateFiles.deleteTree(staging);
     }
   }
 
@@ -203,21 +201,6 @@ public final class Backup {
     }
     try (Stream<Path> entries = Files.list(dir)) {
       return entries.findAny().isPresent();
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-        try {
-          Files.delete(path);
-        } catch (DirectoryNotEmptyException e) {
-          throw new IOException("could not empty " + path, e);
-        }
-      }
     }
   }
 }

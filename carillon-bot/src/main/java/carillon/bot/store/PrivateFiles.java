@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Carillon's data directory and database file are readable by its own user only (0700 and 0600), whatever
@@ -41,6 +43,18 @@ public final class PrivateFiles {
     }
     Files.setPosixFilePermissions(file, OWNER_FILE);
     return file;
+  }
+
+  /** Deletes {@code dir} and everything in it (a demo's data directory, a restore's staging folder). */
+  public static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
   }
 
   private static boolean posix(Path path) {

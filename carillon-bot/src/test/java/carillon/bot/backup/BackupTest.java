@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -35,12 +37,14 @@ class BackupTest {
     Path dataDir = dir.resolve("data");
     Path archive = dir.resolve("carillon-backup.zip");
     AudioItem bell;
+    Map<String, List<Map<String, Object>>> atBackup;
     try (Database db = Database.openSqlite(dataDir.resolve("carillon.db"))) {
       AudioLibrary library = new AudioLibrary(dataDir, db, Clock.systemUTC(), probe, 10_000_000);
       bell = library.importFile(Files.write(dir.resolve("bell.wav"), DemoAudio.chime(528, 1)), "Temple bell");
       db.useHandle(h -> h.execute(
           "INSERT INTO guild_channel (guild_id, channel_id, name, kind) VALUES (1, 2, 'Hall', 'VOICE')"));
 
+      atBackup = everyRow(db);
       int audioFiles = Backup.write(dataDir.resolve("carillon.db"), dataDir, archive, NOW, "test");
       assertThat(audioFiles).isEqualTo(1);
       // Written after the backup: not in it.
@@ -53,6 +57,7 @@ class BackupTest {
     assertThat(restored.audioFiles()).isEqualTo(1);
     assertThat(restored.createdAt()).isEqualTo(NOW.toString());
     try (Database db = Database.openSqlite(restoredDir.resolve("carillon.db"))) {
+      assertThat(everyRow(db)).as("every table, row for row, as at the backup").isEqualTo(atBackup);
       List<String> channels = db.withHandle(h -> h.createQuery("SELECT name FROM guild_channel ORDER BY channel_id")
           .mapTo(String.class).list());
       assertThat(channels).containsExactly("Hall");
@@ -61,6 +66,18 @@ class BackupTest {
       assertThat(library.track(bell.id()).orElseThrow().file()).isRegularFile()
           .hasSameBinaryContentAs(dir.resolve("bell.wav"));
     }
+  }
+
+  /** Every row of every table (Flyway's history included), by table name, in a stable order. */
+  private static Map<String, List<Map<String, Object>>> everyRow(Database db) {
+    List<String> tables = db.withHandle(h -> h.createQuery(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .mapTo(String.class).list());
+    Map<String, List<Map<String, Object>>> rows = new TreeMap<>();
+    for (String table : tables) {
+      rows.put(table, db.withHandle(h -> h.createQuery("SELECT * FROM \"" + table + "\" ORDER BY 1").mapToMap().list()));
+    }
+    return rows;
   }
 
   @Test
