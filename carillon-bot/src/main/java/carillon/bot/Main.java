@@ -210,8 +210,8 @@ public final class Main {
     }
     Files.createDirectories(config.dataDir());
     try (var db = carillon.bot.store.Database.open(config)) {
-      new carillon.bot.web.AdminAccounts(db, carillon.tasks.TimeSource.system()).create(args.get(1), password);
-    } catch (carillon.bot.web.InvalidInputException e) {
+      new carillon.bot.web.auth.AdminAccounts(db, carillon.tasks.TimeSource.system()).create(args.get(1), password);
+    } catch (carillon.bot.web.auth.InvalidInputException e) {
       err.println("carillon: the admin account was not created: " + e.getMessage());
       return 2;
     }

@@ -34,7 +34,7 @@ class MainTest {
     assertThat(runWithInput("correct horse battery staple\n", env, "admin", "add", "alice")).isZero();
     assertThat(out()).contains("Admin 'alice' created");
     try (var db = carillon.bot.store.Database.openSqlite(dir.resolve("data/carillon.db"))) {
-      assertThat(new carillon.bot.web.AdminAccounts(db, carillon.tasks.TimeSource.system()).any()).isTrue();
+      assertThat(new carillon.bot.web.auth.AdminAccounts(db, carillon.tasks.TimeSource.system()).any()).isTrue();
     }
     assertThat(run(env, "admin", "add")).isEqualTo(2);
     assertThat(err()).contains("usage: ./carillon admin add NAME");

@@ -7,7 +7,7 @@ import carillon.bot.config.Config;
 import carillon.bot.config.ConfigLoader;
 import carillon.bot.config.Secret;
 import carillon.bot.discord.BotAccounts;
-import carillon.bot.web.AdminAccounts;
+import carillon.bot.web.auth.AdminAccounts;
 import carillon.emulator.BotAccount;
 import carillon.emulator.DiscordEmulator;
 import carillon.emulator.GuildHandle;
