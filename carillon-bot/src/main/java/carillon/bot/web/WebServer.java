@@ -51,9 +51,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin web server: the REST API under {@code /api} (described by {@code /api/openapi.json}),
- * server-sent events of live playback, health, and static assets. Built from the bot core; JSON over
- * HTTP on Javalin (Jetty 12, virtual threads). Errors are {@code application/problem+json} naming the
- * field. See docs/web-api.md.
+ * the admin pages, server-sent events of live playback, health, and static assets. Built from the bot
+ * core; JSON over HTTP on Javalin (Jetty 12, virtual threads). Errors are {@code application/problem+json}
+ * naming the field. This class wires the feature packages (auth, sessions, commands, library, live,
+ * history) and keeps what every request shares: security headers, authentication before every route,
+ * error answers, health and the OpenAPI document. See docs/web-api.md and docs/architecture.md.
  *
  * <pre>{@code
  * WebServer web = new WebServer(settings, db, sessions, scheduler, commands, library, runs, guilds, playback,
