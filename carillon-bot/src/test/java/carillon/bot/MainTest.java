@@ -34,7 +34,7 @@ class MainTest {
     assertThat(runWithInput("correct horse battery staple\n", env, "admin", "add", "alice")).isZero();
     assertThat(out()).contains("Admin 'alice' created");
     try (var db = carillon.bot.store.Database.openSqlite(dir.resolve("data/carillon.db"))) {
-      assertThat(new carillon.bot.web.AdminAccounts(db, carillon.tasks.TimeSource.system()).any()).isTrue();
+      assertThat(new carillon.bot.web.auth.AdminAccounts(db, carillon.tasks.TimeSource.system()).any()).isTrue();
     }
     assertThat(run(env, "admin", "add")).isEqualTo(2);
     assertThat(err()).contains("Missing required parameter: 'NAME'", "Usage: carillon admin add");
@@ -53,7 +53,7 @@ class MainTest {
     assertThat(run(elsewhere, "restore", archive.toString())).as(err()).isZero();
     assertThat(out()).contains("Restored the backup of");
     try (var db = carillon.bot.store.Database.openSqlite(dir.resolve("restored/carillon.db"))) {
-      assertThat(new carillon.bot.web.AdminAccounts(db, carillon.tasks.TimeSource.system()).any()).isTrue();
+      assertThat(new carillon.bot.web.auth.AdminAccounts(db, carillon.tasks.TimeSource.system()).any()).isTrue();
     }
     // Again into the same, now non-empty, directory: refused without --force, done with it.
     assertThat(run(elsewhere, "restore", archive.toString())).isEqualTo(2);

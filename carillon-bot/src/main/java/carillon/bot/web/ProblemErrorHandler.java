@@ -1,5 +1,6 @@
 package carillon.bot.web;
 
+import carillon.bot.web.http.Problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteBuffer;

@@ -9,6 +9,18 @@ import carillon.bot.run.Runs;
 import carillon.bot.schedule.Scheduler;
 import carillon.bot.session.Sessions;
 import carillon.bot.store.Database;
+import carillon.bot.web.auth.Auth;
+import carillon.bot.web.commands.CommandRoutes;
+import carillon.bot.web.history.HistoryRoutes;
+import carillon.bot.web.http.GuildAccess;
+import carillon.bot.web.http.Pages;
+import carillon.bot.web.http.Problem;
+import carillon.bot.web.http.Requests;
+import carillon.bot.web.library.LibraryItems;
+import carillon.bot.web.library.LibraryRoutes;
+import carillon.bot.web.live.LiveHub;
+import carillon.bot.web.live.LiveRoutes;
+import carillon.bot.web.sessions.SessionRoutes;
 import carillon.tasks.TaskGroup;
 import carillon.tasks.TimeSource;
 import com.fasterxml.jackson.core.JsonParser;
@@ -22,9 +34,9 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
-import io.javalin.http.sse.SseClient;
-import io.javalin.http.sse.SseHandler;
 import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import io.javalin.router.JavalinDefaultRoutingApi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,16 +44,18 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The admin web server: the REST API under {@code /api} (described by {@code /api/openapi.json}),
- * server-sent events of live playback, health, and static assets. Built from the bot core; JSON over
- * HTTP on Javalin (Jetty 12, virtual threads). Errors are {@code application/problem+json} naming the
- * field. See docs/web-api.md.
+ * the admin pages, server-sent events of live playback, health, and static assets. Built from the bot
+ * core; JSON over HTTP on Javalin (Jetty 12, virtual threads). Errors are {@code application/problem+json}
+ * naming the field. This class wires the feature packages (auth, sessions, commands, library, live,
+ * history) and keeps what every request shares: security headers, authentication before every route,
+ * error answers, health and the OpenAPI document. See docs/web-api.md and docs/architecture.md.
  *
  * <pre>{@code
  * WebServer web = new WebServer(settings, db, sessions, scheduler, commands, library, runs, guilds, playback,
@@ -59,7 +73,6 @@ public final class WebServer implements AutoCloseable {
 
   private final WebSettings settings;
   private final Database db;
-  private final GuildDirectory guilds;
   private final ObjectMapper json = mapper();
   private final TaskGroup tasks = TaskGroup.create("web");
   private final LiveHub live;
@@ -71,28 +84,28 @@ public final class WebServer implements AutoCloseable {
   private final byte[] setupPage;
   private volatile boolean closed;
 
+  /** The answer of {@code /health}. */
+  private record Health(String status) {}
+
   public WebServer(WebSettings settings, Database db, Sessions sessions, Scheduler scheduler, CommandQueue commands,
       AudioLibrary library, Runs runs, GuildDirectory guilds, Playback playback, Slots slots, TimeSource time) {
     this.settings = settings;
     this.db = db;
-    this.guilds = guilds;
     this.openApi = openApi(json);
     this.setupPage = resource("setup.html");
-    Secrets secrets = new Secrets();
-    AdminAccounts accounts = new AdminAccounts(db, time, new PasswordHasher(secrets, PasswordHasher.DEFAULT));
-    Logins logins = new Logins(db, time, secrets, settings.loginLifetime());
-    ApiTokens tokens = new ApiTokens(db, time, secrets);
-    this.auth = new Auth(accounts, logins, tokens, secrets, time, json, settings.secureCookies());
-    this.live = new LiveHub(playback, slots, sessions, time, json, principal -> stillValid(db, time, principal));
-    GuildAccess access = new GuildAccess(slots, guilds);
-    SessionsApi sessionsApi = new SessionsApi(sessions, scheduler, playback, slots, guilds, live, access, time,
-        settings.timeZone(), json);
-    CommandsApi commandsApi = new CommandsApi(commands, sessions, sessionsApi, time, json);
-    LibraryApi libraryApi = new LibraryApi(library, settings.uploadDir(), settings.maxUploadBytes(), json);
-    HistoryApi historyApi = new HistoryApi(runs, commands, sessions, access);
-    AccountsApi accountsApi = new AccountsApi(accounts, tokens, auth, json);
-    this.pages = new Pages(auth, sessions, sessionsApi, commands, libraryApi, runs, guilds, slots, access, live, time,
-        settings.timeZone());
+    GuildAccess access = new GuildAccess(slots, guilds, sessions);
+    this.pages = new Pages(guilds, access, settings.timeZone());
+    this.auth = new Auth(db, time, json, settings.loginLifetime(), settings.secureCookies(), pages);
+    this.live = new LiveHub(playback, slots, sessions, time, json, auth::stillValid);
+    LibraryItems libraryItems = new LibraryItems(library, settings.uploadDir(), settings.maxUploadBytes());
+    List<Consumer<JavalinDefaultRoutingApi>> features = List.of(
+        auth::routes,
+        new SessionRoutes(sessions, scheduler, playback, slots, guilds, commands, libraryItems, live, access, pages, time,
+            json)::routes,
+        new CommandRoutes(commands, sessions, access, time, json)::routes,
+        new LibraryRoutes(libraryItems, pages, json)::routes,
+        new LiveRoutes(live, access, pages)::routes,
+        new HistoryRoutes(runs, commands, sessions, access, pages)::routes);
     playback.onChange(run -> {
       if (!closed) {
         live.runChanged(run);
@@ -114,17 +127,9 @@ public final class WebServer implements AutoCloseable {
       config.routes.get("/health", this::health);
       config.routes.get("/setup", ctx -> ctx.contentType("text/html; charset=utf-8").result(setupPage));
       config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
-      auth.routes(config.routes);
-      accountsApi.routes(config.routes);
-      sessionsApi.routes(config.routes);
-      commandsApi.routes(config.routes);
-      libraryApi.routes(config.routes);
-      historyApi.routes(config.routes);
-      pages.routes(config.routes);
-      config.routes.get("/api/guilds/{guild}/live", ctx -> ctx.json(live.snapshot(access.guild(ctx))));
-      config.routes.get("/api/live/events", this::events);
+      features.forEach(feature -> feature.accept(config.routes));
       config.routes.after(WebServer::drainBody);
-      config.routes.exception(Pages.Redirect.class, (e, ctx) -> ctx.status(303).header("Location", e.location));
+      config.routes.exception(Pages.Redirect.class, (e, ctx) -> ctx.status(303).header("Location", e.location()));
       config.routes.exception(Problem.class, this::problem);
       config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(fromJavalin(e, ctx), ctx));
       config.routes.exception(Exception.class, (e, ctx) -> {
@@ -138,7 +143,7 @@ public final class WebServer implements AutoCloseable {
   private void configure(JavalinConfig config) {
     config.startup.showJavalinBanner = false;
     config.concurrency.useVirtualThreads = true;
-    config.jsonMapper(new io.javalin.json.JavalinJackson(json, true));
+    config.jsonMapper(new JavalinJackson(json, true));
     config.http.maxRequestSize = MAX_JSON_BYTES;
     config.jetty.multipartConfig.cacheDirectory(settings.uploadDir().toAbsolutePath().toString());
     config.jetty.multipartConfig.maxFileSize(settings.maxUploadBytes(), SizeUnit.BYTES);
@@ -156,16 +161,6 @@ public final class WebServer implements AutoCloseable {
       }
       routes.add(handler.getHttpMethod().name() + " " + handler.getPath());
     });
-  }
-
-  /** Whether a credential still works: its login not ended (logout, expiry) or its token not revoked. */
-  private static boolean stillValid(Database db, TimeSource time, Principal principal) {
-    long now = time.now().toEpochMilli();
-    return db.withHandle(h -> principal.kind() == Principal.Kind.TOKEN
-        ? h.createQuery("SELECT count(*) FROM web_token WHERE id = ? AND revoked_at IS NULL AND expires_at > ?")
-            .bind(0, principal.tokenId()).bind(1, now).mapTo(Integer.class).one() > 0
-        : h.createQuery("SELECT count(*) FROM web_login WHERE account_id = ? AND csrf_token = ? AND expires_at > ?")
-            .bind(0, principal.accountId()).bind(1, principal.csrfToken()).bind(2, now).mapTo(Integer.class).one() > 0);
   }
 
   /** Starts listening; logs the one-time setup link while no admin account exists. */
@@ -192,7 +187,7 @@ public final class WebServer implements AutoCloseable {
   }
 
   /** "METHOD /path" of every route, for the check that the OpenAPI document describes each. */
-  List<String> routes() {
+  public List<String> routes() {
     return List.copyOf(routes);
   }
 
@@ -255,39 +250,11 @@ public final class WebServer implements AutoCloseable {
   private void health(Context ctx) {
     try {
       db.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
-      ctx.json(Json.object("status", "ok"));
+      ctx.json(new Health("ok"));
     } catch (RuntimeException e) {
       log.warn("Health check: the store does not answer: {}", e.toString());
       problem(Problem.unavailable("the store does not answer"), ctx);
     }
-  }
-
-  private void events(Context ctx) throws Exception {
-    Principal principal = Requests.principal(ctx);
-    String guildText = ctx.queryParam("guild");
-    Optional<Long> guild = Optional.empty();
-    List<Long> visible;
-    if (guildText != null && !guildText.isEmpty()) {
-      if (!guildText.matches("[0-9]{1,19}")) {
-        throw Problem.malformed("guild", "must be a guild id (a number), was '" + Requests.shorten(guildText) + "'");
-      }
-      long id = Long.parseLong(guildText);
-      if (!principal.sees(id)) {
-        throw Problem.forbidden("you have no access to guild " + id);
-      }
-      guild = Optional.of(id);
-      visible = List.of(id);
-    } else {
-      visible = principal.allGuilds() ? guilds.guildIds() : principal.guilds().stream().sorted().toList();
-    }
-    String accept = ctx.header("Accept");
-    if (accept == null || !accept.contains("text/event-stream")) {
-      throw new Problem(406, "not-acceptable", "Not acceptable", "this is an event stream: send 'Accept: text/event-stream'"
-          + " (as EventSource does)", List.of(new carillon.bot.session.FieldError("Accept", "must include text/event-stream")),
-          Map.of());
-    }
-    Optional<Long> filter = guild;
-    new SseHandler((SseClient client) -> live.stream(client, principal, filter, visible)).handle(ctx);
   }
 
   /** Writes an error: a page for a person at a page, {@code application/problem+json} for everything else. */
@@ -296,9 +263,9 @@ public final class WebServer implements AutoCloseable {
       pages.error(ctx, problem);
       return;
     }
-    problem.headers.forEach(ctx::header);
+    problem.headers().forEach(ctx::header);
     try {
-      ctx.status(problem.status).contentType(PROBLEM_JSON).result(json.writeValueAsBytes(problem.body()));
+      ctx.status(problem.status()).contentType(PROBLEM_JSON).result(json.writeValueAsBytes(problem.body()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -333,7 +300,8 @@ public final class WebServer implements AutoCloseable {
     }
   }
 
-  static ObjectMapper mapper() {
+  /** The JSON mapper of the API: java.time as ISO-8601 text, duplicate keys and trailing tokens refused. */
+  public static ObjectMapper mapper() {
     return new ObjectMapper()
         .registerModule(new JavaTimeModule())
         .registerModule(new Jdk8Module())

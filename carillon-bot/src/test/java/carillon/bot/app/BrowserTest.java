@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import carillon.bot.run.RunOutcome;
 import carillon.bot.session.Session;
-import carillon.bot.web.AdminAccounts;
+import carillon.bot.web.auth.AdminAccounts;
 import carillon.emulator.voice.VoiceConnectionSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;

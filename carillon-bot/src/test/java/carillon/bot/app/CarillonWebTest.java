@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import carillon.bot.config.Config;
 import carillon.bot.config.ConfigLoader;
 import carillon.bot.config.Secret;
-import carillon.bot.web.AdminAccounts;
+import carillon.bot.web.auth.AdminAccounts;
 import carillon.emulator.BotAccount;
 import carillon.emulator.DiscordEmulator;
 import carillon.emulator.GuildHandle;

@@ -22,6 +22,8 @@ import carillon.bot.session.Session;
 import carillon.bot.session.SessionSpec;
 import carillon.bot.session.Sessions;
 import carillon.bot.store.Database;
+import carillon.bot.web.auth.AdminAccounts;
+import carillon.bot.web.auth.TokensInStore;
 import carillon.tasks.TaskGroup;
 import carillon.tasks.TimeSource;
 import com.sun.management.OperatingSystemMXBean;
@@ -133,10 +135,10 @@ public final class ApiBenchmark {
 
       AdminAccounts accounts = new AdminAccounts(db, time);
       AdminAccounts.Account owner = accounts.create("bench", "benchmark password", true, java.util.Set.of());
-      ApiTokens tokens = new ApiTokens(db, time, new Secrets());
       List<String> secrets = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
-        secrets.add(tokens.create(owner.id(), "client " + c, new java.util.HashSet<>(guildIds), Duration.ofDays(1)).secret());
+        secrets.add(TokensInStore.issue(db, time, owner.id(), "client " + c, new java.util.HashSet<>(guildIds),
+            Duration.ofDays(1)));
       }
       URI base = URI.create("http://127.0.0.1:" + web.port());
       System.out.printf(Locale.ROOT, "%d sessions in %d guilds, %d playing; server on %s%n%n", GUILDS * SESSIONS_PER_GUILD,

@@ -1,12 +1,14 @@
 package carillon.bot.web;
 
-import static carillon.bot.web.WebAuthTest.assertProblem;
+import static carillon.bot.web.auth.WebAuthTest.assertProblem;
 import static carillon.bot.web.WebHarness.GUILD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import carillon.bot.session.SessionSpec;
 import carillon.bot.web.WebHarness.Client;
 import carillon.bot.web.WebHarness.Response;
+import carillon.bot.web.http.Pages;
+import carillon.bot.web.http.Requests;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package carillon.bot.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import carillon.bot.web.WebHarness.Response;
+import carillon.bot.web.http.Pages;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import carillon.bot.app.DemoAudio;
 import carillon.bot.session.SessionSpec;
-import carillon.bot.web.LibraryApiTest.Part;
 import carillon.bot.web.WebHarness.Client;
 import carillon.bot.web.WebHarness.Response;
+import carillon.bot.web.library.LibraryApiTest.Part;
+import carillon.bot.web.library.LibraryApiTest;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -4,6 +4,9 @@ import carillon.bot.core.Harness;
 import carillon.bot.guild.Channel;
 import carillon.bot.library.AudioLibrary;
 import carillon.bot.library.AudioProbe;
+import carillon.bot.web.auth.AdminAccounts;
+import carillon.bot.web.auth.Auth;
+import carillon.bot.web.auth.InvalidInputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -26,31 +29,31 @@ import java.util.Set;
  * {@link WebServer} on an ephemeral loopback port, with a real audio library, and HTTP clients that
  * log in as admins or carry API tokens. A second guild, {@link #OTHER}, is there to be forbidden.
  */
-final class WebHarness implements AutoCloseable {
-  static final long GUILD = Harness.GUILD;
-  static final long HALL = Harness.HALL;
-  static final long NOTICES = Harness.NOTICES;
-  static final long MEMBERS_ROLE = Harness.MEMBERS_ROLE;
-  static final long OTHER = 5000;
-  static final long OTHER_VOICE = 5001;
-  static final String PASSWORD = "correct horse battery staple";
-  static final ZoneId ZONE = ZoneId.of("Asia/Ho_Chi_Minh");
+public final class WebHarness implements AutoCloseable {
+  public static final long GUILD = Harness.GUILD;
+  public static final long HALL = Harness.HALL;
+  public static final long NOTICES = Harness.NOTICES;
+  public static final long MEMBERS_ROLE = Harness.MEMBERS_ROLE;
+  public static final long OTHER = 5000;
+  public static final long OTHER_VOICE = 5001;
+  public static final String PASSWORD = "correct horse battery staple";
+  public static final ZoneId ZONE = ZoneId.of("Asia/Ho_Chi_Minh");
 
-  final Harness core;
-  final AudioProbe probe = new AudioProbe();
-  final AudioLibrary library;
-  final AdminAccounts accounts;
-  final WebServer web;
-  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  final ObjectMapper json = WebServer.mapper();
-  final URI base;
+  public final Harness core;
+  public final AudioProbe probe = new AudioProbe();
+  public final AudioLibrary library;
+  public final AdminAccounts accounts;
+  public final WebServer web;
+  public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  public final ObjectMapper json = WebServer.mapper();
+  public final URI base;
 
-  WebHarness(Path dir, Instant start, long maxUploadBytes) {
+  public WebHarness(Path dir, Instant start, long maxUploadBytes) {
     this(dir, start, maxUploadBytes, null);
   }
 
   /** On another store (PostgreSQL), opened by {@code store}. */
-  WebHarness(Path dir, Instant start, long maxUploadBytes, java.util.function.Supplier<carillon.bot.store.Database> store) {
+  public WebHarness(Path dir, Instant start, long maxUploadBytes, java.util.function.Supplier<carillon.bot.store.Database> store) {
     core = store == null ? new Harness(dir, start) : new Harness(dir, start, store);
     core.guilds.replaceGuild(OTHER, List.of(new Channel(OTHER, OTHER_VOICE, "Other hall", Channel.Kind.VOICE)), List.of());
     core.slots.join("bot-b", OTHER);
@@ -66,17 +69,17 @@ final class WebHarness implements AutoCloseable {
   }
 
   /** An account that administers every guild. */
-  void owner(String name) throws InvalidInputException {
+  public void owner(String name) throws InvalidInputException {
     accounts.create(name, PASSWORD);
   }
 
   /** An account that administers only {@code guilds}. */
-  void admin(String name, Long... guilds) throws InvalidInputException {
+  public void admin(String name, Long... guilds) throws InvalidInputException {
     accounts.create(name, PASSWORD, false, Set.of(guilds));
   }
 
   /** One value from the store, for checks of what was (not) stored. */
-  <T> T query(Class<T> type, String sql, Object... args) {
+  public <T> T query(Class<T> type, String sql, Object... args) {
     return core.db.withHandle(h -> {
       var query = h.createQuery(sql);
       for (int i = 0; i < args.length; i++) {
@@ -86,11 +89,11 @@ final class WebHarness implements AutoCloseable {
     });
   }
 
-  Client anonymous() {
+  public Client anonymous() {
     return new Client();
   }
 
-  Client login(String name) {
+  public Client login(String name) {
     Client client = new Client();
     Response response = client.post("/api/login", "{\"name\": \"" + name + "\", \"password\": \"" + PASSWORD + "\"}");
     if (response.status() != 200) {
@@ -101,7 +104,7 @@ final class WebHarness implements AutoCloseable {
   }
 
   /** A client with an API token made by the logged-in {@code owner} for {@code guilds}. */
-  Client token(Client owner, int days, Long... guilds) {
+  public Client token(Client owner, int days, Long... guilds) {
     StringBuilder ids = new StringBuilder();
     for (Long g : guilds) {
       ids.append(ids.isEmpty() ? "" : ", ").append('"').append(g).append('"');
@@ -115,8 +118,8 @@ final class WebHarness implements AutoCloseable {
     return client;
   }
 
-  record Response(int status, java.net.http.HttpHeaders headers, String body, ObjectMapper mapper) {
-    JsonNode json() {
+  public record Response(int status, java.net.http.HttpHeaders headers, String body, ObjectMapper mapper) {
+    public JsonNode json() {
       try {
         return mapper.readTree(body);
       } catch (IOException e) {
@@ -124,7 +127,7 @@ final class WebHarness implements AutoCloseable {
       }
     }
 
-    String contentType() {
+    public String contentType() {
       return headers.firstValue("Content-Type").orElse("");
     }
 
@@ -135,18 +138,18 @@ final class WebHarness implements AutoCloseable {
   }
 
   /** A browser or a script: the login cookie and CSRF token it holds, or its API token. */
-  final class Client {
-    String cookie;
-    String csrf;
-    String bearer;
+  public final class Client {
+    public String cookie;
+    public String csrf;
+    public String bearer;
 
-    void adopt(Response login) {
+    public void adopt(Response login) {
       String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
       cookie = setCookie.substring(0, setCookie.indexOf(';'));
       csrf = login.json().get("csrfToken").asText();
     }
 
-    HttpRequest.Builder request(String path) {
+    public HttpRequest.Builder request(String path) {
       HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
       if (cookie != null) {
         builder.header("Cookie", cookie);
@@ -157,7 +160,7 @@ final class WebHarness implements AutoCloseable {
       return builder;
     }
 
-    Response send(HttpRequest request) {
+    public Response send(HttpRequest request) {
       try {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         return new Response(response.statusCode(), response.headers(), response.body(), json);
@@ -170,7 +173,7 @@ final class WebHarness implements AutoCloseable {
     }
 
     /** A state-changing request, with the CSRF token when there is a login. */
-    HttpRequest.Builder changing(String path) {
+    public HttpRequest.Builder changing(String path) {
       HttpRequest.Builder builder = request(path);
       if (csrf != null) {
         builder.header(Auth.CSRF_HEADER, csrf);
@@ -178,22 +181,22 @@ final class WebHarness implements AutoCloseable {
       return builder;
     }
 
-    Response get(String path) {
+    public Response get(String path) {
       return send(request(path).GET().build());
     }
 
-    Response post(String path, String body) {
+    public Response post(String path, String body) {
       return send(changing(path).header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
-    Response put(String path, String body) {
+    public Response put(String path, String body) {
       return send(changing(path).header("Content-Type", "application/json")
           .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     /** A page's form, as a browser posts it: urlencoded, with no CSRF header (the form carries it, or not). */
-    Response form(String path, String... namesAndValues) {
+    public Response form(String path, String... namesAndValues) {
       StringBuilder body = new StringBuilder();
       for (int i = 0; i < namesAndValues.length; i += 2) {
         body.append(body.isEmpty() ? "" : "&").append(encode(namesAndValues[i])).append('=').append(encode(namesAndValues[i + 1]));
@@ -202,12 +205,12 @@ final class WebHarness implements AutoCloseable {
           .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
     }
 
-    Response delete(String path) {
+    public Response delete(String path) {
       return send(changing(path).DELETE().build());
     }
   }
 
-  static String encode(String text) {
+  public static String encode(String text) {
     return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8);
   }
 

@@ -1,0 +1,56 @@
+package carillon.bot.web.auth;
+
+import carillon.bot.web.http.PageModel;
+import carillon.bot.web.http.Pages.Redirect;
+import carillon.bot.web.http.Pages;
+import carillon.bot.web.http.Problem;
+import carillon.bot.web.http.Requests;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+
+/** The login page, and logging out from a page. */
+final class LoginPages {
+  private final Auth auth;
+  private final Pages pages;
+
+  LoginPages(Auth auth, Pages pages) {
+    this.auth = auth;
+    this.pages = pages;
+  }
+
+  void routes(JavalinDefaultRoutingApi routes) {
+    routes.get("/login", ctx -> pages.render(ctx, 200, "login", PageModel.of("name", "", "error", null)));
+    routes.post("/login", this::login);
+    routes.post("/logout", this::logout);
+  }
+
+  private void login(Context ctx) {
+    String name = ctx.formParam("name");
+    String origin = ctx.header("Origin");
+    String fetchSite = ctx.header("Sec-Fetch-Site");
+    // Browsers say where a request comes from: Sec-Fetch-Site where they send it, else Origin (compared
+    // with the Host header as sent, port included).
+    boolean foreign = fetchSite != null ? !(fetchSite.equals("same-origin") || fetchSite.equals("none"))
+        : origin != null && !origin.equals(ctx.scheme() + "://" + ctx.header("Host"));
+    if (foreign) {
+      // Another site's form must not log a browser into an account (login CSRF).
+      pages.render(ctx, 403, "login", PageModel.of("name", "", "error", "this login form came from another site"));
+      return;
+    }
+    try {
+      AdminAccounts.Account account = auth.checkLogin(name, ctx.formParam("password"), ctx.ip());
+      auth.startLogin(ctx, account);
+      throw new Redirect("/");
+    } catch (Problem refused) {
+      refused.headers().forEach(ctx::header);
+      pages.render(ctx, refused.status(), "login", PageModel.of("name", name == null ? "" : name, "error",
+          refused.detail()));
+    }
+  }
+
+  private void logout(Context ctx) {
+    Requests.user(ctx);
+    auth.endLogin(ctx);
+    throw new Redirect("/login");
+  }
+}

@@ -1,0 +1,104 @@
+package carillon.bot.web.commands;
+
+import carillon.bot.queue.CommandKind;
+import carillon.bot.queue.CommandQueue;
+import carillon.bot.queue.CommandRecord;
+import carillon.bot.queue.CommandRequest;
+import carillon.bot.queue.InvalidCommandException;
+import carillon.bot.session.Sessions;
+import carillon.bot.web.http.GuildAccess;
+import carillon.bot.web.http.JsonInput;
+import carillon.bot.web.http.Principal;
+import carillon.bot.web.http.Problem;
+import carillon.bot.web.http.Requests;
+import carillon.tasks.TimeSource;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+/**
+ * Commands: play, pause, resume, skip, stop and volume of a session. A command is stored and answered
+ * with its id at once (202); its status is read with GET, which can also wait for the final status.
+ */
+final class CommandsApi {
+  static final int MAX_WAIT_SECONDS = 60;
+  private static final String KINDS = Arrays.stream(CommandKind.values()).map(Enum::name).collect(Collectors.joining(", "));
+
+  private final CommandQueue commands;
+  private final Sessions sessions;
+  private final GuildAccess access;
+  private final TimeSource time;
+  private final ObjectMapper json;
+
+  CommandsApi(CommandQueue commands, Sessions sessions, GuildAccess access, TimeSource time, ObjectMapper json) {
+    this.commands = commands;
+    this.sessions = sessions;
+    this.access = access;
+    this.time = time;
+    this.json = json;
+  }
+
+  void routes(JavalinDefaultRoutingApi routes) {
+    routes.post("/api/sessions/{session}/commands", this::submit);
+    routes.get("/api/commands/{command}", this::get);
+  }
+
+  private void submit(Context ctx) {
+    long session = access.sessionId(ctx);
+    Principal principal = Requests.principal(ctx);
+    JsonInput in = JsonInput.of(ctx, json);
+    String kindText = in.string("kind", true);
+    Integer volume = in.optionalInteger("volume", Integer.MIN_VALUE, Integer.MAX_VALUE);
+    CommandKind kind = null;
+    if (kindText != null) {
+      try {
+        kind = CommandKind.valueOf(kindText.strip().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        in.error("kind", "'" + Requests.shorten(kindText) + "' is not a command; use one of " + KINDS);
+      }
+    }
+    in.check();
+    CommandRecord accepted;
+    try {
+      accepted = commands.submit(new CommandRequest(kind, session, volume, principal.source(),
+          principal.requestedBy()));
+    } catch (InvalidCommandException e) {
+      throw Problem.invalid(e.field(), e.getMessage().substring(e.field().length() + 2));
+    }
+    ctx.status(202).header("Location", "/api/commands/" + accepted.id()).json(CommandView.of(accepted));
+  }
+
+  private void get(Context ctx) {
+    long id = Requests.pathId(ctx, "command");
+    long waitSeconds = Requests.queryNumber(ctx, "wait", 0, MAX_WAIT_SECONDS, 0);
+    CommandRecord command = visible(ctx, id);
+    if (waitSeconds > 0 && !command.status().isFinal()) {
+      CompletableFuture<CommandRecord> completion = commands.completion(id);
+      try {
+        time.await(completion, time.now().plusSeconds(waitSeconds));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw Problem.unavailable("the server is stopping");
+      }
+      command = commands.find(id).orElse(command);
+    }
+    ctx.json(CommandView.of(command));
+  }
+
+  /** A command of a session in a guild the principal sees; 404 otherwise. */
+  private CommandRecord visible(Context ctx, long id) {
+    Principal principal = Requests.principal(ctx);
+    Optional<CommandRecord> command = commands.find(id);
+    boolean sees = command.isPresent() && sessions.guildOf(command.get().sessionId()).map(principal::sees)
+        .orElse(principal.allGuilds());
+    if (!sees) {
+      throw Problem.notFound("there is no command with id " + id);
+    }
+    return command.get();
+  }
+}

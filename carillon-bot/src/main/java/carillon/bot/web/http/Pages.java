@@ -1,0 +1,117 @@
+package carillon.bot.web.http;
+
+import carillon.bot.guild.GuildDirectory;
+import carillon.bot.session.FieldError;
+import io.javalin.http.Context;
+import io.pebbletemplates.pebble.PebbleEngine;
+import io.pebbletemplates.pebble.loader.ClasspathLoader;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Renders the admin pages on the server with Pebble templates (every value HTML-escaped unless a
+ * template says otherwise), each with the layout's parts: who is logged in, the login's CSRF token for
+ * the forms' hidden field, the guilds to navigate to and their names. Each feature's page routes call
+ * it; forms answer with a {@link Redirect} (303) or the form again with its errors.
+ */
+public final class Pages {
+  /** The form field that carries the login's CSRF token. */
+  public static final String CSRF_FIELD = "_csrf";
+  /** How the pages show a time: in the guilds' zone, for people ("Sun 22 Nov 2026, 23:30"). */
+  private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("EEE d MMM yyyy, HH:mm", Locale.ENGLISH);
+
+  /** A page answers with a redirect (303: the browser follows it with GET). */
+  public static final class Redirect extends RuntimeException {
+    private final String location;
+
+    public Redirect(String location) {
+      super(location, null, false, false);
+      this.location = location;
+    }
+
+    public String location() {
+      return location;
+    }
+  }
+
+  private final PebbleEngine engine = new PebbleEngine.Builder()
+      .loader(loader())
+      .autoEscaping(true)
+      .strictVariables(false)
+      .build();
+  private final GuildDirectory guilds;
+  private final GuildAccess access;
+  private final ZoneId zone;
+
+  /** @param zone the time zone pages show times in (the guilds' time zone) */
+  public Pages(GuildDirectory guilds, GuildAccess access, ZoneId zone) {
+    this.guilds = guilds;
+    this.access = access;
+    this.zone = zone;
+  }
+
+  private static ClasspathLoader loader() {
+    ClasspathLoader loader = new ClasspathLoader(Pages.class.getClassLoader());
+    loader.setPrefix("carillon/bot/web/pages");
+    loader.setSuffix(".peb");
+    return loader;
+  }
+
+  /** Paths that are pages (HTML for people), as opposed to the API, health and assets. */
+  public static boolean isPage(String path) {
+    return !path.startsWith("/api/") && !path.equals("/health") && !path.startsWith("/assets/") && !path.equals("/setup");
+  }
+
+  /** The time zone pages show times in. */
+  public ZoneId zone() {
+    return zone;
+  }
+
+  /** A time as the pages show it, in the guilds' zone. */
+  public String shown(Instant instant) {
+    return SHOWN.format(instant.atZone(zone));
+  }
+
+  /** Renders {@code template} (a file in carillon/bot/web/pages) with the model and the layout's parts. */
+  public void render(Context ctx, int status, String template, Map<String, Object> model) {
+    Map<String, Object> all = new LinkedHashMap<>(model);
+    Optional<Principal> principal = Requests.principalIfAny(ctx);
+    all.putIfAbsent("me", principal.map(Principal::name).orElse(null));
+    all.putIfAbsent("csrf", principal.map(Principal::csrfToken).orElse(null));
+    all.putIfAbsent("nav", principal.map(access::visibleGuilds).orElse(List.of()));
+    all.putIfAbsent("guild", null);
+    all.putIfAbsent("section", null);
+    // Names, not snowflakes, wherever a guild is shown (an id only until Discord has told its name).
+    Map<String, String> names = new HashMap<>();
+    guilds.names().forEach((id, name) -> names.put(Long.toString(id), name));
+    all.put("guildNames", names);
+    Object guild = all.get("guild");
+    all.put("guildName", guild == null ? null : names.getOrDefault(guild.toString(), "Guild " + guild));
+    StringWriter out = new StringWriter();
+    try {
+      engine.getTemplate(template).evaluate(out, all);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ctx.status(status).contentType("text/html; charset=utf-8").result(out.toString());
+  }
+
+  /** An error as a page, for a person (the API answers problems as JSON). */
+  public void error(Context ctx, Problem problem) {
+    problem.headers().forEach(ctx::header);
+    String detail = problem.errors().isEmpty() ? problem.detail()
+        : problem.errors().stream().map(FieldError::toString).collect(Collectors.joining("; "));
+    render(ctx, problem.status(), "error", PageModel.of("title", problem.title(), "detail", detail));
+  }
+}

@@ -1,0 +1,87 @@
+package carillon.bot.web.http;
+
+import io.javalin.http.Context;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Reading what every handler reads: who asks, ids in the path, numbers in the query. */
+public final class Requests {
+  private static final String PRINCIPAL = "carillon.principal";
+  private static final Pattern ID = Pattern.compile("[0-9]{1,19}");
+
+  private Requests() {}
+
+  /** Set by the authentication filter: who the request acts for. */
+  public static void actingFor(Context ctx, Principal principal) {
+    ctx.attribute(PRINCIPAL, principal);
+  }
+
+  /** Who the request acts for; only on routes that require authentication (a bug otherwise). */
+  public static Principal principal(Context ctx) {
+    Principal principal = ctx.attribute(PRINCIPAL);
+    if (principal == null) {
+      throw new IllegalStateException("no principal on an authenticated route: " + ctx.path());
+    }
+    return principal;
+  }
+
+  /** Who the request acts for, if it was authenticated (the public login page is not). */
+  public static Optional<Principal> principalIfAny(Context ctx) {
+    return Optional.ofNullable(ctx.attribute(PRINCIPAL));
+  }
+
+  /** A logged-in admin, not an API token: accounts and tokens are managed from the page only. */
+  public static Principal user(Context ctx) {
+    Principal principal = principal(ctx);
+    if (principal.kind() != Principal.Kind.USER) {
+      throw Problem.forbidden("API tokens cannot manage accounts or tokens; log in as an admin");
+    }
+    return principal;
+  }
+
+  /** A logged-in admin of every guild. */
+  public static Principal owner(Context ctx) {
+    Principal principal = user(ctx);
+    if (!principal.allGuilds()) {
+      throw Problem.forbidden("only an admin of every guild may manage accounts");
+    }
+    return principal;
+  }
+
+  public static long pathId(Context ctx, String name) {
+    String text = ctx.pathParam(name);
+    if (!ID.matcher(text).matches()) {
+      throw Problem.malformed(name, "must be a number (an id), was '" + shorten(text) + "'");
+    }
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw Problem.malformed(name, "is out of range, was '" + shorten(text) + "'");
+    }
+  }
+
+  /** A whole-number query parameter from {@code min} to {@code max}, or {@code fallback} when absent. */
+  public static long queryNumber(Context ctx, String name, long min, long max, long fallback) {
+    String text = ctx.queryParam(name);
+    if (text == null || text.isEmpty()) {
+      return fallback;
+    }
+    if (!text.matches("-?[0-9]{1,19}")) {
+      throw Problem.malformed(name, "must be a whole number from " + min + " to " + max + ", was '" + shorten(text) + "'");
+    }
+    long value;
+    try {
+      value = Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      value = Long.MAX_VALUE;
+    }
+    if (value < min || value > max) {
+      throw Problem.invalid(name, "must be a whole number from " + min + " to " + max + ", was " + text);
+    }
+    return value;
+  }
+
+  public static String shorten(String text) {
+    return text.length() > 40 ? text.substring(0, 40) + "…" : text;
+  }
+}

@@ -1,0 +1,104 @@
+package carillon.bot.web.library;
+
+import carillon.bot.library.AudioItem;
+import carillon.bot.web.http.JsonInput;
+import carillon.bot.web.http.Names;
+import carillon.bot.web.http.Principal;
+import carillon.bot.web.http.Problem;
+import carillon.bot.web.http.Requests;
+import carillon.bot.web.library.LibraryItems.ItemView;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.io.IOException;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The audio library's API: list (with the playlists that use each file), upload, rename, delete. An
+ * upload of several files is all or nothing (see {@link LibraryItems}).
+ */
+final class LibraryApi {
+  private static final Pattern AUDIO_ID = Pattern.compile("[0-9a-f]{64}");
+
+  /** The library, and the largest file an upload may have. */
+  record Listing(List<ItemView> items, long maxUploadBytes) {}
+
+  /** The items an upload imported, in the order sent. */
+  record Uploaded(List<ItemView> items) {}
+
+  private final LibraryItems library;
+  private final ObjectMapper json;
+
+  LibraryApi(LibraryItems library, ObjectMapper json) {
+    this.library = library;
+    this.json = json;
+  }
+
+  void routes(JavalinDefaultRoutingApi routes) {
+    routes.get("/api/library", this::list);
+    routes.post("/api/library", this::upload);
+    routes.put("/api/library/{audio}/name", this::rename);
+    routes.delete("/api/library/{audio}", this::delete);
+  }
+
+  private void list(Context ctx) {
+    ctx.json(new Listing(library.items(Requests.principal(ctx)), library.maxBytes()));
+  }
+
+  private void upload(Context ctx) throws IOException, InterruptedException {
+    Principal principal = Requests.principal(ctx);
+    List<AudioItem> imported = library.importFiles(principal, uploads(ctx, library.maxBytes()));
+    ctx.status(201).json(new Uploaded(imported.stream().map(item -> library.view(item, principal)).toList()));
+  }
+
+  /** The files of a multipart upload, in parts named 'files'; refused if it is not one, or too large. */
+  static List<UploadedFile> uploads(Context ctx, long maxBytes) {
+    if (!ctx.isMultipartFormData()) {
+      throw Problem.unsupportedMediaType("upload audio files as multipart/form-data, in parts named 'files'");
+    }
+    try {
+      return ctx.uploadedFiles("files");
+    } catch (Exception e) { // Jetty's ServletException arrives undeclared through Kotlin
+      // Jetty refuses a part over the size limit while parsing; anything else is a broken body.
+      String reason = "it could not be read";
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        String message = String.valueOf(cause.getMessage());
+        if (message.contains("max file size exceeded") || message.contains("max request size exceeded")
+            || message.contains("max length exceeded")) {
+          throw Problem.tooLarge("files", "a file is larger than " + maxBytes + " bytes, the most an audio file may be"
+              + " (or the upload is larger than " + 4 * maxBytes + " bytes in all)");
+        }
+        reason = message;
+      }
+      throw Problem.malformed("body", "is not a readable multipart/form-data body: " + Requests.shorten(reason));
+    }
+  }
+
+  private void rename(Context ctx) {
+    String id = audioId(ctx);
+    Principal principal = Requests.principal(ctx);
+    library.mayChange(principal, id);
+    JsonInput in = JsonInput.of(ctx, json);
+    String name = in.string("name", true);
+    if (name != null && Names.hasMarkup(name)) {
+      in.error("name", Names.MARKUP_MESSAGE);
+    }
+    in.check();
+    ctx.json(library.view(library.rename(principal, id, name), principal));
+  }
+
+  private void delete(Context ctx) throws IOException {
+    library.delete(Requests.principal(ctx), audioId(ctx));
+    ctx.status(204);
+  }
+
+  static String audioId(Context ctx) {
+    String id = ctx.pathParam("audio");
+    if (!AUDIO_ID.matcher(id).matches()) {
+      throw Problem.malformed("audio", "'" + Requests.shorten(id) + "' is not an audio file id (64 lowercase hex digits)");
+    }
+    return id;
+  }
+}

@@ -1,0 +1,23 @@
+package carillon.bot.web.auth;
+
+import carillon.bot.core.PostgresServer;
+import carillon.bot.web.WebHarness;
+import java.nio.file.Path;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Every WebAuthTest again, on a real PostgreSQL server instead of a SQLite file. */
+class WebAuthOnPostgresTest extends WebAuthTest {
+  @RegisterExtension static final PostgresServer postgres = new PostgresServer();
+
+  @Override
+  WebHarness newHarness(Path dir) {
+    return new WebHarness(dir, T0, 1_000_000, postgres.database());
+  }
+
+  @org.junit.jupiter.api.Test
+  void theseTestsRunOnPostgresql() {
+    start();
+    String version = w.core.db.withHandle(h -> h.createQuery("SELECT version()").mapTo(String.class).one());
+    org.assertj.core.api.Assertions.assertThat(version).startsWith("PostgreSQL");
+  }
+}

@@ -1,0 +1,234 @@
+package carillon.bot.web.commands;
+
+import static carillon.bot.web.auth.WebAuthTest.assertProblem;
+import static carillon.bot.web.WebHarness.GUILD;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import carillon.bot.session.SessionSpec;
+import carillon.bot.web.WebHarness.Client;
+import carillon.bot.web.WebHarness.Response;
+import carillon.bot.web.WebHarness;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Commands (answered at once, awaited), the live state of the slots, and the history. */
+class CommandsApiTest {
+  static final Instant T0 = Instant.parse("2026-03-27T00:00:00Z");
+
+  @TempDir Path dir;
+  WebHarness w;
+  Client alice;
+  long session;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    w = new WebHarness(dir, T0, 1_000_000);
+    w.owner("alice");
+    alice = w.login("alice");
+    String talk = w.core.track("Talk", Duration.ofMinutes(10));
+    String bell = w.core.track("Bell", Duration.ofSeconds(30));
+    session = w.core.create(new SessionSpec(GUILD, "Morning", WebHarness.HALL, null, null, "daily 23:00 UTC",
+        List.of(talk, bell), Duration.ofSeconds(20), null, false, 0, null, null, true, Duration.ofMinutes(15))).id();
+  }
+
+  @AfterEach
+  void tearDown() {
+    w.close();
+  }
+
+  /** Sends a command, checks it is answered at once with its id, and waits for its final status. */
+  JsonNode command(Client client, String body) {
+    Response accepted = client.post("/api/sessions/" + session + "/commands", body);
+    assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+    long id = accepted.json().get("id").asLong();
+    assertThat(accepted.headers().firstValue("Location")).hasValue("/api/commands/" + id);
+    assertThat(accepted.json().get("status").asText()).isIn("PENDING", "RUNNING", "DONE", "REJECTED");
+    JsonNode done = client.get("/api/commands/" + id + "?wait=10").json();
+    assertThat(done.get("final").asBoolean()).as(done.toString()).isTrue();
+    w.core.time.settle();
+    return done;
+  }
+
+  JsonNode slot() {
+    JsonNode live = alice.get("/api/guilds/" + GUILD + "/live").json();
+    assertThat(live.get("slots")).hasSize(1);
+    return live.get("slots").get(0);
+  }
+
+  @Test
+  void commandsPlayPauseResumeVolumeSkipAndStopASession() {
+    assertThat(slot().get("state").asText()).isEqualTo("IDLE");
+    JsonNode play = command(alice, "{\"kind\": \"play\"}");
+    assertThat(play.get("status").asText()).isEqualTo("DONE");
+    assertThat(play.get("result").asText()).isEqualTo("started 'Morning' with bot-a");
+    assertThat(play.get("source").asText()).isEqualTo("WEB");
+    assertThat(play.get("requestedBy").asText()).isEqualTo("alice");
+    JsonNode playing = slot();
+    assertThat(playing.get("state").asText()).isEqualTo("PLAYING");
+    assertThat(playing.get("session").get("name").asText()).isEqualTo("Morning");
+    assertThat(playing.get("track").get("name").asText()).isEqualTo("Talk");
+    assertThat(playing.get("track").get("durationMs").asLong()).isEqualTo(600_000);
+    assertThat(alice.get("/api/sessions/" + session).json().get("state").asText()).isEqualTo("PLAYING");
+
+    w.core.time.advance(Duration.ofMinutes(2));
+    assertThat(slot().get("track").get("elapsedMs").asLong()).isEqualTo(120_000);
+    assertThat(slot().get("track").get("remainingMs").asLong()).isEqualTo(480_000);
+
+    assertThat(command(alice, "{\"kind\": \"PAUSE\"}").get("result").asText()).isEqualTo("paused 'Talk' in 'Morning'");
+    w.core.time.advance(Duration.ofMinutes(1));
+    assertThat(slot().get("state").asText()).isEqualTo("PAUSED");
+    assertThat(slot().get("track").get("elapsedMs").asLong()).isEqualTo(120_000);
+    assertThat(slot().get("elapsedMs").asLong()).isEqualTo(180_000);
+    assertThat(alice.get("/api/sessions/" + session).json().get("state").asText()).isEqualTo("PAUSED");
+
+    assertThat(command(alice, "{\"kind\": \"resume\"}").get("status").asText()).isEqualTo("DONE");
+    w.core.time.advance(Duration.ofMinutes(1));
+    assertThat(slot().get("track").get("elapsedMs").asLong()).isEqualTo(180_000);
+
+    assertThat(command(alice, "{\"kind\": \"VOLUME\", \"volume\": 80}").get("result").asText())
+        .isEqualTo("volume of 'Morning' set to 80%");
+    assertThat(slot().get("volume").asInt()).isEqualTo(80);
+
+    assertThat(command(alice, "{\"kind\": \"SKIP\"}").get("result").asText()).isEqualTo("skipped 'Talk' in 'Morning'");
+    assertThat(slot().get("track").isNull()).isTrue(); // the 20 s gap
+    w.core.time.advance(Duration.ofSeconds(20));
+    assertThat(slot().get("track").get("name").asText()).isEqualTo("Bell");
+
+    assertThat(command(alice, "{\"kind\": \"stop\"}").get("result").asText()).isEqualTo("stopped 'Morning'");
+    assertThat(slot().get("state").asText()).isEqualTo("IDLE");
+
+    JsonNode runs = alice.get("/api/guilds/" + GUILD + "/runs").json().get("runs");
+    assertThat(runs).hasSize(1);
+    assertThat(runs.get(0).get("outcome").asText()).isEqualTo("STOPPED");
+    assertThat(runs.get(0).get("sessionName").asText()).isEqualTo("Morning");
+    assertThat(runs.get(0).get("durationMs").asLong()).isEqualTo(Duration.ofMinutes(4).plusSeconds(20).toMillis());
+    assertThat(runs.get(0).get("account").asText()).isEqualTo("bot-a");
+    JsonNode log = alice.get("/api/guilds/" + GUILD + "/commands").json().get("commands");
+    assertThat(log.findValuesAsText("kind")).containsExactly("STOP", "SKIP", "VOLUME", "RESUME", "PAUSE", "PLAY");
+    assertThat(log.findValuesAsText("requestedBy")).containsOnly("alice");
+    assertThat(log.findValuesAsText("status")).containsOnly("DONE");
+    assertThat(log.get(0).get("sessionName").asText()).isEqualTo("Morning");
+  }
+
+  @Test
+  void aRunPlayedToItsEndIsInTheHistoryWithItsDuration() {
+    command(alice, "{\"kind\": \"PLAY\"}");
+    w.core.time.advance(Duration.ofMinutes(10).plusSeconds(50));
+    JsonNode run = alice.get("/api/guilds/" + GUILD + "/runs").json().get("runs").get(0);
+    assertThat(run.get("outcome").asText()).isEqualTo("COMPLETED");
+    assertThat(run.get("tracksPlayed").asInt()).isEqualTo(2);
+    assertThat(run.get("durationMs").asLong()).isEqualTo(650_000);
+  }
+
+  @Test
+  void aCommandThatCannotBeCarriedOutIsRejectedWithTheReason() {
+    JsonNode pause = command(alice, "{\"kind\": \"PAUSE\"}");
+    assertThat(pause.get("status").asText()).isEqualTo("REJECTED");
+    assertThat(pause.get("result").asText()).isEqualTo("nothing is playing in 'Morning'");
+    alice.put("/api/sessions/" + session + "/enabled", "{\"enabled\": false}");
+    assertThat(command(alice, "{\"kind\": \"PLAY\"}").get("result").asText()).isEqualTo("'Morning' is disabled; enable it first");
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', value = {
+      "{}|kind",
+      "{\"kind\": \"dance\"}|kind",
+      "{\"kind\": 5}|kind",
+      "{\"kind\": \"VOLUME\"}|volume",
+      "{\"kind\": \"VOLUME\", \"volume\": 151}|volume",
+      "{\"kind\": \"VOLUME\", \"volume\": -1}|volume",
+      "{\"kind\": \"VOLUME\", \"volume\": \"loud\"}|volume",
+      "{\"kind\": \"PAUSE\", \"volume\": 50}|volume",
+      "{\"kind\": \"PAUSE\", \"session\": 2}|session"})
+  void aMalformedCommandIsRefusedNamingTheFieldAndNotStored(String body, String field) {
+    Response refused = alice.post("/api/sessions/" + session + "/commands", body);
+    assertProblem(refused, 422, "invalid-input");
+    assertThat(refused.json().get("errors").findValuesAsText("field")).contains(field);
+    assertThat(w.query(Integer.class, "SELECT count(*) FROM command")).isZero();
+  }
+
+  @Test
+  void unknownSessionsAndCommandsAreFourHundredsAndNothingIsStored() {
+    assertProblem(alice.post("/api/sessions/999/commands", "{\"kind\": \"PLAY\"}"), 404, "not-found");
+    assertProblem(alice.post("/api/sessions/x/commands", "{\"kind\": \"PLAY\"}"), 400, "malformed-request");
+    assertThat(w.query(Integer.class, "SELECT count(*) FROM command")).isZero();
+    assertProblem(alice.get("/api/commands/999"), 404, "not-found");
+    assertProblem(alice.get("/api/commands/abc"), 400, "malformed-request");
+    long id = command(alice, "{\"kind\": \"PAUSE\"}").get("id").asLong();
+    assertProblem(alice.get("/api/commands/" + id + "?wait=61"), 422, "invalid-input");
+    assertProblem(alice.get("/api/commands/" + id + "?wait=soon"), 400, "malformed-request");
+  }
+
+  @Test
+  void waitingForACommandEndsAtTheTimeoutWithItsStatusSoFar() throws Exception {
+    CompletableFuture<Void> gate = new CompletableFuture<>();
+    // Holds the dispatcher inside the command, waiting on the test's time source like any core work.
+    w.core.commands.onDispatched(c -> {
+      try {
+        w.core.time.await(gate, T0.plus(Duration.ofDays(1)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    long id = alice.post("/api/sessions/" + session + "/commands", "{\"kind\": \"PLAY\"}").json().get("id").asLong();
+    CompletableFuture<Response> waiting = CompletableFuture.supplyAsync(() -> alice.get("/api/commands/" + id + "?wait=30"));
+    Instant deadline = T0.plusSeconds(30);
+    await().atMost(10, TimeUnit.SECONDS).until(() -> w.core.time.pending().contains(deadline));
+    assertThat(waiting).isNotDone();
+    w.core.time.advance(Duration.ofSeconds(30));
+    JsonNode timedOut = waiting.get(10, TimeUnit.SECONDS).json();
+    assertThat(timedOut.get("final").asBoolean()).isFalse();
+    assertThat(timedOut.get("status").asText()).isIn("PENDING", "RUNNING");
+
+    gate.complete(null);
+    JsonNode done = alice.get("/api/commands/" + id + "?wait=30").json();
+    assertThat(done.get("status").asText()).isEqualTo("DONE");
+    assertThat(done.get("final").asBoolean()).isTrue();
+    w.core.time.settle();
+  }
+
+  @Test
+  void aCommandFromAnApiTokenSaysSo() {
+    Client script = w.token(alice, 30, GUILD);
+    JsonNode play = command(script, "{\"kind\": \"PLAY\"}");
+    assertThat(play.get("source").asText()).isEqualTo("API");
+    assertThat(play.get("requestedBy").asText()).isEqualTo("token 'script' of alice");
+  }
+
+  @Test
+  void theHistoryIsPagedNewestFirst() {
+    for (int i = 0; i < 3; i++) {
+      command(alice, "{\"kind\": \"PLAY\"}");
+      command(alice, "{\"kind\": \"STOP\"}");
+      w.core.time.advance(Duration.ofSeconds(1));
+    }
+    JsonNode first = alice.get("/api/guilds/" + GUILD + "/runs?limit=2").json();
+    assertThat(first.get("runs")).hasSize(2);
+    long newest = first.get("runs").get(0).get("id").asLong();
+    assertThat(first.get("runs").get(1).get("id").asLong()).isLessThan(newest);
+    String next = first.get("next").asText();
+    JsonNode second = alice.get(next).json();
+    assertThat(second.get("runs")).hasSize(1);
+    assertThat(second.get("next").isNull()).isTrue();
+    JsonNode commands = alice.get("/api/guilds/" + GUILD + "/commands?limit=4").json();
+    assertThat(commands.get("commands").findValuesAsText("kind")).containsExactly("STOP", "PLAY", "STOP", "PLAY");
+    assertThat(alice.get(commands.get("next").asText()).json().get("commands")).hasSize(2);
+
+    assertProblem(alice.get("/api/guilds/" + GUILD + "/runs?limit=0"), 422, "invalid-input");
+    assertProblem(alice.get("/api/guilds/" + GUILD + "/runs?limit=201"), 422, "invalid-input");
+    assertProblem(alice.get("/api/guilds/" + GUILD + "/commands?before=x"), 400, "malformed-request");
+    assertThat(alice.get("/api/guilds/" + WebHarness.OTHER + "/runs").json().get("runs")).isEmpty();
+  }
+}

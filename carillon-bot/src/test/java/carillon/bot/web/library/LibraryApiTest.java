@@ -1,0 +1,228 @@
+package carillon.bot.web.library;
+
+import static carillon.bot.web.auth.WebAuthTest.assertProblem;
+import static carillon.bot.web.WebHarness.GUILD;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import carillon.bot.app.DemoAudio;
+import carillon.bot.session.SessionSpec;
+import carillon.bot.web.WebHarness.Client;
+import carillon.bot.web.WebHarness.Response;
+import carillon.bot.web.WebHarness;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The audio library: uploads checked by decoding, all or nothing; rename; delete; where used. */
+public class LibraryApiTest {
+  static final Instant T0 = Instant.parse("2026-03-27T00:00:00Z");
+  static final long MAX_UPLOAD = 300_000;
+
+  @TempDir Path dir;
+  WebHarness w;
+  Client alice;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    w = new WebHarness(dir, T0, MAX_UPLOAD);
+    w.owner("alice");
+    alice = w.login("alice");
+  }
+
+  @AfterEach
+  void tearDown() {
+    w.close();
+  }
+
+  public record Part(String fileName, byte[] content) {}
+
+  public static final String BOUNDARY = "carillon-test-boundary";
+
+  public static byte[] multipart(List<Part> parts) {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      for (Part part : parts) {
+        out.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"" + part.fileName()
+            + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        out.write(part.content());
+        out.write("\r\n".getBytes(StandardCharsets.UTF_8));
+      }
+      out.write(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Response upload(Client client, Part... parts) {
+    return client.send(client.changing("/api/library")
+        .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(List.of(parts)))).build());
+  }
+
+  /** Audio files in the library's directory (what an upload leaves behind). */
+  long storedFiles() throws IOException {
+    Path audio = dir.resolve("data/audio");
+    if (!Files.exists(audio)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.walk(audio)) {
+      return files.filter(Files::isRegularFile).count();
+    }
+  }
+
+  void assertNothingStored() throws IOException {
+    assertThat(alice.get("/api/library").json().get("items")).isEmpty();
+    assertThat(storedFiles()).isZero();
+    try (Stream<Path> left = Files.list(dir.resolve("uploads"))) {
+      assertThat(left).as("temporary upload files").isEmpty();
+    }
+  }
+
+  @Test
+  void audioFilesAreUploadedDecodedAndListed() throws Exception {
+    Response uploaded = upload(alice, new Part("Temple bell.wav", DemoAudio.chime(528, 1)),
+        new Part("Settling tone.wav", DemoAudio.tone(432, 1.5)));
+    assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(201);
+    JsonNode items = uploaded.json().get("items");
+    assertThat(items.findValuesAsText("name")).containsExactly("Temple bell", "Settling tone");
+    assertThat(items.get(0).get("format").asText()).isEqualTo("wav");
+    assertThat(items.get(1).get("durationMs").asLong()).isBetween(1450L, 1550L);
+    assertThat(items.get(0).get("id").asText()).matches("[0-9a-f]{64}");
+
+    JsonNode library = alice.get("/api/library").json();
+    assertThat(library.get("items").findValuesAsText("name")).containsExactly("Settling tone", "Temple bell");
+    assertThat(library.get("maxUploadBytes").asLong()).isEqualTo(MAX_UPLOAD);
+    assertThat(storedFiles()).isEqualTo(2);
+
+    // The same content again is the same item.
+    Response again = upload(alice, new Part("Copy.wav", DemoAudio.chime(528, 1)));
+    assertThat(again.json().get("items").get(0).get("name").asText()).isEqualTo("Temple bell");
+    assertThat(storedFiles()).isEqualTo(2);
+  }
+
+  @Test
+  void aFileThatIsNotAudioIsRefusedAndNothingIsStored() throws Exception {
+    Response refused = upload(alice, new Part("notes.wav", "this is text, not audio".getBytes(StandardCharsets.UTF_8)));
+    assertProblem(refused, 422, "invalid-input");
+    assertThat(refused.json().get("errors").get(0).get("field").asText()).isEqualTo("files[0]");
+    assertThat(refused.json().get("errors").get(0).get("message").asText()).contains("'notes'", "not audio");
+    assertNothingStored();
+  }
+
+  @Test
+  void anUploadIsAllOrNothing() throws Exception {
+    Response refused = upload(alice, new Part("bell.wav", DemoAudio.chime(528, 1)),
+        new Part("image.png", new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13}));
+    assertProblem(refused, 422, "invalid-input");
+    assertThat(refused.json().get("errors").findValuesAsText("field")).containsExactly("files[1]");
+    assertNothingStored();
+  }
+
+  @Test
+  void anOversizedFileIsRefusedAndNothingIsStored() throws Exception {
+    byte[] big = DemoAudio.tone(440, 4); // 48 kHz 16-bit: about 384 kB, over the 300 kB limit
+    assertThat(big.length).isGreaterThan((int) MAX_UPLOAD);
+    Response refused = upload(alice, new Part("long.wav", big));
+    assertProblem(refused, 413, "too-large");
+    assertThat(refused.json().get("errors").get(0).get("field").asText()).isEqualTo("files");
+    assertThat(refused.json().get("detail").asText()).contains(String.valueOf(MAX_UPLOAD));
+    assertNothingStored();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"../../etc/passwd.wav", "sub/dir.wav", "..\\..\\boot.ini", ".hidden.wav",
+      "<script>alert(1)</script>.wav", ".wav"})
+  void fileNamesThatAreNotPlainNamesAreRefused(String fileName) throws Exception {
+    Response refused = upload(alice, new Part(fileName, DemoAudio.chime(528, 1)));
+    assertProblem(refused, 422, "invalid-input");
+    assertThat(refused.json().get("errors").get(0).get("field").asText()).isEqualTo("files[0]");
+    assertNothingStored();
+  }
+
+  @Test
+  void uploadsThatAreNotMultipartOrHaveNoFilesAreRefused() throws Exception {
+    assertProblem(alice.post("/api/library", "{\"files\": []}"), 415, "unsupported-media-type");
+    Response none = alice.send(alice.changing("/api/library")
+        .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+        .POST(HttpRequest.BodyPublishers.ofString("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"other\""
+            + "\r\n\r\nvalue\r\n--" + BOUNDARY + "--\r\n")).build());
+    assertProblem(none, 422, "invalid-input");
+    assertThat(none.json().get("errors").get(0).get("field").asText()).isEqualTo("files");
+    Response broken = alice.send(alice.changing("/api/library")
+        .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+        .POST(HttpRequest.BodyPublishers.ofString("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"files\"; "
+            + "filename=\"x.wav\"\r\n\r\nno closing boundary")).build());
+    assertProblem(broken, 400, "malformed-request");
+    // A control character in a part's header is a broken body too.
+    Response control = upload(alice, new Part("\u0007bell.wav", DemoAudio.chime(528, 1)));
+    assertProblem(control, 400, "malformed-request");
+    assertNothingStored();
+  }
+
+  @Test
+  void itemsAreRenamedAndDeletedUnlessAPlaylistUsesThem() throws Exception {
+    JsonNode items = upload(alice, new Part("bell.wav", DemoAudio.chime(528, 1)), new Part("tone.wav", DemoAudio.tone(432, 1)))
+        .json().get("items");
+    String bell = items.get(0).get("id").asText();
+    String tone = items.get(1).get("id").asText();
+    Response renamed = alice.put("/api/library/" + bell + "/name", "{\"name\": \"Temple bell\"}");
+    assertThat(renamed.status()).isEqualTo(200);
+    assertThat(renamed.json().get("name").asText()).isEqualTo("Temple bell");
+    for (String bad : List.of("{\"name\": \"\"}", "{\"name\": \"<b>bell</b>\"}", "{\"name\": 5}", "{}",
+        "{\"name\": \"" + "x".repeat(101) + "\"}")) {
+      Response refused = alice.put("/api/library/" + bell + "/name", bad);
+      assertProblem(refused, 422, "invalid-input");
+      assertThat(refused.json().get("errors").get(0).get("field").asText()).isEqualTo("name");
+    }
+    assertThat(w.library.find(bell).orElseThrow().name()).isEqualTo("Temple bell");
+
+    long session = w.core.create(new SessionSpec(GUILD, "Morning", WebHarness.HALL, null, null, "daily 07:00 UTC",
+        List.of(bell), Duration.ZERO, null, false, 0, null, null, true, Duration.ofMinutes(15))).id();
+    JsonNode used = alice.get("/api/library").json().get("items").get(0);
+    assertThat(used.get("usedBy").get(0).get("name").asText()).isEqualTo("Morning");
+    assertThat(used.get("usedBy").get(0).get("session").asLong()).isEqualTo(session);
+    Response inUse = alice.delete("/api/library/" + bell);
+    assertProblem(inUse, 409, "conflict");
+    assertThat(inUse.json().get("detail").asText()).contains("'Temple bell' is in 1 session playlist");
+    assertThat(w.library.find(bell)).isPresent();
+
+    assertThat(alice.delete("/api/library/" + tone).status()).isEqualTo(204);
+    assertThat(w.library.find(tone)).isEmpty();
+    assertThat(storedFiles()).isOne();
+    assertProblem(alice.delete("/api/library/" + tone), 404, "not-found");
+    assertProblem(alice.put("/api/library/" + tone + "/name", "{\"name\": \"x\"}"), 404, "not-found");
+    assertProblem(alice.delete("/api/library/not-an-id"), 400, "malformed-request");
+    assertProblem(alice.put("/api/library/" + "A".repeat(64) + "/name", "{\"name\": \"x\"}"), 400, "malformed-request");
+  }
+
+  @Test
+  void anAdminOfOneGuildSeesOnlyItsOwnPlaylistsAndCannotChangeOthersFiles() throws Exception {
+    w.admin("bao", WebHarness.OTHER);
+    Client bao = w.login("bao");
+    String bell = upload(alice, new Part("bell.wav", DemoAudio.chime(528, 1))).json().get("items").get(0).get("id").asText();
+    w.core.create(new SessionSpec(GUILD, "Morning", WebHarness.HALL, null, null, "daily 07:00 UTC", List.of(bell),
+        Duration.ZERO, null, false, 0, null, null, true, Duration.ofMinutes(15)));
+    JsonNode seen = bao.get("/api/library").json().get("items").get(0);
+    assertThat(seen.get("usedBy")).isEmpty();
+    assertThat(seen.get("usedElsewhere").asInt()).isOne();
+    assertProblem(bao.put("/api/library/" + bell + "/name", "{\"name\": \"Mine\"}"), 403, "forbidden");
+    assertProblem(bao.delete("/api/library/" + bell), 403, "forbidden");
+    assertThat(w.library.find(bell).orElseThrow().name()).isEqualTo("bell");
+  }
+}
