@@ -3,13 +3,15 @@ package carillon.bot.queue;
 import carillon.bot.playback.ActiveRun;
 import carillon.bot.playback.Playback;
 import carillon.bot.playback.RefusedException;
-import carillon.bot.schedule.Scheduler;
+import carillon.bot.playback.SessionStarter;
+import carillon.bot.session.FieldError;
 import carillon.bot.session.Session;
 import carillon.bot.session.Sessions;
 import carillon.tasks.TaskGroup;
 import carillon.tasks.TimeSource;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -26,18 +28,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The durable command queue. A command is written to the database before {@link #submit} returns, then
- * applied at once in this process; commands of one guild (so of one voice slot) apply in order. Each
- * ends DONE, REJECTED or FAILED with a result a person reads. Commands left pending by a crash are
+ * The durable command queue, the one way in for commands from the REST API, the admin page and the
+ * slash command (each reads its input with {@link CommandParser}). A command is written to the database
+ * before {@link #submit} returns, then applied at once in this process; commands of one guild (so of one
+ * voice slot) apply in order. Each ends DONE, REJECTED or FAILED with a result a person reads: a PLAY is
+ * DONE once its run has joined the voice channel, and FAILED with the reason if it could not. Commands left pending by a crash are
  * applied by {@link #recover()} at start-up; one that was being applied when the process died is
  * marked failed, never repeated (a repeated play could play a session twice).
  */
 public final class CommandQueue {
   private static final Logger log = LoggerFactory.getLogger(CommandQueue.class);
+  /** How long a PLAY waits for its run to join the voice channel before it reports the run as still joining. */
+  static final Duration JOIN_WAIT = Duration.ofSeconds(30);
 
   private final Database db;
   private final Sessions sessions;
-  private final Scheduler scheduler;
+  private final SessionStarter starter;
   private final Playback playback;
   private final TaskGroup tasks;
   private final TimeSource time;
@@ -48,11 +54,11 @@ public final class CommandQueue {
   private final List<Consumer<CommandRecord>> finishListeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
-  public CommandQueue(Database db, Sessions sessions, Scheduler scheduler, Playback playback, TaskGroup tasks,
+  public CommandQueue(Database db, Sessions sessions, SessionStarter starter, Playback playback, TaskGroup tasks,
       TimeSource time) {
     this.db = db;
     this.sessions = sessions;
-    this.scheduler = scheduler;
+    this.starter = starter;
     this.playback = playback;
     this.tasks = tasks;
     this.time = time;
@@ -69,7 +75,10 @@ public final class CommandQueue {
     if (closed) {
       throw new QueueClosedException();
     }
-    validate(request);
+    List<FieldError> problems = CommandParser.problems(request);
+    if (!problems.isEmpty()) {
+      throw new InvalidCommandException(problems);
+    }
     Instant now = time.now();
     String requestedBy = request.requestedBy().strip();
     long id = db.withHandle(h -> h.createUpdate("""
@@ -85,6 +94,25 @@ public final class CommandQueue {
     completions.put(id, new CompletableFuture<>());
     enqueue(accepted);
     return accepted;
+  }
+
+  /**
+   * Stores the command, starts applying it, and waits up to {@code timeout} (on the injected time source)
+   * for its final status.
+   *
+   * @return the command, final (DONE, REJECTED, FAILED) or, if the timeout passed first, as it is now
+   * @throws InvalidCommandException if a field is missing or out of range; nothing is stored
+   * @throws QueueClosedException if Carillon is shutting down; nothing is stored
+   * @throws InterruptedException if the waiting thread is interrupted; the command goes on
+   */
+  public CommandRecord submitAndWait(CommandRequest request, Duration timeout)
+      throws InvalidCommandException, InterruptedException {
+    CommandRecord accepted = submit(request);
+    CompletableFuture<CommandRecord> completion = completion(accepted.id());
+    if (time.await(completion, time.now().plus(timeout))) {
+      return completion.join();
+    }
+    return find(accepted.id()).orElse(accepted);
   }
 
   /**
@@ -157,25 +185,6 @@ public final class CommandQueue {
         .orElseGet(() -> CompletableFuture.failedFuture(new IllegalArgumentException("no command with id " + id)));
   }
 
-  private static void validate(CommandRequest request) throws InvalidCommandException {
-    if (request.kind() == null) {
-      throw new InvalidCommandException("kind", "is required: one of PLAY, PAUSE, RESUME, SKIP, STOP, VOLUME");
-    }
-    if (request.source() == null) {
-      throw new InvalidCommandException("source", "is required: one of WEB, API, SLASH, CLI");
-    }
-    if (request.requestedBy() == null || request.requestedBy().isBlank()) {
-      throw new InvalidCommandException("requestedBy", "is required: who asked");
-    }
-    if (request.kind() == CommandKind.VOLUME) {
-      if (request.volume() == null || request.volume() < 0 || request.volume() > ActiveRun.MAX_VOLUME) {
-        throw new InvalidCommandException("volume", "must be from 0 to " + ActiveRun.MAX_VOLUME + " percent");
-      }
-    } else if (request.volume() != null) {
-      throw new InvalidCommandException("volume", "is only for VOLUME commands");
-    }
-  }
-
   // ---- dispatch: one lane per guild
 
   private void enqueue(CommandRecord command) {
@@ -222,6 +231,9 @@ public final class CommandQueue {
     } catch (RefusedException e) {
       status = CommandStatus.REJECTED;
       result = e.getMessage();
+    } catch (NotCarriedOut e) {
+      status = CommandStatus.FAILED;
+      result = e.getMessage();
     } catch (RuntimeException e) {
       // A bug: loud in the log, and the command still ends with a status.
       log.error("Command {} ({} of session {}) failed", commandId, command.kind(), command.sessionId(), e);
@@ -240,11 +252,18 @@ public final class CommandQueue {
     }
   }
 
-  private String carryOut(CommandRecord command) throws RefusedException {
+  /** The command was accepted but could not be carried out (a PLAY whose run could not join voice). */
+  private static final class NotCarriedOut extends Exception {
+    NotCarriedOut(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  private String carryOut(CommandRecord command) throws RefusedException, NotCarriedOut {
     Session session = sessions.find(command.sessionId())
         .orElseThrow(() -> new RefusedException("there is no session with id " + command.sessionId()));
     if (command.kind() == CommandKind.PLAY) {
-      return scheduler.playNow(session.id());
+      return play(session);
     }
     ActiveRun run = playback.active(session.id())
         .orElseThrow(() -> new RefusedException("nothing is playing in '" + session.name() + "'"));
@@ -256,6 +275,26 @@ public final class CommandQueue {
       case VOLUME -> run.volume(command.volume().orElseThrow());
       case PLAY -> throw new AssertionError("handled above");
     };
+  }
+
+  /** Starts the session and reports how that went once its run joined the voice channel (or could not). */
+  private String play(Session session) throws RefusedException, NotCarriedOut {
+    ActiveRun run = starter.startNow(session.id());
+    String started = "started '" + session.name() + "' with " + run.slot().account();
+    Optional<String> notJoined;
+    try {
+      if (!time.await(run.joinedVoice(), time.now().plus(JOIN_WAIT))) {
+        return started + "; still joining the voice channel after " + JOIN_WAIT.toSeconds() + " s";
+      }
+      notJoined = run.joinedVoice().join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return started + "; still joining the voice channel when Carillon stopped waiting";
+    }
+    if (notJoined.isPresent()) {
+      throw new NotCarriedOut("'" + session.name() + "' did not start: " + notJoined.get());
+    }
+    return started;
   }
 
   private void setStatus(long id, CommandStatus status, String result, Instant finishedAt) {

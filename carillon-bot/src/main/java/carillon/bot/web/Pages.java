@@ -3,7 +3,7 @@ package carillon.bot.web;
 import carillon.bot.guild.Channel;
 import carillon.bot.guild.GuildDirectory;
 import carillon.bot.playback.Slots;
-import carillon.bot.queue.CommandKind;
+import carillon.bot.queue.CommandParser;
 import carillon.bot.queue.CommandQueue;
 import carillon.bot.queue.CommandRecord;
 import carillon.bot.queue.CommandRequest;
@@ -12,6 +12,7 @@ import carillon.bot.run.Run;
 import carillon.bot.run.Runs;
 import carillon.bot.session.FieldError;
 import carillon.bot.session.Session;
+import carillon.bot.session.SessionLimits;
 import carillon.bot.session.SessionSpec;
 import carillon.bot.session.Sessions;
 import carillon.tasks.TimeSource;
@@ -28,7 +29,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -224,7 +224,8 @@ final class Pages {
     long guild = access.guild(ctx);
     Map<String, Object> form = Json.object("name", "", "voiceChannel", "", "textChannel", "", "mentionRole", "",
         "schedule", "", "playlist", padded(List.of()), "gapSeconds", "0", "maxDurationMinutes", "", "repeat", false,
-        "reminderMinutes", "0", "startText", "", "endText", "", "lateGraceMinutes", "15", "enabled", true);
+        "reminderMinutes", "0", "startText", "", "endText", "", "lateGraceMinutes",
+        String.valueOf(SessionLimits.DEFAULT_LATE_GRACE.toMinutes()), "enabled", true);
     renderForm(ctx, 200, guild, null, form, List.of());
   }
 
@@ -284,27 +285,19 @@ final class Pages {
   private void command(Context ctx) throws InterruptedException {
     Session session = sessionsApi.visibleSession(ctx);
     Principal principal = Requests.principal(ctx);
-    CommandKind kind;
-    try {
-      kind = CommandKind.valueOf(String.valueOf(ctx.formParam("kind")).toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw Problem.invalid("kind", "is not a command");
-    }
-    Integer volume = null;
-    if (kind == CommandKind.VOLUME) {
-      String text = ctx.formParam("volume");
-      if (text == null || !text.matches("[0-9]{1,3}")) {
-        throw Problem.invalid("volume", "must be a whole number from 0 to 150");
-      }
-      volume = Integer.parseInt(text);
-    }
+    String volume = ctx.formParam(CommandParser.VOLUME);
+    Map<String, String> options = volume == null ? Map.of() : Map.of(CommandParser.VOLUME, volume);
+    CommandRequest request = switch (CommandParser.parse(ctx.formParam("kind"), options, session.id(),
+        principal.source(), principal.requestedBy())) {
+      case CommandParser.Valid(CommandRequest valid) -> valid;
+      case CommandParser.Invalid(List<FieldError> errors) -> throw Problem.invalid(errors);
+    };
     CommandRecord accepted;
     try {
-      accepted = commands.submit(new CommandRequest(kind, session.id(), volume, principal.source(), principal.requestedBy()));
+      accepted = commands.submitAndWait(request, COMMAND_WAIT);
     } catch (InvalidCommandException e) {
-      throw Problem.invalid(e.field(), e.getMessage());
+      throw Problem.invalid(e.errors());
     }
-    time.await(commands.completion(accepted.id()), time.now().plus(COMMAND_WAIT));
     throw new Redirect("/guilds/" + session.guildId() + "?command=" + accepted.id());
   }
 
@@ -358,11 +351,13 @@ final class Pages {
     SessionSpec spec = new SessionSpec(guild, name, id(ctx, "voiceChannel", unreadable), id(ctx, "textChannel", unreadable),
         id(ctx, "mentionRole", unreadable), ctx.formParam("schedule"),
         ctx.formParams("playlist").stream().filter(p -> !p.isBlank()).toList(),
-        duration(number(ctx, "gapSeconds", 0, 3600, 0, unreadable), false),
+        duration(number(ctx, "gapSeconds", 0, (int) SessionLimits.MAX_GAP.toSeconds(), 0, unreadable), false),
         duration(number(ctx, "maxDurationMinutes", 1, Integer.MAX_VALUE, null, unreadable), true),
-        "true".equals(ctx.formParam("repeat")), Optional.ofNullable(number(ctx, "reminderMinutes", 0, 1440, 0, unreadable))
+        "true".equals(ctx.formParam("repeat")), Optional.ofNullable(number(ctx, "reminderMinutes", 0,
+            SessionLimits.MAX_REMINDER_MINUTES, 0, unreadable))
             .orElse(0), ctx.formParam("startText"), ctx.formParam("endText"), "true".equals(ctx.formParam("enabled")),
-        duration(number(ctx, "lateGraceMinutes", 0, 1440, 15, unreadable), true));
+        duration(number(ctx, "lateGraceMinutes", 0, (int) SessionLimits.MAX_LATE_GRACE.toMinutes(),
+            (int) SessionLimits.DEFAULT_LATE_GRACE.toMinutes(), unreadable), true));
     return sessionsApi.checked(spec, unreadable);
   }
 
