@@ -7,10 +7,9 @@ import carillon.bot.playback.SessionStarter;
 import carillon.bot.session.FieldError;
 import carillon.bot.session.Session;
 import carillon.bot.session.Sessions;
+import carillon.bot.store.Database;
 import carillon.tasks.TaskGroup;
 import carillon.tasks.TimeSource;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -23,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import carillon.bot.store.Database;
+import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +40,7 @@ public final class CommandQueue {
   /** How long a PLAY waits for its run to join the voice channel before it reports the run as still joining. */
   static final Duration JOIN_WAIT = Duration.ofSeconds(30);
 
-  private final Database db;
+  private final CommandStore store;
   private final Sessions sessions;
   private final SessionStarter starter;
   private final Playback playback;
@@ -56,7 +55,12 @@ public final class CommandQueue {
 
   public CommandQueue(Database db, Sessions sessions, SessionStarter starter, Playback playback, TaskGroup tasks,
       TimeSource time) {
-    this.db = db;
+    this(new SqlCommandStore(db), sessions, starter, playback, tasks, time);
+  }
+
+  CommandQueue(CommandStore store, Sessions sessions, SessionStarter starter, Playback playback, TaskGroup tasks,
+      TimeSource time) {
+    this.store = store;
     this.sessions = sessions;
     this.starter = starter;
     this.playback = playback;
@@ -81,12 +85,7 @@ public final class CommandQueue {
     }
     Instant now = time.now();
     String requestedBy = request.requestedBy().strip();
-    long id = db.withHandle(h -> h.createUpdate("""
-            INSERT INTO command (kind, session_id, volume, source, requested_by, requested_at, status)
-            VALUES (?, ?, ?, ?, ?, ?, 'PENDING')""")
-        .bind(0, request.kind().name()).bind(1, request.sessionId()).bind(2, request.volume())
-        .bind(3, request.source().name()).bind(4, requestedBy).bind(5, now.toEpochMilli())
-        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+    long id = store.insert(request, requestedBy, now);
     // Millisecond precision, as stored, so the record equals what find() returns.
     CommandRecord accepted = new CommandRecord(id, request.kind(), request.sessionId(),
         Optional.ofNullable(request.volume()), request.source(), requestedBy, Instant.ofEpochMilli(now.toEpochMilli()),
@@ -135,15 +134,12 @@ public final class CommandQueue {
 
   /** Applies the commands a crash left behind (call once at start-up, before taking new ones). */
   public void recover() {
-    int interrupted = db.withHandle(h -> h.execute("""
-        UPDATE command SET status = 'FAILED', finished_at = ?,
-          result = 'the process stopped while this command was being applied; it was not repeated'
-        WHERE status = 'RUNNING'""", time.now().toEpochMilli()));
+    int interrupted = store.failRunning(time.now(),
+        "the process stopped while this command was being applied; it was not repeated");
     if (interrupted > 0) {
       log.warn("{} commands were being applied when the process stopped; marked failed", interrupted);
     }
-    List<CommandRecord> pending = db.withHandle(h -> h.createQuery(
-        "SELECT * FROM command WHERE status = 'PENDING' ORDER BY id").map((rs, ctx) -> row(rs)).list());
+    List<CommandRecord> pending = store.pending();
     for (CommandRecord command : pending) {
       completions.put(command.id(), new CompletableFuture<>());
       enqueue(command);
@@ -154,14 +150,12 @@ public final class CommandQueue {
   }
 
   public Optional<CommandRecord> find(long id) {
-    return db.withHandle(h -> h.createQuery("SELECT * FROM command WHERE id = ?").bind(0, id)
-        .map((rs, ctx) -> row(rs)).findOne());
+    return store.find(id);
   }
 
   /** The newest commands first. */
   public List<CommandRecord> recent(int limit) {
-    return db.withHandle(h -> h.createQuery("SELECT * FROM command ORDER BY id DESC LIMIT ?").bind(0, limit)
-        .map((rs, ctx) -> row(rs)).list());
+    return store.recent(limit);
   }
 
   /**
@@ -169,10 +163,7 @@ public final class CommandQueue {
    * {@code beforeId}. Commands of deleted sessions are no longer in any guild.
    */
   public List<CommandRecord> inGuild(long guildId, int limit, long beforeId) {
-    return db.withHandle(h -> h.createQuery("""
-            SELECT c.* FROM command c JOIN session s ON s.id = c.session_id
-            WHERE s.guild_id = ? AND c.id < ? ORDER BY c.id DESC LIMIT ?""")
-        .bind(0, guildId).bind(1, beforeId).bind(2, limit).map((rs, ctx) -> row(rs)).list());
+    return store.inGuild(guildId, limit, beforeId);
   }
 
   /** Completes with the command once it is DONE, REJECTED or FAILED. */
@@ -204,51 +195,110 @@ public final class CommandQueue {
     }
   }
 
+  /**
+   * Applies the lane's commands in order until it is empty. Every way out releases the lane, so that the
+   * guild's next command starts a new drain: a bug that escapes {@link #apply} is loud (the task fails and
+   * is logged) and the commands behind it are handed to a new drain.
+   */
   private void drain(long lane) {
-    while (true) {
-      CommandRecord next;
-      synchronized (lanes) {
-        Deque<CommandRecord> queue = lanes.get(lane);
-        next = closed ? null : queue.pollFirst();
-        if (next == null) {
-          lanes.remove(lane);
-          return;
+    boolean released = false;
+    try {
+      while (true) {
+        CommandRecord next;
+        synchronized (lanes) {
+          Deque<CommandRecord> queue = lanes.get(lane);
+          next = closed ? null : queue.pollFirst();
+          if (next == null) {
+            lanes.remove(lane);
+            released = true;
+            return;
+          }
+        }
+        apply(next);
+      }
+    } finally {
+      if (!released) {
+        boolean more;
+        synchronized (lanes) {
+          Deque<CommandRecord> queue = lanes.get(lane);
+          more = !closed && queue != null && !queue.isEmpty();
+          if (!more) {
+            lanes.remove(lane);
+          }
+        }
+        if (more) {
+          tasks.spawn("commands of guild " + lane, () -> drain(lane));
         }
       }
-      apply(next);
     }
   }
 
+  /**
+   * Applies one command and ends it for whoever waits on it, whatever fails: a listener's bug is logged
+   * and skipped; a command the store could not mark RUNNING is not applied (a crash would apply it again)
+   * and ends FAILED; a final status the store did not take is logged, and the waiters still get it.
+   */
   private void apply(CommandRecord command) {
     long commandId = command.id();
-    dispatchListeners.forEach(l -> l.accept(command));
-    setStatus(commandId, CommandStatus.RUNNING, null, null);
-    CommandStatus status;
-    String result;
+    CommandStatus status = CommandStatus.FAILED;
+    String result = "internal error: the command was not applied";
+    Instant finishedAt = null;
     try {
-      result = carryOut(command);
-      status = CommandStatus.DONE;
-    } catch (RefusedException e) {
-      status = CommandStatus.REJECTED;
-      result = e.getMessage();
-    } catch (NotCarriedOut e) {
-      status = CommandStatus.FAILED;
-      result = e.getMessage();
-    } catch (RuntimeException e) {
-      // A bug: loud in the log, and the command still ends with a status.
-      log.error("Command {} ({} of session {}) failed", commandId, command.kind(), command.sessionId(), e);
-      status = CommandStatus.FAILED;
-      result = "internal error: " + e;
+      tell(dispatchListeners, command);
+      boolean running = false;
+      try {
+        setStatus(commandId, CommandStatus.RUNNING, null, null);
+        running = true;
+      } catch (JdbiException e) {
+        log.error("Command {} is not applied: the store did not take its start: {}", commandId, e.getMessage());
+        result = "not applied: the store failed (" + e.getMessage() + "); try again";
+      }
+      if (running) {
+        try {
+          result = carryOut(command);
+          status = CommandStatus.DONE;
+        } catch (RefusedException e) {
+          status = CommandStatus.REJECTED;
+          result = e.getMessage();
+        } catch (NotCarriedOut e) {
+          status = CommandStatus.FAILED;
+          result = e.getMessage();
+        } catch (RuntimeException e) {
+          // A bug: loud in the log, and the command still ends with a status.
+          log.error("Command {} ({} of session {}) failed", commandId, command.kind(), command.sessionId(), e);
+          status = CommandStatus.FAILED;
+          result = "internal error: " + e;
+        }
+      }
+      finishedAt = Instant.ofEpochMilli(time.now().toEpochMilli());
+      try {
+        setStatus(commandId, status, result, finishedAt);
+      } catch (JdbiException e) {
+        log.error("Command {} ended {} but the store did not take it: {}", commandId, status, e.getMessage());
+      }
+      tell(finishListeners, ended(command, status, result, finishedAt));
+    } finally {
+      CompletableFuture<CommandRecord> completion = completions.remove(commandId);
+      if (completion != null) {
+        completion.complete(ended(command, status, result,
+            finishedAt != null ? finishedAt : Instant.ofEpochMilli(time.now().toEpochMilli())));
+      }
     }
-    Instant finishedAt = Instant.ofEpochMilli(time.now().toEpochMilli());
-    setStatus(commandId, status, result, finishedAt);
-    CommandRecord finished = new CommandRecord(commandId, command.kind(), command.sessionId(), command.volume(),
-        command.source(), command.requestedBy(), command.requestedAt(), status, Optional.of(result),
-        Optional.of(finishedAt));
-    finishListeners.forEach(l -> l.accept(finished));
-    CompletableFuture<CommandRecord> completion = completions.remove(commandId);
-    if (completion != null) {
-      completion.complete(finished);
+  }
+
+  private static CommandRecord ended(CommandRecord command, CommandStatus status, String result, Instant finishedAt) {
+    return new CommandRecord(command.id(), command.kind(), command.sessionId(), command.volume(), command.source(),
+        command.requestedBy(), command.requestedAt(), status, Optional.of(result), Optional.of(finishedAt));
+  }
+
+  /** Listeners are the live page and tests: a bug in one is logged and never stops a command. */
+  private static void tell(List<Consumer<CommandRecord>> listeners, CommandRecord command) {
+    for (Consumer<CommandRecord> listener : listeners) {
+      try {
+        listener.accept(command);
+      } catch (RuntimeException e) {
+        log.error("A command listener failed on command {}", command.id(), e);
+      }
     }
   }
 
@@ -298,18 +348,6 @@ public final class CommandQueue {
   }
 
   private void setStatus(long id, CommandStatus status, String result, Instant finishedAt) {
-    db.useHandle(h -> h.execute("UPDATE command SET status = ?, result = ?, finished_at = ? WHERE id = ?",
-        status.name(), result, finishedAt == null ? null : finishedAt.toEpochMilli(), id));
-  }
-
-  private static CommandRecord row(ResultSet rs) throws SQLException {
-    int volume = rs.getInt("volume");
-    Optional<Integer> vol = rs.wasNull() ? Optional.empty() : Optional.of(volume);
-    long finished = rs.getLong("finished_at");
-    Optional<Instant> finishedAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(finished));
-    return new CommandRecord(rs.getLong("id"), CommandKind.valueOf(rs.getString("kind")), rs.getLong("session_id"),
-        vol, CommandSource.valueOf(rs.getString("source")), rs.getString("requested_by"),
-        Instant.ofEpochMilli(rs.getLong("requested_at")), CommandStatus.valueOf(rs.getString("status")),
-        Optional.ofNullable(rs.getString("result")), finishedAt);
+    store.setStatus(id, status, result, finishedAt);
   }
 }
