@@ -121,7 +121,7 @@ public final class Carillon implements AutoCloseable {
         accounts.registerGuildCommand(slash.definition()); // a new guild gets /carillon from its first account
       }
     });
-    new CrashRecovery(sessions, runs, slots, playback, time).resumeOrInterruptAll();
+    new CrashRecovery(sessions, runs, starter, time).resumeOrInterruptAll();
     scheduler.start();
     commands.recover();
     InetSocketAddress address = new InetSocketAddress(config.webAddress().getHostString(), config.webAddress().getPort());

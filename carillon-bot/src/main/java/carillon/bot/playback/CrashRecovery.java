@@ -23,15 +23,13 @@ public final class CrashRecovery {
 
   private final Sessions sessions;
   private final Runs runs;
-  private final Slots slots;
-  private final Playback playback;
+  private final SessionStarter starter;
   private final TimeSource time;
 
-  public CrashRecovery(Sessions sessions, Runs runs, Slots slots, Playback playback, TimeSource time) {
+  public CrashRecovery(Sessions sessions, Runs runs, SessionStarter starter, TimeSource time) {
     this.sessions = sessions;
     this.runs = runs;
-    this.slots = slots;
-    this.playback = playback;
+    this.starter = starter;
     this.time = time;
   }
 
@@ -59,11 +57,10 @@ public final class CrashRecovery {
         && !now.isBefore(run.startedAt().orElse(run.scheduledAt()).plus(session.get().maxDuration().get()))) {
       why = "its maximum duration has run out";
     } else {
-      Optional<VoiceSlot> slot = slots.claim(session.get().guildId(), session.get().id());
-      if (slot.isPresent()) {
+      Optional<ActiveRun> resumed = starter.resume(session.get(), run, progress.get());
+      if (resumed.isPresent()) {
         log.warn("Session '{}' was cut short by a crash: resuming its run {} at track {}, {} s in", session.get().name(),
             run.id(), progress.get().trackIndex() + 1, progress.get().position().toSeconds());
-        playback.resume(session.get(), run, progress.get(), slot.get());
         return;
       }
       why = "no bot account of its guild is connected";

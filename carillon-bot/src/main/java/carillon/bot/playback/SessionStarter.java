@@ -1,5 +1,7 @@
 package carillon.bot.playback;
 
+import carillon.bot.run.Progress;
+import carillon.bot.run.Run;
 import carillon.bot.run.Runs;
 import carillon.bot.session.Session;
 import carillon.bot.session.Sessions;
@@ -11,7 +13,8 @@ import java.util.Optional;
  * Starts a session now: claims a voice slot of its guild (synchronously, so two starts never take the
  * same one), then its occurrence in the store (unique on session and instant, so a restart or a second
  * process never plays it twice), then plays; whatever was claimed is released when a later step fails.
- * The scheduler starts occurrences with it, and the command queue starts sessions on request.
+ * The scheduler starts occurrences with it, the command queue starts sessions on request, and
+ * {@link CrashRecovery} resumes runs a crash cut short.
  */
 public final class SessionStarter {
   private final Sessions sessions;
@@ -89,6 +92,15 @@ public final class SessionStarter {
       case NoFreeSlot() -> throw new RefusedException(busyReason(session.guildId()));
       case AlreadyClaimed() -> throw new RefusedException("'" + session.name() + "' was just started by another request");
     };
+  }
+
+  /**
+   * Resumes a run that a crash cut short, in the same run record, in a voice slot claimed now.
+   *
+   * @return the run, or empty if no voice slot of the session's guild is free (nothing was claimed)
+   */
+  public Optional<ActiveRun> resume(Session session, Run run, Progress progress) {
+    return slots.claim(session.guildId(), session.id()).map(slot -> playback.resume(session, run, progress, slot));
   }
 
   /** Why a session of the guild finds no free voice slot, for a person. */
