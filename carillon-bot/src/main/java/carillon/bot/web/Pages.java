@@ -45,6 +45,12 @@ final class Pages {
   private static final int PLAYLIST_SLOTS_FREE = 3;
   private static final int HISTORY_PAGE = 50;
   private static final Duration COMMAND_WAIT = Duration.ofSeconds(5);
+  /** The session and command limits the forms' own checks show ({@code limits.maxVolume} in templates). */
+  private static final Map<String, Object> LIMITS = Json.object("minVolume", SessionLimits.MIN_VOLUME,
+      "maxVolume", SessionLimits.MAX_VOLUME, "defaultVolume", SessionLimits.DEFAULT_VOLUME,
+      "maxName", SessionLimits.MAX_NAME, "maxText", SessionLimits.MAX_TEXT,
+      "maxGapSeconds", SessionLimits.MAX_GAP.toSeconds(), "maxReminderMinutes", SessionLimits.MAX_REMINDER_MINUTES,
+      "maxLateGraceMinutes", SessionLimits.MAX_LATE_GRACE.toMinutes());
 
   /** A page answers with a redirect (303: the browser follows it with GET). */
   static final class Redirect extends RuntimeException {
@@ -133,6 +139,7 @@ final class Pages {
     all.putIfAbsent("nav", principal == null ? List.of() : visibleGuilds(principal));
     all.putIfAbsent("guild", null);
     all.putIfAbsent("section", null);
+    all.put("limits", LIMITS);
     // Names, not snowflakes, wherever a guild is shown (an id only until Discord has told its name).
     Map<String, String> names = new java.util.HashMap<>();
     guilds.names().forEach((id, name) -> names.put(Long.toString(id), name));
