@@ -28,7 +28,7 @@ public final class ActiveRun {
   /** How often a playing run saves where it is: a resumed run starts at most this far back. */
   static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
 
-  /** Keeps the active runs and tells listeners: told of every change and of the end. */
+  /** Told of every change and of the end: it keeps the active runs and tells the listeners. */
   private final Playback playback;
   private final VoicePort voice;
   private final Notifier notifier;
