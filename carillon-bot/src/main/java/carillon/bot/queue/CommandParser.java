@@ -71,7 +71,8 @@ public final class CommandParser {
     if (volumeText != null && !volumeText.isBlank()) {
       String text = volumeText.strip();
       if (!text.matches("[+-]?[0-9]{1,18}")) {
-        errors.add(new FieldError(VOLUME, "must be a whole number: " + VOLUME_RANGE + ", was '" + shorten(text) + "'"));
+        errors.add(new FieldError(VOLUME, "must be a whole number from " + SessionLimits.MIN_VOLUME + " to "
+            + SessionLimits.MAX_VOLUME + " percent, was '" + shorten(text) + "'"));
       } else {
         long value = Long.parseLong(text);
         // Out of range is reported by problems() below, in the words every entrance uses.

@@ -158,7 +158,7 @@ class CommandEntrancesTest {
     HttpResponse<String> apiNotANumber = api("{\"kind\": \"VOLUME\", \"volume\": \"loud\"}");
     assertThat(pageNotANumber.statusCode()).isEqualTo(422);
     assertThat(apiNotANumber.statusCode()).isEqualTo(422);
-    String notANumber = "volume: must be a whole number: must be from 0 to 150 percent, was &#39;loud&#39;";
+    String notANumber = "volume: must be a whole number from 0 to 150 percent, was &#39;loud&#39;";
     assertThat(pageNotANumber.body()).contains(notANumber);
     assertThat(json.readTree(apiNotANumber.body()).get("detail").asText()).isEqualTo(notANumber.replace("&#39;", "'"));
     assertThat(world.carillon.commands.recent(10)).isEmpty();
