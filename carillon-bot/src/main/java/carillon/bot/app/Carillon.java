@@ -10,8 +10,10 @@ import carillon.bot.discord.SlashCommands;
 import carillon.bot.guild.GuildDirectory;
 import carillon.bot.library.AudioLibrary;
 import carillon.bot.library.AudioProbe;
+import carillon.bot.playback.CrashRecovery;
 import carillon.bot.playback.Notifier;
 import carillon.bot.playback.Playback;
+import carillon.bot.playback.SessionStarter;
 import carillon.bot.playback.Slots;
 import carillon.bot.queue.CommandQueue;
 import carillon.bot.run.Runs;
@@ -119,8 +121,9 @@ public final class Carillon implements AutoCloseable {
     Notifier notifier = new Notifier(new JdaNoticePort(accounts, config.language()), tasks);
     playback = new Playback(new JdaVoicePort(accounts, players, settings.voiceOff()), notifier, library::track, time,
         tasks, runs, slots);
-    scheduler = new Scheduler(sessions, runs, slots, playback, notifier, time, tasks, JOIN_AHEAD);
-    commands = new CommandQueue(db, sessions, scheduler, playback, tasks, time);
+    SessionStarter starter = new SessionStarter(sessions, runs, slots, playback, time);
+    scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks, JOIN_AHEAD);
+    commands = new CommandQueue(db, sessions, starter, playback, tasks, time);
     SlashCommands slash = new SlashCommands(sessions, scheduler, playback, commands, config.commandRole(), tasks);
     accounts.listen(slash);
     accounts.registerGuildCommand(slash.definition());
@@ -130,6 +133,7 @@ public final class Carillon implements AutoCloseable {
         accounts.registerGuildCommand(slash.definition()); // a new guild gets /carillon from its first account
       }
     });
+    new CrashRecovery(sessions, runs, starter, time).resumeOrInterruptAll();
     scheduler.start();
     commands.recover();
     InetSocketAddress address = new InetSocketAddress(config.webAddress().getHostString(), config.webAddress().getPort());
@@ -201,6 +205,10 @@ public final class Carillon implements AutoCloseable {
 
   BotAccounts accounts() {
     return accounts;
+  }
+
+  Slots slots() {
+    return slots;
   }
 
   /** The one shutdown path; idempotent. */

@@ -3,6 +3,7 @@ package carillon.bot.discord;
 import carillon.bot.playback.ActiveRun;
 import carillon.bot.playback.Playback;
 import carillon.bot.queue.CommandKind;
+import carillon.bot.queue.CommandParser;
 import carillon.bot.queue.CommandQueue;
 import carillon.bot.queue.CommandRecord;
 import carillon.bot.queue.CommandRequest;
@@ -11,7 +12,9 @@ import carillon.bot.queue.CommandStatus;
 import carillon.bot.queue.InvalidCommandException;
 import carillon.bot.queue.QueueClosedException;
 import carillon.bot.schedule.Scheduler;
+import carillon.bot.session.FieldError;
 import carillon.bot.session.Session;
+import carillon.bot.session.SessionLimits;
 import carillon.bot.session.Sessions;
 import carillon.tasks.TaskGroup;
 import java.time.Duration;
@@ -19,10 +22,9 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import net.dv8tion.jda.api.Permission;
 import net.dv8tion.jda.api.entities.Member;
 import net.dv8tion.jda.api.events.interaction.command.CommandAutoCompleteInteractionEvent;
@@ -92,8 +94,8 @@ public final class SlashCommands extends ListenerAdapter {
             new SubcommandData("skip", "Skip to the next track").addOptions(optional(session)),
             new SubcommandData("stop", "Stop a session").addOptions(optional(session)),
             new SubcommandData("volume", "Set the volume").addOptions(
-                new OptionData(OptionType.INTEGER, "percent", "0 to " + ActiveRun.MAX_VOLUME, true)
-                    .setRequiredRange(0, ActiveRun.MAX_VOLUME), optional(session)),
+                new OptionData(OptionType.INTEGER, "percent", SessionLimits.MIN_VOLUME + " to " + SessionLimits.MAX_VOLUME,
+                    true).setRequiredRange(SessionLimits.MIN_VOLUME, SessionLimits.MAX_VOLUME), optional(session)),
             new SubcommandData("status", "What is playing"));
   }
 
@@ -171,36 +173,41 @@ public final class SlashCommands extends ListenerAdapter {
       return given != null ? texts.format("no.such.session", given.getAsString())
           : texts.format(kind == CommandKind.PLAY ? "name.a.session" : "nothing.or.several.playing");
     }
-    Integer volume = kind == CommandKind.VOLUME ? event.getOption("percent", OptionMapping::getAsInt) : null;
-    CommandRecord accepted;
+    OptionMapping percent = event.getOption("percent");
+    Map<String, String> options = percent == null ? Map.of() : Map.of(CommandParser.VOLUME, percent.getAsString());
+    return switch (CommandParser.parse(sub, options, session.get().id(), CommandSource.SLASH,
+        event.getUser().getName() + " (" + event.getUser().getId() + ")")) {
+      case CommandParser.Invalid(List<FieldError> errors) ->
+          texts.format("invalid", errors.stream().map(FieldError::toString).collect(Collectors.joining("; ")));
+      case CommandParser.Valid(CommandRequest request) -> submit(request, session.get(), texts);
+    };
+  }
+
+  private String submit(CommandRequest request, Session session, Texts texts) {
+    CommandRecord done;
     try {
-      accepted = commands.submit(new CommandRequest(kind, session.get().id(), volume, CommandSource.SLASH,
-          event.getUser().getName() + " (" + event.getUser().getId() + ")"));
+      done = commands.submitAndWait(request, REPLY_WITHIN);
     } catch (InvalidCommandException e) {
       return texts.format("invalid", e.getMessage());
     } catch (QueueClosedException e) {
       return texts.format("shutting.down");
-    }
-    try {
-      CommandRecord done = commands.completion(accepted.id()).get(REPLY_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
-      String result = done.result().orElse("");
-      if (done.status() != CommandStatus.DONE) {
-        return texts.format("refused", result);
-      }
-      // A language with its own sentence for this kind of command says it in that language; otherwise
-      // the queue's own (English) result is shown as it is.
-      String key = "done." + kind.name();
-      return texts.bundle().containsKey(key) && texts.bundle().getLocale().getLanguage().equals(texts.locale().getLanguage())
-          ? texts.format(key, session.get().name(), volume == null ? "" : volume)
-          : texts.format("done", result);
-    } catch (TimeoutException e) {
-      return texts.format("still.working", accepted.id());
-    } catch (ExecutionException e) {
-      return texts.format("failed", accepted.id());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return texts.format("still.working", accepted.id());
+      return texts.format("shutting.down");
     }
+    if (!done.status().isFinal()) {
+      return texts.format("still.working", done.id());
+    }
+    String result = done.result().orElse("");
+    if (done.status() != CommandStatus.DONE) {
+      return texts.format("refused", result);
+    }
+    // A language with its own sentence for this kind of command says it in that language; otherwise
+    // the queue's own (English) result is shown as it is.
+    String key = "done." + request.kind().name();
+    return texts.bundle().containsKey(key) && texts.bundle().getLocale().getLanguage().equals(texts.locale().getLanguage())
+        ? texts.format(key, session.name(), request.volume() == null ? "" : request.volume())
+        : texts.format("done", result);
   }
 
   /** The session the option names (by id, as autocomplete sends it, or by name), else the only one playing. */

@@ -2,13 +2,20 @@ package carillon.bot.playback;
 
 import carillon.bot.run.Progress;
 import carillon.bot.run.RunOutcome;
+import carillon.bot.run.Runs;
 import carillon.bot.session.Session;
+import carillon.bot.session.SessionLimits;
+import carillon.tasks.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,11 +25,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class ActiveRun {
   private static final Logger log = LoggerFactory.getLogger(ActiveRun.class);
-  public static final int MAX_VOLUME = 150;
   /** How often a playing run saves where it is: a resumed run starts at most this far back. */
   static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
 
+  /** Told of every change and of the end: it keeps the active runs and tells the listeners. */
   private final Playback playback;
+  private final VoicePort voice;
+  private final Notifier notifier;
+  private final TrackCatalog catalog;
+  private final TimeSource time;
+  private final Runs runs;
   private final Session session;
   private final long runId;
   private final VoiceSlot slot;
@@ -32,13 +44,15 @@ public final class ActiveRun {
   private final CompletableFuture<Void> stopSignal = new CompletableFuture<>();
   /** Completed when the run has ended and its end notice is on its way. */
   final CompletableFuture<Void> done = new CompletableFuture<>();
+  /** Completed when the voice channel is joined (empty) or the run ended without joining it (why). */
+  private final CompletableFuture<Optional<String>> joinedVoice = new CompletableFuture<>();
 
   // Guarded by this.
   private VoicePort.Connection connection;
   private VoicePort.PlayingTrack playing;
   private Track track;
   private boolean paused;
-  private int volume = 100;
+  private int volume = SessionLimits.DEFAULT_VOLUME;
   private RunOutcome stopOutcome;
   private Instant startedAt;
   /** When the current track began, when it was paused (null if not), and how long it was paused before. */
@@ -49,10 +63,16 @@ public final class ActiveRun {
   /** Where a run that a crash cut short picks up: its original start, the track, the position in it. */
   record Resume(Instant startedAt, int trackIndex, Duration position, int tracksPlayed) {}
 
-  ActiveRun(Playback playback, Session session, long runId, VoiceSlot slot, Optional<Resume> resumeFrom,
+  ActiveRun(Playback playback, VoicePort voice, Notifier notifier, TrackCatalog catalog, TimeSource time, Runs runs,
+      Session session, long runId, VoiceSlot slot, Optional<Resume> resumeFrom,
       Optional<CompletableFuture<VoicePort.Connection>> joinedAhead) {
     this.joinedAhead = joinedAhead;
     this.playback = playback;
+    this.voice = voice;
+    this.notifier = notifier;
+    this.catalog = catalog;
+    this.time = time;
+    this.runs = runs;
     this.session = session;
     this.runId = runId;
     this.slot = slot;
@@ -69,6 +89,14 @@ public final class ActiveRun {
 
   public VoiceSlot slot() {
     return slot;
+  }
+
+  /**
+   * Completes once the run has joined its voice channel (with empty) or has ended without joining it
+   * (with the reason a person reads: Discord's refusal, a shutdown). It never completes exceptionally.
+   */
+  public CompletableFuture<Optional<String>> joinedVoice() {
+    return joinedVoice;
   }
 
   public synchronized Optional<Track> currentTrack() {
@@ -92,7 +120,7 @@ public final class ActiveRun {
     if (track == null || trackStartedAt == null) {
       return Optional.empty();
     }
-    Instant until = trackPausedAt != null ? trackPausedAt : playback.time().now();
+    Instant until = trackPausedAt != null ? trackPausedAt : time.now();
     return Optional.of(Duration.between(trackStartedAt, until).minus(trackPausedFor));
   }
 
@@ -103,7 +131,7 @@ public final class ActiveRun {
     paused = true;
     if (playing != null) {
       playing.pause();
-      trackPausedAt = playback.time().now();
+      trackPausedAt = time.now();
     }
     playback.changed(this);
     return "paused " + describeTrack();
@@ -118,7 +146,7 @@ public final class ActiveRun {
       playing.resume();
     }
     if (trackPausedAt != null) {
-      trackPausedFor = trackPausedFor.plus(Duration.between(trackPausedAt, playback.time().now()));
+      trackPausedFor = trackPausedFor.plus(Duration.between(trackPausedAt, time.now()));
       trackPausedAt = null;
     }
     playback.changed(this);
@@ -139,10 +167,11 @@ public final class ActiveRun {
     return "stopped '" + session.name() + "'";
   }
 
-  /** Volume in percent, 0 to {@value #MAX_VOLUME}. */
+  /** Volume in percent, {@value SessionLimits#MIN_VOLUME} to {@value SessionLimits#MAX_VOLUME}. */
   public synchronized String volume(int percent) {
-    if (percent < 0 || percent > MAX_VOLUME) {
-      throw new IllegalArgumentException("volume must be from 0 to " + MAX_VOLUME + " percent, was " + percent);
+    if (percent < SessionLimits.MIN_VOLUME || percent > SessionLimits.MAX_VOLUME) {
+      throw new IllegalArgumentException("volume must be from " + SessionLimits.MIN_VOLUME + " to "
+          + SessionLimits.MAX_VOLUME + " percent, was " + percent);
     }
     volume = percent;
     if (connection != null) {
@@ -180,7 +209,6 @@ public final class ActiveRun {
 
   /** The run itself, on its own task. */
   void play() {
-    var time = playback.time();
     Instant started = resumeFrom.map(Resume::startedAt).orElseGet(time::now);
     synchronized (this) {
       startedAt = started;
@@ -204,8 +232,9 @@ public final class ActiveRun {
         connection = joined;
         joined.volume(volume);
       }
+      joinedVoice.complete(Optional.empty());
       if (resumeFrom.isEmpty()) {
-        playback.notifier().started(session, slot);
+        notifier.started(session, slot);
       }
       Instant deadline = session.maxDuration().map(started::plus).orElse(Instant.MAX);
       boolean first = true;
@@ -215,9 +244,9 @@ public final class ActiveRun {
           if (stopping() || !time.now().isBefore(deadline)) {
             break;
           }
-          Optional<Track> next = playback.catalog().find(audioId);
+          Optional<Track> next = catalog.find(audioId);
           if (next.isEmpty()) {
-            playback.notifier().trackSkipped(session, audioId, "it is no longer in the audio library");
+            notifier.trackSkipped(session, audioId, "it is no longer in the audio library");
             continue;
           }
           if (!first && !session.gap().isZero()) {
@@ -254,10 +283,12 @@ public final class ActiveRun {
         playing = null;
         track = null;
       }
+      joinedVoice.complete(Optional.of(error != null ? error
+          : "it was " + outcome.name().toLowerCase(Locale.ROOT) + " before it joined the voice channel"));
       try {
         playback.ended(this, outcome, playedBefore + played.size(), error);
         if (began) {
-          playback.notifier().ended(session, Duration.between(started, time.now()), played);
+          notifier.ended(session, Duration.between(started, time.now()), played);
         }
       } finally {
         done.complete(null);
@@ -269,12 +300,12 @@ public final class ActiveRun {
   private VoicePort.Connection join() throws VoiceException, InterruptedException {
     if (joinedAhead.isPresent()) {
       try {
-        return joinedAhead.get().get(Playback.JOIN_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        return joinedAhead.get().get(Playback.JOIN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
         log.info("Session '{}': the join ahead of the start did not work ({}); joining now", session.name(), e.getMessage());
       }
     }
-    return playback.voice().join(slot, session.voiceChannelId());
+    return voice.join(slot, session.voiceChannelId());
   }
 
   /**
@@ -283,18 +314,17 @@ public final class ActiveRun {
    */
   private boolean playTrack(VoicePort.Connection joined, Track next, int index, Duration from, int playedSoFar,
       Instant deadline) throws InterruptedException {
-    var time = playback.time();
     VoicePort.PlayingTrack started;
     try {
       started = joined.play(next, from);
     } catch (VoiceException e) {
-      playback.notifier().trackSkipped(session, next.name(), e.getMessage());
+      notifier.trackSkipped(session, next.name(), e.getMessage());
       return false;
     }
     synchronized (this) {
       playing = started;
       track = next;
-      trackStartedAt = playback.time().now().minus(from); // a resumed track starts part-way
+      trackStartedAt = time.now().minus(from); // a resumed track starts part-way
       trackPausedFor = Duration.ZERO;
       trackPausedAt = paused ? trackStartedAt : null;
       if (paused) {
@@ -305,7 +335,7 @@ public final class ActiveRun {
       }
     }
     playback.changed(this);
-    playback.saveProgress(this, new Progress(index, from, playedSoFar, time.now()));
+    runs.saveProgress(runId, new Progress(index, from, playedSoFar, time.now()));
     boolean ended = false;
     while (!ended) {
       Instant checkpoint = time.now().plus(PROGRESS_EVERY);
@@ -316,7 +346,7 @@ public final class ActiveRun {
         break;
       }
       if (!ended) {
-        playback.saveProgress(this, new Progress(index, started.position(), playedSoFar, time.now()));
+        runs.saveProgress(runId, new Progress(index, started.position(), playedSoFar, time.now()));
       }
     }
     VoicePort.TrackEnd end = started.ended().getNow(VoicePort.TrackEnd.STOPPED);
@@ -328,7 +358,7 @@ public final class ActiveRun {
     }
     playback.changed(this);
     if (end == VoicePort.TrackEnd.FAILED) {
-      playback.notifier().trackSkipped(session, next.name(), "it could not be played");
+      notifier.trackSkipped(session, next.name(), "it could not be played");
       return false;
     }
     return true;

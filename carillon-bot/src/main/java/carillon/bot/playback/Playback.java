@@ -63,7 +63,7 @@ public final class Playback {
 
   /** As {@link #start(Session, long, VoiceSlot)}, in a voice channel joined ahead by {@link #prepare}. */
   public ActiveRun start(Session session, long runId, VoiceSlot slot, Optional<Prepared> prepared) {
-    return begin(new ActiveRun(this, session, runId, slot, Optional.empty(), prepared.map(Prepared::joined)));
+    return begin(newRun(session, runId, slot, Optional.empty(), prepared.map(Prepared::joined)));
   }
 
   /**
@@ -108,9 +108,14 @@ public final class Playback {
    * its original start (so the maximum duration still counts from there) and no second start notice.
    */
   public ActiveRun resume(Session session, Run run, Progress progress, VoiceSlot slot) {
-    return begin(new ActiveRun(this, session, run.id(), slot, Optional.of(new ActiveRun.Resume(
+    return begin(newRun(session, run.id(), slot, Optional.of(new ActiveRun.Resume(
         run.startedAt().orElse(progress.savedAt()), progress.trackIndex(), progress.position(), progress.tracksPlayed())),
         Optional.empty()));
+  }
+
+  private ActiveRun newRun(Session session, long runId, VoiceSlot slot, Optional<ActiveRun.Resume> resumeFrom,
+      Optional<CompletableFuture<VoicePort.Connection>> joinedAhead) {
+    return new ActiveRun(this, voice, notifier, catalog, time, runs, session, runId, slot, resumeFrom, joinedAhead);
   }
 
   private ActiveRun begin(ActiveRun run) {
@@ -154,10 +159,6 @@ public final class Playback {
     return CompletableFuture.allOf(runs.stream().map(r -> r.done).toArray(CompletableFuture[]::new));
   }
 
-  void saveProgress(ActiveRun run, Progress progress) {
-    runs.saveProgress(run.runId(), progress);
-  }
-
   void ended(ActiveRun run, RunOutcome outcome, int tracksPlayed, String error) {
     try {
       runs.finish(run.runId(), outcome, time.now(), tracksPlayed, error);
@@ -177,21 +178,5 @@ public final class Playback {
         log.error("A playback listener failed on '{}'", run.session().name(), e);
       }
     }
-  }
-
-  VoicePort voice() {
-    return voice;
-  }
-
-  Notifier notifier() {
-    return notifier;
-  }
-
-  TrackCatalog catalog() {
-    return catalog;
-  }
-
-  TimeSource time() {
-    return time;
   }
 }

@@ -1,5 +1,6 @@
 package carillon.bot.playback;
 
+import carillon.bot.session.SessionLimits;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -20,7 +21,7 @@ public interface VoicePort {
      */
     PlayingTrack play(Track track, Duration from) throws VoiceException;
 
-    /** Volume in percent, 0 to 150. */
+    /** Volume in percent, {@link SessionLimits#MIN_VOLUME} to {@link SessionLimits#MAX_VOLUME}. */
     void volume(int percent);
 
     /** Leaves the voice channel. */

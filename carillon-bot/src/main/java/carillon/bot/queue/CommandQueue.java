@@ -3,13 +3,14 @@ package carillon.bot.queue;
 import carillon.bot.playback.ActiveRun;
 import carillon.bot.playback.Playback;
 import carillon.bot.playback.RefusedException;
-import carillon.bot.schedule.Scheduler;
+import carillon.bot.playback.SessionStarter;
+import carillon.bot.session.FieldError;
 import carillon.bot.session.Session;
 import carillon.bot.session.Sessions;
+import carillon.bot.store.Database;
 import carillon.tasks.TaskGroup;
 import carillon.tasks.TimeSource;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -21,23 +22,27 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import carillon.bot.store.Database;
+import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The durable command queue. A command is written to the database before {@link #submit} returns, then
- * applied at once in this process; commands of one guild (so of one voice slot) apply in order. Each
- * ends DONE, REJECTED or FAILED with a result a person reads. Commands left pending by a crash are
+ * The durable command queue, the one way in for commands from the REST API, the admin page and the
+ * slash command (each reads its input with {@link CommandParser}). A command is written to the database
+ * before {@link #submit} returns, then applied at once in this process; commands of one guild (so of one
+ * voice slot) apply in order. Each ends DONE, REJECTED or FAILED with a result a person reads: a PLAY is
+ * DONE once its run has joined the voice channel, and FAILED with the reason if it could not. Commands left pending by a crash are
  * applied by {@link #recover()} at start-up; one that was being applied when the process died is
  * marked failed, never repeated (a repeated play could play a session twice).
  */
 public final class CommandQueue {
   private static final Logger log = LoggerFactory.getLogger(CommandQueue.class);
+  /** How long a PLAY waits for its run to join the voice channel before it reports the run as still joining. */
+  static final Duration JOIN_WAIT = Duration.ofSeconds(30);
 
-  private final Database db;
+  private final CommandStore store;
   private final Sessions sessions;
-  private final Scheduler scheduler;
+  private final SessionStarter starter;
   private final Playback playback;
   private final TaskGroup tasks;
   private final TimeSource time;
@@ -48,11 +53,16 @@ public final class CommandQueue {
   private final List<Consumer<CommandRecord>> finishListeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
-  public CommandQueue(Database db, Sessions sessions, Scheduler scheduler, Playback playback, TaskGroup tasks,
+  public CommandQueue(Database db, Sessions sessions, SessionStarter starter, Playback playback, TaskGroup tasks,
       TimeSource time) {
-    this.db = db;
+    this(new SqlCommandStore(db), sessions, starter, playback, tasks, time);
+  }
+
+  CommandQueue(CommandStore store, Sessions sessions, SessionStarter starter, Playback playback, TaskGroup tasks,
+      TimeSource time) {
+    this.store = store;
     this.sessions = sessions;
-    this.scheduler = scheduler;
+    this.starter = starter;
     this.playback = playback;
     this.tasks = tasks;
     this.time = time;
@@ -69,15 +79,13 @@ public final class CommandQueue {
     if (closed) {
       throw new QueueClosedException();
     }
-    validate(request);
+    List<FieldError> problems = CommandParser.problems(request);
+    if (!problems.isEmpty()) {
+      throw new InvalidCommandException(problems);
+    }
     Instant now = time.now();
     String requestedBy = request.requestedBy().strip();
-    long id = db.withHandle(h -> h.createUpdate("""
-            INSERT INTO command (kind, session_id, volume, source, requested_by, requested_at, status)
-            VALUES (?, ?, ?, ?, ?, ?, 'PENDING')""")
-        .bind(0, request.kind().name()).bind(1, request.sessionId()).bind(2, request.volume())
-        .bind(3, request.source().name()).bind(4, requestedBy).bind(5, now.toEpochMilli())
-        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+    long id = store.insert(request, requestedBy, now);
     // Millisecond precision, as stored, so the record equals what find() returns.
     CommandRecord accepted = new CommandRecord(id, request.kind(), request.sessionId(),
         Optional.ofNullable(request.volume()), request.source(), requestedBy, Instant.ofEpochMilli(now.toEpochMilli()),
@@ -85,6 +93,25 @@ public final class CommandQueue {
     completions.put(id, new CompletableFuture<>());
     enqueue(accepted);
     return accepted;
+  }
+
+  /**
+   * Stores the command, starts applying it, and waits up to {@code timeout} (on the injected time source)
+   * for its final status.
+   *
+   * @return the command, final (DONE, REJECTED, FAILED) or, if the timeout passed first, as it is now
+   * @throws InvalidCommandException if a field is missing or out of range; nothing is stored
+   * @throws QueueClosedException if Carillon is shutting down; nothing is stored
+   * @throws InterruptedException if the waiting thread is interrupted; the command goes on
+   */
+  public CommandRecord submitAndWait(CommandRequest request, Duration timeout)
+      throws InvalidCommandException, InterruptedException {
+    CommandRecord accepted = submit(request);
+    CompletableFuture<CommandRecord> completion = completion(accepted.id());
+    if (time.await(completion, time.now().plus(timeout))) {
+      return completion.join();
+    }
+    return find(accepted.id()).orElse(accepted);
   }
 
   /**
@@ -107,15 +134,12 @@ public final class CommandQueue {
 
   /** Applies the commands a crash left behind (call once at start-up, before taking new ones). */
   public void recover() {
-    int interrupted = db.withHandle(h -> h.execute("""
-        UPDATE command SET status = 'FAILED', finished_at = ?,
-          result = 'the process stopped while this command was being applied; it was not repeated'
-        WHERE status = 'RUNNING'""", time.now().toEpochMilli()));
+    int interrupted = store.failRunning(time.now(),
+        "the process stopped while this command was being applied; it was not repeated");
     if (interrupted > 0) {
       log.warn("{} commands were being applied when the process stopped; marked failed", interrupted);
     }
-    List<CommandRecord> pending = db.withHandle(h -> h.createQuery(
-        "SELECT * FROM command WHERE status = 'PENDING' ORDER BY id").map((rs, ctx) -> row(rs)).list());
+    List<CommandRecord> pending = store.pending();
     for (CommandRecord command : pending) {
       completions.put(command.id(), new CompletableFuture<>());
       enqueue(command);
@@ -126,14 +150,12 @@ public final class CommandQueue {
   }
 
   public Optional<CommandRecord> find(long id) {
-    return db.withHandle(h -> h.createQuery("SELECT * FROM command WHERE id = ?").bind(0, id)
-        .map((rs, ctx) -> row(rs)).findOne());
+    return store.find(id);
   }
 
   /** The newest commands first. */
   public List<CommandRecord> recent(int limit) {
-    return db.withHandle(h -> h.createQuery("SELECT * FROM command ORDER BY id DESC LIMIT ?").bind(0, limit)
-        .map((rs, ctx) -> row(rs)).list());
+    return store.recent(limit);
   }
 
   /**
@@ -141,10 +163,7 @@ public final class CommandQueue {
    * {@code beforeId}. Commands of deleted sessions are no longer in any guild.
    */
   public List<CommandRecord> inGuild(long guildId, int limit, long beforeId) {
-    return db.withHandle(h -> h.createQuery("""
-            SELECT c.* FROM command c JOIN session s ON s.id = c.session_id
-            WHERE s.guild_id = ? AND c.id < ? ORDER BY c.id DESC LIMIT ?""")
-        .bind(0, guildId).bind(1, beforeId).bind(2, limit).map((rs, ctx) -> row(rs)).list());
+    return store.inGuild(guildId, limit, beforeId);
   }
 
   /** Completes with the command once it is DONE, REJECTED or FAILED. */
@@ -155,25 +174,6 @@ public final class CommandQueue {
     }
     return find(id).filter(c -> c.status().isFinal()).map(CompletableFuture::completedFuture)
         .orElseGet(() -> CompletableFuture.failedFuture(new IllegalArgumentException("no command with id " + id)));
-  }
-
-  private static void validate(CommandRequest request) throws InvalidCommandException {
-    if (request.kind() == null) {
-      throw new InvalidCommandException("kind", "is required: one of PLAY, PAUSE, RESUME, SKIP, STOP, VOLUME");
-    }
-    if (request.source() == null) {
-      throw new InvalidCommandException("source", "is required: one of WEB, API, SLASH, CLI");
-    }
-    if (request.requestedBy() == null || request.requestedBy().isBlank()) {
-      throw new InvalidCommandException("requestedBy", "is required: who asked");
-    }
-    if (request.kind() == CommandKind.VOLUME) {
-      if (request.volume() == null || request.volume() < 0 || request.volume() > ActiveRun.MAX_VOLUME) {
-        throw new InvalidCommandException("volume", "must be from 0 to " + ActiveRun.MAX_VOLUME + " percent");
-      }
-    } else if (request.volume() != null) {
-      throw new InvalidCommandException("volume", "is only for VOLUME commands");
-    }
   }
 
   // ---- dispatch: one lane per guild
@@ -195,56 +195,125 @@ public final class CommandQueue {
     }
   }
 
+  /**
+   * Applies the lane's commands in order until it is empty. Every way out releases the lane, so that the
+   * guild's next command starts a new drain: a bug that escapes {@link #apply} is loud (the task fails and
+   * is logged) and the commands behind it are handed to a new drain.
+   */
   private void drain(long lane) {
-    while (true) {
-      CommandRecord next;
-      synchronized (lanes) {
-        Deque<CommandRecord> queue = lanes.get(lane);
-        next = closed ? null : queue.pollFirst();
-        if (next == null) {
-          lanes.remove(lane);
-          return;
+    boolean released = false;
+    try {
+      while (true) {
+        CommandRecord next;
+        synchronized (lanes) {
+          Deque<CommandRecord> queue = lanes.get(lane);
+          next = closed ? null : queue.pollFirst();
+          if (next == null) {
+            lanes.remove(lane);
+            released = true;
+            return;
+          }
+        }
+        apply(next);
+      }
+    } finally {
+      if (!released) {
+        boolean more;
+        synchronized (lanes) {
+          Deque<CommandRecord> queue = lanes.get(lane);
+          more = !closed && queue != null && !queue.isEmpty();
+          if (!more) {
+            lanes.remove(lane);
+          }
+        }
+        if (more) {
+          tasks.spawn("commands of guild " + lane, () -> drain(lane));
         }
       }
-      apply(next);
     }
   }
 
+  /**
+   * Applies one command and ends it for whoever waits on it, whatever fails: a listener's bug is logged
+   * and skipped; a command the store could not mark RUNNING is not applied (a crash would apply it again)
+   * and ends FAILED; a final status the store did not take is logged, and the waiters still get it.
+   */
   private void apply(CommandRecord command) {
     long commandId = command.id();
-    dispatchListeners.forEach(l -> l.accept(command));
-    setStatus(commandId, CommandStatus.RUNNING, null, null);
-    CommandStatus status;
-    String result;
+    CommandStatus status = CommandStatus.FAILED;
+    String result = "internal error: the command was not applied";
+    Instant finishedAt = null;
     try {
-      result = carryOut(command);
-      status = CommandStatus.DONE;
-    } catch (RefusedException e) {
-      status = CommandStatus.REJECTED;
-      result = e.getMessage();
-    } catch (RuntimeException e) {
-      // A bug: loud in the log, and the command still ends with a status.
-      log.error("Command {} ({} of session {}) failed", commandId, command.kind(), command.sessionId(), e);
-      status = CommandStatus.FAILED;
-      result = "internal error: " + e;
-    }
-    Instant finishedAt = Instant.ofEpochMilli(time.now().toEpochMilli());
-    setStatus(commandId, status, result, finishedAt);
-    CommandRecord finished = new CommandRecord(commandId, command.kind(), command.sessionId(), command.volume(),
-        command.source(), command.requestedBy(), command.requestedAt(), status, Optional.of(result),
-        Optional.of(finishedAt));
-    finishListeners.forEach(l -> l.accept(finished));
-    CompletableFuture<CommandRecord> completion = completions.remove(commandId);
-    if (completion != null) {
-      completion.complete(finished);
+      tell(dispatchListeners, command);
+      boolean running = false;
+      try {
+        setStatus(commandId, CommandStatus.RUNNING, null, null);
+        running = true;
+      } catch (JdbiException e) {
+        log.error("Command {} is not applied: the store did not take its start: {}", commandId, e.getMessage());
+        result = "not applied: the store failed (" + e.getMessage() + "); try again";
+      }
+      if (running) {
+        try {
+          result = carryOut(command);
+          status = CommandStatus.DONE;
+        } catch (RefusedException e) {
+          status = CommandStatus.REJECTED;
+          result = e.getMessage();
+        } catch (NotCarriedOut e) {
+          status = CommandStatus.FAILED;
+          result = e.getMessage();
+        } catch (RuntimeException e) {
+          // A bug: loud in the log, and the command still ends with a status.
+          log.error("Command {} ({} of session {}) failed", commandId, command.kind(), command.sessionId(), e);
+          status = CommandStatus.FAILED;
+          result = "internal error: " + e;
+        }
+      }
+      finishedAt = Instant.ofEpochMilli(time.now().toEpochMilli());
+      try {
+        setStatus(commandId, status, result, finishedAt);
+      } catch (JdbiException e) {
+        log.error("Command {} ended {} but the store did not take it: {}", commandId, status, e.getMessage());
+      }
+      tell(finishListeners, ended(command, status, result, finishedAt));
+    } finally {
+      CompletableFuture<CommandRecord> completion = completions.remove(commandId);
+      if (completion != null) {
+        completion.complete(ended(command, status, result,
+            finishedAt != null ? finishedAt : Instant.ofEpochMilli(time.now().toEpochMilli())));
+      }
     }
   }
 
-  private String carryOut(CommandRecord command) throws RefusedException {
+  private static CommandRecord ended(CommandRecord command, CommandStatus status, String result, Instant finishedAt) {
+    return new CommandRecord(command.id(), command.kind(), command.sessionId(), command.volume(), command.source(),
+        command.requestedBy(), command.requestedAt(), status, Optional.of(result), Optional.of(finishedAt));
+  }
+
+  /** Listeners are the live page and tests: a bug in one is logged and never stops a command. */
+  private static void tell(List<Consumer<CommandRecord>> listeners, CommandRecord command) {
+    for (Consumer<CommandRecord> listener : listeners) {
+      try {
+        listener.accept(command);
+      } catch (RuntimeException e) {
+        log.error("A command listener failed on command {}", command.id(), e);
+      }
+    }
+  }
+
+  /** The command was accepted but could not be carried out (a PLAY whose run could not join voice). */
+  private static final class NotCarriedOut extends Exception {
+    NotCarriedOut(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  private String carryOut(CommandRecord command) throws RefusedException, NotCarriedOut {
     Session session = sessions.find(command.sessionId())
         .orElseThrow(() -> new RefusedException("there is no session with id " + command.sessionId()));
     if (command.kind() == CommandKind.PLAY) {
-      return scheduler.playNow(session.id());
+      return play(session);
     }
     ActiveRun run = playback.active(session.id())
         .orElseThrow(() -> new RefusedException("nothing is playing in '" + session.name() + "'"));
@@ -258,19 +327,27 @@ public final class CommandQueue {
     };
   }
 
-  private void setStatus(long id, CommandStatus status, String result, Instant finishedAt) {
-    db.useHandle(h -> h.execute("UPDATE command SET status = ?, result = ?, finished_at = ? WHERE id = ?",
-        status.name(), result, finishedAt == null ? null : finishedAt.toEpochMilli(), id));
+  /** Starts the session and reports how that went once its run joined the voice channel (or could not). */
+  private String play(Session session) throws RefusedException, NotCarriedOut {
+    ActiveRun run = starter.startNow(session.id());
+    String started = "started '" + session.name() + "' with " + run.slot().account();
+    Optional<String> notJoined;
+    try {
+      if (!time.await(run.joinedVoice(), time.now().plus(JOIN_WAIT))) {
+        return started + "; still joining the voice channel after " + JOIN_WAIT.toSeconds() + " s";
+      }
+      notJoined = run.joinedVoice().join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return started + "; still joining the voice channel when Carillon stopped waiting";
+    }
+    if (notJoined.isPresent()) {
+      throw new NotCarriedOut("'" + session.name() + "' did not start: " + notJoined.get());
+    }
+    return started;
   }
 
-  private static CommandRecord row(ResultSet rs) throws SQLException {
-    int volume = rs.getInt("volume");
-    Optional<Integer> vol = rs.wasNull() ? Optional.empty() : Optional.of(volume);
-    long finished = rs.getLong("finished_at");
-    Optional<Instant> finishedAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(finished));
-    return new CommandRecord(rs.getLong("id"), CommandKind.valueOf(rs.getString("kind")), rs.getLong("session_id"),
-        vol, CommandSource.valueOf(rs.getString("source")), rs.getString("requested_by"),
-        Instant.ofEpochMilli(rs.getLong("requested_at")), CommandStatus.valueOf(rs.getString("status")),
-        Optional.ofNullable(rs.getString("result")), finishedAt);
+  private void setStatus(long id, CommandStatus status, String result, Instant finishedAt) {
+    store.setStatus(id, status, result, finishedAt);
   }
 }

@@ -1,15 +1,19 @@
 package carillon.bot.queue;
 
-/** A malformed command (a field missing or out of range); it was not stored. The message names the field. */
-public final class InvalidCommandException extends Exception {
-  private final String field;
+import carillon.bot.session.FieldError;
+import java.util.List;
+import java.util.stream.Collectors;
 
-  public InvalidCommandException(String field, String message) {
-    super(field + ": " + message);
-    this.field = field;
+/** A malformed command (a field missing or out of range); it was not stored. Every problem, by field. */
+public final class InvalidCommandException extends Exception {
+  private final List<FieldError> errors;
+
+  InvalidCommandException(List<FieldError> errors) {
+    super(errors.stream().map(FieldError::toString).collect(Collectors.joining("; ")));
+    this.errors = List.copyOf(errors);
   }
 
-  public String field() {
-    return field;
+  public List<FieldError> errors() {
+    return errors;
   }
 }

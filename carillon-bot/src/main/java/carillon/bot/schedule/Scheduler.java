@@ -1,12 +1,11 @@
 package carillon.bot.schedule;
 
+import carillon.bot.playback.CrashRecovery;
 import carillon.bot.playback.Notifier;
 import carillon.bot.playback.Playback;
-import carillon.bot.playback.RefusedException;
+import carillon.bot.playback.SessionStarter;
 import carillon.bot.playback.Slots;
 import carillon.bot.playback.VoiceSlot;
-import carillon.bot.run.Progress;
-import carillon.bot.run.Run;
 import carillon.bot.run.RunOutcome;
 import carillon.bot.run.Runs;
 import carillon.bot.session.Session;
@@ -26,14 +25,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts sessions on time. Each enabled session has one timer, armed at its next reminder or start; no
- * polling. A start claims a voice slot (synchronously), then the occurrence in the database (unique on
- * session and instant, so a restart or a second process never plays it twice), then plays.
+ * polling. A start goes through {@link SessionStarter} (a voice slot, then the occurrence in the store,
+ * then playback).
  *
  * <ul>
  *   <li>Created, edited, enabled, disabled or deleted sessions are re-planned at once ({@link Sessions#onChange}).</li>
- *   <li>At start-up, a run a crash cut short resumes where it was (within its grace and maximum
- *       duration) or is recorded as interrupted; an occurrence that fell
- *       during downtime starts late if within its grace, and is recorded as missed otherwise.</li>
+ *   <li>At start-up (after {@link CrashRecovery} took up the runs a crash cut short), an occurrence that
+ *       fell during downtime starts late if within its grace, and is recorded as missed otherwise.</li>
  *   <li>A start whose guild has no free voice slot waits for one within its grace, then is recorded as
  *       skipped (busy) with a notice.</li>
  * </ul>
@@ -47,6 +45,7 @@ public final class Scheduler {
   private final Runs runs;
   private final Slots slots;
   private final Playback playback;
+  private final SessionStarter starter;
   private final Notifier notifier;
   private final TimeSource time;
   private final TaskGroup tasks;
@@ -55,18 +54,19 @@ public final class Scheduler {
   /** Starts waiting for a free slot, oldest first; guarded by itself. */
   private final List<Waiting> waiting = new ArrayList<>();
 
-  public Scheduler(Sessions sessions, Runs runs, Slots slots, Playback playback, Notifier notifier, TimeSource time,
-      TaskGroup tasks) {
-    this(sessions, runs, slots, playback, notifier, time, tasks, Duration.ZERO);
+  public Scheduler(Sessions sessions, Runs runs, Slots slots, Playback playback, SessionStarter starter,
+      Notifier notifier, TimeSource time, TaskGroup tasks) {
+    this(sessions, runs, slots, playback, starter, notifier, time, tasks, Duration.ZERO);
   }
 
   /**
    * @param joinAhead how long before a start the bot joins the voice channel (zero: at the start), so
    *     that audio begins at the scheduled instant instead of after the voice handshake
    */
-  public Scheduler(Sessions sessions, Runs runs, Slots slots, Playback playback, Notifier notifier, TimeSource time,
-      TaskGroup tasks, Duration joinAhead) {
+  public Scheduler(Sessions sessions, Runs runs, Slots slots, Playback playback, SessionStarter starter,
+      Notifier notifier, TimeSource time, TaskGroup tasks, Duration joinAhead) {
     this.joinAhead = joinAhead;
+    this.starter = starter;
     this.sessions = sessions;
     this.runs = runs;
     this.slots = slots;
@@ -78,9 +78,8 @@ public final class Scheduler {
     slots.onRelease(this::slotFreed);
   }
 
-  /** Recovers from a crash and plans every enabled session. */
+  /** Plans every enabled session (after {@link CrashRecovery#resumeOrInterruptAll()}). */
   public void start() {
-    runs.leftRunning().forEach(this::resumeOrInterrupt);
     List<Session> enabled = sessions.enabled();
     Map<Long, Instant> lastRuns = runs.lastScheduledAtBySession();
     for (Session session : enabled) {
@@ -89,40 +88,6 @@ public final class Scheduler {
       plan(session, Optional.of(lastRun != null && lastRun.isAfter(session.updatedAt()) ? lastRun : session.updatedAt()));
     }
     log.info("Scheduler planned {} enabled sessions", enabled.size());
-  }
-
-  /**
-   * A run the last process left playing (it crashed): resumed at its saved track and position if the
-   * downtime was within the session's late grace and its maximum duration has not run out; otherwise
-   * recorded as interrupted. Either way the same run record goes on, so the occurrence never plays twice.
-   */
-  private void resumeOrInterrupt(Run run, Optional<Progress> progress) {
-    Instant now = time.now();
-    Optional<Session> session = sessions.find(run.sessionId());
-    String why;
-    if (session.isEmpty() || !session.get().enabled()) {
-      why = "the session is deleted or disabled";
-    } else if (progress.isEmpty()) {
-      why = "it had not started playing";
-    } else if (Duration.between(progress.get().savedAt(), now).compareTo(session.get().lateGrace()) > 0) {
-      why = "it was down for longer than the session's late grace";
-    } else if (session.get().maxDuration().isPresent()
-        && !now.isBefore(run.startedAt().orElse(run.scheduledAt()).plus(session.get().maxDuration().get()))) {
-      why = "its maximum duration has run out";
-    } else {
-      Optional<VoiceSlot> slot = slots.claim(session.get().guildId(), session.get().id());
-      if (slot.isPresent()) {
-        log.warn("Session '{}' was cut short by a crash: resuming its run {} at track {}, {} s in", session.get().name(),
-            run.id(), progress.get().trackIndex() + 1, progress.get().position().toSeconds());
-        playback.resume(session.get(), run, progress.get(), slot.get());
-        return;
-      }
-      why = "no bot account of its guild is connected";
-    }
-    log.warn("Run {} of session {} (scheduled {}) was cut short by a crash and is not resumed: {}", run.id(),
-        run.sessionId(), run.scheduledAt(), why);
-    runs.finish(run.id(), RunOutcome.INTERRUPTED, now, progress.map(Progress::tracksPlayed).orElse(run.tracksPlayed()),
-        "the process ended while it played; not resumed: " + why);
   }
 
   /** Cancels every timer (at shutdown). */
@@ -149,40 +114,6 @@ public final class Scheduler {
     synchronized (plan) {
       return Optional.ofNullable(plan.nextStart);
     }
-  }
-
-  /**
-   * Starts a session now, outside its schedule (a play command).
-   *
-   * @return what happened, for the person who asked
-   * @throws RefusedException if it cannot start now, with the reason
-   */
-  public String playNow(long sessionId) throws RefusedException {
-    Session session = sessions.find(sessionId)
-        .orElseThrow(() -> new RefusedException("there is no session with id " + sessionId));
-    if (!session.enabled()) {
-      throw new RefusedException("'" + session.name() + "' is disabled; enable it first");
-    }
-    if (playback.active(sessionId).isPresent()) {
-      throw new RefusedException("'" + session.name() + "' is already playing");
-    }
-    VoiceSlot slot = slots.claim(session.guildId(), sessionId)
-        .orElseThrow(() -> new RefusedException(busyReason(session)));
-    Instant now = time.now();
-    Optional<Long> runId = runs.claim(sessionId, now, now, slot.account());
-    if (runId.isEmpty()) {
-      slots.release(slot);
-      throw new RefusedException("'" + session.name() + "' was just started by another request");
-    }
-    playback.start(session, runId.get(), slot);
-    return "started '" + session.name() + "' with " + slot.account();
-  }
-
-  private String busyReason(Session session) {
-    int accounts = slots.accounts(session.guildId()).size();
-    return accounts == 0
-        ? "no bot account is in this guild"
-        : "every voice slot of this guild is busy (" + accounts + " bot account" + (accounts == 1 ? "" : "s") + ")";
   }
 
   // ---- planning
@@ -406,29 +337,13 @@ public final class Scheduler {
       recordMissed(session, scheduledAt);
       return;
     }
-    if (prepared.isPresent() && playback.active(session.id()).isPresent()) {
-      playback.release(prepared.get());
-      prepared = Optional.empty();
+    switch (starter.start(session, scheduledAt, prepared)) {
+      case SessionStarter.Started _ -> { }
+      // the previous run of this session still plays, or every slot is busy
+      case SessionStarter.AlreadyPlaying _, SessionStarter.NoFreeSlot _ -> waitForSlot(session, scheduledAt);
+      case SessionStarter.AlreadyClaimed _ ->
+          log.info("Session '{}' at {} was already claimed; not playing it again", session.name(), scheduledAt);
     }
-    Optional<VoiceSlot> slot = prepared.isPresent() ? prepared.map(Playback.Prepared::slot)
-        : playback.active(session.id()).isPresent()
-            ? Optional.empty() // the previous run of this session is still playing
-            : slots.claim(session.guildId(), session.id());
-    if (slot.isEmpty()) {
-      waitForSlot(session, scheduledAt);
-      return;
-    }
-    Optional<Long> runId = runs.claim(session.id(), scheduledAt, now, slot.get().account());
-    if (runId.isEmpty()) {
-      if (prepared.isPresent()) {
-        playback.release(prepared.get());
-      } else {
-        slots.release(slot.get());
-      }
-      log.info("Session '{}' at {} was already claimed; not playing it again", session.name(), scheduledAt);
-      return;
-    }
-    playback.start(session, runId.get(), slot.get(), prepared);
   }
 
   private record Waiting(Session session, Instant scheduledAt, TimeSource.Timer giveUp) {}
@@ -441,8 +356,9 @@ public final class Scheduler {
       synchronized (waiting) {
         removed = waiting.remove(entry[0]);
       }
-      if (removed && runs.recordNotPlayed(session.id(), scheduledAt, RunOutcome.SKIPPED_BUSY, busyReason(session))) {
-        log.warn("Session '{}' at {} skipped: {}", session.name(), scheduledAt, busyReason(session));
+      String busy = starter.busyReason(session.guildId());
+      if (removed && runs.recordNotPlayed(session.id(), scheduledAt, RunOutcome.SKIPPED_BUSY, busy)) {
+        log.warn("Session '{}' at {} skipped: {}", session.name(), scheduledAt, busy);
         notifier.skippedBusy(session, scheduledAt);
       }
     });

@@ -1,5 +1,11 @@
 package carillon.bot.session;
 
+import static carillon.bot.session.SessionLimits.MAX_GAP;
+import static carillon.bot.session.SessionLimits.MAX_LATE_GRACE;
+import static carillon.bot.session.SessionLimits.MAX_NAME;
+import static carillon.bot.session.SessionLimits.MAX_REMINDER_MINUTES;
+import static carillon.bot.session.SessionLimits.MAX_TEXT;
+
 import carillon.bot.guild.Channel;
 import carillon.bot.guild.GuildDirectory;
 import carillon.tasks.Schedule;
@@ -30,11 +36,6 @@ import carillon.bot.store.Database;
  * }</pre>
  */
 public final class Sessions {
-  static final int MAX_NAME = 100;
-  static final int MAX_TEXT = 2_000;
-  static final Duration MAX_GAP = Duration.ofHours(1);
-  static final Duration MAX_GRACE = Duration.ofHours(24);
-  static final int MAX_REMINDER_MINUTES = 24 * 60;
 
   private final Database db;
   private final GuildDirectory guilds;
@@ -203,8 +204,8 @@ public final class Sessions {
     checkText(errors, "startText", spec.startText());
     checkText(errors, "endText", spec.endText());
     Duration grace = spec.lateGrace() == null ? Duration.ZERO : spec.lateGrace();
-    if (grace.isNegative() || grace.compareTo(MAX_GRACE) > 0) {
-      errors.add(new FieldError("lateGrace", "must be from 0 to " + MAX_GRACE.toHours() + " hours"));
+    if (grace.isNegative() || grace.compareTo(MAX_LATE_GRACE) > 0) {
+      errors.add(new FieldError("lateGrace", "must be from 0 to " + MAX_LATE_GRACE.toHours() + " hours"));
     }
     if (!errors.isEmpty()) {
       throw new InvalidSessionException(errors);

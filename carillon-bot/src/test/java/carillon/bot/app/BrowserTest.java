@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import carillon.bot.run.RunOutcome;
 import carillon.bot.session.Session;
+import carillon.bot.session.SessionLimits;
 import carillon.bot.web.auth.AdminAccounts;
 import carillon.emulator.voice.VoiceConnectionSnapshot;
 import java.nio.file.Files;
@@ -174,6 +175,8 @@ class BrowserTest {
     await().atMost(WAIT).until(() ->
         world.voice(world.bell).getLast().decodedAudio().minus(resumedFrom).compareTo(Duration.ofSeconds(1)) > 0);
     WebElement volume = browser.findElement(By.cssSelector("#slots input[aria-label=Volume]"));
+    assertThat(volume.getAttribute("min") + " to " + volume.getAttribute("max")).as("SessionLimits' volume range")
+        .isEqualTo(SessionLimits.MIN_VOLUME + " to " + SessionLimits.MAX_VOLUME);
     volume.clear();
     volume.sendKeys("40");
     browser.findElement(By.cssSelector("#slots button[data-kind=VOLUME]")).click();

@@ -154,6 +154,19 @@ class CommandQueueTest {
   }
 
   @Test
+  void playThatCannotJoinVoiceReportsTheFailureAndItsReasonNotDone() throws Exception {
+    world.voice.failingChannels.add(Harness.HALL);
+    CommandRecord done = run(CommandKind.PLAY, session.id(), null);
+    assertThat(done.status()).isEqualTo(CommandStatus.FAILED);
+    assertThat(done.result()).hasValueSatisfying(result -> assertThat(result)
+        .startsWith("'Meditation Hall' did not start: ")
+        .contains("missing permission to connect to channel " + Harness.HALL));
+    assertThat(world.commands.find(done.id())).contains(done);
+    assertThat(world.playback.active(session.id())).isEmpty();
+    assertThat(world.slots.busySlots()).isEmpty();
+  }
+
+  @Test
   void commandsForUnknownSessionsAreStoredAndRejectedWithTheReason() throws Exception {
     CommandRecord done = run(CommandKind.PAUSE, 999, null);
     assertThat(done.status()).isEqualTo(CommandStatus.REJECTED);

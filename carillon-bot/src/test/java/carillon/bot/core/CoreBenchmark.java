@@ -3,6 +3,7 @@ package carillon.bot.core;
 import carillon.bot.guild.GuildDirectory;
 import carillon.bot.playback.Notifier;
 import carillon.bot.playback.Playback;
+import carillon.bot.playback.SessionStarter;
 import carillon.bot.playback.Slots;
 import carillon.bot.playback.Track;
 import carillon.bot.playback.VoicePort;
@@ -80,7 +81,8 @@ public final class CoreBenchmark {
       Sessions sessions = new Sessions(db, new GuildDirectory(db), time);
       Playback playback = new Playback(voice, notifier,
           id -> Optional.of(new Track(id, "tone", Path.of("/dev/null"), Duration.ofSeconds(1))), time, tasks, runs, slots);
-      Scheduler scheduler = new Scheduler(sessions, runs, slots, playback, notifier, time, tasks);
+      SessionStarter starter = new SessionStarter(sessions, runs, slots, playback, time);
+      Scheduler scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks);
 
       System.gc();
       long heapBefore = usedHeap();
@@ -104,7 +106,7 @@ public final class CoreBenchmark {
       System.out.printf(Locale.ROOT, "%,d starts within one minute: lateness p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
           GUILDS, lateness[GUILDS / 2] / 1e6, lateness[GUILDS * 99 / 100] / 1e6, lateness[GUILDS - 1] / 1e6);
 
-      CommandQueue commands = new CommandQueue(db, sessions, scheduler, playback, tasks, time);
+      CommandQueue commands = new CommandQueue(db, sessions, starter, playback, tasks, time);
       commands(commands, sessions);
       scheduler.stop();
       tasks.shutdown(Duration.ofSeconds(10));

@@ -3,8 +3,10 @@ package carillon.bot.core;
 import carillon.bot.guild.Channel;
 import carillon.bot.guild.GuildDirectory;
 import carillon.bot.guild.Role;
+import carillon.bot.playback.CrashRecovery;
 import carillon.bot.playback.Notifier;
 import carillon.bot.playback.Playback;
+import carillon.bot.playback.SessionStarter;
 import carillon.bot.playback.Slots;
 import carillon.bot.playback.Track;
 import carillon.bot.queue.CommandQueue;
@@ -50,6 +52,8 @@ public final class Harness implements AutoCloseable {
   public Slots slots;
   public TaskGroup tasks;
   public Playback playback;
+  public SessionStarter starter;
+  public CrashRecovery recovery;
   public Scheduler scheduler;
   public CommandQueue commands;
 
@@ -95,11 +99,14 @@ public final class Harness implements AutoCloseable {
     tasks = TaskGroup.create("test", time);
     Notifier notifier = new Notifier(notices, tasks);
     playback = new Playback(voice, notifier, id -> Optional.ofNullable(tracks.get(id)), time, tasks, runs, slots);
-    scheduler = new Scheduler(sessions, runs, slots, playback, notifier, time, tasks, joinAhead);
-    commands = new CommandQueue(db, sessions, scheduler, playback, tasks, time);
+    starter = new SessionStarter(sessions, runs, slots, playback, time);
+    recovery = new CrashRecovery(sessions, runs, starter, time);
+    scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks, joinAhead);
+    commands = new CommandQueue(db, sessions, starter, playback, tasks, time);
   }
 
   public void start() {
+    recovery.resumeOrInterruptAll();
     scheduler.start();
     commands.recover();
     time.settle();

@@ -11,6 +11,7 @@ import carillon.bot.library.AudioLibrary;
 import carillon.bot.library.AudioProbe;
 import carillon.bot.playback.Notifier;
 import carillon.bot.playback.Playback;
+import carillon.bot.playback.SessionStarter;
 import carillon.bot.playback.Slots;
 import carillon.bot.run.Run;
 import carillon.bot.run.RunOutcome;
@@ -80,7 +81,8 @@ class ScheduledSessionOnDiscordTest {
         Notifier notifier = new Notifier(new JdaNoticePort(accounts, Locale.ENGLISH), tasks);
         Playback playback = new Playback(new JdaVoicePort(accounts, players, Optional.empty()), notifier, library::track, time, tasks,
             runs, slots);
-        Scheduler scheduler = new Scheduler(sessions, runs, slots, playback, notifier, time, tasks);
+        SessionStarter starter = new SessionStarter(sessions, runs, slots, playback, time);
+        Scheduler scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks);
         scheduler.start();
 
         Instant start = time.now().plusSeconds(3).truncatedTo(ChronoUnit.SECONDS);

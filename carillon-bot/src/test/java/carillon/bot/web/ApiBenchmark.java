@@ -7,6 +7,7 @@ import carillon.bot.library.AudioLibrary;
 import carillon.bot.library.AudioProbe;
 import carillon.bot.playback.Notifier;
 import carillon.bot.playback.Playback;
+import carillon.bot.playback.SessionStarter;
 import carillon.bot.playback.Slots;
 import carillon.bot.playback.Track;
 import carillon.bot.playback.VoicePort;
@@ -88,8 +89,9 @@ public final class ApiBenchmark {
           + "VALUES (?, 'tone', 'wav', 3600000, 1, 0)", audio));
       Track hour = new Track(audio, "tone", Path.of("/dev/null"), Duration.ofHours(1));
       Playback playback = new Playback(new HourLongVoice(), notifier, id -> Optional.of(hour), time, tasks, runs, slots);
-      Scheduler scheduler = new Scheduler(sessions, runs, slots, playback, notifier, time, tasks);
-      CommandQueue commands = new CommandQueue(db, sessions, scheduler, playback, tasks, time);
+      SessionStarter starter = new SessionStarter(sessions, runs, slots, playback, time);
+      Scheduler scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks);
+      CommandQueue commands = new CommandQueue(db, sessions, starter, playback, tasks, time);
       List<Long> guildIds = new ArrayList<>();
       for (int g = 0; g < GUILDS; g++) {
         long guild = 1_000_000L + g;

@@ -1,10 +1,11 @@
 package carillon.bot.web.commands;
 
-import carillon.bot.queue.CommandKind;
+import carillon.bot.queue.CommandParser;
 import carillon.bot.queue.CommandQueue;
 import carillon.bot.queue.CommandRecord;
 import carillon.bot.queue.CommandRequest;
 import carillon.bot.queue.InvalidCommandException;
+import carillon.bot.session.FieldError;
 import carillon.bot.session.Session;
 import carillon.bot.web.http.GuildAccess;
 import carillon.bot.web.http.Pages.Redirect;
@@ -15,7 +16,8 @@ import carillon.tasks.TimeSource;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.List;
+import java.util.Map;
 
 /** The sessions page's command buttons: a command is submitted, and its result shown on the page it came from. */
 final class CommandPages {
@@ -39,27 +41,19 @@ final class CommandPages {
   private void command(Context ctx) throws InterruptedException {
     Session session = access.session(ctx);
     Principal principal = Requests.principal(ctx);
-    CommandKind kind;
-    try {
-      kind = CommandKind.valueOf(String.valueOf(ctx.formParam("kind")).toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw Problem.invalid("kind", "is not a command");
-    }
-    Integer volume = null;
-    if (kind == CommandKind.VOLUME) {
-      String text = ctx.formParam("volume");
-      if (text == null || !text.matches("[0-9]{1,3}")) {
-        throw Problem.invalid("volume", "must be a whole number from 0 to 150");
-      }
-      volume = Integer.parseInt(text);
-    }
+    String volume = ctx.formParam(CommandParser.VOLUME);
+    Map<String, String> options = volume == null ? Map.of() : Map.of(CommandParser.VOLUME, volume);
+    CommandRequest request = switch (CommandParser.parse(ctx.formParam("kind"), options, session.id(),
+        principal.source(), principal.requestedBy())) {
+      case CommandParser.Valid(CommandRequest valid) -> valid;
+      case CommandParser.Invalid(List<FieldError> errors) -> throw Problem.invalid(errors);
+    };
     CommandRecord accepted;
     try {
-      accepted = commands.submit(new CommandRequest(kind, session.id(), volume, principal.source(), principal.requestedBy()));
+      accepted = commands.submitAndWait(request, COMMAND_WAIT);
     } catch (InvalidCommandException e) {
-      throw Problem.invalid(e.field(), e.getMessage());
+      throw Problem.invalid(e.errors());
     }
-    time.await(commands.completion(accepted.id()), time.now().plus(COMMAND_WAIT));
     throw new Redirect("/guilds/" + session.guildId() + "?command=" + accepted.id());
   }
 }

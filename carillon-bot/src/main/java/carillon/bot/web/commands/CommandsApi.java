@@ -1,10 +1,11 @@
 package carillon.bot.web.commands;
 
-import carillon.bot.queue.CommandKind;
+import carillon.bot.queue.CommandParser;
 import carillon.bot.queue.CommandQueue;
 import carillon.bot.queue.CommandRecord;
 import carillon.bot.queue.CommandRequest;
 import carillon.bot.queue.InvalidCommandException;
+import carillon.bot.session.FieldError;
 import carillon.bot.session.Sessions;
 import carillon.bot.web.http.GuildAccess;
 import carillon.bot.web.http.JsonInput;
@@ -15,11 +16,12 @@ import carillon.tasks.TimeSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
-import java.util.Arrays;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
 
 /**
  * Commands: play, pause, resume, skip, stop and volume of a session. A command is stored and answered
@@ -27,7 +29,6 @@ import java.util.stream.Collectors;
  */
 final class CommandsApi {
   static final int MAX_WAIT_SECONDS = 60;
-  private static final String KINDS = Arrays.stream(CommandKind.values()).map(Enum::name).collect(Collectors.joining(", "));
 
   private final CommandQueue commands;
   private final Sessions sessions;
@@ -52,23 +53,26 @@ final class CommandsApi {
     long session = access.sessionId(ctx);
     Principal principal = Requests.principal(ctx);
     JsonInput in = JsonInput.of(ctx, json);
-    String kindText = in.string("kind", true);
-    Integer volume = in.optionalInteger("volume", Integer.MIN_VALUE, Integer.MAX_VALUE);
-    CommandKind kind = null;
-    if (kindText != null) {
-      try {
-        kind = CommandKind.valueOf(kindText.strip().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        in.error("kind", "'" + Requests.shorten(kindText) + "' is not a command; use one of " + KINDS);
-      }
+    String kind = in.scalar("kind");
+    Map<String, String> options = new HashMap<>();
+    String volume = in.scalar(CommandParser.VOLUME);
+    if (volume != null) {
+      options.put(CommandParser.VOLUME, volume);
     }
-    in.check();
+    List<FieldError> errors = new ArrayList<>(in.errors());
+    CommandRequest request = null;
+    switch (CommandParser.parse(kind, options, session, principal.source(), principal.requestedBy())) {
+      case CommandParser.Valid(CommandRequest valid) -> request = valid;
+      case CommandParser.Invalid(List<FieldError> invalid) -> errors.addAll(invalid);
+    }
+    if (!errors.isEmpty()) {
+      throw Problem.invalid(errors);
+    }
     CommandRecord accepted;
     try {
-      accepted = commands.submit(new CommandRequest(kind, session, volume, principal.source(),
-          principal.requestedBy()));
+      accepted = commands.submit(request);
     } catch (InvalidCommandException e) {
-      throw Problem.invalid(e.field(), e.getMessage().substring(e.field().length() + 2));
+      throw Problem.invalid(e.errors());
     }
     ctx.status(202).header("Location", "/api/commands/" + accepted.id()).json(CommandView.of(accepted));
   }

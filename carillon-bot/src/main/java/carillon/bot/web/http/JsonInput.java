@@ -171,6 +171,19 @@ public final class JsonInput {
     return integer(field, min, max, null);
   }
 
+  /** A string or a number as its text (a command's kind, a volume), or null when absent; other types are errors. */
+  public String scalar(String field) {
+    JsonNode value = get(field);
+    if (value == null) {
+      return null;
+    }
+    if (!value.isTextual() && !value.isNumber()) {
+      error(field, "must be a string or a number, was " + describe(value));
+      return null;
+    }
+    return value.asText();
+  }
+
   public Boolean bool(String field, Boolean fallback) {
     JsonNode value = get(field);
     if (value == null) {

@@ -1,5 +1,6 @@
 package carillon.bot.web.http;
 
+import carillon.bot.session.SessionLimits;
 import carillon.bot.guild.GuildDirectory;
 import carillon.bot.session.FieldError;
 import io.javalin.http.Context;
@@ -26,6 +27,12 @@ import java.util.stream.Collectors;
  * it; forms answer with a {@link Redirect} (303) or the form again with its errors.
  */
 public final class Pages {
+  /** The session and command limits the forms' own checks show ({@code limits.maxVolume} in templates). */
+  private static final Map<String, Object> LIMITS = PageModel.of("minVolume", SessionLimits.MIN_VOLUME,
+      "maxVolume", SessionLimits.MAX_VOLUME, "defaultVolume", SessionLimits.DEFAULT_VOLUME,
+      "maxName", SessionLimits.MAX_NAME, "maxText", SessionLimits.MAX_TEXT,
+      "maxGapSeconds", SessionLimits.MAX_GAP.toSeconds(), "maxReminderMinutes", SessionLimits.MAX_REMINDER_MINUTES,
+      "maxLateGraceMinutes", SessionLimits.MAX_LATE_GRACE.toMinutes());
   /** The form field that carries the login's CSRF token. */
   public static final String CSRF_FIELD = "_csrf";
   /** How the pages show a time: in the guilds' zone, for people ("Sun 22 Nov 2026, 23:30"). */
@@ -92,6 +99,7 @@ public final class Pages {
     all.putIfAbsent("nav", principal.map(access::visibleGuilds).orElse(List.of()));
     all.putIfAbsent("guild", null);
     all.putIfAbsent("section", null);
+    all.put("limits", LIMITS);
     // Names, not snowflakes, wherever a guild is shown (an id only until Discord has told its name).
     Map<String, String> names = new HashMap<>();
     guilds.names().forEach((id, name) -> names.put(Long.toString(id), name));

@@ -2,6 +2,7 @@ package carillon.bot.web.sessions;
 
 import carillon.bot.session.FieldError;
 import carillon.bot.session.Session;
+import carillon.bot.session.SessionLimits;
 import carillon.bot.session.SessionSpec;
 import carillon.bot.web.http.Names;
 import carillon.bot.web.http.PageModel;
@@ -29,7 +30,8 @@ record SessionForm(String name, String voiceChannel, String textChannel, String 
 
   /** A new session's form, with the defaults filled in. */
   static SessionForm blank() {
-    return new SessionForm("", "", "", "", "", List.of(), "0", "", false, "0", "", "", "15", true);
+    return new SessionForm("", "", "", "", "", List.of(), "0", "", false, "0", "", "",
+        String.valueOf(SessionLimits.DEFAULT_LATE_GRACE.toMinutes()), true);
   }
 
   /** A session's form, to edit it. */
@@ -48,10 +50,13 @@ record SessionForm(String name, String voiceChannel, String textChannel, String 
     }
     return new SessionSpec(guild, name, id("voiceChannel", voiceChannel, unreadable),
         id("textChannel", textChannel, unreadable), id("mentionRole", mentionRole, unreadable), schedule, playlist,
-        duration(number("gapSeconds", gapSeconds, 0, 3600, 0, unreadable), false),
+        duration(number("gapSeconds", gapSeconds, 0, (int) SessionLimits.MAX_GAP.toSeconds(), 0, unreadable), false),
         duration(number("maxDurationMinutes", maxDurationMinutes, 1, Integer.MAX_VALUE, null, unreadable), true),
-        repeat, Optional.ofNullable(number("reminderMinutes", reminderMinutes, 0, 1440, 0, unreadable)).orElse(0),
-        startText, endText, enabled, duration(number("lateGraceMinutes", lateGraceMinutes, 0, 1440, 15, unreadable), true));
+        repeat, Optional.ofNullable(number("reminderMinutes", reminderMinutes, 0,
+            SessionLimits.MAX_REMINDER_MINUTES, 0, unreadable)).orElse(0),
+        startText, endText, enabled, duration(number("lateGraceMinutes", lateGraceMinutes, 0,
+            (int) SessionLimits.MAX_LATE_GRACE.toMinutes(), (int) SessionLimits.DEFAULT_LATE_GRACE.toMinutes(),
+            unreadable), true));
   }
 
   /** The fields as the form template shows them: text fields never null, the playlist with empty choices after it. */

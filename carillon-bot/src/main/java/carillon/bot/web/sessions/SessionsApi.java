@@ -2,6 +2,7 @@ package carillon.bot.web.sessions;
 
 import carillon.bot.session.FieldError;
 import carillon.bot.session.Session;
+import carillon.bot.session.SessionLimits;
 import carillon.bot.session.SessionSpec;
 import carillon.bot.session.Sessions;
 import carillon.bot.web.http.GuildAccess;
@@ -163,14 +164,15 @@ final class SessionsApi {
     String schedule = in.string("schedule", true);
     List<String> playlist = in.strings("playlist", true);
     // The core checks these ranges too; checking here gives one message with the unit the API uses.
-    Integer gap = in.integer("gapSeconds", 0, 3600, 0);
+    Integer gap = in.integer("gapSeconds", 0, (int) SessionLimits.MAX_GAP.toSeconds(), 0);
     Integer max = in.optionalInteger("maxDurationMinutes", 1, Integer.MAX_VALUE);
     Boolean repeat = in.bool("repeat", false);
-    Integer reminder = in.integer("reminderMinutes", 0, 24 * 60, 0);
+    Integer reminder = in.integer("reminderMinutes", 0, SessionLimits.MAX_REMINDER_MINUTES, 0);
     String startText = in.string("startText", false);
     String endText = in.string("endText", false);
     Boolean enabled = in.bool("enabled", true);
-    Integer grace = in.integer("lateGraceMinutes", 0, 24 * 60, 15);
+    Integer grace = in.integer("lateGraceMinutes", 0, (int) SessionLimits.MAX_LATE_GRACE.toMinutes(),
+        (int) SessionLimits.DEFAULT_LATE_GRACE.toMinutes());
     if (name != null && Names.hasMarkup(name)) {
       in.error("name", Names.MARKUP_MESSAGE);
     }

@@ -90,8 +90,8 @@ document.addEventListener('DOMContentLoaded', () => {
     }
     const level = document.createElement('input');
     level.type = 'number';
-    level.min = '0';
-    level.max = '150';
+    level.min = container.dataset.minVolume;
+    level.max = container.dataset.maxVolume;
     level.value = String(volume);
     level.setAttribute('aria-label', 'Volume');
     const set = document.createElement('button');

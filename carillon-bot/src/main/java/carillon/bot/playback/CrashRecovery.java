@@ -1,0 +1,73 @@
+package carillon.bot.playback;
+
+import carillon.bot.run.Progress;
+import carillon.bot.run.Run;
+import carillon.bot.run.RunOutcome;
+import carillon.bot.run.Runs;
+import carillon.bot.session.Session;
+import carillon.bot.session.Sessions;
+import carillon.tasks.TimeSource;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a crash left playing, taken up at start-up (before the scheduler plans): each run resumes where
+ * it was, or is recorded as interrupted. Either way the same run record goes on, so the occurrence never
+ * plays twice.
+ */
+public final class CrashRecovery {
+  private static final Logger log = LoggerFactory.getLogger(CrashRecovery.class);
+
+  private final Sessions sessions;
+  private final Runs runs;
+  private final SessionStarter starter;
+  private final TimeSource time;
+
+  public CrashRecovery(Sessions sessions, Runs runs, SessionStarter starter, TimeSource time) {
+    this.sessions = sessions;
+    this.runs = runs;
+    this.starter = starter;
+    this.time = time;
+  }
+
+  /** Resumes or records as interrupted every run the last process left playing (call once, at start-up). */
+  public void resumeOrInterruptAll() {
+    runs.leftRunning().forEach(this::resumeOrInterrupt);
+  }
+
+  /**
+   * A run the last process left playing: resumed at its saved track and position if the downtime was
+   * within the session's late grace and its maximum duration has not run out; otherwise recorded as
+   * interrupted.
+   */
+  private void resumeOrInterrupt(Run run, Optional<Progress> progress) {
+    Instant now = time.now();
+    Optional<Session> session = sessions.find(run.sessionId());
+    String why;
+    if (session.isEmpty() || !session.get().enabled()) {
+      why = "the session is deleted or disabled";
+    } else if (progress.isEmpty()) {
+      why = "it had not started playing";
+    } else if (Duration.between(progress.get().savedAt(), now).compareTo(session.get().lateGrace()) > 0) {
+      why = "it was down for longer than the session's late grace";
+    } else if (session.get().maxDuration().isPresent()
+        && !now.isBefore(run.startedAt().orElse(run.scheduledAt()).plus(session.get().maxDuration().get()))) {
+      why = "its maximum duration has run out";
+    } else {
+      Optional<ActiveRun> resumed = starter.resume(session.get(), run, progress.get());
+      if (resumed.isPresent()) {
+        log.warn("Session '{}' was cut short by a crash: resuming its run {} at track {}, {} s in", session.get().name(),
+            run.id(), progress.get().trackIndex() + 1, progress.get().position().toSeconds());
+        return;
+      }
+      why = "no bot account of its guild is connected";
+    }
+    log.warn("Run {} of session {} (scheduled {}) was cut short by a crash and is not resumed: {}", run.id(),
+        run.sessionId(), run.scheduledAt(), why);
+    runs.finish(run.id(), RunOutcome.INTERRUPTED, now, progress.map(Progress::tracksPlayed).orElse(run.tracksPlayed()),
+        "the process ended while it played; not resumed: " + why);
+  }
+}

@@ -1,0 +1,28 @@
+package carillon.bot.queue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Where the queue keeps its commands: the {@code command} table ({@link SqlCommandStore}). */
+interface CommandStore {
+  /** Stores a PENDING command; returns its id. */
+  long insert(CommandRequest request, String requestedBy, Instant requestedAt);
+
+  /** Sets a command's status, result and finish (both null until it is final). */
+  void setStatus(long id, CommandStatus status, String result, Instant finishedAt);
+
+  /** Marks every RUNNING command FAILED with {@code result}; returns how many. */
+  int failRunning(Instant at, String result);
+
+  /** The PENDING commands, oldest first. */
+  List<CommandRecord> pending();
+
+  Optional<CommandRecord> find(long id);
+
+  /** The newest commands first. */
+  List<CommandRecord> recent(int limit);
+
+  /** The commands of a guild's sessions, newest first: at most {@code limit}, with ids below {@code beforeId}. */
+  List<CommandRecord> inGuild(long guildId, int limit, long beforeId);
+}

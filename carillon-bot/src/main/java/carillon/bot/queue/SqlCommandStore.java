@@ -1,0 +1,77 @@
+package carillon.bot.queue;
+
+import carillon.bot.store.Database;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The {@code command} table, in SQLite or PostgreSQL; instants as epoch milliseconds. */
+final class SqlCommandStore implements CommandStore {
+  private final Database db;
+
+  SqlCommandStore(Database db) {
+    this.db = db;
+  }
+
+  @Override
+  public long insert(CommandRequest request, String requestedBy, Instant requestedAt) {
+    return db.withHandle(h -> h.createUpdate("""
+            INSERT INTO command (kind, session_id, volume, source, requested_by, requested_at, status)
+            VALUES (?, ?, ?, ?, ?, ?, 'PENDING')""")
+        .bind(0, request.kind().name()).bind(1, request.sessionId()).bind(2, request.volume())
+        .bind(3, request.source().name()).bind(4, requestedBy).bind(5, requestedAt.toEpochMilli())
+        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+  }
+
+  @Override
+  public void setStatus(long id, CommandStatus status, String result, Instant finishedAt) {
+    db.useHandle(h -> h.execute("UPDATE command SET status = ?, result = ?, finished_at = ? WHERE id = ?",
+        status.name(), result, finishedAt == null ? null : finishedAt.toEpochMilli(), id));
+  }
+
+  @Override
+  public int failRunning(Instant at, String result) {
+    return db.withHandle(h -> h.execute(
+        "UPDATE command SET status = 'FAILED', finished_at = ?, result = ? WHERE status = 'RUNNING'",
+        at.toEpochMilli(), result));
+  }
+
+  @Override
+  public List<CommandRecord> pending() {
+    return db.withHandle(h -> h.createQuery("SELECT * FROM command WHERE status = 'PENDING' ORDER BY id")
+        .map((rs, ctx) -> row(rs)).list());
+  }
+
+  @Override
+  public Optional<CommandRecord> find(long id) {
+    return db.withHandle(h -> h.createQuery("SELECT * FROM command WHERE id = ?").bind(0, id)
+        .map((rs, ctx) -> row(rs)).findOne());
+  }
+
+  @Override
+  public List<CommandRecord> recent(int limit) {
+    return db.withHandle(h -> h.createQuery("SELECT * FROM command ORDER BY id DESC LIMIT ?").bind(0, limit)
+        .map((rs, ctx) -> row(rs)).list());
+  }
+
+  @Override
+  public List<CommandRecord> inGuild(long guildId, int limit, long beforeId) {
+    return db.withHandle(h -> h.createQuery("""
+            SELECT c.* FROM command c JOIN session s ON s.id = c.session_id
+            WHERE s.guild_id = ? AND c.id < ? ORDER BY c.id DESC LIMIT ?""")
+        .bind(0, guildId).bind(1, beforeId).bind(2, limit).map((rs, ctx) -> row(rs)).list());
+  }
+
+  private static CommandRecord row(ResultSet rs) throws SQLException {
+    int volume = rs.getInt("volume");
+    Optional<Integer> vol = rs.wasNull() ? Optional.empty() : Optional.of(volume);
+    long finished = rs.getLong("finished_at");
+    Optional<Instant> finishedAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(finished));
+    return new CommandRecord(rs.getLong("id"), CommandKind.valueOf(rs.getString("kind")), rs.getLong("session_id"),
+        vol, CommandSource.valueOf(rs.getString("source")), rs.getString("requested_by"),
+        Instant.ofEpochMilli(rs.getLong("requested_at")), CommandStatus.valueOf(rs.getString("status")),
+        Optional.ofNullable(rs.getString("result")), finishedAt);
+  }
+}
