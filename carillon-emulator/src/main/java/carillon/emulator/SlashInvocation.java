@@ -226,7 +226,7 @@ final class SlashInvocation {
     }
     long interactionId = world.ids.next();
     String token = "interaction-" + UUID.randomUUID();
-    Interaction interaction = new Interaction(interactionId, token, channel.id, bot, type);
+    Interaction interaction = new Interaction(interactionId, token, channel.id, bot, type, world.clock, world.interactionDeadline);
     world.interactions.put(interactionId, interaction);
 
     long memberPermissions = world.permissions(guild, userId);
