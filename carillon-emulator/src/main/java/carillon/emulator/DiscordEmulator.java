@@ -66,11 +66,9 @@ public final class DiscordEmulator implements AutoCloseable {
           ctx.path().startsWith(ControlApi.PREFIX) ? Map.of("error", e.getMessage())
               : Map.of("code", 50035, "message", "Invalid Form Body: " + e.getMessage())));
       // An unknown route: Discord's JSON 404, not the web server's page.
-      config.routes.error(404, ctx -> {
-        if (ctx.path().startsWith(Rest.PREFIX) && ctx.endpoint() == null) {
-          ctx.json(Map.of("message", "404: Not Found", "code", 0));
-        }
-      });
+      config.routes.exception(io.javalin.router.EndpointNotFound.class, (e, ctx) -> ctx.status(404).json(
+          ctx.path().startsWith(ControlApi.PREFIX) ? Map.of("error", "no route " + ctx.method() + " " + ctx.path())
+              : Map.of("message", "404: Not Found", "code", 0)));
       config.routes.exception(Rest.Unauthorized.class, (e, ctx) ->
           ctx.status(401).json(Map.of("code", 0, "message", "401: Unauthorized")));
       config.routes.exception(NumberFormatException.class, (e, ctx) ->
