@@ -133,4 +133,25 @@ class ChannelPermissionsTest {
     assertThat(raw.rest("POST", "/channels/" + notices + "/messages", bot, text).status()).isEqualTo(403);
     assertThat(discord.messages(notices)).hasSize(2);
   }
+
+  @Test
+  void interactionsCarryPermissionsInTheChannelAndCommandsFollowThem() throws Exception {
+    UserHandle alice = discord.createUser("alice");
+    guild.addMember(alice);
+    long quiet = guild.createTextChannel("quiet");
+    raw.rest("PUT", "/applications/" + bot.applicationId() + "/guilds/" + guild.id() + "/commands", bot,
+        "[{\"name\":\"ping\",\"description\":\"pong\"}]");
+    guild.overwriteForMember(notices, alice.id(), EMBED, 0);
+    guild.overwriteForRole(quiet, guild.id(), 0, Permission.USE_APPLICATION_COMMANDS.getRawValue());
+    try (RawDiscord.Gateway gateway = raw.gateway(bot, 1)) {
+      alice.runSlashCommand(notices, bot, "ping", java.util.Map.of());
+      await().atMost(Duration.ofSeconds(10)).until(() -> gateway.types().contains("INTERACTION_CREATE"));
+      var event = gateway.dispatches.stream().filter(d -> d.get("t").asText().equals("INTERACTION_CREATE"))
+          .findFirst().orElseThrow().get("d");
+      assertThat(event.get("member").get("permissions").asText())
+          .isEqualTo(Long.toString(GuildHandle.MEMBER_PERMISSIONS | EMBED));
+    }
+    assertThatThrownBy(() -> alice.runSlashCommand(quiet, bot, "ping", java.util.Map.of()))
+        .isInstanceOf(CommandNotAvailableException.class).hasMessageContaining("Use Application Commands");
+  }
 }
