@@ -48,16 +48,16 @@ final class ControlApi {
     routes.post(PREFIX + "/guilds/{guild}/voice-server", this::voiceServer);
     routes.post(PREFIX + "/guilds/{guild}/channels", this::createChannel);
     routes.delete(PREFIX + "/channels/{channel}", ctx -> {
-      handle(ctx, "guild").deleteChannel(pathId(ctx, "channel"));
+      guildOf(ctx).deleteChannel(pathId(ctx, "channel"));
       ctx.status(204);
     });
     routes.put(PREFIX + "/channels/{channel}/overwrites/{target}", this::overwrite);
     routes.delete(PREFIX + "/channels/{channel}/overwrites/{target}", ctx -> {
-      handle(ctx, "guild").removeOverwrite(pathId(ctx, "channel"), pathId(ctx, "target"));
+      guildOf(ctx).removeOverwrite(pathId(ctx, "channel"), pathId(ctx, "target"));
       ctx.status(204);
     });
     routes.get(PREFIX + "/channels/{channel}/permissions/{user}", ctx -> ctx.json(Map.of("permissions",
-        Long.toString(handle(ctx, "guild").permissions(pathId(ctx, "user"), pathId(ctx, "channel"))))));
+        Long.toString(guildOf(ctx).permissions(pathId(ctx, "user"), pathId(ctx, "channel"))))));
     routes.get(PREFIX + "/voice", ctx -> ctx.json(emulator.voiceConnections()));
     routes.get(PREFIX + "/voice/ignored", ctx -> ctx.json(emulator.ignoredVoiceRequests()));
     routes.get(PREFIX + "/panel", ctx -> ctx.contentType("text/html; charset=utf-8").result(panelPage()));
@@ -283,7 +283,7 @@ final class ControlApi {
   }
 
   /** The guild of the path's guild, or (for channel routes) of the path's channel. */
-  private GuildHandle handle(Context ctx, String unused) {
+  private GuildHandle guildOf(Context ctx) {
     long guildId = ctx.pathParamMap().containsKey("guild") ? pathId(ctx, "guild")
         : world.channel(pathId(ctx, "channel")).guildId;
     Model.Guild guild = world.guild(guildId);
@@ -292,7 +292,7 @@ final class ControlApi {
 
   /** {@code {"name":"Stage","type":"text"|"voice"|"stage"}} → 201 {@code {"id"}}. */
   private void createChannel(Context ctx) throws Exception {
-    GuildHandle guild = handle(ctx, "guild");
+    GuildHandle guild = guildOf(ctx);
     JsonNode body = body(ctx);
     String name = text(body, "name");
     String type = text(body, "type");
@@ -307,7 +307,7 @@ final class ControlApi {
 
   /** {@code {"type":"role"|"member","allow":"1024","deny":"2048"}}: permission bits as strings or numbers. */
   private void overwrite(Context ctx) throws Exception {
-    GuildHandle guild = handle(ctx, "guild");
+    GuildHandle guild = guildOf(ctx);
     long channel = pathId(ctx, "channel");
     long target = pathId(ctx, "target");
     JsonNode body = body(ctx);
@@ -324,7 +324,7 @@ final class ControlApi {
 
   /** {@code {"mute":true}} and/or {@code {"suppress":false}}: what a moderator sets on a member in voice. */
   private void voiceFlags(Context ctx) throws Exception {
-    GuildHandle guild = handle(ctx, "guild");
+    GuildHandle guild = guildOf(ctx);
     long user = pathId(ctx, "user");
     JsonNode body = body(ctx);
     if (!body.path("mute").isBoolean() && !body.path("suppress").isBoolean()) {
@@ -341,7 +341,7 @@ final class ControlApi {
 
   /** {@code {"botId"}}: the bot's voice server moves (a new VOICE_SERVER_UPDATE). */
   private void voiceServer(Context ctx) throws Exception {
-    GuildHandle guild = handle(ctx, "guild");
+    GuildHandle guild = guildOf(ctx);
     BotAccount bot = bot(body(ctx));
     try {
       emulator.moveVoiceServer(guild, bot);

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * sends the gateway events Discord would, to the bots that would see them.
  */
 final class World {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(World.class);
   final ObjectMapper json = new ObjectMapper()
       .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
       .registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
@@ -473,8 +474,11 @@ final class World {
       Model.Channel channel = guild.channels.get(channelId);
       long needed = VIEW_CHANNEL | CONNECT;
       if (channel == null || (permissions(guild, session.bot.id, channel) & needed) != needed) {
-        ignoredVoiceRequests.add(new IgnoredVoiceRequest(guildId, channelId, session.bot.id,
-            channel == null ? "unknown channel" : "missing View Channel or Connect"));
+        IgnoredVoiceRequest ignored = new IgnoredVoiceRequest(guildId, channelId, session.bot.id,
+            channel == null ? "unknown channel" : "missing View Channel or Connect");
+        ignoredVoiceRequests.add(ignored);
+        log.info("ignored a voice state update of bot {} into channel {}: {}", session.bot.name, channelId,
+            ignored.reason());
         return;
       }
     }
@@ -493,6 +497,8 @@ final class World {
     if (!guild.members.containsKey(userId)) {
       throw new IllegalArgumentException("user " + userId + " is not a member of guild " + guildId);
     }
+    log.debug("{} {} in guild {}", account(userId).name, channelId == null ? "leaves voice" : "moves to voice channel "
+        + channelId, guild.name);
     setVoice(guildId, userId, channelId);
     if (voice.isEmpty() || !account(userId).bot) {
       return;
