@@ -25,19 +25,14 @@ class ChannelPermissionsTest {
 
   DiscordEmulator discord;
   RawDiscord raw;
-  GuildHandle guild;
-  long notices;
-  BotAccount bot;
+  Sangha sangha;
 
   @BeforeEach
   void start() {
     discord = DiscordEmulator.start();
     raw = new RawDiscord(discord);
-    guild = discord.createGuild("Sangha");
-    notices = guild.createTextChannel("notices");
-    bot = discord.createBot("Carillon");
-    guild.addMember(bot);
-    guild.setEveryonePermissions(GuildHandle.MEMBER_PERMISSIONS);
+    sangha = Sangha.in(discord);
+    sangha.guild().setEveryonePermissions(GuildHandle.MEMBER_PERMISSIONS);
   }
 
   @AfterEach
@@ -45,8 +40,15 @@ class ChannelPermissionsTest {
     discord.close();
   }
 
+  /** A message the bot posts in #notices through REST. */
+  RawDiscord.Answer post(String body) throws Exception {
+    return raw.rest("POST", "/channels/" + sangha.notices() + "/messages", sangha.bot(), body);
+  }
+
   @Test
   void overwritesApplyEveryoneThenRolesThenTheMember() throws Exception {
+    GuildHandle guild = sangha.guild();
+    long notices = sangha.notices();
     UserHandle alice = discord.createUser("alice");
     UserHandle bao = discord.createUser("bao");
     UserHandle carol = discord.createUser("carol");
@@ -61,16 +63,17 @@ class ChannelPermissionsTest {
     guild.giveRole(bao.id(), speakers);
     guild.giveRole(bao.id(), muted);
     guild.giveRole(dana.id(), admins);
-    guild.overwriteForRole(notices, guild.id(), 0, SEND);       // @everyone may not write here
+    guild.overwriteForRole(notices, guild.id(), 0, SEND); // @everyone may not write here
     guild.overwriteForRole(notices, speakers, SEND | EMBED, 0); // speakers may
     guild.overwriteForRole(notices, muted, 0, SEND);            // role allows win over role denies
-    guild.overwriteForMember(notices, alice.id(), 0, SEND);     // but alice's own overwrite wins over all
+    guild.overwriteForMember(notices, alice.id(), 0, SEND); // but alice's own overwrite wins over all
 
     assertThat(guild.permissions(alice.id(), notices) & SEND).isZero();
     assertThat(guild.permissions(bao.id(), notices) & (SEND | EMBED)).isEqualTo(SEND | EMBED);
     assertThat(guild.permissions(carol.id(), notices) & SEND).isZero();
     assertThat(guild.permissions(carol.id(), notices) & VIEW).isEqualTo(VIEW);
-    assertThat(guild.permissions(dana.id(), notices)).isEqualTo((1L << 53) - 1); // Administrator: all, overwrites or not
+    // Administrator: all, overwrites or not
+    assertThat(guild.permissions(dana.id(), notices)).isEqualTo((1L << 53) - 1);
 
     // Over HTTP, the same computation, the bits as a string.
     assertThat(raw.control("GET", "/channels/" + notices + "/permissions/" + bao.id(), null).body()
@@ -86,27 +89,28 @@ class ChannelPermissionsTest {
   @Test
   void withoutOverwritesPermissionsAreTheGuildOnes() {
     UserHandle alice = discord.createUser("alice");
-    guild.addMember(alice);
-    assertThat(guild.permissions(alice.id(), notices)).isEqualTo(GuildHandle.MEMBER_PERMISSIONS);
+    sangha.guild().addMember(alice);
+    assertThat(sangha.guild().permissions(alice.id(), sangha.notices())).isEqualTo(GuildHandle.MEMBER_PERMISSIONS);
   }
 
   @Test
   void jdaSeesOverwritesChangedAtRunTimeOverHttp() throws Exception {
-    JDA jda = discord.configure(JDABuilder.createDefault(bot.token())).build().awaitReady();
+    JDA jda = discord.configure(JDABuilder.createDefault(sangha.bot().token())).build().awaitReady();
     try {
-      assertThat(jda.getTextChannelById(notices).canTalk()).isTrue();
-      assertThat(raw.control("PUT", "/channels/" + notices + "/overwrites/" + bot.id(),
+      assertThat(jda.getTextChannelById(sangha.notices()).canTalk()).isTrue();
+      assertThat(raw.control("PUT", "/channels/" + sangha.notices() + "/overwrites/" + sangha.bot().id(),
           "{\"type\":\"member\",\"allow\":\"0\",\"deny\":\"" + SEND + "\"}").status()).isEqualTo(204);
-      await().atMost(Duration.ofSeconds(10)).until(() -> !jda.getTextChannelById(notices).canTalk());
-      assertThatThrownBy(() -> jda.getTextChannelById(notices).sendMessage("hi").complete())
+      await().atMost(Duration.ofSeconds(10)).until(() -> !jda.getTextChannelById(sangha.notices()).canTalk());
+      assertThatThrownBy(() -> jda.getTextChannelById(sangha.notices()).sendMessage("hi").complete())
           .isInstanceOf(InsufficientPermissionException.class);
       assertThat(raw.control("GET", "/guilds", null).body().get(0).get("channels").get(0).get("overwrites").get(0)
           .get("deny").asText()).isEqualTo(Long.toString(SEND));
-      assertThat(raw.control("DELETE", "/channels/" + notices + "/overwrites/" + bot.id(), null).status())
+      String overwrite = "/channels/" + sangha.notices() + "/overwrites/" + sangha.bot().id();
+      assertThat(raw.control("DELETE", overwrite, null).status())
           .isEqualTo(204);
-      await().atMost(Duration.ofSeconds(10)).until(() -> jda.getTextChannelById(notices).canTalk());
-      jda.getTextChannelById(notices).sendMessage("hi").complete();
-      assertThat(discord.messages(notices)).extracting(SentMessage::content).containsExactly("hi");
+      await().atMost(Duration.ofSeconds(10)).until(() -> jda.getTextChannelById(sangha.notices()).canTalk());
+      jda.getTextChannelById(sangha.notices()).sendMessage("hi").complete();
+      assertThat(discord.messages(sangha.notices())).extracting(SentMessage::content).containsExactly("hi");
     } finally {
       jda.shutdownNow();
     }
@@ -117,41 +121,41 @@ class ChannelPermissionsTest {
     String text = "{\"content\":\"hello\"}";
     String withEmbed = "{\"embeds\":[{\"description\":\"hello\"}]}";
     // Send Messages but no Embed Links: text goes, an embed is refused.
-    assertThat(raw.rest("POST", "/channels/" + notices + "/messages", bot, text).status()).isEqualTo(200);
-    RawDiscord.Answer refused = raw.rest("POST", "/channels/" + notices + "/messages", bot, withEmbed);
+    assertThat(post(text).status()).isEqualTo(200);
+    RawDiscord.Answer refused = post(withEmbed);
     assertThat(refused.status()).isEqualTo(403);
     assertThat(refused.body().get("code").asInt()).isEqualTo(50013);
     assertThat(refused.body().get("message").asText()).isEqualTo("Missing Permissions");
-    guild.overwriteForMember(notices, bot.id(), EMBED, 0);
-    assertThat(raw.rest("POST", "/channels/" + notices + "/messages", bot, withEmbed).status()).isEqualTo(200);
+    sangha.guild().overwriteForMember(sangha.notices(), sangha.bot().id(), EMBED, 0);
+    assertThat(post(withEmbed).status()).isEqualTo(200);
     // Send Messages denied, then View Channel denied: nothing goes.
-    guild.overwriteForMember(notices, bot.id(), EMBED, SEND);
-    assertThat(raw.rest("POST", "/channels/" + notices + "/messages", bot, text).body().get("code").asInt())
+    sangha.guild().overwriteForMember(sangha.notices(), sangha.bot().id(), EMBED, SEND);
+    assertThat(post(text).body().get("code").asInt())
         .isEqualTo(50013);
-    guild.overwriteForRole(notices, guild.id(), 0, VIEW);
-    guild.removeOverwrite(notices, bot.id());
-    assertThat(raw.rest("POST", "/channels/" + notices + "/messages", bot, text).status()).isEqualTo(403);
-    assertThat(discord.messages(notices)).hasSize(2);
+    sangha.guild().overwriteForRole(sangha.notices(), sangha.guild().id(), 0, VIEW);
+    sangha.guild().removeOverwrite(sangha.notices(), sangha.bot().id());
+    assertThat(post(text).status()).isEqualTo(403);
+    assertThat(discord.messages(sangha.notices())).hasSize(2);
   }
 
   @Test
   void interactionsCarryPermissionsInTheChannelAndCommandsFollowThem() throws Exception {
     UserHandle alice = discord.createUser("alice");
-    guild.addMember(alice);
-    long quiet = guild.createTextChannel("quiet");
-    raw.rest("PUT", "/applications/" + bot.applicationId() + "/guilds/" + guild.id() + "/commands", bot,
+    sangha.guild().addMember(alice);
+    long quiet = sangha.guild().createTextChannel("quiet");
+    raw.rest("PUT", "/applications/" + sangha.bot().applicationId() + "/commands", sangha.bot(),
         "[{\"name\":\"ping\",\"description\":\"pong\"}]");
-    guild.overwriteForMember(notices, alice.id(), EMBED, 0);
-    guild.overwriteForRole(quiet, guild.id(), 0, Permission.USE_APPLICATION_COMMANDS.getRawValue());
-    try (RawDiscord.Gateway gateway = raw.gateway(bot, 1)) {
-      alice.runSlashCommand(notices, bot, "ping", java.util.Map.of());
+    sangha.guild().overwriteForMember(sangha.notices(), alice.id(), EMBED, 0);
+    sangha.guild().overwriteForRole(quiet, sangha.guild().id(), 0, Permission.USE_APPLICATION_COMMANDS.getRawValue());
+    try (RawDiscord.Gateway gateway = raw.gateway(sangha.bot(), 1)) {
+      alice.runSlashCommand(sangha.notices(), sangha.bot(), "ping", java.util.Map.of());
       await().atMost(Duration.ofSeconds(10)).until(() -> gateway.types().contains("INTERACTION_CREATE"));
       var event = gateway.dispatches.stream().filter(d -> d.get("t").asText().equals("INTERACTION_CREATE"))
           .findFirst().orElseThrow().get("d");
       assertThat(event.get("member").get("permissions").asText())
           .isEqualTo(Long.toString(GuildHandle.MEMBER_PERMISSIONS | EMBED));
     }
-    assertThatThrownBy(() -> alice.runSlashCommand(quiet, bot, "ping", java.util.Map.of()))
+    assertThatThrownBy(() -> alice.runSlashCommand(quiet, sangha.bot(), "ping", java.util.Map.of()))
         .isInstanceOf(CommandNotAvailableException.class).hasMessageContaining("Use Application Commands");
   }
 }

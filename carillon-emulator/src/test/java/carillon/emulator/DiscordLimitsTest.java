@@ -24,22 +24,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DiscordLimitsTest {
   DiscordEmulator discord;
   RawDiscord raw;
-  GuildHandle guild;
-  long notices;
-  BotAccount bot;
-  UserHandle alice;
+  Sangha sangha;
 
   @BeforeAll
   void start() throws Exception {
     discord = DiscordEmulator.start();
     raw = new RawDiscord(discord);
-    guild = discord.createGuild("Sangha");
-    notices = guild.createTextChannel("notices");
-    bot = discord.createBot("Carillon");
-    alice = discord.createUser("alice");
-    guild.addMember(bot);
-    guild.addMember(alice);
-    assertThat(raw.rest("PUT", "/applications/" + bot.applicationId() + "/guilds/" + guild.id() + "/commands", bot,
+    sangha = Sangha.in(discord);
+    assertThat(raw.rest("PUT", "/applications/" + sangha.bot().applicationId() + "/commands", sangha.bot(),
         "[{\"name\":\"ping\",\"description\":\"pong\",\"options\":[{\"name\":\"who\",\"description\":\"w\","
             + "\"type\":3,\"autocomplete\":true}]}]").status()).isEqualTo(200);
   }
@@ -47,6 +39,11 @@ class DiscordLimitsTest {
   @AfterAll
   void stop() {
     discord.close();
+  }
+
+  /** A message the bot posts in #notices through REST. */
+  RawDiscord.Answer post(String body) throws Exception {
+    return raw.rest("POST", "/channels/" + sangha.notices() + "/messages", sangha.bot(), body);
   }
 
   static ObjectNode embed(String field, int length) {
@@ -104,8 +101,8 @@ class DiscordLimitsTest {
   @MethodSource("limits")
   void aMessagePastALimitIsRefusedWithTheFieldPath(String path, int limit, java.util.function.IntFunction<String> body)
       throws Exception {
-    assertThat(raw.rest("POST", "/channels/" + notices + "/messages", bot, body.apply(limit)).status()).isEqualTo(200);
-    RawDiscord.Answer refused = raw.rest("POST", "/channels/" + notices + "/messages", bot, body.apply(limit + 1));
+    assertThat(post(body.apply(limit)).status()).isEqualTo(200);
+    RawDiscord.Answer refused = post(body.apply(limit + 1));
     assertThat(refused.status()).isEqualTo(400);
     assertThat(refused.body().get("code").asInt()).isEqualTo(50035);
     assertThat(refused.body().get("message").asText()).isEqualTo("Invalid Form Body");
@@ -117,8 +114,8 @@ class DiscordLimitsTest {
   @Test
   void embedsOfAMessageTogetherHoldAtMost6000Characters() throws Exception {
     String fits = message(null, embed("description", 4000), embed("description", 2000));
-    assertThat(raw.rest("POST", "/channels/" + notices + "/messages", bot, fits).status()).isEqualTo(200);
-    RawDiscord.Answer refused = raw.rest("POST", "/channels/" + notices + "/messages", bot,
+    assertThat(post(fits).status()).isEqualTo(200);
+    RawDiscord.Answer refused = raw.rest("POST", "/channels/" + sangha.notices() + "/messages", sangha.bot(),
         message(null, embed("description", 4000), embed("description", 2001)));
     assertThat(refused.status()).isEqualTo(400);
     assertThat(refused.body().at("/errors/embeds/_errors/0/code").asText()).isEqualTo("MAX_EMBED_SIZE_EXCEEDED");
@@ -126,14 +123,14 @@ class DiscordLimitsTest {
 
   @Test
   void anEmptyMessageIsRefused() throws Exception {
-    RawDiscord.Answer refused = raw.rest("POST", "/channels/" + notices + "/messages", bot, "{\"content\":\"\"}");
+    RawDiscord.Answer refused = post("{\"content\":\"\"}");
     assertThat(refused.status()).isEqualTo(400);
     assertThat(refused.body().get("code").asInt()).isEqualTo(50006);
   }
 
   @Test
   void anInteractionReplyAndFollowUpPastTheLimitAreRefusedUnderData() throws Exception {
-    Interaction run = alice.runSlashCommand(notices, bot, "ping", Map.of());
+    Interaction run = sangha.alice().runSlashCommand(sangha.notices(), sangha.bot(), "ping", Map.of());
     String callback = "/interactions/" + run.id + "/" + run.token + "/callback";
     RawDiscord.Answer refused = raw.rest("POST", callback, null,
         "{\"type\":4,\"data\":" + message("c".repeat(2001)) + "}");
@@ -142,7 +139,7 @@ class DiscordLimitsTest {
         .isEqualTo("BASE_TYPE_MAX_LENGTH");
     assertThat(run.reply()).isNotDone();
     assertThat(raw.rest("POST", callback, null, "{\"type\":5}").status()).isEqualTo(204);
-    RawDiscord.Answer followup = raw.rest("POST", "/webhooks/" + bot.applicationId() + "/" + run.token, null,
+    RawDiscord.Answer followup = raw.rest("POST", "/webhooks/" + sangha.bot().applicationId() + "/" + run.token, null,
         message(null, embed("description", 4097)));
     assertThat(followup.status()).isEqualTo(400);
     assertThat(errorAt(followup.body().get("errors"), "embeds.0.description").get("code").asText())
@@ -151,7 +148,7 @@ class DiscordLimitsTest {
 
   @Test
   void autocompleteTakesAtMost25ChoicesOfAtMost100Characters() throws Exception {
-    Interaction typed = alice.autocomplete(notices, bot, "ping", "who", "a", Map.of());
+    Interaction typed = sangha.alice().autocomplete(sangha.notices(), sangha.bot(), "ping", "who", "a", Map.of());
     String callback = "/interactions/" + typed.id + "/" + typed.token + "/callback";
     StringBuilder many = new StringBuilder("[");
     for (int i = 0; i < 26; i++) {

@@ -25,14 +25,11 @@ class InteractionDeadlineTest {
   void start() throws Exception {
     discord = DiscordEmulator.builder().clock(clock).start();
     raw = new RawDiscord(discord);
-    GuildHandle guild = discord.createGuild("Sangha");
-    notices = guild.createTextChannel("notices");
-    bot = discord.createBot("Carillon");
-    alice = discord.createUser("alice");
-    guild.addMember(bot);
-    guild.addMember(alice);
-    raw.rest("PUT", "/applications/" + bot.applicationId() + "/guilds/" + guild.id() + "/commands", bot,
-        "[{\"name\":\"ping\",\"description\":\"pong\"}]");
+    Sangha sangha = Sangha.in(discord);
+    notices = sangha.notices();
+    bot = sangha.bot();
+    alice = sangha.alice();
+    raw.rest("PUT", "/applications/" + bot.applicationId() + "/commands", bot, "[{\"name\":\"ping\",\"description\":\"pong\"}]");
   }
 
   @AfterEach
@@ -91,15 +88,10 @@ class InteractionDeadlineTest {
   void theDeadlineIsConfigurable() throws Exception {
     try (DiscordEmulator patient = DiscordEmulator.builder().clock(clock).interactionDeadline(Duration.ofMinutes(1))
         .start()) {
-      GuildHandle guild = patient.createGuild("g");
-      long channel = guild.createTextChannel("c");
-      BotAccount other = patient.createBot("b");
-      UserHandle bao = patient.createUser("bao");
-      guild.addMember(other);
-      guild.addMember(bao);
-      new RawDiscord(patient).rest("PUT", "/applications/" + other.applicationId() + "/commands", other,
+      Sangha there = Sangha.in(patient);
+      new RawDiscord(patient).rest("PUT", "/applications/" + there.bot().applicationId() + "/commands", there.bot(),
           "[{\"name\":\"ping\",\"description\":\"pong\"}]");
-      Interaction run = bao.runSlashCommand(channel, other, "ping", Map.of());
+      Interaction run = there.alice().runSlashCommand(there.notices(), there.bot(), "ping", Map.of());
       clock.advance(Duration.ofSeconds(59));
       assertThat(run.expired()).isFalse();
       clock.advance(Duration.ofSeconds(2));

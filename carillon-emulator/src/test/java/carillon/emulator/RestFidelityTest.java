@@ -2,55 +2,41 @@ package carillon.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Small REST and control API details clients other than JDA rely on (issue 16). */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(EmulatorExtension.class)
 class RestFidelityTest {
-  DiscordEmulator discord;
-  RawDiscord raw;
-  BotAccount bot;
-  GuildHandle guild;
-  long notices;
+  private final RawDiscord raw;
+  private final Sangha sangha;
 
-  @BeforeAll
-  void start() {
-    discord = DiscordEmulator.start();
+  RestFidelityTest(DiscordEmulator discord) {
     raw = new RawDiscord(discord);
-    bot = discord.createBot("Carillon");
-    guild = discord.createGuild("Sangha");
-    notices = guild.createTextChannel("notices");
-    guild.addMember(bot);
-  }
-
-  @AfterAll
-  void stop() {
-    discord.close();
+    sangha = Sangha.in(discord);
   }
 
   @Test
   void theBotsApplicationObject() throws Exception {
-    RawDiscord.Answer app = raw.rest("GET", "/oauth2/applications/@me", bot, null);
+    RawDiscord.Answer app = raw.rest("GET", "/oauth2/applications/@me", sangha.bot(), null);
     assertThat(app.status()).isEqualTo(200);
-    assertThat(app.body().get("id").asText()).isEqualTo(Long.toString(bot.applicationId()));
+    assertThat(app.body().get("id").asText()).isEqualTo(Long.toString(sangha.bot().applicationId()));
     assertThat(app.body().get("name").asText()).isEqualTo("Carillon");
-    assertThat(app.body().get("bot").get("id").asText()).isEqualTo(Long.toString(bot.id()));
+    assertThat(app.body().get("bot").get("id").asText()).isEqualTo(Long.toString(sangha.bot().id()));
     assertThat(raw.rest("GET", "/oauth2/applications/@me", null, null).status()).isEqualTo(401);
   }
 
   @Test
   void percentEncodedAtSignsAreTakenLikeRawOnes() throws Exception {
-    assertThat(raw.rest("GET", "/users/%40me", bot, null).body().get("id").asText()).isEqualTo(Long.toString(bot.id()));
-    assertThat(raw.rest("GET", "/oauth2/applications/%40me", bot, null).status()).isEqualTo(200);
+    assertThat(raw.rest("GET", "/users/%40me", sangha.bot(), null).body().get("id").asText())
+        .isEqualTo(Long.toString(sangha.bot().id()));
+    assertThat(raw.rest("GET", "/oauth2/applications/%40me", sangha.bot(), null).status()).isEqualTo(200);
   }
 
   @Test
   void unknownRoutesAnswerDiscordsJson404() throws Exception {
-    for (String path : new String[] {"/nothing/here", "/users/12345", "/channels/" + notices + "/pins/x/y"}) {
-      RawDiscord.Answer missing = raw.rest("GET", path, bot, null);
+    for (String path : new String[] {"/nothing/here", "/users/12345", "/channels/" + sangha.notices() + "/pins/x/y"}) {
+      RawDiscord.Answer missing = raw.rest("GET", path, sangha.bot(), null);
       assertThat(missing.status()).as(path).isEqualTo(404);
       assertThat(missing.body().get("message").asText()).isEqualTo("404: Not Found");
       assertThat(missing.body().get("code").asInt()).isZero();
@@ -59,12 +45,11 @@ class RestFidelityTest {
 
   @Test
   void theControlApiWritesIdsAsStrings() throws Exception {
-    UserHandle alice = discord.createUser("alice");
-    guild.addMember(alice);
-    alice.sendMessage(notices, "hello");
-    var message = raw.control("GET", "/channels/" + notices + "/messages", null).body().get(0);
+    UserHandle alice = sangha.alice();
+    alice.sendMessage(sangha.notices(), "hello");
+    var message = raw.control("GET", "/channels/" + sangha.notices() + "/messages", null).body().get(0);
     assertThat(message.get("id").isTextual()).isTrue();
-    assertThat(message.get("channelId").asText()).isEqualTo(Long.toString(notices));
+    assertThat(message.get("channelId").asText()).isEqualTo(Long.toString(sangha.notices()));
     assertThat(message.get("authorId").asText()).isEqualTo(Long.toString(alice.id()));
   }
 }
