@@ -470,12 +470,18 @@ final class World {
    */
   synchronized void botVoice(GatewaySession session, long guildId, Long channelId) {
     Model.Guild guild = guild(guildId);
+    if (!guild.members.containsKey(session.bot.id)) {
+      log.info("ignored a voice state update of bot {} for guild {}: not a member", session.bot.name, guild.name);
+      return;
+    }
     if (channelId != null) {
       Model.Channel channel = guild.channels.get(channelId);
       long needed = VIEW_CHANNEL | CONNECT;
-      if (channel == null || (permissions(guild, session.bot.id, channel) & needed) != needed) {
+      if (channel == null || (channel.type != VOICE && channel.type != STAGE)
+          || (permissions(guild, session.bot.id, channel) & needed) != needed) {
         IgnoredVoiceRequest ignored = new IgnoredVoiceRequest(guildId, channelId, session.bot.id,
-            channel == null ? "unknown channel" : "missing View Channel or Connect");
+            channel == null ? "unknown channel" : channel.type != VOICE && channel.type != STAGE
+                ? "not a voice or Stage channel" : "missing View Channel or Connect");
         ignoredVoiceRequests.add(ignored);
         log.info("ignored a voice state update of bot {} into channel {}: {}", session.bot.name, channelId,
             ignored.reason());
