@@ -44,7 +44,22 @@ final class ControlApi {
     routes.post(PREFIX + "/channels/{channel}/autocomplete", this::autocomplete);
     routes.get(PREFIX + "/interactions/{interaction}", this::interaction);
     routes.post(PREFIX + "/guilds/{guild}/voice", this::voice);
+    routes.post(PREFIX + "/guilds/{guild}/voice-states/{user}", this::voiceFlags);
+    routes.post(PREFIX + "/guilds/{guild}/voice-server", this::voiceServer);
+    routes.post(PREFIX + "/guilds/{guild}/channels", this::createChannel);
+    routes.delete(PREFIX + "/channels/{channel}", ctx -> {
+      guildOf(ctx).deleteChannel(pathId(ctx, "channel"));
+      ctx.status(204);
+    });
+    routes.put(PREFIX + "/channels/{channel}/overwrites/{target}", this::overwrite);
+    routes.delete(PREFIX + "/channels/{channel}/overwrites/{target}", ctx -> {
+      guildOf(ctx).removeOverwrite(pathId(ctx, "channel"), pathId(ctx, "target"));
+      ctx.status(204);
+    });
+    routes.get(PREFIX + "/channels/{channel}/permissions/{user}", ctx -> ctx.json(Map.of("permissions",
+        Long.toString(guildOf(ctx).permissions(pathId(ctx, "user"), pathId(ctx, "channel"))))));
     routes.get(PREFIX + "/voice", ctx -> ctx.json(emulator.voiceConnections()));
+    routes.get(PREFIX + "/voice/ignored", ctx -> ctx.json(emulator.ignoredVoiceRequests()));
     routes.get(PREFIX + "/panel", ctx -> ctx.contentType("text/html; charset=utf-8").result(panelPage()));
     routes.get(PREFIX + "/panel/state", this::panelState);
     routes.post(PREFIX + "/faults/gateway", this::gatewayFault);
@@ -115,8 +130,18 @@ final class ControlApi {
         g.put("id", Long.toString(guild.id));
         g.put("name", guild.name);
         ArrayNode channels = g.putArray("channels");
-        guild.channels.values().forEach(c -> channels.addObject().put("id", Long.toString(c.id)).put("name", c.name)
-            .put("type", c.type == 2 ? "voice" : "text"));
+        guild.channels.values().forEach(c -> {
+          ObjectNode channel = channels.addObject().put("id", Long.toString(c.id)).put("name", c.name)
+              .put("type", c.type == World.STAGE ? "stage" : c.type == World.VOICE ? "voice" : "text");
+          ArrayNode overwrites = channel.putArray("overwrites");
+          c.overwrites.values().forEach(o -> overwrites.addObject().put("id", Long.toString(o.id()))
+              .put("type", o.type() == 0 ? "role" : "member").put("allow", Long.toString(o.allow()))
+              .put("deny", Long.toString(o.deny())));
+          Model.StageInstance stage = guild.stages.get(c.id);
+          if (stage != null) {
+            channel.set("stage", world.stageJson(guild.id, stage));
+          }
+        });
         ArrayNode roles = g.putArray("roles");
         guild.roles.values().forEach(r -> roles.addObject().put("id", Long.toString(r.id)).put("name", r.name)
             .put("permissions", Long.toString(r.permissions)));
@@ -130,6 +155,13 @@ final class ControlApi {
             member.putNull("voiceChannel");
           } else {
             member.put("voiceChannel", Long.toString(voice));
+            Model.VoiceFlags flags = guild.voiceFlags.get(m.userId);
+            member.put("mute", flags != null && flags.mute).put("suppress", flags != null && flags.suppress);
+            member.put("requestToSpeak", flags == null || flags.requestToSpeak == null ? null
+                : flags.requestToSpeak.toString());
+            if (account.bot) {
+              member.put("notHeardBecause", world.notHeardBecause(guild, m.userId).orElse(null));
+            }
           }
         });
       }
@@ -227,6 +259,7 @@ final class ControlApi {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("type", interaction.autocomplete() ? "autocomplete" : "command");
     out.put("deferred", interaction.deferred());
+    out.put("expired", interaction.expired());
     out.put("ephemeral", interaction.ephemeral());
     out.put("reply", interaction.reply().getNow(null));
     out.put("followups", interaction.followups());
@@ -245,7 +278,76 @@ final class ControlApi {
       throw new BadRequest("user " + user + " is not a member of guild " + guild);
     }
     Long channelId = channel.isMissingNode() || channel.isNull() ? null : id(body, "channelId");
-    world.setVoice(guild, user, channelId);
+    world.moveMember(guild, user, channelId);
+    ctx.status(204);
+  }
+
+  /** The guild of the path's guild, or (for channel routes) of the path's channel. */
+  private GuildHandle guildOf(Context ctx) {
+    long guildId = ctx.pathParamMap().containsKey("guild") ? pathId(ctx, "guild")
+        : world.channel(pathId(ctx, "channel")).guildId;
+    Model.Guild guild = world.guild(guildId);
+    return new GuildHandle(world, guild.id, guild.name);
+  }
+
+  /** {@code {"name":"Stage","type":"text"|"voice"|"stage"}} → 201 {@code {"id"}}. */
+  private void createChannel(Context ctx) throws Exception {
+    GuildHandle guild = guildOf(ctx);
+    JsonNode body = body(ctx);
+    String name = text(body, "name");
+    String type = text(body, "type");
+    long id = switch (type) {
+      case "text" -> guild.createTextChannel(name);
+      case "voice" -> guild.createVoiceChannel(name);
+      case "stage" -> guild.createStageChannel(name);
+      default -> throw new BadRequest("'type' must be text, voice or stage, was '" + type + "'");
+    };
+    ctx.status(201).json(Map.of("id", Long.toString(id)));
+  }
+
+  /** {@code {"type":"role"|"member","allow":"1024","deny":"2048"}}: permission bits as strings or numbers. */
+  private void overwrite(Context ctx) throws Exception {
+    GuildHandle guild = guildOf(ctx);
+    long channel = pathId(ctx, "channel");
+    long target = pathId(ctx, "target");
+    JsonNode body = body(ctx);
+    String type = text(body, "type");
+    long allow = body.has("allow") ? id(body, "allow") : 0;
+    long deny = body.has("deny") ? id(body, "deny") : 0;
+    switch (type) {
+      case "role" -> guild.overwriteForRole(channel, target, allow, deny);
+      case "member" -> guild.overwriteForMember(channel, target, allow, deny);
+      default -> throw new BadRequest("'type' must be role or member, was '" + type + "'");
+    }
+    ctx.status(204);
+  }
+
+  /** {@code {"mute":true}} and/or {@code {"suppress":false}}: what a moderator sets on a member in voice. */
+  private void voiceFlags(Context ctx) throws Exception {
+    GuildHandle guild = guildOf(ctx);
+    long user = pathId(ctx, "user");
+    JsonNode body = body(ctx);
+    if (!body.path("mute").isBoolean() && !body.path("suppress").isBoolean()) {
+      throw new BadRequest("give 'mute' or 'suppress' as a boolean");
+    }
+    if (body.path("mute").isBoolean()) {
+      guild.serverMute(user, body.get("mute").asBoolean());
+    }
+    if (body.path("suppress").isBoolean()) {
+      guild.setSuppressed(user, body.get("suppress").asBoolean());
+    }
+    ctx.status(204);
+  }
+
+  /** {@code {"botId"}}: the bot's voice server moves (a new VOICE_SERVER_UPDATE). */
+  private void voiceServer(Context ctx) throws Exception {
+    GuildHandle guild = guildOf(ctx);
+    BotAccount bot = bot(body(ctx));
+    try {
+      emulator.moveVoiceServer(guild, bot);
+    } catch (IllegalStateException e) {
+      throw new BadRequest(e.getMessage());
+    }
     ctx.status(204);
   }
 

@@ -44,8 +44,8 @@ public final class DiscordEmulator implements AutoCloseable {
   private final Javalin server;
   private final SecureRandom random = new SecureRandom();
 
-  private DiscordEmulator(Clock clock, VoiceService voice) {
-    this.world = new World(clock, Optional.ofNullable(voice));
+  private DiscordEmulator(Clock clock, VoiceService voice, java.time.Duration interactionDeadline) {
+    this.world = new World(clock, Optional.ofNullable(voice), interactionDeadline);
     this.gateway = new Gateway(world);
     this.rest = new Rest(world, gateway);
     this.server = Javalin.create(config -> {
@@ -61,8 +61,14 @@ public final class DiscordEmulator implements AutoCloseable {
       config.routes.exception(World.NotFound.class, (e, ctx) -> ctx.status(404).json(
           ctx.path().startsWith(ControlApi.PREFIX) ? Map.of("error", e.getMessage())
               : Map.of("code", 10003, "message", e.getMessage())));
-      config.routes.exception(Rest.DiscordError.class, (e, ctx) ->
-          ctx.status(e.status).json(Map.of("code", e.code, "message", e.getMessage())));
+      config.routes.exception(Rest.DiscordError.class, (e, ctx) -> ctx.status(e.status).json(e.body()));
+      config.routes.exception(IllegalArgumentException.class, (e, ctx) -> ctx.status(400).json(
+          ctx.path().startsWith(ControlApi.PREFIX) ? Map.of("error", e.getMessage())
+              : Map.of("code", 50035, "message", "Invalid Form Body: " + e.getMessage())));
+      // An unknown route: Discord's JSON 404, not the web server's page.
+      config.routes.exception(io.javalin.router.EndpointNotFound.class, (e, ctx) -> ctx.status(404).json(
+          ctx.path().startsWith(ControlApi.PREFIX) ? Map.of("error", "no route " + ctx.method() + " " + ctx.path())
+              : Map.of("message", "404: Not Found", "code", 0)));
       config.routes.exception(Rest.Unauthorized.class, (e, ctx) ->
           ctx.status(401).json(Map.of("code", 0, "message", "401: Unauthorized")));
       config.routes.exception(NumberFormatException.class, (e, ctx) ->
@@ -88,8 +94,22 @@ public final class DiscordEmulator implements AutoCloseable {
   public static final class Builder {
     private Clock clock = Clock.systemUTC();
     private VoiceService voice;
+    private java.time.Duration interactionDeadline = java.time.Duration.ofSeconds(3);
 
     private Builder() {}
+
+    /**
+     * How long a bot has to acknowledge an interaction before it expires (Discord: 3 seconds, the
+     * default), measured on the {@link #clock}: with a test clock, advance it past the deadline instead of
+     * sleeping.
+     */
+    public Builder interactionDeadline(java.time.Duration deadline) {
+      if (deadline.isNegative() || deadline.isZero()) {
+        throw new IllegalArgumentException("interactionDeadline must be positive, was " + deadline);
+      }
+      this.interactionDeadline = deadline;
+      return this;
+    }
 
     /** The clock for snowflakes and timestamps. */
     public Builder clock(Clock clock) {
@@ -104,7 +124,7 @@ public final class DiscordEmulator implements AutoCloseable {
     }
 
     public DiscordEmulator start() {
-      return new DiscordEmulator(clock, voice);
+      return new DiscordEmulator(clock, voice, interactionDeadline);
     }
   }
 
@@ -266,6 +286,29 @@ public final class DiscordEmulator implements AutoCloseable {
   /** Fault: drops the bot's voice connection in a guild, as a lost connection (JDA resumes it). */
   public boolean dropVoiceConnection(GuildHandle guild, BotAccount bot) {
     return world.voice.map(voice -> voice.dropConnection(guild.id(), bot.id())).orElse(false);
+  }
+
+  /** Bots' voice state updates Discord ignored (no View Channel or Connect), oldest first. */
+  public List<IgnoredVoiceRequest> ignoredVoiceRequests() {
+    return List.copyOf(world.ignoredVoiceRequests);
+  }
+
+  /**
+   * The bot's voice server moves, as when Discord rebalances voice: a new VOICE_SERVER_UPDATE with a new
+   * token mid-connection, for the channel the bot is in; JDA opens a new voice connection.
+   *
+   * @throws IllegalStateException if there is no voice side or the bot is not in a voice channel
+   */
+  public void moveVoiceServer(GuildHandle guild, BotAccount bot) {
+    synchronized (world) {
+      Model.Guild g = world.guild(guild.id());
+      Long channel = g.voice.get(bot.id());
+      if (world.voice.isEmpty() || channel == null) {
+        throw new IllegalStateException(bot.name() + " is not connected to voice in " + guild.name()
+            + (world.voice.isEmpty() ? " (the emulator has no voice side)" : ""));
+      }
+      world.sendVoiceServer(g, bot.id(), channel);
+    }
   }
 
   // ---- faults

@@ -81,7 +81,7 @@ final class Gateway {
       shardCount = d.get("shard").get(1).asInt();
     }
     GatewaySession session = new GatewaySession(world, bot.get(), UUID.randomUUID().toString().replace("-", ""),
-        shardId, shardCount);
+        shardId, shardCount, d.has("intents") ? d.get("intents").asLong() : -1L);
     world.sessions.put(session.id, session);
     connection.session = session;
     session.attach(connection);

@@ -16,12 +16,15 @@ final class GatewaySession {
   final String id;
   final int shardId;
   final int shardCount;
+  /** The intents the bot identified with (all when it sent none). */
+  final long intents;
   private final World world;
   private final Deque<ObjectNode> history = new ArrayDeque<>();
   private long sequence;
   private GatewayConnection connection;
 
-  GatewaySession(World world, Model.Account bot, String id, int shardId, int shardCount) {
+  GatewaySession(World world, Model.Account bot, String id, int shardId, int shardCount, long intents) {
+    this.intents = intents;
     this.world = world;
     this.bot = bot;
     this.id = id;
@@ -32,6 +35,10 @@ final class GatewaySession {
   /** True if events of this guild go to this session's shard: {@code (guild_id >> 22) % shards}. */
   boolean owns(long guildId) {
     return (int) ((guildId >>> 22) % shardCount) == shardId;
+  }
+
+  boolean hasIntent(int intent) {
+    return (intents & intent) != 0;
   }
 
   synchronized void attach(GatewayConnection connection) {

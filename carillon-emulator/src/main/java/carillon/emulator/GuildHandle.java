@@ -1,6 +1,7 @@
 package carillon.emulator;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A guild of the emulated Discord: create channels and roles, add members. Bots that are members see the
@@ -56,6 +57,142 @@ public final class GuildHandle {
     return createChannel(channelName, 2);
   }
 
+  /** A Stage channel (type 13): members who join are suppressed listeners until they become speakers. */
+  public long createStageChannel(String channelName) {
+    return createChannel(channelName, World.STAGE);
+  }
+
+  /**
+   * Deletes a channel, as an administrator does: members in it (a voice or Stage channel) are disconnected
+   * first (VOICE_STATE_UPDATE with channel null; a bot's voice WebSocket closes with 4014), an open Stage
+   * instance ends (STAGE_INSTANCE_DELETE), then bots receive CHANNEL_DELETE. Its messages are kept.
+   */
+  public void deleteChannel(long channelId) {
+    synchronized (world) {
+      Model.Guild guild = world.guild(id);
+      Model.Channel channel = channelOf(guild, channelId);
+      for (long userId : List.copyOf(guild.voice.keySet())) {
+        if (guild.voice.get(userId) == channelId) {
+          world.moveMember(id, userId, null);
+        }
+      }
+      Model.StageInstance stage = guild.stages.remove(channelId);
+      if (stage != null) {
+        world.dispatchToGuild(id, "STAGE_INSTANCE_DELETE", world.stageJson(id, stage));
+      }
+      guild.channels.remove(channelId);
+      world.dispatchToGuild(id, "CHANNEL_DELETE", world.channelJson(channel));
+    }
+  }
+
+  /**
+   * Sets a role's overwrite in a channel ({@code roleId} {@link #id()} is {@code @everyone}); connected
+   * bots receive CHANNEL_UPDATE. {@code allow} and {@code deny} are Discord permission bits.
+   */
+  public void overwriteForRole(long channelId, long roleId, long allow, long deny) {
+    synchronized (world) {
+      if (!world.guild(id).roles.containsKey(roleId)) {
+        throw new World.NotFound("role " + roleId);
+      }
+      setOverwrite(channelId, new Model.Overwrite(roleId, 0, allow, deny));
+    }
+  }
+
+  /** Sets a member's own overwrite in a channel; connected bots receive CHANNEL_UPDATE. */
+  public void overwriteForMember(long channelId, long userId, long allow, long deny) {
+    synchronized (world) {
+      if (!world.guild(id).members.containsKey(userId)) {
+        throw new World.NotFound("member " + userId);
+      }
+      setOverwrite(channelId, new Model.Overwrite(userId, 1, allow, deny));
+    }
+  }
+
+  /** Removes a role's or member's overwrite from a channel (if any); connected bots receive CHANNEL_UPDATE. */
+  public void removeOverwrite(long channelId, long roleOrUserId) {
+    synchronized (world) {
+      Model.Guild guild = world.guild(id);
+      Model.Channel channel = channelOf(guild, channelId);
+      if (channel.overwrites.remove(roleOrUserId) != null) {
+        world.dispatchToGuild(id, "CHANNEL_UPDATE", world.channelJson(channel));
+        world.updateHearing(guild);
+      }
+    }
+  }
+
+  private void setOverwrite(long channelId, Model.Overwrite overwrite) {
+    Model.Guild guild = world.guild(id);
+    Model.Channel channel = channelOf(guild, channelId);
+    channel.overwrites.put(overwrite.id(), overwrite);
+    world.dispatchToGuild(id, "CHANNEL_UPDATE", world.channelJson(channel));
+    world.updateHearing(guild);
+  }
+
+  /**
+   * A member's permissions in a channel, as Discord computes them: roles, Administrator, then the
+   * channel's {@code @everyone}, role and member overwrites; nothing without View Channel.
+   */
+  public long permissions(long userId, long channelId) {
+    synchronized (world) {
+      Model.Guild guild = world.guild(id);
+      if (!guild.members.containsKey(userId)) {
+        throw new World.NotFound("member " + userId);
+      }
+      return world.permissions(guild, userId, channelOf(guild, channelId));
+    }
+  }
+
+  /**
+   * Moves a member (user or bot) to a voice or Stage channel, or disconnects them with {@code null}, as a
+   * moderator does. Bots receive VOICE_STATE_UPDATE; a moved bot then a VOICE_SERVER_UPDATE with a new
+   * token; a disconnected bot's voice WebSocket is closed with 4014.
+   *
+   * @throws IllegalArgumentException if the user is not a member or the channel is not a voice or Stage one
+   */
+  public void moveMember(long userId, Long channelId) {
+    world.moveMember(id, userId, channelId);
+  }
+
+  /**
+   * Server-mutes or unmutes a member in voice, as a moderator does (VOICE_STATE_UPDATE with {@code mute}):
+   * a muted bot's audio is not heard.
+   */
+  public void serverMute(long userId, boolean mute) {
+    synchronized (world) {
+      flagsOf(userId).mute = mute;
+      world.setVoice(id, userId, world.guild(id).voice.get(userId));
+    }
+  }
+
+  /**
+   * Makes a member in a Stage a speaker ({@code false}) or a listener ({@code true}), as a Stage moderator
+   * does; a listener's raised hand is lowered. VOICE_STATE_UPDATE with {@code suppress}.
+   */
+  public void setSuppressed(long userId, boolean suppressed) {
+    synchronized (world) {
+      Model.VoiceFlags flags = flagsOf(userId);
+      flags.suppress = suppressed;
+      flags.requestToSpeak = null;
+      world.setVoice(id, userId, world.guild(id).voice.get(userId));
+    }
+  }
+
+  private Model.VoiceFlags flagsOf(long userId) {
+    Model.Guild guild = world.guild(id);
+    if (!guild.voice.containsKey(userId)) {
+      throw new IllegalArgumentException("user " + userId + " is not in a voice channel of " + name);
+    }
+    return guild.voiceFlags.computeIfAbsent(userId, u -> new Model.VoiceFlags());
+  }
+
+  private static Model.Channel channelOf(Model.Guild guild, long channelId) {
+    Model.Channel channel = guild.channels.get(channelId);
+    if (channel == null) {
+      throw new World.NotFound("channel " + channelId);
+    }
+    return channel;
+  }
+
   private long createChannel(String channelName, int type) {
     synchronized (world) {
       Model.Guild guild = world.guild(id);
@@ -107,6 +244,7 @@ public final class GuildHandle {
     synchronized (world) {
       Model.Role everyone = world.guild(id).roles.get(id);
       everyone.permissions = permissions;
+      world.updateHearing(world.guild(id));
       var event = world.json.createObjectNode();
       event.put("guild_id", Long.toString(id));
       event.set("role", world.roleJson(everyone));
@@ -133,6 +271,7 @@ public final class GuildHandle {
         throw new World.NotFound("role " + roleId);
       }
       member.roles.add(roleId);
+      world.updateHearing(world.guild(id));
       // Bots see the change, as on Discord: JDA recomputes the member's permissions from it.
       var event = world.memberJson(world.guild(id), member, true);
       event.put("guild_id", Long.toString(id));

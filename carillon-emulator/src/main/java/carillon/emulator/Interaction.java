@@ -32,6 +32,10 @@ public final class Interaction {
   final long channelId;
   final BotAccount bot;
   final int type;
+  /** When Discord created it (the emulator's clock): the deadline and the token's lifetime count from here. */
+  final java.time.Instant createdAt;
+  private final java.time.Clock clock;
+  private final Duration deadline;
   private final CompletableFuture<SentMessage> reply = new CompletableFuture<>();
   private final CompletableFuture<List<Choice>> choices = new CompletableFuture<>();
   private final List<SentMessage> followups = new CopyOnWriteArrayList<>();
@@ -45,7 +49,13 @@ public final class Interaction {
    */
   public record Choice(String name, String value) {}
 
-  Interaction(long id, String token, long channelId, BotAccount bot, int type) {
+  /** How long an interaction token stays valid for follow-ups and edits (Discord: 15 minutes). */
+  static final Duration TOKEN_LIFETIME = Duration.ofMinutes(15);
+
+  Interaction(long id, String token, long channelId, BotAccount bot, int type, java.time.Clock clock, Duration deadline) {
+    this.clock = clock;
+    this.deadline = deadline;
+    this.createdAt = clock.instant();
     this.id = id;
     this.token = token;
     this.channelId = channelId;
@@ -97,6 +107,24 @@ public final class Interaction {
   /** Follow-up messages, the first of which is the reply when the bot deferred. */
   public List<SentMessage> followups() {
     return List.copyOf(followups);
+  }
+
+  /**
+   * True if the bot did not acknowledge it (reply, defer or choices) within the deadline (Discord: 3
+   * seconds; {@code DiscordEmulator.Builder#interactionDeadline}), by the emulator's clock: the member sees
+   * "The application did not respond" and a late callback gets {@code 10062 Unknown interaction}.
+   */
+  public boolean expired() {
+    return expired(clock.instant());
+  }
+
+  synchronized boolean expired(java.time.Instant now) {
+    return !acknowledged && now.isAfter(createdAt.plus(deadline));
+  }
+
+  /** True once the token is older than 15 minutes: follow-ups and edits get {@code 50027 Invalid Webhook Token}. */
+  boolean tokenExpired(java.time.Instant now) {
+    return now.isAfter(createdAt.plus(TOKEN_LIFETIME));
   }
 
   boolean autocomplete() {

@@ -40,6 +40,10 @@ final class Model {
     /** user id → voice channel id */
     final Map<Long, Long> voice = new LinkedHashMap<>();
     final Map<Long, String> voiceSessions = new LinkedHashMap<>();
+    /** user id → what a moderator or the user set on their voice state (server mute, Stage suppress, hand up) */
+    final Map<Long, VoiceFlags> voiceFlags = new LinkedHashMap<>();
+    /** Stage channel id → its open Stage instance */
+    final Map<Long, StageInstance> stages = new LinkedHashMap<>();
 
     Guild(long id, String name, long ownerId) {
       this.id = id;
@@ -52,8 +56,10 @@ final class Model {
     final long id;
     final long guildId;
     final String name;
-    final int type; // 0 text, 2 voice
+    final int type; // 0 text, 2 voice, 13 Stage
     final int position;
+    /** role or member id → its overwrite, in the order set (the @everyone role's id is the guild's) */
+    final Map<Long, Overwrite> overwrites = new LinkedHashMap<>();
 
     Channel(long id, long guildId, String name, int type, int position) {
       this.id = id;
@@ -61,6 +67,31 @@ final class Model {
       this.name = name;
       this.type = type;
       this.position = position;
+    }
+  }
+
+  /** A channel's permission overwrite: {@code type} 0 for a role, 1 for a member, as in Discord's API. */
+  record Overwrite(long id, int type, long allow, long deny) {}
+
+  /** The parts of a voice state that others set: server mute, Stage suppress, the raised hand. */
+  static final class VoiceFlags {
+    boolean mute;
+    boolean suppress;
+    Instant requestToSpeak;
+  }
+
+  /** An open Stage: {@code privacyLevel} 2 is GUILD_ONLY, the only level Discord still allows. */
+  static final class StageInstance {
+    final long id;
+    final long channelId;
+    String topic;
+    int privacyLevel;
+
+    StageInstance(long id, long channelId, String topic, int privacyLevel) {
+      this.id = id;
+      this.channelId = channelId;
+      this.topic = topic;
+      this.privacyLevel = privacyLevel;
     }
   }
 

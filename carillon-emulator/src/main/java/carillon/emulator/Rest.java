@@ -33,7 +33,14 @@ final class Rest {
 
   void routes(RoutesConfig routes) {
     routes.before(PREFIX + "/*", this::applyFaults);
-    routes.get(PREFIX + "/users/@me", ctx -> ctx.json(selfJson(self(ctx))));
+    routes.get(PREFIX + "/users/{user}", ctx -> {
+      me(ctx, "user");
+      ctx.json(selfJson(self(ctx)));
+    });
+    routes.get(PREFIX + "/oauth2/applications/{app}", ctx -> {
+      me(ctx, "app");
+      ctx.json(applicationJson(self(ctx)));
+    });
     routes.get(PREFIX + "/gateway", ctx -> ctx.json(Map.of("url", gateway.url)));
     routes.get(PREFIX + "/gateway/bot", ctx -> {
       self(ctx);
@@ -50,7 +57,41 @@ final class Rest {
         ctx -> listCommands(ctx, Long.parseLong(ctx.pathParam("guild"))));
     routes.post(PREFIX + "/interactions/{id}/{token}/callback", this::interactionCallback);
     routes.post(PREFIX + "/webhooks/{app}/{token}", this::followup);
-    routes.patch(PREFIX + "/webhooks/{app}/{token}/messages/@original", this::editOriginal);
+    routes.patch(PREFIX + "/webhooks/{app}/{token}/messages/{message}", this::editOriginal);
+    routes.post(PREFIX + "/stage-instances", this::createStage);
+    routes.get(PREFIX + "/stage-instances/{channel}", this::getStage);
+    routes.patch(PREFIX + "/stage-instances/{channel}", this::modifyStage);
+    routes.delete(PREFIX + "/stage-instances/{channel}", this::deleteStage);
+    routes.patch(PREFIX + "/guilds/{guild}/voice-states/{user}", this::modifyOwnVoiceState);
+  }
+
+  /**
+   * Paths such as {@code users/@me} and {@code messages/@original} as Discord takes them: the {@code @}
+   * raw or percent-encoded ({@code %40me}, which some clients send). Anything else there is a 404 route.
+   */
+  private static void me(Context ctx, String param) {
+    String value = ctx.pathParam(param);
+    String word = param.equals("message") ? "original" : "me";
+    if (!value.equals("@" + word) && !value.equalsIgnoreCase("%40" + word)) {
+      throw new DiscordError(404, 0, "404: Not Found");
+    }
+  }
+
+  /** The bot's application object, as {@code GET oauth2/applications/@me} gives it. */
+  private ObjectNode applicationJson(Model.Account bot) {
+    ObjectNode app = world.json.createObjectNode();
+    app.put("id", Long.toString(bot.applicationId));
+    app.put("name", bot.name);
+    app.putNull("icon");
+    app.put("description", "");
+    app.put("bot_public", true);
+    app.put("bot_require_code_grant", false);
+    app.put("verify_key", "0".repeat(64));
+    app.put("flags", 0);
+    app.set("owner", world.userJson(bot));
+    app.set("bot", world.userJson(bot));
+    app.putNull("team");
+    return app;
   }
 
   private void applyFaults(Context ctx) {
@@ -97,8 +138,27 @@ final class Rest {
     Model.Account bot = self(ctx);
     long channelId = Long.parseLong(ctx.pathParam("channel"));
     JsonNode body = world.json.readTree(ctx.body());
-    Model.Message message = world.post(channelId, bot.id, body.path("content").asText(""), body.get("embeds"));
-    ctx.json(world.messageJson(message));
+    synchronized (world) {
+      Model.Channel channel = world.channel(channelId);
+      Model.Guild guild = world.guild(channel.guildId);
+      long has = world.permissions(guild, bot.id, channel);
+      boolean embeds = body.path("embeds").isArray() && !body.path("embeds").isEmpty();
+      if ((has & World.VIEW_CHANNEL) == 0 || (has & World.SEND_MESSAGES) == 0
+          || (embeds && (has & World.EMBED_LINKS) == 0)) {
+        throw missingPermissions();
+      }
+      Limits.checkMessage(world.json, body, "");
+      checkNotEmpty(body);
+      Model.Message message = world.post(channelId, bot.id, body.path("content").asText(""), body.get("embeds"));
+      ctx.json(world.messageJson(message));
+    }
+  }
+
+  /** Discord refuses a message with neither content nor embeds: 50006. */
+  private static void checkNotEmpty(JsonNode body) {
+    if (body.path("content").asText("").isEmpty() && (!body.path("embeds").isArray() || body.path("embeds").isEmpty())) {
+      throw new DiscordError(400, 50006, "Cannot send an empty message");
+    }
   }
 
   private void getMessage(Context ctx) {
@@ -152,18 +212,42 @@ final class Rest {
   static final class DiscordError extends RuntimeException {
     final int status;
     final int code;
+    /** Discord's per-field {@code errors} of a 50035, or null. */
+    final JsonNode errors;
 
     DiscordError(int status, int code, String message) {
+      this(status, code, message, null);
+    }
+
+    DiscordError(int status, int code, String message, JsonNode errors) {
       super(message);
       this.status = status;
       this.code = code;
+      this.errors = errors;
     }
+
+    /** The body Discord answers: {@code {"code", "message"}}, and {@code "errors"} when there are any. */
+    Map<String, Object> body() {
+      Map<String, Object> body = new java.util.LinkedHashMap<>();
+      body.put("code", code);
+      body.put("message", getMessage());
+      if (errors != null) {
+        body.put("errors", errors);
+      }
+      return body;
+    }
+  }
+
+  /** Discord's 403 for an action the bot's permissions in the channel do not allow. */
+  static DiscordError missingPermissions() {
+    return new DiscordError(403, 50013, "Missing Permissions");
   }
 
   private Interaction interaction(Context ctx) {
     long id = Long.parseLong(ctx.pathParam("id"));
     Interaction interaction = world.interactions.get(id);
-    if (interaction == null || !interaction.token.equals(ctx.pathParam("token"))) {
+    if (interaction == null || !interaction.token.equals(ctx.pathParam("token"))
+        || interaction.expired(world.clock.instant())) {
       throw new DiscordError(404, 10062, "Unknown interaction");
     }
     return interaction;
@@ -172,9 +256,13 @@ final class Rest {
   /** The interaction whose webhook a follow-up uses; Discord knows it only once the interaction was answered. */
   private Interaction byToken(Context ctx) {
     String token = ctx.pathParam("token");
-    return world.interactions.values().stream()
+    Interaction interaction = world.interactions.values().stream()
         .filter(i -> i.token.equals(token) && !i.autocomplete() && i.acknowledged()).findFirst()
         .orElseThrow(() -> new DiscordError(404, 10015, "Unknown Webhook"));
+    if (interaction.tokenExpired(world.clock.instant())) {
+      throw new DiscordError(401, 50027, "Invalid Webhook Token");
+    }
+    return interaction;
   }
 
   private void interactionCallback(Context ctx) throws Exception {
@@ -189,6 +277,9 @@ final class Rest {
               : "an application command interaction (4, a message, or 5, a deferral; modals are not emulated)"));
     }
     List<Interaction.Choice> offered = type == 8 ? choices(data) : List.of();
+    if (type == 4) {
+      Limits.checkMessage(world.json, data, "data.");
+    }
     if (!interaction.acknowledge((data.path("flags").asInt() & 64) != 0)) {
       throw new DiscordError(400, 40060, "Interaction has already been acknowledged.");
     }
@@ -222,23 +313,11 @@ final class Rest {
     ctx.json(response);
   }
 
-  /** Autocomplete choices, checked as Discord does: at most 25, names of 1 to 100 characters. */
-  private static List<Interaction.Choice> choices(JsonNode data) {
-    JsonNode choices = data.path("choices");
-    if (!choices.isArray()) {
-      throw new DiscordError(400, 50035, "Invalid Form Body: data.choices: an array of choices is required");
-    }
-    if (choices.size() > 25) {
-      throw new DiscordError(400, 50035, "Invalid Form Body: data.choices: at most 25 choices, got " + choices.size());
-    }
+  /** Autocomplete choices, checked as Discord does (see {@link Limits}). */
+  private List<Interaction.Choice> choices(JsonNode data) {
     List<Interaction.Choice> offered = new java.util.ArrayList<>();
-    for (JsonNode choice : choices) {
-      String name = choice.path("name").asText("");
-      if (name.isEmpty() || name.codePointCount(0, name.length()) > 100 || !choice.has("value")) {
-        throw new DiscordError(400, 50035, "Invalid Form Body: data.choices: each choice needs a name of 1 to 100"
-            + " characters and a value, got " + choice);
-      }
-      offered.add(new Interaction.Choice(name, choice.get("value").asText()));
+    for (JsonNode choice : Limits.checkChoices(world.json, data)) {
+      offered.add(new Interaction.Choice(choice.get("name").asText(), choice.get("value").asText()));
     }
     return offered;
   }
@@ -246,6 +325,8 @@ final class Rest {
   private void followup(Context ctx) throws Exception {
     Interaction interaction = byToken(ctx);
     JsonNode body = world.json.readTree(ctx.body());
+    Limits.checkMessage(world.json, body, "");
+    checkNotEmpty(body);
     boolean ephemeral = interaction.followupEphemeral((body.path("flags").asInt() & 64) != 0);
     Model.Message message = world.answer(interaction, body, ephemeral);
     interaction.followedUp(world.view(message));
@@ -253,10 +334,163 @@ final class Rest {
   }
 
   private void editOriginal(Context ctx) throws Exception {
+    me(ctx, "message");
     Interaction interaction = byToken(ctx);
     JsonNode body = world.json.readTree(ctx.body());
+    Limits.checkMessage(world.json, body, "");
     Model.Message message = world.answer(interaction, body, interaction.ephemeral());
     interaction.answered(world.view(message));
     ctx.json(world.messageJson(message));
+  }
+
+  // ---- Stage instances and the bot's own voice state
+
+  /** A Stage moderator, as Discord's "Stage Instance" docs define it: Manage Channels, Mute and Move Members. */
+  private static final long STAGE_MODERATOR = World.MANAGE_CHANNELS | World.MUTE_MEMBERS | World.MOVE_MEMBERS;
+
+  private Model.Channel stageChannel(Model.Account bot, long channelId) {
+    Model.Channel channel = world.channel(channelId);
+    if (channel.type != World.STAGE) {
+      throw new DiscordError(400, 50024, "Cannot execute action on this channel type");
+    }
+    long has = world.permissions(world.guild(channel.guildId), bot.id, channel);
+    if ((has & STAGE_MODERATOR) != STAGE_MODERATOR) {
+      throw missingPermissions();
+    }
+    return channel;
+  }
+
+  private String topic(JsonNode body, boolean required) {
+    JsonNode topic = body.path("topic");
+    if (topic.isMissingNode() && !required) {
+      return null;
+    }
+    String text = topic.asText("");
+    int length = text.codePointCount(0, text.length());
+    if (!topic.isTextual() || length < 1 || length > 120) {
+      ObjectNode errors = world.json.createObjectNode();
+      errors.putObject("topic").putArray("_errors").addObject().put("code", "BASE_TYPE_BAD_LENGTH")
+          .put("message", "Must be between 1 and 120 in length.");
+      throw new DiscordError(400, 50035, "Invalid Form Body", errors);
+    }
+    return text;
+  }
+
+  private java.time.Instant timestamp(String text) {
+    try {
+      return java.time.OffsetDateTime.parse(text).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      ObjectNode errors = world.json.createObjectNode();
+      errors.putObject("request_to_speak_timestamp").putArray("_errors").addObject()
+          .put("code", "DATE_TIME_TYPE_PARSE").put("message", "Could not parse " + text + ". Should be ISO8601.");
+      throw new DiscordError(400, 50035, "Invalid Form Body", errors);
+    }
+  }
+
+  private void createStage(Context ctx) throws Exception {
+    Model.Account bot = self(ctx);
+    JsonNode body = world.json.readTree(ctx.body());
+    synchronized (world) {
+      Model.Channel channel = stageChannel(bot, Long.parseLong(body.path("channel_id").asText()));
+      String topic = topic(body, true);
+      Model.Guild guild = world.guild(channel.guildId);
+      if (guild.stages.containsKey(channel.id)) {
+        throw new DiscordError(400, 150006, "The Stage is already open");
+      }
+      Model.StageInstance stage = new Model.StageInstance(world.ids.next(), channel.id, topic,
+          body.path("privacy_level").asInt(2));
+      guild.stages.put(channel.id, stage);
+      ObjectNode json = world.stageJson(guild.id, stage);
+      world.dispatchToGuild(guild.id, "STAGE_INSTANCE_CREATE", json);
+      ctx.json(json);
+    }
+  }
+
+  private Model.StageInstance openStage(Model.Channel channel) {
+    Model.StageInstance stage = world.guild(channel.guildId).stages.get(channel.id);
+    if (stage == null) {
+      throw new DiscordError(404, 10067, "Unknown Stage Instance");
+    }
+    return stage;
+  }
+
+  private void getStage(Context ctx) {
+    self(ctx);
+    synchronized (world) {
+      Model.Channel channel = world.channel(Long.parseLong(ctx.pathParam("channel")));
+      ctx.json(world.stageJson(channel.guildId, openStage(channel)));
+    }
+  }
+
+  private void modifyStage(Context ctx) throws Exception {
+    Model.Account bot = self(ctx);
+    JsonNode body = world.json.readTree(ctx.body());
+    synchronized (world) {
+      Model.Channel channel = stageChannel(bot, Long.parseLong(ctx.pathParam("channel")));
+      Model.StageInstance stage = openStage(channel);
+      String topic = topic(body, false);
+      if (topic != null) {
+        stage.topic = topic;
+      }
+      if (body.has("privacy_level")) {
+        stage.privacyLevel = body.get("privacy_level").asInt();
+      }
+      ObjectNode json = world.stageJson(channel.guildId, stage);
+      world.dispatchToGuild(channel.guildId, "STAGE_INSTANCE_UPDATE", json);
+      ctx.json(json);
+    }
+  }
+
+  private void deleteStage(Context ctx) {
+    Model.Account bot = self(ctx);
+    synchronized (world) {
+      Model.Channel channel = stageChannel(bot, Long.parseLong(ctx.pathParam("channel")));
+      Model.StageInstance stage = openStage(channel);
+      world.guild(channel.guildId).stages.remove(channel.id);
+      world.dispatchToGuild(channel.guildId, "STAGE_INSTANCE_DELETE", world.stageJson(channel.guildId, stage));
+      ctx.status(204);
+    }
+  }
+
+  /**
+   * {@code PATCH guilds/{id}/voice-states/@me}, per Discord's "Modify Current User Voice State": the bot
+   * must be in {@code channel_id}, a Stage; it may always suppress itself, needs Mute Members to unsuppress
+   * itself and Request to Speak to raise its hand; anyone may lower their own hand. 204, then
+   * VOICE_STATE_UPDATE.
+   */
+  private void modifyOwnVoiceState(Context ctx) throws Exception {
+    me(ctx, "user");
+    Model.Account bot = self(ctx);
+    JsonNode body = world.json.readTree(ctx.body());
+    synchronized (world) {
+      Model.Guild guild = world.guild(Long.parseLong(ctx.pathParam("guild")));
+      Long current = guild.voice.get(bot.id);
+      Model.Channel channel = current == null ? null : guild.channels.get(current);
+      if (channel == null || (body.has("channel_id") && !body.get("channel_id").asText().equals(Long.toString(current)))
+          || channel.type != World.STAGE) {
+        ObjectNode errors = world.json.createObjectNode();
+        errors.putObject("channel_id").putArray("_errors").addObject().put("code", "BASE_TYPE_CHOICES")
+            .put("message", "The bot must be in this Stage channel.");
+        throw new DiscordError(400, 50035, "Invalid Form Body", errors);
+      }
+      long has = world.permissions(guild, bot.id, channel);
+      Model.VoiceFlags flags = guild.voiceFlags.computeIfAbsent(bot.id, u -> new Model.VoiceFlags());
+      JsonNode suppress = body.path("suppress");
+      if (suppress.isBoolean() && !suppress.asBoolean() && (has & World.MUTE_MEMBERS) == 0) {
+        throw missingPermissions();
+      }
+      JsonNode hand = body.path("request_to_speak_timestamp");
+      if (hand.isTextual() && !hand.asText().isEmpty() && (has & World.REQUEST_TO_SPEAK) == 0) {
+        throw missingPermissions();
+      }
+      if (suppress.isBoolean()) {
+        flags.suppress = suppress.asBoolean();
+      }
+      if (body.has("request_to_speak_timestamp")) {
+        flags.requestToSpeak = hand.isTextual() && !hand.asText().isEmpty() ? timestamp(hand.asText()) : null;
+      }
+      world.setVoice(guild.id, bot.id, current);
+      ctx.status(204);
+    }
   }
 }

@@ -11,7 +11,9 @@ import java.util.List;
  * assertThat(posted.getLast().content()).isEqualTo("Session starts!");
  * }</pre>
  */
-public record SentMessage(long id, long channelId, long authorId, String author, String content, List<Embed> embeds,
+/** Ids are written as strings in JSON (the HTTP API), as Discord writes snowflakes. */
+public record SentMessage(@com.fasterxml.jackson.databind.annotation.JsonSerialize(using = com.fasterxml.jackson.databind.ser.std.ToStringSerializer.class) long id, @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = com.fasterxml.jackson.databind.ser.std.ToStringSerializer.class) long channelId,
+    @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = com.fasterxml.jackson.databind.ser.std.ToStringSerializer.class) long authorId, String author, String content, List<Embed> embeds,
     Instant time) {
 
   public SentMessage {

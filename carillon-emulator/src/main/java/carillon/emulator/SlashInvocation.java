@@ -148,7 +148,7 @@ final class SlashInvocation {
    */
   private void checkAvailable() {
     String who = world.account(userId).name;
-    long has = world.permissions(guild, userId);
+    long has = world.permissions(guild, userId, channel);
     boolean admin = has == World.ALL_PERMISSIONS;
     String command = "/" + path.getFirst();
     if (!admin && (has & World.VIEW_CHANNEL) == 0) {
@@ -226,10 +226,10 @@ final class SlashInvocation {
     }
     long interactionId = world.ids.next();
     String token = "interaction-" + UUID.randomUUID();
-    Interaction interaction = new Interaction(interactionId, token, channel.id, bot, type);
+    Interaction interaction = new Interaction(interactionId, token, channel.id, bot, type, world.clock, world.interactionDeadline);
     world.interactions.put(interactionId, interaction);
 
-    long memberPermissions = world.permissions(guild, userId);
+    long memberPermissions = world.permissions(guild, userId, channel);
     ObjectNode event = world.json.createObjectNode();
     event.put("id", Long.toString(interactionId));
     event.put("application_id", Long.toString(bot.applicationId()));
@@ -246,7 +246,7 @@ final class SlashInvocation {
     event.set("member", member);
     event.put("locale", world.locales.getOrDefault(userId, "en-US"));
     event.put("guild_locale", guild.locale);
-    event.put("app_permissions", Long.toString(world.permissions(guild, bot.id())));
+    event.put("app_permissions", Long.toString(world.permissions(guild, bot.id(), channel)));
     event.put("context", 0);
     event.putObject("authorizing_integration_owners").put("0", Long.toString(guild.id));
     event.putArray("entitlements");
@@ -452,7 +452,7 @@ final class SlashInvocation {
     Model.Member member = guild.members.get(id);
     if (member != null) {
       ObjectNode json = world.memberJson(guild, member, false);
-      json.put("permissions", Long.toString(world.permissions(guild, id)));
+      json.put("permissions", Long.toString(world.permissions(guild, id, channel)));
       resolvedMap("members").set(Long.toString(id), json);
     }
     return id;
@@ -487,7 +487,7 @@ final class SlashInvocation {
     json.put("name", named.name);
     json.put("type", named.type);
     json.putNull("parent_id");
-    json.put("permissions", Long.toString(world.permissions(guild, userId)));
+    json.put("permissions", Long.toString(world.permissions(guild, userId, named)));
     resolvedMap("channels").set(Long.toString(id), json);
     return id;
   }

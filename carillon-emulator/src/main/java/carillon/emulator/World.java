@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * sends the gateway events Discord would, to the bots that would see them.
  */
 final class World {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(World.class);
   final ObjectMapper json = new ObjectMapper()
       .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
       .registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
@@ -46,13 +47,31 @@ final class World {
 
   /** Discord permission bits the emulator reasons about. */
   static final long ADMINISTRATOR = 1L << 3;
+  static final long MANAGE_CHANNELS = 1L << 4;
   static final long VIEW_CHANNEL = 1L << 10;
+  static final long SEND_MESSAGES = 1L << 11;
+  static final long EMBED_LINKS = 1L << 14;
+  static final long CONNECT = 1L << 20;
+  static final long SPEAK = 1L << 21;
+  static final long MUTE_MEMBERS = 1L << 22;
+  static final long MOVE_MEMBERS = 1L << 24;
+  static final long REQUEST_TO_SPEAK = 1L << 32;
+  /** The GUILD_VOICE_STATES gateway intent: without it a session gets no VOICE_STATE_UPDATE. */
+  static final int GUILD_VOICE_STATES = 1 << 7;
+  /** Discord's channel types the emulator has. */
+  static final int TEXT = 0;
+  static final int VOICE = 2;
+  static final int STAGE = 13;
   static final long USE_APPLICATION_COMMANDS = 1L << 31;
   /** Every permission bit Discord defines today (0 to 52, Bypass Slowmode), as it computes them for administrators. */
   static final long ALL_PERMISSIONS = (1L << 53) - 1;
 
-  World(Clock clock, Optional<VoiceService> voice) {
+  /** How long a bot has to acknowledge an interaction (Discord: 3 seconds), on {@link #clock}. */
+  final java.time.Duration interactionDeadline;
+
+  World(Clock clock, Optional<VoiceService> voice, java.time.Duration interactionDeadline) {
     this.clock = clock;
+    this.interactionDeadline = interactionDeadline;
     this.ids = new Snowflakes(clock);
     this.voice = voice;
   }
@@ -129,13 +148,50 @@ final class World {
     return (bits & ADMINISTRATOR) != 0 ? ALL_PERMISSIONS : bits;
   }
 
+  /**
+   * A member's permissions in a channel, computed as Discord's "Permissions" topic describes: the owner and
+   * administrators have all; else the guild-level bits ({@code @everyone} OR their roles), then the
+   * channel's {@code @everyone} overwrite (deny, then allow), then the overwrites of all their roles together
+   * (deny, then allow), then their own member overwrite. Without View Channel a member has nothing in the
+   * channel (Discord's implicit deny). Caller holds the lock.
+   */
+  long permissions(Model.Guild guild, long userId, Model.Channel channel) {
+    long bits = permissions(guild, userId);
+    if (bits == ALL_PERMISSIONS) {
+      return bits;
+    }
+    Model.Overwrite everyone = channel.overwrites.get(guild.id);
+    if (everyone != null) {
+      bits = (bits & ~everyone.deny()) | everyone.allow();
+    }
+    long allow = 0;
+    long deny = 0;
+    Model.Member member = guild.members.get(userId);
+    if (member != null) {
+      for (long roleId : member.roles) {
+        Model.Overwrite overwrite = channel.overwrites.get(roleId);
+        if (overwrite != null && overwrite.type() == 0) {
+          allow |= overwrite.allow();
+          deny |= overwrite.deny();
+        }
+      }
+    }
+    bits = (bits & ~deny) | allow;
+    Model.Overwrite own = channel.overwrites.get(userId);
+    if (own != null && own.type() == 1) {
+      bits = (bits & ~own.deny()) | own.allow();
+    }
+    return (bits & VIEW_CHANNEL) == 0 ? 0 : bits;
+  }
+
   // ---- events
 
   /** Sends an event to every connected bot that is a member of the guild and owns it by shard. */
   void dispatchToGuild(long guildId, String type, JsonNode data) {
     for (GatewaySession session : sessions.values()) {
       Model.Guild guild = guilds.get(guildId);
-      if (guild != null && guild.members.containsKey(session.bot.id) && session.owns(guildId)) {
+      if (guild != null && guild.members.containsKey(session.bot.id) && session.owns(guildId)
+          && (!type.equals("VOICE_STATE_UPDATE") || session.hasIntent(GUILD_VOICE_STATES))) {
         session.dispatch(type, data);
       }
     }
@@ -203,10 +259,12 @@ final class World {
     node.put("name", channel.name);
     node.put("position", channel.position);
     node.put("guild_id", Long.toString(channel.guildId));
-    node.putArray("permission_overwrites");
+    ArrayNode overwrites = node.putArray("permission_overwrites");
+    channel.overwrites.values().forEach(o -> overwrites.addObject().put("id", Long.toString(o.id())).put("type", o.type())
+        .put("allow", Long.toString(o.allow())).put("deny", Long.toString(o.deny())));
     node.put("nsfw", false);
     node.putNull("parent_id");
-    if (channel.type == 2) {
+    if (channel.type == VOICE || channel.type == STAGE) {
       node.put("bitrate", 64_000);
       node.put("user_limit", 0);
       node.putNull("rtc_region");
@@ -227,14 +285,19 @@ final class World {
       node.put("channel_id", Long.toString(channelId));
     }
     node.put("session_id", sessionId);
+    Model.Guild guild = guilds.get(guildId);
+    Model.VoiceFlags flags = guild == null || channelId == null ? null : guild.voiceFlags.get(userId);
     node.put("deaf", false);
-    node.put("mute", false);
+    node.put("mute", flags != null && flags.mute);
     node.put("self_deaf", false);
     node.put("self_mute", false);
     node.put("self_video", false);
-    node.put("suppress", false);
-    node.putNull("request_to_speak_timestamp");
-    Model.Guild guild = guilds.get(guildId);
+    node.put("suppress", flags != null && flags.suppress);
+    if (flags == null || flags.requestToSpeak == null) {
+      node.putNull("request_to_speak_timestamp");
+    } else {
+      node.put("request_to_speak_timestamp", flags.requestToSpeak.toString());
+    }
     if (guild != null && guild.members.containsKey(userId)) {
       node.set("member", memberJson(guild, guild.members.get(userId), true));
     }
@@ -275,7 +338,8 @@ final class World {
     node.putArray("emojis");
     node.putArray("stickers");
     node.putArray("presences");
-    node.putArray("stage_instances");
+    ArrayNode stages = node.putArray("stage_instances");
+    guild.stages.values().forEach(stage -> stages.add(stageJson(guild.id, stage)));
     node.putArray("soundboard_sounds");
     return node;
   }
@@ -361,37 +425,141 @@ final class World {
         embeds, clock.instant(), true);
   }
 
-  /** A member's voice channel changes (null: leaves); every bot of the guild sees it. */
+  ObjectNode stageJson(long guildId, Model.StageInstance stage) {
+    ObjectNode node = json.createObjectNode();
+    node.put("id", Long.toString(stage.id));
+    node.put("guild_id", Long.toString(guildId));
+    node.put("channel_id", Long.toString(stage.channelId));
+    node.put("topic", stage.topic);
+    node.put("privacy_level", stage.privacyLevel);
+    node.put("discoverable_disabled", true);
+    node.putNull("guild_scheduled_event_id");
+    return node;
+  }
+
+  /**
+   * A member's voice channel changes (null: leaves); every bot of the guild with the GUILD_VOICE_STATES
+   * intent sees it. Joining a Stage makes the member a suppressed listener, as on Discord.
+   */
   synchronized void setVoice(long guildId, long userId, Long channelId) {
     Model.Guild guild = guild(guildId);
     String sessionId = guild.voiceSessions.computeIfAbsent(userId, u -> UUID.randomUUID().toString().replace("-", ""));
+    Long before = guild.voice.get(userId);
     if (channelId == null) {
       guild.voice.remove(userId);
+      guild.voiceFlags.remove(userId);
     } else {
-      channel(channelId);
+      Model.Channel channel = channel(channelId);
+      if (channel.guildId != guildId || (channel.type != VOICE && channel.type != STAGE)) {
+        throw new IllegalArgumentException("channel " + channelId + " is not a voice or Stage channel of guild " + guildId);
+      }
       guild.voice.put(userId, channelId);
+      Model.VoiceFlags flags = guild.voiceFlags.computeIfAbsent(userId, u -> new Model.VoiceFlags());
+      if (!channelId.equals(before)) {
+        flags.suppress = channel.type == STAGE;
+        flags.requestToSpeak = null;
+      }
     }
     dispatchToGuild(guildId, "VOICE_STATE_UPDATE", voiceStateJson(guildId, userId, channelId, sessionId));
+    updateHearing(guild);
   }
 
-  /** A bot asked to join or leave voice (gateway op 4). */
+  /**
+   * A bot asked to join or leave voice (gateway op 4). Without View Channel and Connect in the channel
+   * Discord ignores the request: no VOICE_STATE_UPDATE, no VOICE_SERVER_UPDATE (discord-api-docs PR #733).
+   */
   synchronized void botVoice(GatewaySession session, long guildId, Long channelId) {
     Model.Guild guild = guild(guildId);
-    setVoice(guildId, session.bot.id, channelId);
-    String voiceSession = guild.voiceSessions.get(session.bot.id);
+    if (!guild.members.containsKey(session.bot.id)) {
+      log.info("ignored a voice state update of bot {} for guild {}: not a member", session.bot.name, guild.name);
+      return;
+    }
+    if (channelId != null) {
+      Model.Channel channel = guild.channels.get(channelId);
+      long needed = VIEW_CHANNEL | CONNECT;
+      if (channel == null || (channel.type != VOICE && channel.type != STAGE)
+          || (permissions(guild, session.bot.id, channel) & needed) != needed) {
+        IgnoredVoiceRequest ignored = new IgnoredVoiceRequest(guildId, channelId, session.bot.id,
+            channel == null ? "unknown channel" : channel.type != VOICE && channel.type != STAGE
+                ? "not a voice or Stage channel" : "missing View Channel or Connect");
+        ignoredVoiceRequests.add(ignored);
+        log.info("ignored a voice state update of bot {} into channel {}: {}", session.bot.name, channelId,
+            ignored.reason());
+        return;
+      }
+    }
+    moveMember(guildId, session.bot.id, channelId);
+  }
+
+  final List<IgnoredVoiceRequest> ignoredVoiceRequests = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * Puts a member into a voice channel, moves or disconnects them (null), as the member themself or a
+   * moderator does. For a bot with a voice side: a disconnect closes its voice WebSocket with 4014 after
+   * the VOICE_STATE_UPDATE; joining or moving gives it a new token in a VOICE_SERVER_UPDATE.
+   */
+  synchronized void moveMember(long guildId, long userId, Long channelId) {
+    Model.Guild guild = guild(guildId);
+    if (!guild.members.containsKey(userId)) {
+      throw new IllegalArgumentException("user " + userId + " is not a member of guild " + guildId);
+    }
+    log.debug("{} {} in guild {}", account(userId).name, channelId == null ? "leaves voice" : "moves to voice channel "
+        + channelId, guild.name);
+    setVoice(guildId, userId, channelId);
+    if (voice.isEmpty() || !account(userId).bot) {
+      return;
+    }
+    if (channelId == null) {
+      voice.get().revoke(guildId, userId);
+      return;
+    }
+    sendVoiceServer(guild, userId, channelId);
+  }
+
+  /** A new voice token and VOICE_SERVER_UPDATE for a bot in voice: JDA opens a new voice connection. */
+  synchronized void sendVoiceServer(Model.Guild guild, long botId, long channelId) {
+    String token = UUID.randomUUID().toString().replace("-", "");
+    voice.orElseThrow().grant(new VoiceGrant(guild.id, channelId, botId, guild.voiceSessions.get(botId), token));
+    ObjectNode server = json.createObjectNode();
+    server.put("token", token);
+    server.put("guild_id", Long.toString(guild.id));
+    server.put("endpoint", voice.get().endpoint());
+    dispatchToBot(botId, guild.id, "VOICE_SERVER_UPDATE", server);
+    updateHearing(guild);
+  }
+
+  /**
+   * Why Discord would not pass on what this member says in their voice channel, or empty if it would:
+   * no Speak permission there, server-muted, or a suppressed Stage listener. Caller holds the lock.
+   */
+  Optional<String> notHeardBecause(Model.Guild guild, long userId) {
+    Long channelId = guild.voice.get(userId);
+    if (channelId == null) {
+      return Optional.of("not in a voice channel");
+    }
+    Model.Channel channel = guild.channels.get(channelId);
+    Model.VoiceFlags flags = guild.voiceFlags.get(userId);
+    if (channel != null && (permissions(guild, userId, channel) & SPEAK) == 0) {
+      return Optional.of("no Speak permission in " + channel.name);
+    }
+    if (flags != null && flags.mute) {
+      return Optional.of("server-muted");
+    }
+    if (flags != null && flags.suppress) {
+      return Optional.of("suppressed: a Stage listener, not a speaker");
+    }
+    return Optional.empty();
+  }
+
+  /** Tells the voice side, after any change, which bots of the guild are heard. Caller holds the lock. */
+  void updateHearing(Model.Guild guild) {
     if (voice.isEmpty()) {
       return;
     }
-    if (channelId == null) {
-      voice.get().revoke(guildId, session.bot.id);
-      return;
+    for (Model.Member member : guild.members.values()) {
+      if (account(member.userId).bot && guild.voice.containsKey(member.userId)) {
+        voice.get().hearing(guild.id, member.userId, notHeardBecause(guild, member.userId));
+      }
     }
-    String token = UUID.randomUUID().toString().replace("-", "");
-    voice.get().grant(new VoiceGrant(guildId, channelId, session.bot.id, voiceSession, token));
-    ObjectNode server = json.createObjectNode();
-    server.put("token", token);
-    server.put("guild_id", Long.toString(guildId));
-    server.put("endpoint", voice.get().endpoint());
-    session.dispatch("VOICE_SERVER_UPDATE", server);
   }
 }

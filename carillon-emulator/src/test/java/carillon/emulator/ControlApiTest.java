@@ -116,7 +116,23 @@ class ControlApiTest {
         Arguments.of("POST", "/_emulator/faults/gateway", "{\"botId\":" + bot.id() + ",\"action\":\"explode\"}", 400,
             "'action' must be close, reconnect or invalidate, was 'explode'"),
         Arguments.of("POST", "/_emulator/guilds/" + guild.id() + "/voice", "{\"userId\":" + alice.id() + ",\"channelId\":999}",
-            404, "unknown channel 999"));
+            404, "unknown channel 999"),
+        Arguments.of("POST", "/_emulator/guilds/" + guild.id() + "/voice",
+            "{\"userId\":" + alice.id() + ",\"channelId\":" + notices + "}", 400,
+            "channel " + notices + " is not a voice or Stage channel of guild " + guild.id()),
+        Arguments.of("POST", "/_emulator/guilds/" + guild.id() + "/channels", "{\"name\":\"x\",\"type\":\"forum\"}", 400,
+            "'type' must be text, voice or stage, was 'forum'"),
+        Arguments.of("PUT", "/_emulator/channels/" + notices + "/overwrites/" + alice.id(), "{\"type\":\"user\"}", 400,
+            "'type' must be role or member, was 'user'"),
+        Arguments.of("PUT", "/_emulator/channels/" + notices + "/overwrites/42", "{\"type\":\"role\"}", 404,
+            "unknown role 42"),
+        Arguments.of("POST", "/_emulator/guilds/" + guild.id() + "/voice-states/" + alice.id(), "{\"mute\":\"yes\"}", 400,
+            "give 'mute' or 'suppress' as a boolean"),
+        Arguments.of("POST", "/_emulator/guilds/" + guild.id() + "/voice-states/" + alice.id(), "{\"mute\":true}", 400,
+            "user " + alice.id() + " is not in a voice channel of Sangha"),
+        Arguments.of("POST", "/_emulator/guilds/" + guild.id() + "/voice-server", "{\"botId\":" + bot.id() + "}", 400,
+            "Carillon is not connected to voice in Sangha (the emulator has no voice side)"),
+        Arguments.of("GET", "/_emulator/nothing", null, 404, "no route GET /_emulator/nothing"));
   }
 
   @ParameterizedTest(name = "{0} {1} {2} -> {3}")

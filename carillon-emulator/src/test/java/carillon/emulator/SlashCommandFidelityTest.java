@@ -545,7 +545,10 @@ class SlashCommandFidelityTest {
     for (int i = 0; i < 26; i++) {
       many.append(i == 0 ? "" : ",").append("{\"name\":\"n").append(i).append("\",\"value\":\"v\"}");
     }
-    assertDiscordError(callback(typing, many + "]}}"), 400, 50035, "at most 25 choices, got 26");
+    HttpResponse<String> tooMany = callback(typing, many + "]}}");
+    assertDiscordError(tooMany, 400, 50035, "Invalid Form Body");
+    assertThat(json.readTree(tooMany.body()).at("/errors/data/choices/_errors/0/message").asText())
+        .isEqualTo("Must be 25 or fewer in length.");
     assertThat(typing.choices()).isNotDone();
     assertThat(callback(typing, "{\"type\":8,\"data\":{\"choices\":[{\"name\":\"X\",\"value\":\"x\"}]}}").statusCode())
         .isEqualTo(204);

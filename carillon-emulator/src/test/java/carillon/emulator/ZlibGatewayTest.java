@@ -19,14 +19,11 @@ class ZlibGatewayTest {
   @Test
   void jdaWithZlibStreamCompressionLogsInAndReceivesEvents() throws Exception {
     try (DiscordEmulator discord = DiscordEmulator.start()) {
-      GuildHandle guild = discord.createGuild("Zlib");
-      long channel = guild.createTextChannel("general");
-      BotAccount bot = discord.createBot("bot");
-      UserHandle alice = discord.createUser("alice");
-      guild.addMember(bot);
-      guild.addMember(alice);
+      Sangha sangha = Sangha.in(discord);
+      long channel = sangha.notices();
+      UserHandle alice = sangha.alice();
       List<String> received = new CopyOnWriteArrayList<>();
-      JDA jda = discord.configure(JDABuilder.createDefault(bot.token()).enableIntents(GatewayIntent.MESSAGE_CONTENT))
+      JDA jda = discord.configure(JDABuilder.createDefault(sangha.bot().token()).enableIntents(GatewayIntent.MESSAGE_CONTENT))
           .setCompression(Compression.ZLIB)
           .addEventListeners(new ListenerAdapter() {
             @Override
@@ -37,7 +34,7 @@ class ZlibGatewayTest {
           .build();
       try {
         jda.awaitReady();
-        assertThat(jda.getGuildById(guild.id()).getTextChannelById(channel)).isNotNull();
+        assertThat(jda.getGuildById(sangha.guild().id()).getTextChannelById(channel)).isNotNull();
         for (int i = 0; i < 20; i++) {
           alice.sendMessage(channel, "message " + i + " " + "x".repeat(i * 50));
         }

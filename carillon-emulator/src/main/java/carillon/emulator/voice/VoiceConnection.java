@@ -42,6 +42,8 @@ final class VoiceConnection {
 
   private long packets;
   private long audioPackets;
+  private long unheardPackets;
+  private String notHeardBecause;
   private long decryptFailures;
   private long latePackets;
   private long concealedFrames;
@@ -95,6 +97,11 @@ final class VoiceConnection {
     }
   }
 
+  /** Null: what arrives is heard; else why not (Speak denied, server-muted, Stage listener). */
+  synchronized void notHeardBecause(String reason) {
+    notHeardBecause = reason;
+  }
+
   synchronized boolean isOpen() {
     return disconnectedAt == null;
   }
@@ -142,6 +149,12 @@ final class VoiceConnection {
     int opusOffset = extensionWords * 4;
     if (opusOffset > plain.length) {
       LOG.warn("voice connection {}: RTP extension longer than the payload, dropped", id);
+      return;
+    }
+    if (notHeardBecause != null) {
+      // Discord does not pass it on; the sequence moves on so that the gap is not concealed later.
+      unheardPackets++;
+      lastSeq = seq;
       return;
     }
     if (lastSeq >= 0) {
@@ -280,7 +293,9 @@ final class VoiceConnection {
         percentile(sorted, 0.99),
         sorted.length == 0 ? Duration.ZERO : Duration.ofNanos(sorted[sorted.length - 1]),
         spurts(),
-        Optional.ofNullable(firstAudioAt));
+        Optional.ofNullable(firstAudioAt),
+        unheardPackets,
+        Optional.ofNullable(notHeardBecause));
   }
 
   private List<VoiceConnectionSnapshot.Spurt> spurts() {

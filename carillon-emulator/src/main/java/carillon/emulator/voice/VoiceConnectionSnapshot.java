@@ -14,16 +14,20 @@ import java.util.Optional;
  * {@link VoiceService}). {@code firstAudioAt} is when the first audio packet arrived, by the emulator's
  * clock. Opus frames are decoded when a snapshot or the PCM is read, not as they arrive.
  *
+ * <p>Ids are written as strings in JSON, as Discord writes snowflakes. {@code unheardPackets} are audio packets that arrived while Discord would not pass the bot's voice on,
+ * and {@code notHeardBecause} says why, now: no Speak permission in the channel, server-muted, or a
+ * suppressed Stage listener. Those packets are not in {@code audioPackets} nor in the decoded audio.
+ *
  * <pre>{@code
  * VoiceConnectionSnapshot c = voice.connections().getFirst();
  * assertThat(c.decodedAudio()).isCloseTo(Duration.ofSeconds(5), Duration.ofMillis(40));
  * }</pre>
  */
 public record VoiceConnectionSnapshot(
-    long id,
-    long guildId,
-    long channelId,
-    long userId,
+    @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = com.fasterxml.jackson.databind.ser.std.ToStringSerializer.class) long id,
+    @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = com.fasterxml.jackson.databind.ser.std.ToStringSerializer.class) long guildId,
+    @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = com.fasterxml.jackson.databind.ser.std.ToStringSerializer.class) long channelId,
+    @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = com.fasterxml.jackson.databind.ser.std.ToStringSerializer.class) long userId,
     String encryptionMode,
     Instant connectedAt,
     Optional<Instant> disconnectedAt,
@@ -36,7 +40,9 @@ public record VoiceConnectionSnapshot(
     Duration interArrivalP99,
     Duration interArrivalMax,
     List<Spurt> spurts,
-    Optional<Instant> firstAudioAt) {
+    Optional<Instant> firstAudioAt,
+    long unheardPackets,
+    Optional<String> notHeardBecause) {
 
   public VoiceConnectionSnapshot {
     spurts = List.copyOf(spurts);

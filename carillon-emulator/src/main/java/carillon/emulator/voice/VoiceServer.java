@@ -85,6 +85,9 @@ public final class VoiceServer implements VoiceService {
 
   private record GrantKey(long guildId, long userId) {}
 
+  /** Why a user is not heard, by guild and user; absent: heard. */
+  private final Map<GrantKey, String> notHeard = new ConcurrentHashMap<>();
+
   private VoiceServer(Clock clock, List<VoiceCrypto> offered) {
     this.offered = List.copyOf(offered);
     this.clock = clock;
@@ -205,6 +208,17 @@ public final class VoiceServer implements VoiceService {
       if (c.grant.guildId() == guildId && c.grant.userId() == userId && c.isOpen()) {
         c.disconnected(clock.instant());
         closeSockets(c, 4014, "Disconnected");
+      }
+    }
+  }
+
+  @Override
+  public void hearing(long guildId, long userId, Optional<String> notHeardBecause) {
+    GrantKey key = new GrantKey(guildId, userId);
+    notHeardBecause.ifPresentOrElse(reason -> notHeard.put(key, reason), () -> notHeard.remove(key));
+    for (VoiceConnection c : connections.values()) {
+      if (c.grant.guildId() == guildId && c.grant.userId() == userId && c.isOpen()) {
+        c.notHeardBecause(notHeardBecause.orElse(null));
       }
     }
   }
@@ -331,6 +345,7 @@ public final class VoiceServer implements VoiceService {
     byte[] key = new byte[32];
     random.nextBytes(key);
     VoiceConnection c = new VoiceConnection(ids.incrementAndGet(), grant, ssrc, key, clock);
+    c.notHeardBecause(notHeard.get(new GrantKey(guildId, userId)));
     connections.put(c.id, c);
     bySsrc.put(ssrc, c);
     socketConnections.put(ctx.sessionId(), c);

@@ -32,6 +32,13 @@ public interface VoiceService extends AutoCloseable {
   /** The bot left voice in this guild: closes its voice connection, if any, and forgets its grant. */
   void revoke(long guildId, long userId);
 
+  /**
+   * Whether Discord passes on what this user says: with a reason (no Speak permission, server-muted, a
+   * suppressed Stage listener) their audio is counted as not heard and not decoded, on the open connection
+   * and on later ones, until called again with empty.
+   */
+  void hearing(long guildId, long userId, Optional<String> notHeardBecause);
+
   /** Fault injection: closes the bot's voice WebSocket abruptly (as a lost connection), keeping its grant. */
   boolean dropConnection(long guildId, long userId);
 
