@@ -7,7 +7,9 @@ import carillon.bot.run.Run;
 import carillon.bot.run.RunOutcome;
 import carillon.bot.run.Runs;
 import carillon.bot.store.Database;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SignalShutdownTest {
   @TempDir Path dir;
 
-  private List<String> output() throws java.io.IOException {
-    return java.nio.file.Files.readAllLines(dir.resolve("output.txt"), StandardCharsets.UTF_8);
+  private List<String> output() throws IOException {
+    return Files.readAllLines(dir.resolve("output.txt"), StandardCharsets.UTF_8);
   }
 
   @Test

@@ -17,6 +17,7 @@ import carillon.bot.session.SessionSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -37,7 +38,7 @@ class CommandQueueTest {
   String talk;
   Session session;
 
-  /** The world the tests run in: a SQLite file here; {@link PostgresStoreTest} runs them on PostgreSQL. */
+  /** The world the tests run in: a SQLite file here; {@link CommandQueueOnPostgresTest} runs them on PostgreSQL. */
   Harness newWorld(Path dir, Instant start) {
     return new Harness(dir, start);
   }
@@ -194,7 +195,7 @@ class CommandQueueTest {
   @Test
   void commandsOfOneGuildApplyInTheOrderTheyWereAccepted() throws Exception {
     enter("playing");
-    List<Long> ids = new java.util.ArrayList<>();
+    List<Long> ids = new ArrayList<>();
     for (CommandKind kind : List.of(CommandKind.PAUSE, CommandKind.RESUME, CommandKind.PAUSE, CommandKind.RESUME,
         CommandKind.STOP)) {
       ids.add(world.commands.submit(new CommandRequest(kind, session.id(), null, CommandSource.SLASH, "bob")).id());

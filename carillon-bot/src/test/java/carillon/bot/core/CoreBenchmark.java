@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,7 +55,7 @@ public final class CoreBenchmark {
     System.out.printf(Locale.ROOT, "carillon-bot core benchmark: %,d sessions, %,d guilds, SQLite in %s; %d cores%n",
         SESSIONS, GUILDS, dir, Runtime.getRuntime().availableProcessors());
     try (Database db = Database.openSqlite(dir.resolve("carillon.db"))) {
-      Instant burst = time.now().plusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plusSeconds(60);
+      Instant burst = time.now().plusSeconds(60).truncatedTo(ChronoUnit.MINUTES).plusSeconds(60);
       insertSessions(db, burst);
 
       Map<Long, Instant> scheduledByChannel = new ConcurrentHashMap<>();

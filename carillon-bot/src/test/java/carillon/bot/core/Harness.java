@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The bot core wired as the application wires it, on a real SQLite file, a ManualTimeSource and the
@@ -58,7 +59,7 @@ public final class Harness implements AutoCloseable {
   public CommandQueue commands;
 
   final Duration joinAhead;
-  private final java.util.function.Supplier<Database> store;
+  private final Supplier<Database> store;
 
   public Harness(Path dir, Instant start) {
     this(dir, start, Duration.ZERO);
@@ -70,11 +71,11 @@ public final class Harness implements AutoCloseable {
   }
 
   /** On another store (PostgreSQL): {@code store} opens it again after a crash, as a restarted process would. */
-  public Harness(Path dir, Instant start, java.util.function.Supplier<Database> store) {
+  public Harness(Path dir, Instant start, Supplier<Database> store) {
     this(dir, start, Duration.ZERO, store);
   }
 
-  private Harness(Path dir, Instant start, Duration joinAhead, java.util.function.Supplier<Database> store) {
+  private Harness(Path dir, Instant start, Duration joinAhead, Supplier<Database> store) {
     this.joinAhead = joinAhead;
     this.time = new ManualTimeSource(start);
     this.dbFile = dir.resolve("carillon.db");

@@ -2,6 +2,8 @@ package carillon.bot.core;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every scheduler test again, on a real PostgreSQL server instead of a SQLite file. */
@@ -13,9 +15,9 @@ class SchedulerOnPostgresTest extends SchedulerTest {
     return new Harness(dir, start, postgres.database());
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void theseTestsRunOnPostgresql() {
     String version = world.db.withHandle(h -> h.createQuery("SELECT version()").mapTo(String.class).one());
-    org.assertj.core.api.Assertions.assertThat(version).startsWith("PostgreSQL");
+    Assertions.assertThat(version).startsWith("PostgreSQL");
   }
 }

@@ -25,7 +25,7 @@ class SchedulerTest {
   String bell;
   String talk;
 
-  /** The world the tests run in: a SQLite file here; {@link PostgresStoreTest} runs them on PostgreSQL. */
+  /** The world the tests run in: a SQLite file here; {@link SchedulerOnPostgresTest} runs them on PostgreSQL. */
   Harness newWorld(Path dir, Instant start) {
     return new Harness(dir, start);
   }

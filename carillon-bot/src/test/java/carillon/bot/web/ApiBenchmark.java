@@ -42,9 +42,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -136,10 +138,10 @@ public final class ApiBenchmark {
       }
 
       AdminAccounts accounts = new AdminAccounts(db, time);
-      AdminAccounts.Account owner = accounts.create("bench", "benchmark password", true, java.util.Set.of());
+      AdminAccounts.Account owner = accounts.create("bench", "benchmark password", true, Set.of());
       List<String> secrets = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
-        secrets.add(TokensInStore.issue(db, time, owner.id(), "client " + c, new java.util.HashSet<>(guildIds),
+        secrets.add(TokensInStore.issue(db, time, owner.id(), "client " + c, new HashSet<>(guildIds),
             Duration.ofDays(1)));
       }
       URI base = URI.create("http://127.0.0.1:" + web.port());
@@ -250,7 +252,7 @@ public final class ApiBenchmark {
     public Connection join(VoiceSlot slot, long channelId) {
       return new Connection() {
         @Override
-        public PlayingTrack play(Track track, java.time.Duration from) {
+        public PlayingTrack play(Track track, Duration from) {
           CompletableFuture<TrackEnd> ended = new CompletableFuture<>();
           return new PlayingTrack() {
             @Override
@@ -259,8 +261,8 @@ public final class ApiBenchmark {
             }
 
             @Override
-            public java.time.Duration position() {
-              return java.time.Duration.ZERO;
+            public Duration position() {
+              return Duration.ZERO;
             }
 
             @Override

@@ -5,8 +5,8 @@ import static carillon.bot.web.WebHarness.OTHER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import carillon.bot.session.SessionSpec;
-import carillon.bot.web.WebHarness.Client;
 import carillon.bot.web.WebHarness;
+import carillon.bot.web.WebHarness.Client;
 import carillon.bot.web.auth.WebAuthTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -14,7 +14,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -69,8 +72,8 @@ class LiveEventsTest {
     }
 
     /** Every event received so far, in order, and how far each event name has been read. */
-    final List<Event> seen = new java.util.ArrayList<>();
-    final java.util.Map<String, Integer> read = new java.util.HashMap<>();
+    final List<Event> seen = new ArrayList<>();
+    final Map<String, Integer> read = new HashMap<>();
 
     /**
      * The next event named {@code name} that matches, after the last one read of that name (events of
