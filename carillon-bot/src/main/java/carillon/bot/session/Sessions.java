@@ -31,9 +31,9 @@ import org.jdbi.v3.core.Handle;
  * Sessions: validated, stored, and announced to whoever plans them ({@link #onChange}).
  *
  * <pre>{@code
- * Session s = sessions.create(new SessionSpec(guild, "Morning meditation", hall, notices, null,
- *     "weekly MON,WED,FRI 07:00 Asia/Ho_Chi_Minh", List.of(bellId, talkId), Duration.ofSeconds(5),
- *     null, false, 10, null, null, true, Duration.ofMinutes(15)));
+ * Session s = sessions.create(SessionSpec.builder(guild, "Morning meditation").voiceChannel(hall)
+ *     .textChannel(notices).schedule("weekly MON,WED,FRI 07:00 Asia/Ho_Chi_Minh").playlist(List.of(bellId, talkId))
+ *     .gap(Duration.ofSeconds(5)).reminderMinutes(10).lateGrace(Duration.ofMinutes(15)).build());
  * }</pre>
  */
 public final class Sessions {

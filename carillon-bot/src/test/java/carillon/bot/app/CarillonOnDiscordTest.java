@@ -50,8 +50,9 @@ class CarillonOnDiscordTest {
   }
 
   private SessionSpec spec(String name, long voice, Instant start, List<String> playlist, Duration gap) {
-    return new SessionSpec(world.guild.id(), name, voice, world.notices, world.members, "once " + start, playlist, gap,
-        null, false, 1, null, null, true, Duration.ofMinutes(5));
+    return SessionSpec.builder(world.guild.id(), name).voiceChannel(voice).textChannel(world.notices)
+        .mentionRole(world.members).schedule("once " + start).playlist(playlist).gap(gap).reminderMinutes(1)
+        .lateGrace(Duration.ofMinutes(5)).build();
   }
 
   private Instant soon(int seconds) {

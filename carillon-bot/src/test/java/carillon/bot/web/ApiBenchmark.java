@@ -1,6 +1,6 @@
 package carillon.bot.web;
 
-import carillon.bot.core.SilentNotices;
+import carillon.bot.testing.SilentNotices;
 import carillon.bot.guild.Channel;
 import carillon.bot.guild.GuildDirectory;
 import carillon.bot.library.AudioLibrary;
@@ -110,9 +110,9 @@ public final class ApiBenchmark {
       List<Long> toPlay = new ArrayList<>();
       for (long guild : guildIds) {
         for (int s = 0; s < SESSIONS_PER_GUILD; s++) {
-          Session session = sessions.create(new SessionSpec(guild, "Session " + s, guild * 100 + s, null, null,
-              "weekly MON 07:00 Asia/Ho_Chi_Minh", List.of(audio), Duration.ofSeconds(5), null, false, 10, null, null, true,
-              Duration.ofMinutes(15)));
+          Session session = sessions.create(SessionSpec.builder(guild, "Session " + s).voiceChannel(guild * 100 + s)
+              .schedule("weekly MON 07:00 Asia/Ho_Chi_Minh").playlist(List.of(audio)).gap(Duration.ofSeconds(5))
+              .reminderMinutes(10).lateGrace(Duration.ofMinutes(15)).build());
           if (s < ACCOUNTS_PER_GUILD) {
             toPlay.add(session.id());
           }

@@ -1,6 +1,6 @@
 package carillon.bot.web;
 
-import carillon.bot.core.Harness;
+import carillon.bot.testing.Harness;
 import carillon.bot.guild.Channel;
 import carillon.bot.library.AudioLibrary;
 import carillon.bot.library.AudioProbe;

@@ -1,6 +1,6 @@
 package carillon.bot.web.auth;
 
-import carillon.bot.core.PostgresServer;
+import carillon.bot.testing.PostgresServer;
 import carillon.bot.web.WebHarness;
 import java.nio.file.Path;
 import org.assertj.core.api.Assertions;

@@ -324,8 +324,9 @@ public class WebAuthTest {
     assertProblem(bao.get("/api/accounts"), 403, "forbidden");
     // A session of the other guild does not exist, as far as bao can tell.
     String bell = w.core.track("Bell", Duration.ofSeconds(30));
-    long foreign = w.core.create(new SessionSpec(OTHER, "Theirs", WebHarness.OTHER_VOICE, null, null,
-        "daily 07:00 UTC", List.of(bell), Duration.ZERO, null, false, 0, null, null, true, Duration.ofMinutes(15))).id();
+    long foreign = w.core.create(SessionSpec.builder(OTHER, "Theirs").voiceChannel(WebHarness.OTHER_VOICE)
+        .schedule("daily 07:00 UTC").playlist(List.of(bell)).gap(Duration.ZERO).lateGrace(Duration.ofMinutes(15))
+        .build()).id();
     for (Response r : List.of(bao.get("/api/sessions/" + foreign), bao.put("/api/sessions/" + foreign + "/enabled",
         "{\"enabled\": false}"), bao.delete("/api/sessions/" + foreign),
         bao.post("/api/sessions/" + foreign + "/commands", "{\"kind\": \"PLAY\"}"))) {

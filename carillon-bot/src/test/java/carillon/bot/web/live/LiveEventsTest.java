@@ -122,8 +122,9 @@ class LiveEventsTest {
     alice = w.login("alice");
     bell = w.core.track("Bell", Duration.ofSeconds(30));
     String talk = w.core.track("Talk", Duration.ofMinutes(10));
-    session = w.core.create(new SessionSpec(GUILD, "Morning", WebHarness.HALL, null, null, "daily 23:00 UTC",
-        List.of(talk, bell), Duration.ofSeconds(20), null, false, 0, null, null, true, Duration.ofMinutes(15))).id();
+    session = w.core.create(SessionSpec.builder(GUILD, "Morning").voiceChannel(WebHarness.HALL)
+        .schedule("daily 23:00 UTC").playlist(List.of(talk, bell)).gap(Duration.ofSeconds(20))
+        .lateGrace(Duration.ofMinutes(15)).build()).id();
   }
 
   @AfterEach
@@ -196,8 +197,9 @@ class LiveEventsTest {
       alice.post("/api/sessions/" + session + "/commands", "{\"kind\": \"PLAY\"}");
       alice.get("/api/commands/1?wait=10");
       w.core.time.settle();
-      w.core.create(new SessionSpec(OTHER, "Theirs", WebHarness.OTHER_VOICE, null, null, "daily 07:00 UTC",
-          List.of(bell), Duration.ZERO, null, false, 0, null, null, true, Duration.ofMinutes(15)));
+      w.core.create(SessionSpec.builder(OTHER, "Theirs").voiceChannel(WebHarness.OTHER_VOICE)
+          .schedule("daily 07:00 UTC").playlist(List.of(bell)).gap(Duration.ZERO).lateGrace(Duration.ofMinutes(15))
+          .build());
       for (Events stream : List.of(theirs, script)) {
         Event next = stream.nextAny();
         assertThat(next.name()).isEqualTo("session");

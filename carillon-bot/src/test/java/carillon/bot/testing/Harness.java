@@ -1,4 +1,4 @@
-package carillon.bot.core;
+package carillon.bot.testing;
 
 import carillon.bot.guild.Channel;
 import carillon.bot.guild.GuildDirectory;
@@ -58,7 +58,7 @@ public final class Harness implements AutoCloseable {
   public Scheduler scheduler;
   public CommandQueue commands;
 
-  final Duration joinAhead;
+  public final Duration joinAhead;
   private final Supplier<Database> store;
 
   public Harness(Path dir, Instant start) {
@@ -66,7 +66,7 @@ public final class Harness implements AutoCloseable {
   }
 
   /** {@code joinAhead}: how long before a start bots join the voice channel (the application's setting). */
-  Harness(Path dir, Instant start, Duration joinAhead) {
+  public Harness(Path dir, Instant start, Duration joinAhead) {
     this(dir, start, joinAhead, null);
   }
 
@@ -124,8 +124,8 @@ public final class Harness implements AutoCloseable {
   }
 
   public static SessionSpec spec(String name, String schedule, List<String> playlist) {
-    return new SessionSpec(GUILD, name, HALL, NOTICES, null, schedule, playlist, Duration.ZERO, null, false, 0, null,
-        null, true, Duration.ofMinutes(15));
+    return SessionSpec.builder(GUILD, name).voiceChannel(HALL).textChannel(NOTICES).schedule(schedule)
+        .playlist(playlist).gap(Duration.ZERO).lateGrace(Duration.ofMinutes(15)).build();
   }
 
   public Session create(SessionSpec spec) {
@@ -139,12 +139,12 @@ public final class Harness implements AutoCloseable {
   }
 
   /** The process dies: timers stop, playback freezes, nothing is recorded; then a new process starts. */
-  void crashAndRestart() {
+  public void crashAndRestart() {
     crashAndRestart(Duration.ZERO);
   }
 
   /** As {@link #crashAndRestart()}, with the process down for {@code downtime}. */
-  void crashAndRestart(Duration downtime) {
+  public void crashAndRestart(Duration downtime) {
     scheduler.stop();
     voice.kill();
     db.close();

@@ -1,13 +1,15 @@
-package carillon.bot.core;
+package carillon.bot.schedule;
 
+import carillon.bot.testing.Harness;
+import carillon.bot.testing.PostgresServer;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Every command queue test again, on a real PostgreSQL server instead of a SQLite file. */
-class CommandQueueOnPostgresTest extends CommandQueueTest {
+/** Every scheduler test again, on a real PostgreSQL server instead of a SQLite file. */
+class SchedulerOnPostgresTest extends SchedulerTest {
   @RegisterExtension static final PostgresServer postgres = new PostgresServer();
 
   @Override

@@ -1,6 +1,7 @@
-package carillon.bot.core;
+package carillon.bot.queue;
 
-import static carillon.bot.core.Harness.spec;
+import carillon.bot.testing.Harness;
+import static carillon.bot.testing.Harness.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -50,8 +51,9 @@ class CommandQueueTest {
     talk = world.track("Talk", Duration.ofMinutes(10));
     world.start();
     SessionSpec s = spec("Meditation Hall", "daily 23:00 UTC", List.of(talk, bell));
-    session = world.create(new SessionSpec(s.guildId(), s.name(), s.voiceChannelId(), s.textChannelId(), null,
-        s.schedule(), s.playlist(), Duration.ofSeconds(20), null, false, 0, null, null, true, Duration.ofMinutes(15)));
+    session = world.create(SessionSpec.builder(s.guildId(), s.name()).voiceChannel(s.voiceChannelId())
+        .textChannel(s.textChannelId()).schedule(s.schedule()).playlist(s.playlist()).gap(Duration.ofSeconds(20))
+        .lateGrace(Duration.ofMinutes(15)).build());
   }
 
   @AfterEach

@@ -1,5 +1,6 @@
-package carillon.bot.core;
+package carillon.bot.schedule;
 
+import carillon.bot.testing.SilentNotices;
 import carillon.bot.guild.GuildDirectory;
 import carillon.bot.playback.Notifier;
 import carillon.bot.playback.Playback;
