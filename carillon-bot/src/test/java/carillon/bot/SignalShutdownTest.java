@@ -3,7 +3,9 @@ package carillon.bot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SignalShutdownTest {
   @TempDir Path dir;
 
-  private List<String> output() throws java.io.IOException {
-    return java.nio.file.Files.readAllLines(dir.resolve("output.txt"), StandardCharsets.UTF_8);
+  private List<String> output() throws IOException {
+    return Files.readAllLines(dir.resolve("output.txt"), StandardCharsets.UTF_8);
   }
 
   @Test

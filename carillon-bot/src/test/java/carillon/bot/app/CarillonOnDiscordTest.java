@@ -21,6 +21,7 @@ import carillon.emulator.voice.VoiceConnectionSnapshot.Spurt;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,8 +50,9 @@ class CarillonOnDiscordTest {
   }
 
   private SessionSpec spec(String name, long voice, Instant start, List<String> playlist, Duration gap) {
-    return new SessionSpec(world.guild.id(), name, voice, world.notices, world.members, "once " + start, playlist, gap,
-        null, false, 1, null, null, true, Duration.ofMinutes(5));
+    return SessionSpec.builder(world.guild.id(), name).voiceChannel(voice).textChannel(world.notices)
+        .mentionRole(world.members).schedule("once " + start).playlist(playlist).gap(gap).reminderMinutes(1)
+        .lateGrace(Duration.ofMinutes(5)).build();
   }
 
   private Instant soon(int seconds) {
@@ -163,7 +165,7 @@ class CarillonOnDiscordTest {
     world = new DiscordWorld(dir, 1);
     AudioItem lost = world.audio("Lost", DemoAudio.tone(660, 2));
     AudioItem kept = world.audio("Kept", DemoAudio.tone(440, 2));
-    java.nio.file.Files.delete(world.carillon.library().track(lost.id()).orElseThrow().file());
+    Files.delete(world.carillon.library().track(lost.id()).orElseThrow().file());
     Session session = world.session(spec("Gaps", world.hall, soon(2), List.of(lost.id(), kept.id()), Duration.ZERO));
 
     Run run = awaitRun(session, RunOutcome.COMPLETED);

@@ -93,9 +93,9 @@ public final class StreamsBenchmark {
         Instant start = carillon.time().now().plusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
         List<Session> sessions = new ArrayList<>();
         for (int i = 0; i < streams; i++) {
-          sessions.add(carillon.sessions().create(new SessionSpec(guilds.get(i).id(), "Session", halls.get(i), null, null,
-              "once " + start, List.of(item.id()), Duration.ZERO, null, false, 0, null, null, true,
-              Duration.ofMinutes(5))));
+          sessions.add(carillon.sessions().create(SessionSpec.builder(guilds.get(i).id(), "Session")
+              .voiceChannel(halls.get(i)).schedule("once " + start).playlist(List.of(item.id())).gap(Duration.ZERO)
+              .lateGrace(Duration.ofMinutes(5)).build()));
         }
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         carillon.time().sleepUntil(start.plus(WINDOW_START));

@@ -192,8 +192,9 @@ public class LibraryApiTest {
     }
     assertThat(w.library.find(bell).orElseThrow().name()).isEqualTo("Temple bell");
 
-    long session = w.core.create(new SessionSpec(GUILD, "Morning", WebHarness.HALL, null, null, "daily 07:00 UTC",
-        List.of(bell), Duration.ZERO, null, false, 0, null, null, true, Duration.ofMinutes(15))).id();
+    long session = w.core.create(SessionSpec.builder(GUILD, "Morning").voiceChannel(WebHarness.HALL)
+        .schedule("daily 07:00 UTC").playlist(List.of(bell)).gap(Duration.ZERO).lateGrace(Duration.ofMinutes(15))
+        .build()).id();
     JsonNode used = alice.get("/api/library").json().get("items").get(0);
     assertThat(used.get("usedBy").get(0).get("name").asText()).isEqualTo("Morning");
     assertThat(used.get("usedBy").get(0).get("session").asLong()).isEqualTo(session);
@@ -216,8 +217,8 @@ public class LibraryApiTest {
     w.admin("bao", WebHarness.OTHER);
     Client bao = w.login("bao");
     String bell = upload(alice, new Part("bell.wav", DemoAudio.chime(528, 1))).json().get("items").get(0).get("id").asText();
-    w.core.create(new SessionSpec(GUILD, "Morning", WebHarness.HALL, null, null, "daily 07:00 UTC", List.of(bell),
-        Duration.ZERO, null, false, 0, null, null, true, Duration.ofMinutes(15)));
+    w.core.create(SessionSpec.builder(GUILD, "Morning").voiceChannel(WebHarness.HALL).schedule("daily 07:00 UTC")
+        .playlist(List.of(bell)).gap(Duration.ZERO).lateGrace(Duration.ofMinutes(15)).build());
     JsonNode seen = bao.get("/api/library").json().get("items").get(0);
     assertThat(seen.get("usedBy")).isEmpty();
     assertThat(seen.get("usedElsewhere").asInt()).isOne();
