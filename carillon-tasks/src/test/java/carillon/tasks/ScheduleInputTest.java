@@ -1,0 +1,139 @@
+package carillon.tasks;
+
+import static carillon.tasks.ScheduleTest.at;
+import static carillon.tasks.ScheduleTest.firings;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Cron's nth and last days, cron on clock changes (Vixie cron), and input validation. */
+class ScheduleInputTest {
+  static final ZoneId PARIS = ZoneId.of("Europe/Paris");
+  static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
+  /** +10:30 in winter, +11:00 in summer: clocks move by 30 minutes at 02:00. */
+  static final ZoneId LORD_HOWE = ZoneId.of("Australia/Lord_Howe");
+
+  @Nested
+  class CronDays {
+    @Test
+    void nthWeekdayOfTheMonth() {
+      assertThat(firings(Schedule.cron("0 7 * * SUN#1", PARIS), at("2026-01-01T00:00", PARIS), 3)).containsExactly(
+          at("2026-01-04T07:00", PARIS), at("2026-02-01T07:00", PARIS), at("2026-03-01T07:00", PARIS));
+      assertThat(firings(Schedule.cron("30 18 * * 2#3", PARIS), at("2026-01-01T00:00", PARIS), 2)).containsExactly(
+          at("2026-01-20T18:30", PARIS), at("2026-02-17T18:30", PARIS));
+      // A fifth Friday exists only in some months.
+      assertThat(firings(Schedule.cron("0 20 * * FRI#5", PARIS), at("2026-01-01T00:00", PARIS), 2)).containsExactly(
+          at("2026-01-30T20:00", PARIS), at("2026-05-29T20:00", PARIS));
+    }
+
+    @Test
+    void lastWeekdayAndLastDayOfTheMonth() {
+      assertThat(firings(Schedule.cron("0 19 * * 5L", PARIS), at("2026-01-01T00:00", PARIS), 3)).containsExactly(
+          at("2026-01-30T19:00", PARIS), at("2026-02-27T19:00", PARIS), at("2026-03-27T19:00", PARIS));
+      assertThat(firings(Schedule.cron("0 19 * * friL", PARIS), at("2026-01-01T00:00", PARIS), 1))
+          .containsExactly(at("2026-01-30T19:00", PARIS));
+      assertThat(firings(Schedule.cron("0 9 L * *", PARIS), at("2028-01-01T00:00", PARIS), 3)).containsExactly(
+          at("2028-01-31T09:00", PARIS), at("2028-02-29T09:00", PARIS), at("2028-03-31T09:00", PARIS));
+      assertThat(firings(Schedule.cron("0 9 L 2 *", PARIS), at("2026-01-01T00:00", PARIS), 1))
+          .containsExactly(at("2026-02-28T09:00", PARIS));
+    }
+
+    @Test
+    void nthAndLastMixWithOtherDays() {
+      // Both day fields restricted: either matches (the 15th, or the first Monday).
+      assertThat(firings(Schedule.cron("0 8 15 * MON#1", PARIS), at("2026-01-01T00:00", PARIS), 3)).containsExactly(
+          at("2026-01-05T08:00", PARIS), at("2026-01-15T08:00", PARIS), at("2026-02-02T08:00", PARIS));
+      assertThat(firings(Schedule.cron("0 8 * * SUN#1,5L", PARIS), at("2026-01-01T00:00", PARIS), 3)).containsExactly(
+          at("2026-01-04T08:00", PARIS), at("2026-01-30T08:00", PARIS), at("2026-02-01T08:00", PARIS));
+    }
+
+    @Test
+    void textFormKeepsNthAndLast() {
+      assertThat(Schedule.parse("cron 0 7 * * sun#1 Europe/Paris").toString())
+          .isEqualTo("cron 0 7 * * sun#1 Europe/Paris");
+      Schedule s = Schedule.parse("cron 0 9 L * 5L UTC");
+      assertThat(Schedule.parse(s.toString())).isEqualTo(s);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "0 7 * * SUN#6|cron day-of-week field 'SUN#6' has week 6; use 1-5 after '#', e.g. SUN#1",
+        "0 7 * * SUN#0|cron day-of-week field 'SUN#0' has week 0; use 1-5 after '#', e.g. SUN#1",
+        "0 7 * * #1|cron day-of-week field '#1' has no day before '#'; use DAY#N, e.g. SUN#1",
+        "0 7 * * 1-5#1|cron day-of-week field '1-5#1' has '#' after a range",
+        "0 7 * * 8L|cron day-of-week field '8L' has 8, out of range; allowed 0-7 or SUN-SAT",
+        "0 7 L-2 * *|cron day-of-month field 'L-2' has 'L-2'; L stands alone (the last day of the month)",
+        "0 7 * JAN L|cron day-of-week field 'L' has 'L' without a day; use DAYL for the last such day of the month, e.g. 5L"})
+    void malformedNthAndLastSayWhatIsAllowed(String caseText) {
+      String[] parts = caseText.split("\\|");
+      assertThatThrownBy(() -> Schedule.cron(parts[0], PARIS))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith(parts[1]);
+    }
+  }
+
+  /** Vixie cron 4.1 (cron.c, find_jobs and the "time has changed" cases), as cronie keeps it. */
+  @Nested
+  class CronOnClockChanges {
+    @Test
+    void wildcardHourFiresInBothOfTheRepeatedHoursInNewYork() {
+      // 2026-11-01: at 02:00 EDT clocks go back to 01:00 EST, so 01:00-01:59 happens twice.
+      assertThat(firings(Schedule.cron("0 * * * *", NEW_YORK), Instant.parse("2026-11-01T04:30:00Z"), 3))
+          .containsExactly(Instant.parse("2026-11-01T05:00:00Z"), Instant.parse("2026-11-01T06:00:00Z"),
+              Instant.parse("2026-11-01T07:00:00Z"));
+      assertThat(firings(Schedule.cron("15,45 1-2 * * *", NEW_YORK), Instant.parse("2026-11-01T05:00:00Z"), 6))
+          .containsExactly(Instant.parse("2026-11-01T05:15:00Z"), Instant.parse("2026-11-01T05:45:00Z"),
+              Instant.parse("2026-11-01T06:15:00Z"), Instant.parse("2026-11-01T06:45:00Z"),
+              Instant.parse("2026-11-01T07:15:00Z"), Instant.parse("2026-11-01T07:45:00Z"));
+    }
+
+    @Test
+    void fixedHourFiresOnceAtTheFirstOfTheRepeatedHours() {
+      assertThat(firings(Schedule.cron("30 1 * * *", NEW_YORK), Instant.parse("2026-11-01T04:00:00Z"), 2))
+          .containsExactly(Instant.parse("2026-11-01T05:30:00Z"), Instant.parse("2026-11-02T06:30:00Z"));
+      // Asked from inside the second 01:00 hour, the fixed job has already run: next is tomorrow.
+      assertThat(Schedule.cron("45 1 * * *", NEW_YORK).next(Instant.parse("2026-11-01T06:10:00Z")))
+          .contains(Instant.parse("2026-11-02T06:45:00Z"));
+    }
+
+    @Test
+    void fixedTimeInTheSpringGapRunsRightAfterTheGapInNewYork() {
+      // 2026-03-08: 02:00 EST jumps to 03:00 EDT. 02:30 does not exist: the job runs at 03:00 EDT.
+      assertThat(firings(Schedule.cron("30 2 * * *", NEW_YORK), Instant.parse("2026-03-08T05:00:00Z"), 2))
+          .containsExactly(Instant.parse("2026-03-08T07:00:00Z"), Instant.parse("2026-03-09T06:30:00Z"));
+      // A wildcard-hour job has no 02:30 to run at that day.
+      assertThat(firings(Schedule.cron("30 * * * *", NEW_YORK), Instant.parse("2026-03-08T06:00:00Z"), 2))
+          .containsExactly(Instant.parse("2026-03-08T06:30:00Z"), Instant.parse("2026-03-08T07:30:00Z"));
+    }
+
+    @Test
+    void lordHoweRepeatsHalfAnHourInApril() {
+      // 2026-04-05: at 02:00 (+11:00) clocks go back to 01:30 (+10:30): 01:30-01:59 happens twice.
+      assertThat(firings(Schedule.cron("*/30 * * * *", LORD_HOWE), Instant.parse("2026-04-04T14:00:00Z"), 4))
+          .containsExactly(Instant.parse("2026-04-04T14:30:00Z"), Instant.parse("2026-04-04T15:00:00Z"),
+              Instant.parse("2026-04-04T15:30:00Z"), Instant.parse("2026-04-04T16:00:00Z"));
+      // 14:30Z is 01:30 +11:00, 15:00Z is 01:30 +10:30 (again), 15:30Z is 02:00 +10:30.
+      assertThat(firings(Schedule.cron("45 1 * * *", LORD_HOWE), Instant.parse("2026-04-04T14:00:00Z"), 2))
+          .containsExactly(Instant.parse("2026-04-04T14:45:00Z"), Instant.parse("2026-04-05T15:15:00Z"));
+    }
+
+    @Test
+    void lordHoweSkipsHalfAnHourInOctober() {
+      // 2026-10-04: at 02:00 (+10:30) clocks jump to 02:30 (+11:00).
+      assertThat(firings(Schedule.cron("15 2 * * *", LORD_HOWE), Instant.parse("2026-10-03T14:00:00Z"), 2))
+          .containsExactly(Instant.parse("2026-10-03T15:30:00Z"), Instant.parse("2026-10-04T15:15:00Z"));
+      assertThat(firings(Schedule.cron("15 * * * *", LORD_HOWE), Instant.parse("2026-10-03T14:00:00Z"), 2))
+          .containsExactly(Instant.parse("2026-10-03T14:45:00Z"), Instant.parse("2026-10-03T16:15:00Z"));
+      // Two fixed times in the gap run together, once, right after it.
+      assertThat(firings(Schedule.cron("10,20 2 * * *", LORD_HOWE), Instant.parse("2026-10-03T14:00:00Z"), 2))
+          .containsExactly(Instant.parse("2026-10-03T15:30:00Z"), Instant.parse("2026-10-04T15:10:00Z"));
+    }
+  }
+
+}
