@@ -103,4 +103,17 @@ public interface Schedule {
   static Schedule parse(String text) {
     return ScheduleText.parse(text);
   }
+
+  /**
+   * Reads a schedule a person has just entered: as {@link #parse(String)}, and refuses a schedule with no
+   * occurrence after {@code now} (a {@code once} in the past, an {@code rrule} whose COUNT or UNTIL has
+   * run out). Use {@link #parse(String)} to read back stored schedules, which may have passed.
+   *
+   * @param now the caller's clock (its {@link TimeSource}), not {@code Instant.now()}
+   * @throws IllegalArgumentException saying what is wrong and what is allowed, with an example
+   */
+  static Schedule parse(String text, Instant now) {
+    Objects.requireNonNull(now, "now");
+    return ScheduleText.parse(text, now);
+  }
 }

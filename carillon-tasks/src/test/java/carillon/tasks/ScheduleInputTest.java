@@ -136,4 +136,61 @@ class ScheduleInputTest {
     }
   }
 
+  @Nested
+  class Validation {
+    @ParameterizedTest
+    @ValueSource(strings = {"weekly MON 24:00 UTC", "daily 07:00,24:00 UTC", "once 2026-12-24T24:00 Europe/Paris",
+        "once 2026-12-24T24:00:00Z"})
+    void endOfDayTwentyFourIsRefusedLikeTheMessageSays(String text) {
+      assertThatThrownBy(() -> Schedule.parse(text))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("24:00")
+          .hasMessageContaining("00:00 to 23:59")
+          .hasMessageContaining("e.g.");
+    }
+
+    @Test
+    void zoneNamesInAnyCaseAreShownCanonical() {
+      assertThat(Schedule.parse("daily 07:00 utc").toString()).isEqualTo("daily 07:00 UTC");
+      assertThat(Schedule.parse("weekly mon 07:00 europe/paris").toString()).isEqualTo("weekly MON 07:00 Europe/Paris");
+      assertThat(Schedule.parse("cron 0 7 * * * AMERICA/NEW_YORK").toString())
+          .isEqualTo("cron 0 7 * * * America/New_York");
+      assertThat(Schedule.parse("once 2026-12-24T18:00 australia/lord_howe").toString())
+          .isEqualTo("once 2026-12-24T07:00:00Z");
+      assertThat(Schedule.parse("daily 07:00 europe/paris")).isEqualTo(Schedule.parse("daily 07:00 Europe/Paris"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"once +10000-01-01T00:00:00Z", "once +999999999-12-31T23:59:59Z",
+        "once +10000-01-01T00:00 UTC"})
+    void yearsBeyond9999AreRefused(String text) {
+      assertThatThrownBy(() -> Schedule.parse(text))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("years 0001 to 9999")
+          .hasMessageContaining("e.g.");
+    }
+
+    @Test
+    void aOneOffInThePastIsRefusedWhenNowIsGiven() {
+      Instant now = Instant.parse("2026-12-01T00:00:00Z");
+      assertThatThrownBy(() -> Schedule.parse("once 1970-01-01T00:00:00Z", now))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("schedule 'once 1970-01-01T00:00:00Z' has no occurrence after now (2026-12-01T00:00:00Z):"
+              + " it is in the past; use a later instant, e.g. 'once 2026-12-08T00:00:00Z'");
+      assertThat(Schedule.parse("once 2026-12-24T18:00:00Z", now)).isEqualTo(Schedule.parse("once 2026-12-24T18:00:00Z"));
+      // Reading back a stored schedule does not depend on the clock.
+      assertThat(Schedule.parse("once 1970-01-01T00:00:00Z").next(Instant.EPOCH.minusSeconds(1)))
+          .contains(Instant.EPOCH);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "hourly 07:00 UTC", "daily 07:00", "daily 25:00 UTC", "daily 07:00 Mars/Olympus",
+        "weekly MON,XYZ 07:00 UTC", "cron 0 7 * * 9 UTC", "cron 0 7 * * SUN#9 UTC", "cron */0 * * * * UTC",
+        "once tomorrow", "once 2026-13-01T00:00 UTC", "daily 07:00 UTC | "})
+    void everyMessageGivesAnExample(String text) {
+      assertThatThrownBy(() -> Schedule.parse(text))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("e.g.");
+    }
+  }
 }
