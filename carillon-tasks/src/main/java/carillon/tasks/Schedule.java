@@ -2,8 +2,10 @@ package carillon.tasks;
 
 import java.time.DayOfWeek;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.temporal.Temporal;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -82,6 +84,46 @@ public interface Schedule {
   /** Exactly once, at {@code instant}. */
   static Schedule once(Instant instant) {
     return new OnceSchedule(instant);
+  }
+
+  /**
+   * An RFC 5545 recurrence rule ({@code RRULE} value, e.g. {@code FREQ=MONTHLY;BYDAY=1SU}) from
+   * {@code start}, in {@code zone}, expanded by ical4j. Every RRULE part ical4j knows is allowed:
+   * FREQ, INTERVAL, COUNT, UNTIL, BYSETPOS, BYDAY (with {@code 1SU}, {@code -1FR}), BYMONTHDAY, BYMONTH,
+   * BYYEARDAY, BYWEEKNO, BYHOUR, BYMINUTE, BYSECOND, WKST. {@code start} anchors INTERVAL and COUNT and
+   * gives the time of day unless BYHOUR/BYMINUTE do; it is an occurrence itself only if the rule matches
+   * it. UNTIL is local time in {@code zone} (a UTC {@code ...Z} value is converted). Occurrences are wall
+   * times in {@code zone}; a time in a gap moves forward by the gap, an ambiguous one is the first (RFC
+   * 5545 §3.3.5).
+   *
+   * @param except RFC 5545 EXDATE: each a {@link java.time.LocalDate} (no occurrence that day) or a
+   *     {@link LocalDateTime} (no occurrence at that wall time)
+   * @throws IllegalArgumentException if the rule is malformed, has INTERVAL or COUNT below 1, or never fires
+   */
+  static Schedule rrule(String rule, LocalDateTime start, ZoneId zone, List<? extends Temporal> except) {
+    return RRuleSchedule.of(rule, start, zone, except);
+  }
+
+  /**
+   * This schedule without the occurrences whose local date falls in one of {@code ranges}: a guild's
+   * holidays and breaks. The local date is taken in the schedule's own zone (each part of an
+   * {@link #anyOf} in its own; a {@link #once} and schedules of your own in UTC). {@link #next} jumps
+   * over skipped occurrences; {@link #occurrences} lists them marked. Skipping twice skips both lists.
+   * The result has no text form; store the ranges apart.
+   */
+  default Schedule skipping(List<DateRange> ranges) {
+    return SkippingSchedule.of(this, ranges);
+  }
+
+  /**
+   * A preview: the next {@code limit} occurrences strictly after {@code after}, skipped ones included and
+   * marked with the reason ({@code except} dates of an {@code rrule}, {@link #skipping} ranges). Those not
+   * marked are exactly what {@link #next} returns. Fewer when the schedule ends.
+   *
+   * @param limit how many occurrences to list, skipped ones counted; 0 or more
+   */
+  default List<Occurrence> occurrences(Instant after, int limit) {
+    return Candidates.list(this, after, limit);
   }
 
   /** The union of several schedules: each instant of any of them, an instant shared by two only once. */

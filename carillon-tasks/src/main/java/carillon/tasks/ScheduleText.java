@@ -14,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoUnit;
+import java.time.temporal.Temporal;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -25,7 +26,8 @@ import java.util.stream.Collectors;
 /** Reads the text form of the built-in schedules; see {@link Schedule} for the grammar. */
 final class ScheduleText {
   private static final String EXAMPLES = "e.g. 'daily 07:00 Europe/Paris', 'weekly MON,WED,FRI 07:00 Asia/Ho_Chi_Minh',"
-      + " 'cron 0 7 * * 1-5 UTC' or 'once 2026-12-24T18:00:00Z'";
+      + " 'cron 0 7 * * 1-5 UTC', 'once 2026-12-24T18:00:00Z' or"
+      + " 'rrule FREQ=MONTHLY;BYDAY=1SU from 2026-01-04T07:00 Europe/Paris'";
 
   /**
    * 7:00, 07:00 and 07:00:30; the canonical form writes 07:00 (see {@link LocalTime#toString()}). Strict, so
@@ -89,9 +91,32 @@ final class ScheduleText {
             + " or 'once 2026-12-24T18:00 Europe/Paris'");
         yield Schedule.once(ZonedDateTime.of(localDateTime(tokens[1], "once"), zone(tokens[2])).toInstant());
       }
-      default -> throw new IllegalArgumentException(
-          "schedule '" + text + "' starts with '" + tokens[0] + "'; expected daily, weekly, cron or once, " + EXAMPLES);
+      case "rrule" -> rrule(text, tokens);
+      default -> throw new IllegalArgumentException("schedule '" + text + "' starts with '" + tokens[0]
+          + "'; expected daily, weekly, cron, once or rrule, " + EXAMPLES);
     };
+  }
+
+  /** {@code rrule RULE from START ZONE [except DATE-OR-DATE-TIME,...]}. */
+  private static Schedule rrule(String text, String[] tokens) {
+    String form = "rrule RULE from START ZONE [except DATES], e.g. 'rrule FREQ=MONTHLY;BYDAY=1SU from"
+        + " 2026-01-04T07:00 Europe/Paris' or 'rrule FREQ=WEEKLY;INTERVAL=2;BYDAY=MO from 2026-01-05T19:00 UTC"
+        + " except 2026-12-28'";
+    if (tokens.length != 5 && tokens.length != 7) {
+      expect(text, tokens, 5, form);
+    }
+    if (!tokens[2].equalsIgnoreCase("from") || (tokens.length == 7 && !tokens[5].equalsIgnoreCase("except"))) {
+      throw new IllegalArgumentException("schedule '" + text + "' is not in the form " + form);
+    }
+    LocalDateTime start = localDateTime(tokens[3], "rrule start");
+    ZoneId zone = zone(tokens[4]);
+    List<Temporal> except = new ArrayList<>();
+    if (tokens.length == 7) {
+      for (String item : tokens[6].split(",", -1)) {
+        except.add(item.contains("T") ? localDateTime(item, "rrule except") : localDate(item, "rrule except"));
+      }
+    }
+    return Schedule.rrule(tokens[1], start, zone, except);
   }
 
   private static void expect(String text, String[] tokens, int count, String form) {
@@ -179,7 +204,8 @@ final class ScheduleText {
       date = LocalDate.parse(text);
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
-          "'" + text + "' in " + what + " is not a date; use YYYY-MM-DD, e.g. 2026-12-24");
+          "'" + text + "' in " + what + " is not a date; use YYYY-MM-DD (or YYYY-MM-DDTHH:mm for one occurrence),"
+              + " e.g. 2026-12-24");
     }
     checkYear(date.getYear(), text);
     return date;
