@@ -10,50 +10,34 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The {@code rrule} form: RFC 5545 recurrence rules, expanded by ical4j in the schedule's zone. */
 class RRuleScheduleTest {
   static final ZoneId PARIS = ZoneId.of("Europe/Paris");
   static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
-  static final ZoneId LORD_HOWE = ZoneId.of("Australia/Lord_Howe");
 
-  @Test
-  void firstSundayOfTheMonthKeepsItsWallTimeAcrossDstInParis() {
-    Schedule s = Schedule.parse("rrule FREQ=MONTHLY;BYDAY=1SU from 2026-01-04T07:00 Europe/Paris");
-    // Paris moves to summer time on 2026-03-29: 07:00 is 06:00Z in March and 05:00Z in April.
-    assertThat(firings(s, Instant.parse("2026-02-15T00:00:00Z"), 3)).containsExactly(
-        Instant.parse("2026-03-01T06:00:00Z"), Instant.parse("2026-04-05T05:00:00Z"),
-        Instant.parse("2026-05-03T05:00:00Z"));
-  }
-
-  @Test
-  void lastFridayAcrossDstInNewYork() {
-    Schedule s = Schedule.parse("rrule FREQ=MONTHLY;BYDAY=-1FR;BYHOUR=19;BYMINUTE=0 from 2026-01-01T00:00 America/New_York");
-    // New York moves to summer time on 2026-03-08: 19:00 is 00:00Z next day in February, 23:00Z in March.
-    assertThat(firings(s, Instant.parse("2026-02-01T00:00:00Z"), 3)).containsExactly(
-        Instant.parse("2026-02-28T00:00:00Z"), Instant.parse("2026-03-27T23:00:00Z"),
-        Instant.parse("2026-04-24T23:00:00Z"));
-  }
-
-  @Test
-  void bySetPosPicksTheLastWeekdayOfTheMonth() {
-    Schedule s = Schedule.parse("rrule FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1 from 2026-01-01T18:00 Europe/Paris");
-    assertThat(firings(s, at("2026-01-01T00:00", PARIS), 3)).containsExactly(
-        at("2026-01-30T18:00", PARIS), at("2026-02-27T18:00", PARIS), at("2026-03-31T18:00", PARIS));
-  }
-
-  @Test
-  void everyOtherWeekIsAnchoredToTheStartAcrossLordHowesHalfHourShift() {
-    Schedule s = Schedule.parse("rrule FREQ=WEEKLY;INTERVAL=2;BYDAY=MO from 2026-03-23T19:00 Australia/Lord_Howe");
-    // Lord Howe leaves summer time (+11:00) for +10:30 on 2026-04-05.
-    assertThat(firings(s, Instant.parse("2026-03-01T00:00:00Z"), 3)).containsExactly(
-        Instant.parse("2026-03-23T08:00:00Z"), Instant.parse("2026-04-06T08:30:00Z"),
-        Instant.parse("2026-04-20T08:30:00Z"));
-    // The week in between is not one of its weeks.
-    assertThat(s.next(Instant.parse("2026-03-24T00:00:00Z"))).contains(Instant.parse("2026-04-06T08:30:00Z"));
+  /** Each row: the schedule, from, the instants that follow. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      # Paris moves to summer time on 2026-03-29: 07:00 is 06:00Z in March and 05:00Z in April.
+      rrule FREQ=MONTHLY;BYDAY=1SU from 2026-01-04T07:00 Europe/Paris | 2026-02-15T00:00:00Z | 2026-03-01T06:00:00Z,2026-04-05T05:00:00Z,2026-05-03T05:00:00Z
+      # New York moves to summer time on 2026-03-08: 19:00 is 00:00Z next day in February, 23:00Z in March.
+      rrule FREQ=MONTHLY;BYDAY=-1FR;BYHOUR=19;BYMINUTE=0 from 2026-01-01T00:00 America/New_York | 2026-02-01T00:00:00Z | 2026-02-28T00:00:00Z,2026-03-27T23:00:00Z,2026-04-24T23:00:00Z
+      # BYSETPOS=-1 of the weekdays: the last weekday of the month.
+      rrule FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1 from 2026-01-01T18:00 Europe/Paris | 2026-01-01T00:00:00Z | 2026-01-30T17:00:00Z,2026-02-27T17:00:00Z,2026-03-31T16:00:00Z
+      # Every other week from the start; Lord Howe leaves summer time (+11:00) for +10:30 on 2026-04-05.
+      rrule FREQ=WEEKLY;INTERVAL=2;BYDAY=MO from 2026-03-23T19:00 Australia/Lord_Howe | 2026-03-01T00:00:00Z | 2026-03-23T08:00:00Z,2026-04-06T08:30:00Z,2026-04-20T08:30:00Z
+      # The week in between is not one of its weeks.
+      rrule FREQ=WEEKLY;INTERVAL=2;BYDAY=MO from 2026-03-23T19:00 Australia/Lord_Howe | 2026-03-24T00:00:00Z | 2026-04-06T08:30:00Z
+      """)
+  void expandsInTheWallTimeOfItsZone(String text, String from, String expected) {
+    List<Instant> instants = Stream.of(expected.split(",")).map(Instant::parse).toList();
+    assertThat(firings(Schedule.parse(text), Instant.parse(from), instants.size())).containsExactlyElementsOf(instants);
   }
 
   @Test
@@ -147,10 +131,6 @@ class RRuleScheduleTest {
       "rrule FREQ=WEEKLY from 2026-01-01T07:00 UTC except 2026-02-30|'2026-02-30' in rrule except is not a date",
       "rrule FREQ=WEEKLY from 2026-01-01T07:00 Mars/Olympus|unknown time zone 'Mars/Olympus'"})
   void malformedRulesSayWhatIsWrongAndWhatIsAllowed(String caseText) {
-    String[] parts = caseText.split("\\|");
-    assertThatThrownBy(() -> Schedule.parse(parts[0]))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith(parts[1])
-        .hasMessageContaining("e.g.");
+    ScheduleTest.assertRefusedWithExample(caseText, Schedule::parse);
   }
 }

@@ -7,17 +7,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Cron's nth and last days, cron on clock changes (Vixie cron), and input validation. */
 class ScheduleInputTest {
   static final ZoneId PARIS = ZoneId.of("Europe/Paris");
   static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
-  /** +10:30 in winter, +11:00 in summer: clocks move by 30 minutes at 02:00. */
-  static final ZoneId LORD_HOWE = ZoneId.of("Australia/Lord_Howe");
 
   @Nested
   class CronDays {
@@ -71,68 +72,40 @@ class ScheduleInputTest {
         "0 7 L-2 * *|cron day-of-month field 'L-2' has 'L-2'; L stands alone (the last day of the month)",
         "0 7 * JAN L|cron day-of-week field 'L' has 'L' without a day; use DAYL for the last such day of the month, e.g. 5L"})
     void malformedNthAndLastSayWhatIsAllowed(String caseText) {
-      String[] parts = caseText.split("\\|");
-      assertThatThrownBy(() -> Schedule.cron(parts[0], PARIS))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageStartingWith(parts[1]);
+      ScheduleTest.assertRefusedWithExample(caseText, text -> Schedule.cron(text, PARIS));
     }
   }
 
   /** Vixie cron 4.1 (cron.c, find_jobs and the "time has changed" cases), as cronie keeps it. */
   @Nested
   class CronOnClockChanges {
-    @Test
-    void wildcardHourFiresInBothOfTheRepeatedHoursInNewYork() {
-      // 2026-11-01: at 02:00 EDT clocks go back to 01:00 EST, so 01:00-01:59 happens twice.
-      assertThat(firings(Schedule.cron("0 * * * *", NEW_YORK), Instant.parse("2026-11-01T04:30:00Z"), 3))
-          .containsExactly(Instant.parse("2026-11-01T05:00:00Z"), Instant.parse("2026-11-01T06:00:00Z"),
-              Instant.parse("2026-11-01T07:00:00Z"));
-      assertThat(firings(Schedule.cron("15,45 1-2 * * *", NEW_YORK), Instant.parse("2026-11-01T05:00:00Z"), 6))
-          .containsExactly(Instant.parse("2026-11-01T05:15:00Z"), Instant.parse("2026-11-01T05:45:00Z"),
-              Instant.parse("2026-11-01T06:15:00Z"), Instant.parse("2026-11-01T06:45:00Z"),
-              Instant.parse("2026-11-01T07:15:00Z"), Instant.parse("2026-11-01T07:45:00Z"));
-    }
-
-    @Test
-    void fixedHourFiresOnceAtTheFirstOfTheRepeatedHours() {
-      assertThat(firings(Schedule.cron("30 1 * * *", NEW_YORK), Instant.parse("2026-11-01T04:00:00Z"), 2))
-          .containsExactly(Instant.parse("2026-11-01T05:30:00Z"), Instant.parse("2026-11-02T06:30:00Z"));
-      // Asked from inside the second 01:00 hour, the fixed job has already run: next is tomorrow.
-      assertThat(Schedule.cron("45 1 * * *", NEW_YORK).next(Instant.parse("2026-11-01T06:10:00Z")))
-          .contains(Instant.parse("2026-11-02T06:45:00Z"));
-    }
-
-    @Test
-    void fixedTimeInTheSpringGapRunsRightAfterTheGapInNewYork() {
-      // 2026-03-08: 02:00 EST jumps to 03:00 EDT. 02:30 does not exist: the job runs at 03:00 EDT.
-      assertThat(firings(Schedule.cron("30 2 * * *", NEW_YORK), Instant.parse("2026-03-08T05:00:00Z"), 2))
-          .containsExactly(Instant.parse("2026-03-08T07:00:00Z"), Instant.parse("2026-03-09T06:30:00Z"));
-      // A wildcard-hour job has no 02:30 to run at that day.
-      assertThat(firings(Schedule.cron("30 * * * *", NEW_YORK), Instant.parse("2026-03-08T06:00:00Z"), 2))
-          .containsExactly(Instant.parse("2026-03-08T06:30:00Z"), Instant.parse("2026-03-08T07:30:00Z"));
-    }
-
-    @Test
-    void lordHoweRepeatsHalfAnHourInApril() {
-      // 2026-04-05: at 02:00 (+11:00) clocks go back to 01:30 (+10:30): 01:30-01:59 happens twice.
-      assertThat(firings(Schedule.cron("*/30 * * * *", LORD_HOWE), Instant.parse("2026-04-04T14:00:00Z"), 4))
-          .containsExactly(Instant.parse("2026-04-04T14:30:00Z"), Instant.parse("2026-04-04T15:00:00Z"),
-              Instant.parse("2026-04-04T15:30:00Z"), Instant.parse("2026-04-04T16:00:00Z"));
-      // 14:30Z is 01:30 +11:00, 15:00Z is 01:30 +10:30 (again), 15:30Z is 02:00 +10:30.
-      assertThat(firings(Schedule.cron("45 1 * * *", LORD_HOWE), Instant.parse("2026-04-04T14:00:00Z"), 2))
-          .containsExactly(Instant.parse("2026-04-04T14:45:00Z"), Instant.parse("2026-04-05T15:15:00Z"));
-    }
-
-    @Test
-    void lordHoweSkipsHalfAnHourInOctober() {
-      // 2026-10-04: at 02:00 (+10:30) clocks jump to 02:30 (+11:00).
-      assertThat(firings(Schedule.cron("15 2 * * *", LORD_HOWE), Instant.parse("2026-10-03T14:00:00Z"), 2))
-          .containsExactly(Instant.parse("2026-10-03T15:30:00Z"), Instant.parse("2026-10-04T15:15:00Z"));
-      assertThat(firings(Schedule.cron("15 * * * *", LORD_HOWE), Instant.parse("2026-10-03T14:00:00Z"), 2))
-          .containsExactly(Instant.parse("2026-10-03T14:45:00Z"), Instant.parse("2026-10-03T16:15:00Z"));
-      // Two fixed times in the gap run together, once, right after it.
-      assertThat(firings(Schedule.cron("10,20 2 * * *", LORD_HOWE), Instant.parse("2026-10-03T14:00:00Z"), 2))
-          .containsExactly(Instant.parse("2026-10-03T15:30:00Z"), Instant.parse("2026-10-04T15:10:00Z"));
+    /** Each row: expression, zone, from, the instants that follow (the table of docs/tasks.md). */
+    @ParameterizedTest(name = "{0} in {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+        # New York, 2026-11-01: at 02:00 EDT clocks go back to 01:00 EST, 01:00-01:59 happens twice.
+        # A wildcard hour (*, a range, a step) fires in both passes; a fixed hour once, at the first.
+        0 * * * *        | America/New_York    | 2026-11-01T04:30:00Z | 2026-11-01T05:00:00Z,2026-11-01T06:00:00Z,2026-11-01T07:00:00Z
+        15,45 1-2 * * *  | America/New_York    | 2026-11-01T05:00:00Z | 2026-11-01T05:15:00Z,2026-11-01T05:45:00Z,2026-11-01T06:15:00Z,2026-11-01T06:45:00Z,2026-11-01T07:15:00Z
+        30 1 * * *       | America/New_York    | 2026-11-01T04:00:00Z | 2026-11-01T05:30:00Z,2026-11-02T06:30:00Z
+        # Asked from inside the second pass, a fixed job has already run: next is tomorrow.
+        45 1 * * *       | America/New_York    | 2026-11-01T06:10:00Z | 2026-11-02T06:45:00Z
+        # New York, 2026-03-08: 02:00 EST jumps to 03:00 EDT. A fixed 02:30 runs right after the gap;
+        # a wildcard-hour job has no 02:30 that day.
+        30 2 * * *       | America/New_York    | 2026-03-08T05:00:00Z | 2026-03-08T07:00:00Z,2026-03-09T06:30:00Z
+        30 * * * *       | America/New_York    | 2026-03-08T06:00:00Z | 2026-03-08T06:30:00Z,2026-03-08T07:30:00Z
+        # Lord Howe, 2026-04-05: at 02:00 (+11:00) clocks go back to 01:30 (+10:30): 01:30-01:59 twice.
+        */30 * * * *     | Australia/Lord_Howe | 2026-04-04T14:00:00Z | 2026-04-04T14:30:00Z,2026-04-04T15:00:00Z,2026-04-04T15:30:00Z,2026-04-04T16:00:00Z
+        45 1 * * *       | Australia/Lord_Howe | 2026-04-04T14:00:00Z | 2026-04-04T14:45:00Z,2026-04-05T15:15:00Z
+        # Lord Howe, 2026-10-04: at 02:00 (+10:30) clocks jump to 02:30 (+11:00). Two fixed times in
+        # the gap run together, once, right after it.
+        15 2 * * *       | Australia/Lord_Howe | 2026-10-03T14:00:00Z | 2026-10-03T15:30:00Z,2026-10-04T15:15:00Z
+        15 * * * *       | Australia/Lord_Howe | 2026-10-03T14:00:00Z | 2026-10-03T14:45:00Z,2026-10-03T16:15:00Z
+        10,20 2 * * *    | Australia/Lord_Howe | 2026-10-03T14:00:00Z | 2026-10-03T15:30:00Z,2026-10-04T15:10:00Z
+        """)
+    void firesAsVixieCronDoesOnClockChanges(String expression, String zone, String from, String expected) {
+      List<Instant> instants = Stream.of(expected.split(",")).map(Instant::parse).toList();
+      assertThat(firings(Schedule.cron(expression, ZoneId.of(zone)), Instant.parse(from), instants.size()))
+          .containsExactlyElementsOf(instants);
     }
   }
 

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,6 +46,18 @@ class ScheduleTest {
       cursor = next.get();
     }
     return out;
+  }
+
+  /**
+   * A case {@code "input|message start"}: {@code read} refuses the input with an
+   * {@link IllegalArgumentException} whose message starts so and gives an example.
+   */
+  static void assertRefusedWithExample(String caseText, Consumer<String> read) {
+    String[] parts = caseText.split("\\|");
+    assertThatThrownBy(() -> read.accept(parts[0]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(parts[1])
+        .hasMessageContaining("e.g.");
   }
 
   @Nested
