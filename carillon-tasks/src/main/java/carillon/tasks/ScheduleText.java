@@ -93,7 +93,7 @@ final class ScheduleText {
       }
       case "rrule" -> rrule(text, tokens);
       default -> throw new IllegalArgumentException("schedule '" + text + "' starts with '" + tokens[0]
-          + "'; expected daily, weekly, cron, once or rrule, " + EXAMPLES);
+          + "'; expected daily, weekly, cron or once, or rrule for an RFC 5545 rule; " + EXAMPLES);
     };
   }
 
@@ -166,8 +166,8 @@ final class ScheduleText {
       }
     }
     throw new IllegalArgumentException(
-        "day '" + text + "' is not a day of the week; use MON, TUE, WED, THU, FRI, SAT or SUN, separated by commas,"
-            + " e.g. MON,WED,FRI");
+        // The list of every allowed day is the example; carillon-bot's SessionsTest pins this exact text.
+        "day '" + text + "' is not a day of the week; use MON, TUE, WED, THU, FRI, SAT or SUN, separated by commas");
   }
 
   private static Instant instant(String text) {

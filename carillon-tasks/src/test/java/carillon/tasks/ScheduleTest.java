@@ -330,7 +330,7 @@ class ScheduleTest {
       return Stream.of(
           Arguments.of("", "schedule is empty; e.g."),
           Arguments.of("hourly 07:00 UTC",
-              "schedule 'hourly 07:00 UTC' starts with 'hourly'; expected daily, weekly, cron, once or rrule"),
+              "schedule 'hourly 07:00 UTC' starts with 'hourly'; expected daily, weekly, cron or once, or rrule"),
           Arguments.of("daily 07:00", "schedule 'daily 07:00' has 2 words; expected daily TIMES ZONE"),
           Arguments.of("daily 25:00 UTC", "time '25:00' is not a time of day; use HH:mm from 00:00 to 23:59"),
           Arguments.of("daily 07:00 Mars/Olympus",
