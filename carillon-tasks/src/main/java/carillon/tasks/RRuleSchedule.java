@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.Temporal;
@@ -64,7 +65,7 @@ record RRuleSchedule(
     Matcher until = UTC_UNTIL.matcher(text);
     if (until.find()) {
       LocalDateTime utc = LocalDateTime.parse(until.group(1), ICAL_DATE_TIME);
-      String local = utc.atZone(java.time.ZoneOffset.UTC).withZoneSameInstant(zone).toLocalDateTime().format(ICAL_DATE_TIME);
+      String local = utc.atZone(ZoneOffset.UTC).withZoneSameInstant(zone).toLocalDateTime().format(ICAL_DATE_TIME);
       text = until.replaceFirst("UNTIL=" + local);
     }
     Recur<LocalDateTime> recur;
