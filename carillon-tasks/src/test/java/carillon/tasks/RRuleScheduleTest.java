@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -112,9 +113,9 @@ class RRuleScheduleTest {
   void exceptedOccurrencesAreMarkedInThePreview() {
     Schedule s = Schedule.parse("rrule FREQ=WEEKLY;BYDAY=TH from 2026-12-03T20:00 Europe/Paris except 2026-12-24");
     assertThat(s.occurrences(at("2026-12-15T00:00", PARIS), 3)).containsExactly(
-        new Occurrence(at("2026-12-17T20:00", PARIS), java.util.Optional.empty()),
-        new Occurrence(at("2026-12-24T20:00", PARIS), java.util.Optional.of("except 2026-12-24")),
-        new Occurrence(at("2026-12-31T20:00", PARIS), java.util.Optional.empty()));
+        new Occurrence(at("2026-12-17T20:00", PARIS), Optional.empty()),
+        new Occurrence(at("2026-12-24T20:00", PARIS), Optional.of("except 2026-12-24")),
+        new Occurrence(at("2026-12-31T20:00", PARIS), Optional.empty()));
   }
 
   @ParameterizedTest
