@@ -23,8 +23,10 @@ import java.util.regex.Pattern;
 
 /**
  * The audio files sessions play. An import copies the file into the data directory under its content
- * hash (a name a user chose never becomes a path), asks LavaPlayer to decode it, and refuses it with the
- * reason if it cannot. Importing the same content twice gives the same item.
+ * hash (a name a user chose never becomes a path), decodes it completely ({@link AudioProbe}) and refuses
+ * it with the reason if it does not decode to its end. A WAV LavaPlayer cannot read (float, 8-bit, µ-law)
+ * is stored converted to 16-bit PCM, still under the hash of the uploaded content. Importing the same
+ * content twice gives the same item.
  *
  * <pre>{@code
  * AudioLibrary library = new AudioLibrary(dataDir, db, Clock.systemUTC(), new AudioProbe(), 200 * 1024 * 1024);
@@ -80,7 +82,7 @@ public final class AudioLibrary {
       AudioProbe.Found found = probe.probe(temp, shown);
       Path target = fileOf(id);
       Files.createDirectories(target.getParent());
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(found.playable(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       AudioItem item = new AudioItem(id, shown, found.format(), found.duration(), size,
           Instant.ofEpochMilli(clock.millis()));
       db.useHandle(h -> h.execute("""

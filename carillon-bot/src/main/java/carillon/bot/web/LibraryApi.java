@@ -113,6 +113,9 @@ final class LibraryApi {
     }
     if (!errors.isEmpty()) {
       undo(created);
+      // One line, no stack trace: a refused file is the uploader's mistake, not Carillon's.
+      log.info("{}'s upload of {} file(s) was refused: {}", Requests.principal(ctx).name(), files.size(),
+          String.join("; ", errors.stream().map(e -> e.field() + ": " + e.message()).toList()));
       throw Problem.invalid(errors);
     }
     log.info("{} uploaded {} audio file(s)", Requests.principal(ctx).name(), imported.size());

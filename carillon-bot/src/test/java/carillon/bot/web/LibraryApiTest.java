@@ -8,7 +8,13 @@ import carillon.bot.app.DemoAudio;
 import carillon.bot.session.SessionSpec;
 import carillon.bot.web.WebHarness.Client;
 import carillon.bot.web.WebHarness.Response;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 
 /** The audio library: uploads checked by decoding, all or nothing; rename; delete; where used. */
 class LibraryApiTest {
@@ -121,6 +128,35 @@ class LibraryApiTest {
     assertProblem(refused, 422, "invalid-input");
     assertThat(refused.json().get("errors").get(0).get("field").asText()).isEqualTo("files[0]");
     assertThat(refused.json().get("errors").get(0).get("message").asText()).contains("'notes'", "not audio");
+    assertNothingStored();
+  }
+
+  @Test
+  void aTruncatedFileIsRefusedWithWhereItEndsInOneLogLineWithoutAStackTrace() throws Exception {
+    byte[] cut = DemoAudio.tone(440, 1); // 1 s of samples, a header claiming 2 s
+    ByteBuffer.wrap(cut).order(ByteOrder.LITTLE_ENDIAN).putInt(4, 36 + 2 * 192_000).putInt(40, 2 * 192_000);
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    Logger api = (Logger) LoggerFactory.getLogger(LibraryApi.class);
+    Level before = api.getLevel();
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    root.addAppender(logged);
+    api.setLevel(Level.INFO);
+    Response refused;
+    try {
+      refused = upload(alice, new Part("cut.wav", cut));
+    } finally {
+      api.setLevel(before);
+      root.detachAppender(logged);
+    }
+    assertProblem(refused, 422, "invalid-input");
+    assertThat(refused.json().get("errors").get(0).get("message").asText())
+        .matches("'cut' ends at (0\\.9|1\\.0) s but its header says 2\\.0 s.*");
+    assertThat(logged.list).singleElement().satisfies(event -> {
+      assertThat(event.getLevel()).isEqualTo(Level.INFO);
+      assertThat(event.getFormattedMessage()).contains("alice", "files[0]: 'cut' ends at ");
+      assertThat(event.getThrowableProxy()).isNull();
+    });
     assertNothingStored();
   }
 
