@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The audio library, shared by every guild: list (with the playlists that use each file), upload,
  * rename, delete. An upload of several files is all or nothing: if one is refused (not audio, too
- * large, a bad name), none is kept, and the answer names each refused file.
+ * large, a bad name), none is kept, and the answer names each refused file: 409 when every refusal is a
+ * clash with a file already there (the same content under another name, or a name taken), else 422.
  */
 final class LibraryApi {
   private static final Logger log = LoggerFactory.getLogger(LibraryApi.class);
@@ -95,6 +96,7 @@ final class LibraryApi {
     Files.createDirectories(uploadDir);
     List<AudioItem> imported = new ArrayList<>();
     List<String> created = new ArrayList<>();
+    List<FieldError> conflicts = new ArrayList<>(); // the same content or name as an item already there: 409
     for (int i = 0; i < files.size(); i++) {
       Path temp = Files.createTempFile(uploadDir, "upload-", ".part");
       try {
@@ -106,11 +108,18 @@ final class LibraryApi {
         }
         imported.add(item);
       } catch (AudioRejectedException e) {
-        errors.add(new FieldError("files[" + i + "]", e.getMessage()));
+        (e.existing().isPresent() ? conflicts : errors).add(new FieldError("files[" + i + "]", e.getMessage()));
       } finally {
         Files.deleteIfExists(temp);
       }
     }
+    if (errors.isEmpty() && !conflicts.isEmpty()) {
+      undo(created);
+      log.info("{}'s upload of {} file(s) was refused: {}", Requests.principal(ctx).name(), files.size(), conflicts);
+      throw Problem.conflict(conflicts.getFirst().field(),
+          String.join("; ", conflicts.stream().map(e -> e.field() + ": " + e.message()).toList()));
+    }
+    errors.addAll(conflicts);
     if (!errors.isEmpty()) {
       undo(created);
       // One line, no stack trace: a refused file is the uploader's mistake, not Carillon's.
@@ -213,7 +222,7 @@ final class LibraryApi {
     try {
       library.rename(id, name);
     } catch (AudioRejectedException e) {
-      throw Problem.invalid(e.field(), e.getMessage());
+      throw e.existing().isPresent() ? Problem.conflict(e.field(), e.getMessage()) : Problem.invalid(e.field(), e.getMessage());
     }
     return library.find(id).orElseThrow(() -> Problem.notFound("there is no audio file with id " + id));
   }

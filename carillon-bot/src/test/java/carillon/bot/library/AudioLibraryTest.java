@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,12 +67,49 @@ class AudioLibraryTest {
   }
 
   @Test
-  void theSameContentTwiceIsOneItemUnderItsFirstName() throws Exception {
+  void theSameContentUnderItsNameIsOneItemAndUnderAnotherNameIsRefusedNamingTheItem() throws Exception {
     byte[] tone = DemoAudio.tone(330, 1);
     AudioItem first = library.importFile(write("a.wav", tone), "First");
-    AudioItem second = library.importFile(write("b.wav", tone), "Second");
-    assertThat(second).isEqualTo(first);
-    assertThat(library.list()).hasSize(1);
+    assertThat(library.importFile(write("b.wav", tone), "FIRST")).isEqualTo(first);
+    assertThatThrownBy(() -> library.importFile(write("c.wav", tone), "Second"))
+        .isInstanceOf(AudioRejectedException.class)
+        .hasMessage("'Second' has the same content as 'First' (id " + first.id() + "), which is already in the library")
+        .satisfies(e -> assertThat(((AudioRejectedException) e).existing()).contains(first));
+    assertThat(library.list()).containsExactly(first);
+  }
+
+  @Test
+  void namesAreUniqueAfterNfkcAndCaseFolding() throws Exception {
+    AudioItem bell = library.importFile(write("a.wav", DemoAudio.tone(330, 0.3)), "Temple Bell");
+    AudioItem street = library.importFile(write("b.wav", DemoAudio.tone(440, 0.3)), "Straße");
+    // Full-width letters are NFKC-equal to ASCII ones; "SS" folds with "ß".
+    for (String clash : List.of("ｔｅｍｐｌｅ ＢＥＬＬ", "temple bell", "STRASSE")) {
+      assertThatThrownBy(() -> library.importFile(write("c.wav", DemoAudio.tone(550, 0.3)), clash))
+          .as(clash)
+          .isInstanceOf(AudioRejectedException.class)
+          .hasMessageStartingWith("the library already has a file named '")
+          .hasMessageEndingWith("; names must differ in more than case");
+    }
+    assertThatThrownBy(() -> library.rename(street.id(), "TEMPLE bell"))
+        .isInstanceOf(AudioRejectedException.class)
+        .hasMessage("the library already has a file named 'Temple Bell' (id " + bell.id() + "); names must differ in more than case")
+        .satisfies(e -> assertThat(((AudioRejectedException) e).existing()).contains(bell));
+    library.rename(bell.id(), "TEMPLE BELL"); // its own name in another case is fine
+    assertThat(library.findByName("temple bell")).get().extracting(AudioItem::name).isEqualTo("TEMPLE BELL");
+    assertThat(library.list()).hasSize(2);
+  }
+
+  @Test
+  void itemsFromBeforeNameKeysGetThemAndClashingNamesAreNumbered() throws Exception {
+    db.useHandle(h -> {
+      h.execute("INSERT INTO audio_item (id, name, format, duration_ms, size_bytes, imported_at) VALUES (?, 'Bell', 'wav', 1, 1, 1)",
+          "a".repeat(64));
+      h.execute("INSERT INTO audio_item (id, name, format, duration_ms, size_bytes, imported_at) VALUES (?, 'BELL', 'wav', 1, 1, 2)",
+          "b".repeat(64));
+    });
+    AudioLibrary reopened = new AudioLibrary(dir.resolve("data"), db, clock, probe, 2_000_000);
+    assertThat(reopened.list()).extracting(AudioItem::name).containsExactly("BELL (2)", "Bell");
+    assertThat(reopened.findByName("bell")).get().extracting(AudioItem::id).isEqualTo("a".repeat(64));
   }
 
   @Test
@@ -216,7 +254,7 @@ class AudioLibraryTest {
       mulaw[i] = ulaw(sine(i));
     }
     record Case(String name, byte[] content, String format) {}
-    for (Case c : java.util.List.of(new Case("Float", wav(3, 32, 1, 8000, floats.array()), "wav (converted from 32-bit float)"),
+    for (Case c : List.of(new Case("Float", wav(3, 32, 1, 8000, floats.array()), "wav (converted from 32-bit float)"),
         new Case("Eight", wav(1, 8, 1, 8000, unsigned8), "wav (converted from 8-bit PCM)"),
         new Case("Mulaw", wav(7, 8, 1, 8000, mulaw), "wav (converted from µ-law)"))) {
       AudioItem item = library.importFile(write(c.name() + ".wav", c.content()), c.name());

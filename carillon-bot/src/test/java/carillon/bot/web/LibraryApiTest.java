@@ -116,10 +116,34 @@ class LibraryApiTest {
     assertThat(library.get("maxUploadBytes").asLong()).isEqualTo(MAX_UPLOAD);
     assertThat(storedFiles()).isEqualTo(2);
 
-    // The same content again is the same item.
-    Response again = upload(alice, new Part("Copy.wav", DemoAudio.chime(528, 1)));
+    // The same content under its name again is the same item.
+    Response again = upload(alice, new Part("temple BELL.wav", DemoAudio.chime(528, 1)));
     assertThat(again.json().get("items").get(0).get("name").asText()).isEqualTo("Temple bell");
     assertThat(storedFiles()).isEqualTo(2);
+  }
+
+  @Test
+  void theSameContentUnderANewNameOrATakenNameIsAConflictNamingTheExistingFile() throws Exception {
+    String bell = upload(alice, new Part("Temple bell.wav", DemoAudio.chime(528, 1))).json().get("items").get(0)
+        .get("id").asText();
+    Response copy = upload(alice, new Part("Copy.wav", DemoAudio.chime(528, 1)));
+    assertProblem(copy, 409, "conflict");
+    assertThat(copy.json().get("errors").get(0).get("field").asText()).isEqualTo("files[0]");
+    assertThat(copy.json().get("detail").asText())
+        .isEqualTo("files[0]: 'Copy' has the same content as 'Temple bell' (id " + bell + "), which is already in the library");
+    // A taken name (after case folding and NFKC), in an upload with a new file: all or nothing.
+    Response taken = upload(alice, new Part("Tone.wav", DemoAudio.tone(432, 1)), new Part("ＴＥＭＰＬＥ bell.wav", DemoAudio.tone(500, 1)));
+    assertProblem(taken, 409, "conflict");
+    assertThat(taken.json().get("errors").get(0).get("field").asText()).isEqualTo("files[1]");
+    assertThat(taken.json().get("detail").asText()).contains("already has a file named 'Temple bell' (id " + bell + ")");
+    assertThat(alice.get("/api/library").json().get("items").findValuesAsText("name")).containsExactly("Temple bell");
+    assertThat(storedFiles()).isOne();
+
+    String tone = upload(alice, new Part("Tone.wav", DemoAudio.tone(432, 1))).json().get("items").get(0).get("id").asText();
+    Response renamed = alice.put("/api/library/" + tone + "/name", "{\"name\": \"temple Bell\"}");
+    assertProblem(renamed, 409, "conflict");
+    assertThat(renamed.json().get("errors").get(0).get("field").asText()).isEqualTo("name");
+    assertThat(w.library.find(tone).orElseThrow().name()).isEqualTo("Tone");
   }
 
   @Test
