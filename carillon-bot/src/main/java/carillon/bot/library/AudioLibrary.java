@@ -122,12 +122,15 @@ public final class AudioLibrary {
       Files.createDirectories(target.getParent());
       Files.move(found.playable(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       AudioItem item = new AudioItem(id, shown, found.format(), found.duration(), size,
-          Instant.ofEpochMilli(clock.millis()));
+          Instant.ofEpochMilli(clock.millis()), found.loudness());
       try {
         db.useHandle(h -> h.execute("""
-            INSERT INTO audio_item (id, name, name_key, format, duration_ms, size_bytes, imported_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""", item.id(), item.name(), NameKey.of(item.name()),
-            item.format(), item.duration().toMillis(), item.sizeBytes(), item.importedAt().toEpochMilli()));
+            INSERT INTO audio_item (id, name, name_key, format, duration_ms, size_bytes, imported_at, loudness_lufs,
+              true_peak_dbtp)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""", item.id(), item.name(), NameKey.of(item.name()),
+            item.format(), item.duration().toMillis(), item.sizeBytes(), item.importedAt().toEpochMilli(),
+            item.loudness().map(Loudness::integratedLufs).orElse(null),
+            item.loudness().map(Loudness::truePeakDbtp).orElse(null)));
       } catch (UnableToExecuteStatementException e) {
         // Another import took the name meanwhile (the unique index on name_key): refuse as if it had been first.
         Files.deleteIfExists(target);
@@ -269,8 +272,11 @@ public final class AudioLibrary {
   }
 
   private static AudioItem row(ResultSet rs) throws SQLException {
+    double lufs = rs.getDouble("loudness_lufs");
+    Optional<Loudness> loudness = rs.wasNull() ? Optional.empty()
+        : Optional.of(new Loudness(lufs, rs.getDouble("true_peak_dbtp")));
     return new AudioItem(rs.getString("id"), rs.getString("name"), rs.getString("format"),
         Duration.ofMillis(rs.getLong("duration_ms")), rs.getLong("size_bytes"),
-        Instant.ofEpochMilli(rs.getLong("imported_at")));
+        Instant.ofEpochMilli(rs.getLong("imported_at")), loudness);
   }
 }

@@ -21,6 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -31,7 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Decodes a whole file with LavaPlayer, the decoder that later plays it, into 48 kHz stereo PCM, and
- * measures what it decoded: a file that passes here plays to its end. A file is refused when the decoder
+ * measures what it decoded (duration, and loudness by {@link LoudnessMeter}): a file that passes here plays
+ * to its end. A file is refused when the decoder
  * does not recognise it (naming the format found and the formats supported), fails part way (naming the
  * position), ends before the length its header declares ("ends at 3.0 s but its header says 6.0 s"; the
  * position is the end of the last whole block the decoder read, so within about 0.1 s),
@@ -55,7 +58,7 @@ public final class AudioProbe implements AutoCloseable {
    * 32-bit float)"), the duration measured from the decoded samples, and the file to store: the probed file
    * itself, or the 16-bit PCM WAV it was converted to.
    */
-  public record Found(String format, Duration duration, Path playable) {}
+  public record Found(String format, Duration duration, Path playable, Optional<Loudness> loudness) {}
 
   private final DefaultAudioPlayerManager manager = new DefaultAudioPlayerManager();
   private final Duration maxLength;
@@ -113,9 +116,12 @@ public final class AudioProbe implements AutoCloseable {
       }
       String format = track instanceof LocalAudioTrack local ? local.getContainerTrackFactory().probe.getName() : "unknown";
       long declaredMs = ESTIMATED_LENGTH.contains(format) || track.getDuration() == Long.MAX_VALUE ? -1 : track.getDuration();
-      long samples = decode(track, shownName, declaredMs);
+      LoudnessMeter meter = new LoudnessMeter();
+      long samples = decode(track, shownName, declaredMs, meter);
+      OptionalDouble lufs = meter.integratedLufs();
       return new Found(convertedFrom == null ? format : format + " (converted from " + convertedFrom + ")",
-          Duration.ofMillis(samples * 1000 / RATE), playable);
+          Duration.ofMillis(samples * 1000 / RATE), playable,
+          lufs.isPresent() ? Optional.of(new Loudness(lufs.getAsDouble(), meter.truePeakDbtp())) : Optional.empty());
     } catch (AudioRejectedException | RuntimeException | InterruptedException e) {
       if (!playable.equals(file)) {
         Files.deleteIfExists(playable);
@@ -165,7 +171,7 @@ public final class AudioProbe implements AutoCloseable {
   }
 
   /** Pulls every frame out of the decoder; returns the samples per channel. */
-  private long decode(AudioTrack track, String shownName, long declaredMs) throws AudioRejectedException, InterruptedException {
+  private long decode(AudioTrack track, String shownName, long declaredMs, LoudnessMeter meter) throws AudioRejectedException, InterruptedException {
     AudioPlayer player = manager.createPlayer();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     AtomicBoolean ended = new AtomicBoolean();
@@ -179,6 +185,8 @@ public final class AudioProbe implements AutoCloseable {
     long maxSamples = maxLength.toMillis() * RATE / 1000;
     long deadline = System.nanoTime() + timeout.toNanos();
     long samples = 0;
+    double[] left = new double[RATE];
+    double[] right = new double[RATE];
     try {
       player.playTrack(new CheckedTrack((InternalAudioTrack) track, failure));
       while (!ended.get()) {
@@ -190,6 +198,7 @@ public final class AudioProbe implements AutoCloseable {
         }
         if (frame != null) {
           samples += frame.getDataLength() / 4; // 16-bit stereo
+          meter.addPcm16(frame.getData(), frame.getDataLength(), left, right);
         }
         if (samples > maxSamples) {
           throw new AudioRejectedException("file", "'" + shownName + "' is longer than " + length(maxLength.toMillis())

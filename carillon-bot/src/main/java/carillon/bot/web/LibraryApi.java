@@ -287,6 +287,9 @@ final class LibraryApi {
     out.put("name", item.name());
     out.put("format", item.format());
     out.put("durationMs", item.duration().toMillis());
+    // Rounded to what a meter shows; null for silence and for files imported before loudness was measured.
+    out.put("loudnessLufs", item.loudness().map(l -> Math.round(l.integratedLufs() * 10) / 10.0).orElse(null));
+    out.put("truePeakDbtp", item.loudness().map(l -> Math.round(l.truePeakDbtp() * 10) / 10.0).orElse(null));
     out.put("sizeBytes", item.sizeBytes());
     out.put("importedAt", item.importedAt());
     out.put("usedBy", uses.stream().filter(u -> principal.sees(u.guildId()))

@@ -57,6 +57,12 @@ class AudioLibraryTest {
     assertThat(bell.duration()).isBetween(Duration.ofMillis(2450), Duration.ofMillis(2550));
     assertThat(bell.sizeBytes()).isEqualTo(Files.size(upload));
     assertThat(bell.importedAt()).isEqualTo(clock.instant());
+    // A 440 Hz sine at 0.3 of full scale in both channels: 10 log10(2 x 0.3^2 / 2) - 0.691 = -11.15 LUFS (the
+    // K-weighting is within 0.1 dB of 0 at 440 Hz); its true peak 20 log10(0.3) = -10.5 dBTP.
+    assertThat(bell.loudness()).get().satisfies(l -> {
+      assertThat(l.integratedLufs()).isBetween(-11.35, -10.95);
+      assertThat(l.truePeakDbtp()).isBetween(-10.7, -10.2);
+    });
     assertThat(bell.id()).matches("[0-9a-f]{64}");
     Path stored = dir.resolve("data/audio").resolve(bell.id().substring(0, 2)).resolve(bell.id());
     assertThat(stored).exists().hasSameBinaryContentAs(upload);

@@ -109,6 +109,8 @@ class LibraryApiTest {
     assertThat(items.findValuesAsText("name")).containsExactly("Temple bell", "Settling tone");
     assertThat(items.get(0).get("format").asText()).isEqualTo("wav");
     assertThat(items.get(1).get("durationMs").asLong()).isBetween(1450L, 1550L);
+    assertThat(items.get(1).get("loudnessLufs").asDouble()).isBetween(-11.4, -10.9);
+    assertThat(items.get(1).get("truePeakDbtp").asDouble()).isBetween(-10.7, -10.2);
     assertThat(items.get(0).get("id").asText()).matches("[0-9a-f]{64}");
 
     JsonNode library = alice.get("/api/library").json();
