@@ -22,9 +22,15 @@ import java.util.Optional;
  * @param postgres the user and password, when the store is PostgreSQL
  * @param accounts the bot accounts to log in with, in the order they are configured
  * @param commandRole members with a role of this name may use /carillon (besides Manage Server)
+ * @param targetLoudness the integrated loudness sessions play files at, in LUFS (EBU R 128 / ITU-R BS.1770)
  */
 public record Config(Path dataDir, ZoneId timeZone, Locale language, Duration shutdownTimeout,
-    InetSocketAddress webAddress, boolean secureCookies, String databaseUrl, Optional<Postgres> postgres, List<Account> accounts, Optional<String> commandRole) {
+    InetSocketAddress webAddress, boolean secureCookies, String databaseUrl, Optional<Postgres> postgres, List<Account> accounts, Optional<String> commandRole,
+    double targetLoudness) {
+  /** Speech and bells at a level between broadcast (-23) and streaming music (-14). */
+  public static final double DEFAULT_TARGET_LOUDNESS = -18;
+  public static final double MIN_TARGET_LOUDNESS = -40;
+  public static final double MAX_TARGET_LOUDNESS = -5;
 
   /** How to log in to a PostgreSQL store (when databaseUrl is a jdbc:postgresql: URL). */
   public record Postgres(String user, Secret password) {}
@@ -39,7 +45,7 @@ public record Config(Path dataDir, ZoneId timeZone, Locale language, Duration sh
   /** This configuration with other accounts (the demo's, on the emulator). */
   public Config withAccounts(List<Account> others) {
     return new Config(dataDir, timeZone, language, shutdownTimeout, webAddress, secureCookies, databaseUrl, postgres,
-        others, commandRole);
+        others, commandRole, targetLoudness);
   }
 
   /** The SQLite file the store uses. */

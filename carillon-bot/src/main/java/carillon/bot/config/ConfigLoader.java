@@ -45,7 +45,7 @@ public final class ConfigLoader {
   private static final List<String> SCALAR_KEYS =
       List.of("dataDir", "timeZone", "language", "shutdownTimeout", "web.address", "web.secureCookies", "database.url",
       "database.user", "database.passwordFile",
-      "commands.role");
+      "commands.role", "playback.targetLoudness");
   private static final List<String> ACCOUNT_KEYS = List.of("tokenFile", "shards");
   private static final Pattern ACCOUNT_NAME = Pattern.compile("[a-z0-9]+(?:[-_][a-z0-9]+)*");
   private static final Pattern ACCOUNT_VARIABLE =
@@ -113,7 +113,7 @@ public final class ConfigLoader {
 
   private void readEntry(String key, JsonNode node, String origin) {
     switch (key) {
-      case "web", "database", "commands" -> {
+      case "web", "database", "commands", "playback" -> {
         if (!node.isObject()) {
           problems.add(key + " (" + origin + "): must be a mapping; its keys are "
               + String.join(", ", sectionKeys(key)));
@@ -135,7 +135,7 @@ public final class ConfigLoader {
           scalar(key, node, origin).ifPresent(v -> values.put(key, v));
         } else {
           problems.add(key + " (" + origin + "): unknown key; the keys are dataDir, timeZone, language, "
-              + "shutdownTimeout, web, database, commands, accounts");
+              + "shutdownTimeout, web, database, commands, playback, accounts");
         }
       }
     }
@@ -276,8 +276,21 @@ public final class ConfigLoader {
         yield false;
       }
     }).orElse(false);
+    double targetLoudness = text("playback.targetLoudness").map(t -> {
+      try {
+        double lufs = Double.parseDouble(t.strip());
+        if (lufs >= Config.MIN_TARGET_LOUDNESS && lufs <= Config.MAX_TARGET_LOUDNESS) {
+          return lufs;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      problem("playback.targetLoudness", "'" + t + "' is not a loudness from " + (int) Config.MIN_TARGET_LOUDNESS
+          + " to " + (int) Config.MAX_TARGET_LOUDNESS + " LUFS, such as -18");
+      return Config.DEFAULT_TARGET_LOUDNESS;
+    }).orElse(Config.DEFAULT_TARGET_LOUDNESS);
     return new Config(dataDir, zone, language, shutdownTimeout, web, secureCookies, database, postgres, bound,
-        commandRole);
+        commandRole, targetLoudness);
   }
 
   /** A PostgreSQL store's user and password: the password from the environment or a file, like tokens. */

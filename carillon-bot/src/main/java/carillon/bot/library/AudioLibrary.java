@@ -175,6 +175,12 @@ public final class AudioLibrary {
     return find(id).map(item -> new Track(item.id(), item.name(), fileOf(item.id()), item.duration()));
   }
 
+  /** The item as a track to play at {@code target}'s loudness: with the gain that takes it there. */
+  public Optional<Track> track(String id, LoudnessTarget target) {
+    return find(id).map(item -> new Track(item.id(), item.name(), fileOf(item.id()), item.duration(),
+        target.gainDb(item.loudness())));
+  }
+
   /**
    * Renames an item.
    *

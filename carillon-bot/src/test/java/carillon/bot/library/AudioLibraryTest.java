@@ -68,6 +68,9 @@ class AudioLibraryTest {
     assertThat(stored).exists().hasSameBinaryContentAs(upload);
     assertThat(library.list()).containsExactly(bell);
     assertThat(library.track(bell.id())).get().satisfies(t -> assertThat(t.file()).isEqualTo(stored));
+    // Played at -23 LUFS, the track carries the gain from its measured loudness to there.
+    assertThat(library.track(bell.id(), new LoudnessTarget(-23))).get().satisfies(t -> assertThat(t.gainDb())
+        .isCloseTo(-23 - bell.loudness().orElseThrow().integratedLufs(), org.assertj.core.api.Assertions.within(1e-9)));
     assertThat(Files.list(dir.resolve("data/audio/incoming"))).isEmpty();
     assertThat(dir.resolve("etc/passwd")).doesNotExist();
   }
