@@ -208,7 +208,7 @@ public final class Main {
       err.println("carillon: no password given");
       return 2;
     }
-    Files.createDirectories(config.dataDir());
+    carillon.bot.store.PrivateFiles.directory(config.dataDir());
     try (var db = carillon.bot.store.Database.open(config)) {
       new carillon.bot.web.AdminAccounts(db, carillon.tasks.TimeSource.system()).create(args.get(1), password);
     } catch (carillon.bot.web.InvalidInputException e) {
@@ -236,6 +236,7 @@ public final class Main {
         .append("  web.address: ").append(config.webAddress().getHostString()).append(':')
         .append(config.webAddress().getPort()).append('\n')
         .append("  database.url: ").append(config.databaseUrl()).append('\n')
+        .append("  voice: ").append(carillon.bot.discord.DaveSupport.probe().describe()).append('\n')
         .append("  accounts:");
     if (config.accounts().isEmpty()) {
       text.append(" none (./carillon runs the demo)");

@@ -19,6 +19,7 @@ import carillon.bot.run.Runs;
 import carillon.bot.schedule.Scheduler;
 import carillon.bot.session.Sessions;
 import carillon.bot.store.Database;
+import carillon.bot.store.PrivateFiles;
 import carillon.bot.web.WebServer;
 import carillon.bot.web.WebSettings;
 import carillon.tasks.ShutdownReport;
@@ -26,6 +27,7 @@ import carillon.tasks.TaskGroup;
 import carillon.tasks.TimeSource;
 import com.sedmelluq.discord.lavaplayer.player.DefaultAudioPlayerManager;
 import com.sedmelluq.discord.lavaplayer.source.local.LocalAudioSourceManager;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -59,6 +61,9 @@ public final class Carillon implements AutoCloseable {
     /** Settings for Discord itself, with DAVE where this machine supports it. */
     public static Settings discord(Config config) {
       DaveSupport dave = DaveSupport.probe();
+      if (dave instanceof DaveSupport.Available) {
+        log.info("Voice: {}", dave.describe());
+      }
       return new Settings(config, BotAccounts.Endpoint.discord(dave),
           dave instanceof DaveSupport.Unavailable off ? Optional.of(off.reason()) : Optional.empty());
     }
@@ -97,6 +102,12 @@ public final class Carillon implements AutoCloseable {
     config = settings.config();
     settings.voiceOff().ifPresent(reason -> log.error("Carillon: {}", reason));
     players.registerSourceManager(new LocalAudioSourceManager());
+    try {
+      PrivateFiles.directory(config.dataDir());
+    } catch (IOException e) {
+      throw new StartException("the data directory " + config.dataDir() + " cannot be created (" + e.getMessage()
+          + "); set dataDir (CARILLON_DATA_DIR) to a directory Carillon may write", e);
+    }
     db = Database.open(config);
     library = new AudioLibrary(config.dataDir(), db, Clock.systemUTC(), probe, MAX_UPLOAD_BYTES);
     guilds = new GuildDirectory(db);

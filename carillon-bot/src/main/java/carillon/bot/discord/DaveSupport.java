@@ -32,12 +32,31 @@ public sealed interface DaveSupport {
     } catch (LinkageError | LibDaveBindingException e) {
       // An ExceptionInInitializerError when libdave.so does not load, or JDAVE's own binding error.
       // Nothing else is caught: a bug here stays loud.
-      String glibc = glibcVersion().orElse("unknown");
-      return new Unavailable("voice is off: real Discord requires DAVE voice encryption, and JDAVE's native library "
-          + "does not load on this machine (glibc " + glibc + ", JDAVE needs glibc 2.38 or newer). Fix: run Carillon "
-          + "on a system with glibc 2.38+ such as Debian 13 or Ubuntu 24.04. Sessions that need voice are recorded "
-          + "as failed until then.");
+      return new Unavailable(unavailableReason(glibcVersion().orElse("not glibc"), System.getProperty("os.arch")));
     }
+  }
+
+  /**
+   * One line an operator can act on: what this machine has ({@code glibc} version, CPU {@code arch} as
+   * {@code os.arch} names it), what JDAVE 0.1.5's native library needs, and the fix.
+   */
+  static String unavailableReason(String glibc, String arch) {
+    String found = switch (arch) {
+      case "amd64", "x86_64", "aarch64" -> "this machine has glibc " + glibc + " on " + arch
+          + "; JDAVE's native library needs glibc 2.38 or newer and libstdc++ from GCC 13 (GLIBCXX_3.4.32)";
+      default -> "JDAVE has no native library for the CPU architecture " + arch + " (only x86-64 and aarch64)";
+    };
+    return "voice is off: real Discord requires DAVE voice encryption, and JDAVE's native library does not load ("
+        + found + "). Fix: run Carillon's container image (docs/operations.md), or a system with glibc 2.38+ such "
+        + "as Debian 13 or Ubuntu 24.04. Sessions that need voice are recorded as failed until then.";
+  }
+
+  /** What {@code carillon config} and the start-up log say about voice on this machine. */
+  default String describe() {
+    return switch (this) {
+      case Available available -> "available (DAVE protocol version " + available.maxProtocolVersion() + ")";
+      case Unavailable off -> "unavailable: " + off.reason();
+    };
   }
 
   /** The C library's version, read through the FFM API; empty where it is not glibc. */

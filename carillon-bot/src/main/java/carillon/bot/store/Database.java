@@ -57,13 +57,17 @@ public final class Database implements AutoCloseable {
         .orElseGet(() -> openSqlite(config.sqliteFile()));
   }
 
-  /** Opens (creating if needed) the SQLite database at {@code file} and brings its schema up to date. */
+  /**
+   * Opens (creating if needed) the SQLite database at {@code file} and brings its schema up to date. A new
+   * database file is made 0600 (SQLite gives its WAL and shared-memory files the same mode).
+   */
   public static Database openSqlite(Path file) {
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
         Files.createDirectories(parent);
       }
+      PrivateFiles.file(file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the directory of database " + file, e);
     }

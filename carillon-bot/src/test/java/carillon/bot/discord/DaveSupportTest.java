@@ -22,4 +22,14 @@ class DaveSupportTest {
           .doesNotContain("\n"));
     }
   }
+
+  /** The reason names what the machine has, what is needed and the fix, on one line. */
+  @Test
+  void theReasonNamesGlibcLibstdcxxTheArchitectureAndTheContainerImage() {
+    assertThat(DaveSupport.unavailableReason("2.36", "amd64")).contains("glibc 2.36 on amd64")
+        .contains("glibc 2.38").contains("GLIBCXX_3.4.32").contains("container image").doesNotContain("\n");
+    assertThat(DaveSupport.unavailableReason("2.39", "riscv64")).contains("architecture riscv64")
+        .contains("x86-64 and aarch64");
+    assertThat(new DaveSupport.Unavailable("why").describe()).isEqualTo("unavailable: why");
+  }
 }

@@ -3,7 +3,9 @@ package carillon.bot.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +32,19 @@ class DatabaseTest {
     try (Database db = Database.openSqlite(file)) {
       String name = db.withHandle(h -> h.createQuery("SELECT name FROM guild_channel").mapTo(String.class).one());
       assertThat(name).isEqualTo("Hall");
+    }
+  }
+
+  /** The store holds password and token hashes: its file and WAL are the owner's only, whatever the umask. */
+  @Test
+  void theDatabaseAndItsWalAreReadableByTheOwnerOnly() throws Exception {
+    Path file = dir.resolve("carillon.db");
+    try (Database db = Database.openSqlite(file)) {
+      db.useHandle(h -> h.execute(
+          "INSERT INTO guild_channel (guild_id, channel_id, name, kind) VALUES (1, 2, 'Hall', 'VOICE')"));
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("carillon.db-wal"))))
+          .isEqualTo("rw-------");
     }
   }
 }
