@@ -155,28 +155,28 @@ final class LoudnessMeter {
   }
 
   private static Biquad shelf() {
-    return new Biquad(1.53512485958697, -2.69169618940638, 1.19839281085285, -1.69065929318241, 0.73248077421585);
+    return new Biquad(new Coefficients(1.53512485958697, -2.69169618940638, 1.19839281085285, -1.69065929318241,
+        0.73248077421585));
   }
 
   private static Biquad highPass() {
-    return new Biquad(1.0, -2.0, 1.0, -1.99004745483398, 0.99007225036621);
+    return new Biquad(new Coefficients(1.0, -2.0, 1.0, -1.99004745483398, 0.99007225036621));
   }
+
+  /** A biquad's coefficients, a0 normalised to 1. */
+  private record Coefficients(double b0, double b1, double b2, double a1, double a2) {}
 
   /** A second-order IIR filter, direct form I. */
   private static final class Biquad {
-    private final double b0, b1, b2, a1, a2;
+    private final Coefficients c;
     private double x1, x2, y1, y2;
 
-    Biquad(double b0, double b1, double b2, double a1, double a2) {
-      this.b0 = b0;
-      this.b1 = b1;
-      this.b2 = b2;
-      this.a1 = a1;
-      this.a2 = a2;
+    Biquad(Coefficients c) {
+      this.c = c;
     }
 
     double apply(double x) {
-      double y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+      double y = c.b0() * x + c.b1() * x1 + c.b2() * x2 - c.a1() * y1 - c.a2() * y2;
       x2 = x1;
       x1 = x;
       y2 = y1;

@@ -168,10 +168,14 @@ class AudioLibraryTest {
 
   @Test
   void aWavThatEndsBeforeItsHeaderSaysIsRefusedWithWhereItEnds() throws Exception {
-    byte[] cut = lyingWav(3, 6 * 48_000 * 4);
-    assertThatThrownBy(() -> library.importFile(write("cut.wav", cut), "Cut"))
+    assertRefusedAndNothingKept("Cut", lyingWav(3, 6 * 48_000 * 4), "'Cut' ends at 3.0 s but its header says 6.0 s");
+  }
+
+  /** Importing {@code content} as {@code name} is refused with a message starting so, and leaves nothing. */
+  void assertRefusedAndNothingKept(String name, byte[] content, String messageStart) throws Exception {
+    assertThatThrownBy(() -> library.importFile(write(name + ".wav", content), name))
         .isInstanceOf(AudioRejectedException.class)
-        .hasMessageStartingWith("'Cut' ends at 3.0 s but its header says 6.0 s");
+        .hasMessageStartingWith(messageStart);
     assertThat(library.list()).isEmpty();
     assertThat(Files.list(dir.resolve("data/audio/incoming"))).isEmpty();
   }
@@ -295,11 +299,7 @@ class AudioLibraryTest {
         .hasMessageEndingWith("; supported: " + FileFormat.SUPPORTED);
     byte[] cutFloat = wav(3, 32, 1, 8000, new byte[8000 * 4]);
     ByteBuffer.wrap(cutFloat).order(ByteOrder.LITTLE_ENDIAN).putInt(40, 16000 * 4);
-    assertThatThrownBy(() -> library.importFile(write("cut-float.wav", cutFloat), "CutFloat"))
-        .isInstanceOf(AudioRejectedException.class)
-        .hasMessage("'CutFloat' ends at 1.0 s but its header says 2.0 s");
-    assertThat(library.list()).isEmpty();
-    assertThat(Files.list(dir.resolve("data/audio/incoming"))).isEmpty();
+    assertRefusedAndNothingKept("CutFloat", cutFloat, "'CutFloat' ends at 1.0 s but its header says 2.0 s");
   }
 
   @Test

@@ -30,24 +30,25 @@ class LoudnessMeterTest {
     assertThat(at33.integratedLufs().orElseThrow()).isCloseTo(-33.0, within(0.1));
   }
 
+  /** The integrated loudness of 1 kHz stereo sines played one after another: {dBFS, seconds} each. */
+  static double sequence(double[]... levelAndSeconds) {
+    LoudnessMeter meter = new LoudnessMeter();
+    for (double[] part : levelAndSeconds) {
+      sine(meter, 1000, part[0], part[1], 0);
+    }
+    return meter.integratedLufs().orElseThrow();
+  }
+
   @Test
   void case3TheRelativeGateLeavesOutTheQuietParts() {
-    LoudnessMeter meter = new LoudnessMeter();
-    sine(meter, 1000, -36, 10, 0);
-    sine(meter, 1000, -23, 60, 0);
-    sine(meter, 1000, -36, 10, 0);
-    assertThat(meter.integratedLufs().orElseThrow()).isCloseTo(-23.0, within(0.1));
+    assertThat(sequence(new double[] {-36, 10}, new double[] {-23, 60}, new double[] {-36, 10}))
+        .isCloseTo(-23.0, within(0.1));
   }
 
   @Test
   void case4TheAbsoluteGateLeavesOutNearSilence() {
-    LoudnessMeter meter = new LoudnessMeter();
-    sine(meter, 1000, -72, 10, 0);
-    sine(meter, 1000, -36, 10, 0);
-    sine(meter, 1000, -23, 60, 0);
-    sine(meter, 1000, -36, 10, 0);
-    sine(meter, 1000, -72, 10, 0);
-    assertThat(meter.integratedLufs().orElseThrow()).isCloseTo(-23.0, within(0.1));
+    assertThat(sequence(new double[] {-72, 10}, new double[] {-36, 10}, new double[] {-23, 60}, new double[] {-36, 10},
+        new double[] {-72, 10})).isCloseTo(-23.0, within(0.1));
   }
 
   @Test
