@@ -84,8 +84,10 @@ public final class StreamsBenchmark {
         guild.addMember(bot);
         guilds.add(guild);
       }
+      // The tone (0.3 of full scale, 440 Hz) measures -11.2 LUFS: played at that target it needs no gain, so
+      // the Ogg/Opus file passes through, which is what this benchmark measures (docs/sessions.md, Loudness).
       Config config = ConfigLoader.load(Optional.empty(), Map.of("CARILLON_DATA_DIR", dataDir.toString(),
-              "CARILLON_WEB_ADDRESS", "127.0.0.1:0"))
+              "CARILLON_WEB_ADDRESS", "127.0.0.1:0", "CARILLON_PLAYBACK_TARGET_LOUDNESS", "-11.2"))
           .withAccounts(List.of(new Config.Account("bot", new Secret(bot.token()), shards(streams))));
       try (Carillon carillon = new Carillon(new Carillon.Settings(config, discord::configure,
           Optional.empty()))) {
