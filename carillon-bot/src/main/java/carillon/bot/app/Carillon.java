@@ -23,6 +23,7 @@ import carillon.bot.schedule.Scheduler;
 import carillon.bot.session.Sessions;
 import carillon.bot.store.Database;
 import carillon.bot.store.PrivateFiles;
+import carillon.bot.store.StoreLock;
 import carillon.bot.web.WebServer;
 import carillon.bot.web.WebSettings;
 import carillon.tasks.ShutdownReport;
@@ -93,6 +94,7 @@ public final class Carillon implements AutoCloseable {
   private final CommandQueue commands;
   private final WebServer web;
   private final Metrics metrics = new Metrics();
+  private final Optional<StoreLock> storeLock;
   private Optional<InetSocketAddress> metricsAddress = Optional.empty();
   private final DefaultAudioPlayerManager players = new DefaultAudioPlayerManager();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -114,6 +116,7 @@ public final class Carillon implements AutoCloseable {
       throw new StartException("the data directory " + config.dataDir() + " cannot be created (" + e.getMessage()
           + "); set dataDir (CARILLON_DATA_DIR) to a directory Carillon may write", e);
     }
+    storeLock = config.postgres().isPresent() ? Optional.empty() : Optional.of(lockStore(config));
     db = Database.open(config);
     library = new AudioLibrary(config.dataDir(), db, Clock.systemUTC(), probe, MAX_UPLOAD_BYTES);
     guilds = new GuildDirectory(db);
@@ -234,6 +237,24 @@ public final class Carillon implements AutoCloseable {
     return slots;
   }
 
+  /** One process per SQLite store: the lock beside the database file (see {@link StoreLock}). */
+  private static StoreLock lockStore(Config config) throws StartException {
+    Path dir = config.sqliteFile().toAbsolutePath().getParent();
+    try {
+      PrivateFiles.directory(dir);
+      return StoreLock.acquire(dir);
+    } catch (StoreLock.HeldElsewhere e) {
+      throw new StartException(e.getMessage(), e);
+    } catch (IOException e) {
+      throw new StartException("the store's lock file in " + dir + " cannot be opened (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** What the OS does for a process killed with -9: tests that crash a Carillon in-process call it by hand. */
+  void releaseStoreLockAsACrashWould() {
+    storeLock.ifPresent(StoreLock::close);
+  }
+
   /** The one shutdown path; idempotent. */
   @Override
   public void close() {
@@ -263,6 +284,7 @@ public final class Carillon implements AutoCloseable {
     players.shutdown();
     probe.close();
     db.close();
+    storeLock.ifPresent(StoreLock::close);
     log.info("Carillon stopped");
   }
 }

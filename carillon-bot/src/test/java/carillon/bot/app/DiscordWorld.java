@@ -86,6 +86,7 @@ final class DiscordWorld implements AutoCloseable {
     carillon.scheduler().stop();
     carillon.accounts().close();
     carillon.db().close();
+    carillon.releaseStoreLockAsACrashWould();
   }
 
   AudioItem audio(String name, byte[] wav) throws Exception {
