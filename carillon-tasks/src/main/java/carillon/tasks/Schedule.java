@@ -89,6 +89,16 @@ public interface Schedule {
   Optional<Instant> next(Instant after);
 
   /** Every day at the given wall-clock times in {@code zone}. */
+  /**
+   * A time zone as schedules read it: an IANA region id in any case ({@code europe/paris}) or {@code UTC},
+   * returned canonical ({@code Europe/Paris}).
+   *
+   * @throws IllegalArgumentException naming the text and what is allowed, with an example
+   */
+  static ZoneId zone(String text) {
+    return ScheduleText.zone(text);
+  }
+
   static Schedule daily(ZoneId zone, LocalTime... times) {
     return new WeeklySchedule(zone, EnumSet.allOf(DayOfWeek.class), List.of(times));
   }

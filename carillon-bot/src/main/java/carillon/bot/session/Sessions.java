@@ -174,7 +174,10 @@ public final class Sessions {
     }
     Schedule schedule = null;
     try {
-      schedule = Schedule.parse(spec.schedule());
+      // A new or changed schedule must still have an occurrence (no 'once' in the past); an unchanged one is
+      // kept as it is, so that editing a session whose last occurrence has passed still works.
+      boolean unchanged = id != 0 && find(id).map(s -> s.schedule().toString().equals(spec.schedule())).orElse(false);
+      schedule = unchanged ? Schedule.parse(spec.schedule()) : Schedule.parse(spec.schedule(), time.now());
     } catch (IllegalArgumentException e) {
       errors.add(new FieldError("schedule", e.getMessage()));
     }

@@ -96,6 +96,22 @@ class SessionsTest {
         new FieldError("repeat", "needs a maximum duration: the playlist repeats until it is reached"));
   }
 
+  /** A one-off in the past is refused when written, but a session whose one-off has passed can still be edited. */
+  @Test
+  void aOneOffInThePastIsRefusedButAnUnchangedPastScheduleStaysEditable() throws Exception {
+    List<FieldError> errors = errorsOf(spec("Past", "once 2026-03-26T07:00:00Z", List.of(bell)));
+    assertThat(errors).singleElement().satisfies(e -> {
+      assertThat(e.field()).isEqualTo("schedule");
+      assertThat(e.message()).contains("2026-03-26");
+    });
+    Session soon = world.sessions.create(spec("Soon", "once 2026-03-27T07:00:00Z", List.of(bell)));
+    world.time.advance(Duration.ofDays(1));
+    Session renamed = world.sessions.update(soon.id(), spec("Soon, renamed", "once 2026-03-27T07:00:00Z", List.of(bell)));
+    assertThat(renamed.name()).isEqualTo("Soon, renamed");
+    assertThat(errorsOf(spec("Other past", "once 2026-03-27T08:00:00Z", List.of(bell))))
+        .extracting(FieldError::field).containsExactly("schedule");
+  }
+
   @Test
   void namesAreUniquePerGuildAndAnEditIsValidatedToo() throws Exception {
     Session first = world.sessions.create(spec("Yoga", "daily 07:00 UTC", List.of(bell)));

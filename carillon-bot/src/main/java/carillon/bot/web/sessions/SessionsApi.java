@@ -80,10 +80,10 @@ final class SessionsApi {
     String zoneText = ctx.queryParam("zone");
     if (zoneText != null && !zoneText.isEmpty()) {
       try {
-        shown = ZoneId.of(zoneText);
-      } catch (DateTimeException e) {
+        shown = Schedule.zone(zoneText);
+      } catch (IllegalArgumentException e) {
         errors.add(new FieldError("zone", "unknown time zone '" + Requests.shorten(zoneText)
-            + "'; use a region id such as Europe/Paris or Asia/Ho_Chi_Minh"));
+            + "'; use a region id such as Europe/Paris or Asia/Ho_Chi_Minh (any case)"));
       }
     }
     Schedule schedule = null;

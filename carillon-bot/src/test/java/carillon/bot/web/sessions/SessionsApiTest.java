@@ -260,10 +260,11 @@ class SessionsApiTest {
         "2026-04-01T12:00:00+07:00", "2026-04-06T12:00:00+07:00", "2026-04-08T12:00:00+07:00", "2026-04-13T12:00:00+07:00");
     assertThat(body.get("occurrences").get(0).get("at").asText()).isEqualTo("2026-03-30T05:00:00Z");
 
-    JsonNode inParis = alice.get("/api/guilds/" + GUILD + "/schedule-preview?count=2&zone=Europe/Paris&schedule="
+    JsonNode inParis = alice.get("/api/guilds/" + GUILD + "/schedule-preview?count=2&zone=europe/paris&schedule="
         + encode("weekly MON 07:00 Europe/Paris")).json();
     assertThat(inParis.get("occurrences").findValuesAsText("local")).containsExactly("2026-03-30T07:00:00+02:00",
         "2026-04-06T07:00:00+02:00");
+    assertThat(inParis.get("zone").asText()).as("zone names in any case, shown canonical").isEqualTo("Europe/Paris");
     assertThat(alice.get("/api/guilds/" + GUILD + "/schedule-preview?schedule=" + encode("once 2026-01-01T00:00:00Z"))
         .json().get("occurrences")).isEmpty();
     assertThat(stored()).isZero();
