@@ -68,7 +68,7 @@ class SessionsTest {
         List.of(bell, "f".repeat(64)), Duration.ofSeconds(-1), Duration.ZERO, true, -5, null, "x".repeat(2001), true,
         Duration.ofHours(48));
     assertThat(errorsOf(bad)).containsExactly(
-        new FieldError("name", "must be 1 to 100 characters, without control characters"),
+        new FieldError("name", "must be 1 to 100 characters, was 0"),
         new FieldError("voiceChannel", "no channel 42 in this guild"),
         new FieldError("textChannel", "'Meditation Hall' is a voice channel; a text channel is needed"),
         new FieldError("mentionRole", "no role 77 in this guild"),
@@ -103,5 +103,36 @@ class SessionsTest {
     assertThat(world.sessions.find(first.id()).orElseThrow().schedule().toString()).isEqualTo("daily 07:00 UTC");
     assertThatThrownBy(() -> world.sessions.update(999, spec("Other", "daily 07:00 UTC", List.of(bell))))
         .isInstanceOf(InvalidSessionException.class).hasMessage("id: no session with id 999");
+  }
+
+  @Test
+  void namesAreUniqueAfterUnicodeNormalisationAndCaseFolding() throws Exception {
+    world.sessions.create(spec("Thiền sáng", "daily 07:00 UTC", List.of(bell)));
+    // Upper case, and decomposed (NFD) as some keyboards type it: the same name.
+    String shouted = java.text.Normalizer.normalize("THIỀN SÁNG", java.text.Normalizer.Form.NFD);
+    assertThat(errorsOf(spec(shouted, "daily 08:00 UTC", List.of(bell)))).containsExactly(new FieldError("name",
+        "a session named 'Thiền sáng' already exists in this guild (names are compared ignoring case and Unicode form)"));
+    assertThat(errorsOf(spec("ｔｈｉềｎ ｓáｎｇ", "daily 08:00 UTC", List.of(bell)))).hasSize(1); // full-width letters
+    Session other = world.sessions.create(spec("Thien sang", "daily 08:00 UTC", List.of(bell)));
+    assertThatThrownBy(() -> world.sessions.update(other.id(), spec("thiền SÁNG", "daily 08:00 UTC", List.of(bell))))
+        .isInstanceOf(InvalidSessionException.class).hasMessageStartingWith("name: a session named 'Thiền sáng' already exists");
+    // Renaming a session to another case of its own name is fine.
+    assertThat(world.sessions.update(other.id(), spec("THIEN SANG", "daily 08:00 UTC", List.of(bell))).name())
+        .isEqualTo("THIEN SANG");
+  }
+
+  @Test
+  void invisibleAndDirectionControlCharactersAreRefusedWithTheFieldNamed() throws Exception {
+    assertThat(errorsOf(spec("\u200B", "daily 07:00 UTC", List.of(bell)))).containsExactly(new FieldError("name",
+        "must not contain invisible or text-direction control characters; found U+200B ZERO WIDTH SPACE at character 1"));
+    assertThat(errorsOf(spec("Yoga\u202Eagoy", "daily 07:00 UTC", List.of(bell)))).containsExactly(new FieldError("name",
+        "must not contain invisible or text-direction control characters; found U+202E RIGHT-TO-LEFT OVERRIDE at character 5"));
+    assertThat(errorsOf(spec("Yo\u2066ga", "daily 07:00 UTC", List.of(bell)))).extracting(FieldError::field).containsExactly("name");
+    assertThat(errorsOf(spec("\u3164", "daily 07:00 UTC", List.of(bell)))).extracting(FieldError::field).containsExactly("name");
+    assertThat(errorsOf(spec("Yoga\u200D", "daily 07:00 UTC", List.of(bell)))).extracting(FieldError::field).containsExactly("name");
+    // A joiner between two visible characters is part of how they are written (emoji sequences, Persian).
+    assertThat(world.sessions.create(spec("\uD83E\uDDD8\u200D\u2640\uFE0F Morning", "daily 07:00 UTC", List.of(bell))).name())
+        .isEqualTo("\uD83E\uDDD8\u200D\u2640\uFE0F Morning");
+    assertThat(world.sessions.inGuild(Harness.GUILD)).hasSize(1);
   }
 }
