@@ -95,25 +95,34 @@ final class DiscordLimits {
   record Field(String name, String value) {}
 
   /**
-   * An embed Discord accepts: title, description and fields cut to their limits, at most
-   * {@link #EMBED_FIELDS} fields, and the description cut further if the whole would pass
-   * {@link #EMBEDS_TOTAL}. Empty parts are left out; a field's empty value becomes "-".
+   * An embed Discord accepts: the title and description cut to their limits, then the fields in order
+   * (at most {@link #EMBED_FIELDS}, each cut to its limits) while the whole stays within
+   * {@link #EMBEDS_TOTAL}: the field that reaches it is cut, the ones after it are left out. Empty title or
+   * description are left out; a field's empty value becomes "-".
    */
   static MessageEmbed embed(String title, String description, List<Field> fields) {
-    String shownTitle = shorten(title, EMBED_TITLE);
-    List<Field> shownFields = fields.stream().limit(EMBED_FIELDS)
-        .map(f -> new Field(shorten(f.name(), FIELD_NAME), f.value().isEmpty() ? "-" : shorten(f.value(), FIELD_VALUE)))
-        .toList();
-    int others = shownTitle.length() + shownFields.stream().mapToInt(f -> f.name().length() + f.value().length()).sum();
-    String shownDescription = shorten(description, Math.min(EMBED_DESCRIPTION, EMBEDS_TOTAL - others));
     EmbedBuilder embed = new EmbedBuilder();
+    String shownTitle = shorten(title, EMBED_TITLE);
+    String shownDescription = shorten(description, EMBED_DESCRIPTION);
     if (!shownTitle.isEmpty()) {
       embed.setTitle(shownTitle);
     }
     if (!shownDescription.isEmpty()) {
       embed.setDescription(shownDescription);
     }
-    shownFields.forEach(f -> embed.addField(f.name(), f.value(), false));
+    // At least 6,000 - 256 - 4,096 = 1,648 characters are left for fields.
+    int room = EMBEDS_TOTAL - shownTitle.length() - shownDescription.length();
+    for (Field field : fields.subList(0, Math.min(fields.size(), EMBED_FIELDS))) {
+      String name = shorten(field.name(), FIELD_NAME);
+      String value = shorten(field.value().isEmpty() ? "-" : field.value(), FIELD_VALUE);
+      int valueRoom = room - name.length();
+      if (valueRoom < 2 * CUT.length()) {
+        break;
+      }
+      value = shorten(value, valueRoom);
+      embed.addField(name, value, false);
+      room -= name.length() + value.length();
+    }
     return embed.build();
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import carillon.bot.session.FieldError;
 import carillon.bot.session.InvalidSessionException;
+import carillon.bot.session.NameMatch;
 import carillon.bot.session.Session;
 import carillon.bot.session.SessionSpec;
 import java.nio.file.Path;
@@ -134,5 +135,37 @@ class SessionsTest {
     assertThat(world.sessions.create(spec("\uD83E\uDDD8\u200D\u2640\uFE0F Morning", "daily 07:00 UTC", List.of(bell))).name())
         .isEqualTo("\uD83E\uDDD8\u200D\u2640\uFE0F Morning");
     assertThat(world.sessions.inGuild(Harness.GUILD)).hasSize(1);
+  }
+
+  @Test
+  void sessionsStoredBeforeNamesWereComparedByKeyAreKeyedAndAClashIsRenamed() throws Exception {
+    // Rows as V11 leaves them: no key. "Study" and "STUDY" were both allowed before.
+    Session study = world.sessions.create(spec("Study", "daily 07:00 UTC", List.of(bell)));
+    Session lower = world.sessions.create(spec("Evening", "daily 07:00 UTC", List.of(bell)));
+    world.db.useHandle(h -> {
+      h.execute("UPDATE session SET name = 'STUDY' WHERE id = ?", lower.id());
+      h.execute("UPDATE session SET name_key = NULL");
+    });
+    carillon.bot.session.Sessions reopened = new carillon.bot.session.Sessions(world.db, world.guilds, world.time);
+    assertThat(reopened.find(study.id()).orElseThrow().name()).isEqualTo("Study");
+    assertThat(reopened.find(lower.id()).orElseThrow().name()).isEqualTo("STUDY (2)");
+    assertThat(errorsOf(spec("study", "daily 07:00 UTC", List.of(bell)))).extracting(FieldError::field).containsExactly("name");
+    int unkeyed = world.db.withHandle(h -> h.createQuery("SELECT count(*) FROM session WHERE name_key IS NULL")
+        .mapTo(Integer.class).one());
+    assertThat(unkeyed).isZero();
+  }
+
+  @Test
+  void aTypedNameIsMatchedExactlyThenByKeyThenUniquelyInPart() throws Exception {
+    Session morning = world.sessions.create(spec("Morning sit", "daily 07:00 UTC", List.of(bell)));
+    Session evening = world.sessions.create(spec("Evening sit", "daily 07:00 UTC", List.of(bell)));
+    Session sit = world.sessions.create(spec("Sit", "daily 07:00 UTC", List.of(bell)));
+    assertThat(world.sessions.named(Harness.GUILD, " Sit ")).isEqualTo(new NameMatch.One(sit));
+    assertThat(world.sessions.named(Harness.GUILD, "SIT")).isEqualTo(new NameMatch.One(sit));
+    assertThat(world.sessions.named(Harness.GUILD, "morning")).isEqualTo(new NameMatch.One(morning));
+    assertThat(world.sessions.named(Harness.GUILD, "ing sit")).isEqualTo(new NameMatch.Several(List.of(evening, morning)));
+    assertThat(world.sessions.named(Harness.GUILD, "yoga")).isEqualTo(new NameMatch.None());
+    assertThat(world.sessions.named(Harness.GUILD, "  ")).isEqualTo(new NameMatch.None());
+    assertThat(world.sessions.named(Harness.GUILD + 1, "Sit")).isEqualTo(new NameMatch.None());
   }
 }
