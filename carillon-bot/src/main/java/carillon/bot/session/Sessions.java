@@ -10,6 +10,7 @@ import carillon.bot.guild.Channel;
 import carillon.bot.guild.GuildDirectory;
 import carillon.bot.naming.HiddenCharacters;
 import carillon.bot.naming.NameKey;
+import carillon.bot.store.Database;
 import carillon.tasks.Schedule;
 import carillon.tasks.TimeSource;
 import java.sql.ResultSet;
@@ -17,6 +18,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +26,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongConsumer;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
-import carillon.bot.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * Sessions: validated, stored, and announced to whoever plans them ({@link #onChange}).
  *
  * <pre>{@code
- * Session s = sessions.create(new SessionSpec(guild, "Morning meditation", hall, notices, null,
- *     "weekly MON,WED,FRI 07:00 Asia/Ho_Chi_Minh", List.of(bellId, talkId), Duration.ofSeconds(5),
- *     null, false, 10, null, null, true, Duration.ofMinutes(15)));
+ * Session s = sessions.create(SessionSpec.builder(guild, "Morning meditation").voiceChannel(hall)
+ *     .textChannel(notices).schedule("weekly MON,WED,FRI 07:00 Asia/Ho_Chi_Minh").playlist(List.of(bellId, talkId))
+ *     .gap(Duration.ofSeconds(5)).reminderMinutes(10).lateGrace(Duration.ofMinutes(15)).build());
  * }</pre>
  *
  * <p>Names are unique in a guild after Unicode NFKC normalisation and case folding ({@link NameKey}):
@@ -186,7 +188,7 @@ public final class Sessions {
       return new NameMatch.One(exact.getFirst());
     }
     String key = NameKey.of(given);
-    for (java.util.function.Predicate<String> matches : List.<java.util.function.Predicate<String>>of(key::equals,
+    for (Predicate<String> matches : List.<Predicate<String>>of(key::equals,
         k -> k.contains(key))) {
       List<Session> found = all.stream().filter(s -> matches.test(NameKey.of(s.name()))).toList();
       if (found.size() == 1) {
@@ -327,7 +329,7 @@ public final class Sessions {
   // ---- rows
 
   private static Map<String, Object> columns(Session s) {
-    var map = new java.util.HashMap<String, Object>();
+    var map = new HashMap<String, Object>();
     map.put("guild", s.guildId());
     map.put("name", s.name());
     map.put("nameKey", NameKey.of(s.name()));
@@ -370,7 +372,7 @@ public final class Sessions {
     for (int i = 0; i < args.length; i++) {
       tracks.bind(i, args[i]);
     }
-    Map<Long, List<String>> playlists = tracks.reduceRows(new java.util.HashMap<Long, List<String>>(), (acc, row) -> {
+    Map<Long, List<String>> playlists = tracks.reduceRows(new HashMap<Long, List<String>>(), (acc, row) -> {
       acc.computeIfAbsent(row.getColumn("session_id", Long.class), k -> new ArrayList<>())
           .add(row.getColumn("audio_id", String.class));
       return acc;

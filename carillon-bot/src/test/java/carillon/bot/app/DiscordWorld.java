@@ -13,8 +13,10 @@ import carillon.emulator.voice.VoiceConnectionSnapshot;
 import carillon.emulator.voice.VoiceServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,11 +47,11 @@ final class DiscordWorld implements AutoCloseable {
 
   /** {@code env}: more configuration, as environment variables (CARILLON_COMMANDS_ROLE, say). */
   DiscordWorld(Path dir, int accounts, Map<String, String> env) throws Exception {
-    this(dir, accounts, env, java.time.Clock.systemUTC());
+    this(dir, accounts, env, Clock.systemUTC());
   }
 
   /** {@code clock}: Discord's clock (snowflakes, the interaction deadline), which a test may move by hand. */
-  DiscordWorld(Path dir, int accounts, Map<String, String> env, java.time.Clock clock) throws Exception {
+  DiscordWorld(Path dir, int accounts, Map<String, String> env, Clock clock) throws Exception {
     discord = DiscordEmulator.builder().clock(clock).voice(VoiceServer.start()).start();
     guild = discord.createGuild("Sangha");
     notices = guild.createTextChannel("notices");
@@ -75,7 +77,7 @@ final class DiscordWorld implements AutoCloseable {
     if (count > 1) {
       list.add(new Config.Account("gong", new Secret(gong.token()), 1));
     }
-    Map<String, String> all = new java.util.HashMap<>(env);
+    Map<String, String> all = new HashMap<>(env);
     all.putAll(Map.of("CARILLON_DATA_DIR", dataDir.toString(), "CARILLON_SHUTDOWN_TIMEOUT", "8s",
         "CARILLON_WEB_ADDRESS", "127.0.0.1:0"));
     Config config = ConfigLoader.load(Optional.empty(), all).withAccounts(list);

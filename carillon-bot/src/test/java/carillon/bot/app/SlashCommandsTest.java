@@ -14,6 +14,9 @@ import carillon.emulator.Interaction;
 import carillon.emulator.SentMessage;
 import carillon.emulator.UserHandle;
 import java.nio.file.Path;
+import java.text.Normalizer;
+import java.text.Normalizer.Form;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,10 +42,10 @@ class SlashCommandsTest {
 
   /** alice may manage the server; bao may only talk; the bots keep what they need to play. */
   private void people(Map<String, String> env, int accounts) throws Exception {
-    people(env, accounts, java.time.Clock.systemUTC());
+    people(env, accounts, Clock.systemUTC());
   }
 
-  private void people(Map<String, String> env, int accounts, java.time.Clock discordClock) throws Exception {
+  private void people(Map<String, String> env, int accounts, Clock discordClock) throws Exception {
     world = new DiscordWorld(dir, accounts, env, discordClock);
     long bots = world.guild.createRole("bots", Permission.ADMINISTRATOR.getRawValue());
     world.guild.giveRole(world.bell.id(), bots);
@@ -61,8 +64,9 @@ class SlashCommandsTest {
   }
 
   private Session session(String name, AudioItem item) throws Exception {
-    return world.session(new SessionSpec(world.guild.id(), name, world.hall, world.notices, null, "daily 23:59 UTC",
-        List.of(item.id()), Duration.ZERO, null, false, 0, null, null, true, Duration.ofMinutes(5)));
+    return world.session(SessionSpec.builder(world.guild.id(), name).voiceChannel(world.hall)
+        .textChannel(world.notices).schedule("daily 23:59 UTC").playlist(List.of(item.id())).gap(Duration.ZERO)
+        .lateGrace(Duration.ofMinutes(5)).build());
   }
 
   private String reply(Interaction interaction) throws Exception {
@@ -197,7 +201,7 @@ class SlashCommandsTest {
     session("Morning sit", tone);
     session("Evening sit", tone);
 
-    String typed = java.text.Normalizer.normalize("THIỀN SÁNG", java.text.Normalizer.Form.NFD);
+    String typed = Normalizer.normalize("THIỀN SÁNG", Form.NFD);
     assertThat(reply(alice.runSlashCommand(world.notices, world.bell, "carillon play", Map.of("session", typed))))
         .isEqualTo("Done: started 'Thiền sáng' with bell.");
     assertThat(alice.autocomplete(world.notices, world.bell, "carillon stop", "session", "SÁNG", Map.of()).awaitChoices(WAIT))

@@ -1,6 +1,6 @@
-package carillon.bot.core;
+package carillon.bot.session;
 
-import static carillon.bot.core.Harness.spec;
+import static carillon.bot.testing.Harness.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +9,10 @@ import carillon.bot.session.InvalidSessionException;
 import carillon.bot.session.NameMatch;
 import carillon.bot.session.Session;
 import carillon.bot.session.SessionSpec;
+import carillon.bot.testing.Harness;
 import java.nio.file.Path;
+import java.text.Normalizer;
+import java.text.Normalizer.Form;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -46,9 +49,11 @@ class SessionsTest {
 
   @Test
   void aValidSessionIsStoredWithEveryField() throws Exception {
-    SessionSpec spec = new SessionSpec(Harness.GUILD, "  Morning meditation ", Harness.HALL, Harness.NOTICES,
-        Harness.MEMBERS_ROLE, "weekly MON,WED 07:00 Asia/Ho_Chi_Minh", List.of(bell, bell), Duration.ofSeconds(5),
-        Duration.ofMinutes(45), true, 10, "Welcome", " ", true, Duration.ofMinutes(20));
+    SessionSpec spec = SessionSpec.builder(Harness.GUILD, " Morning meditation ").voiceChannel(Harness.HALL)
+        .textChannel(Harness.NOTICES).mentionRole(Harness.MEMBERS_ROLE)
+        .schedule("weekly MON,WED 07:00 Asia/Ho_Chi_Minh").playlist(List.of(bell, bell)).gap(Duration.ofSeconds(5))
+        .maxDuration(Duration.ofMinutes(45)).repeat(true).reminderMinutes(10).startText("Welcome").endText(" ")
+        .lateGrace(Duration.ofMinutes(20)).build();
     Session s = world.sessions.create(spec);
     assertThat(world.sessions.find(s.id())).contains(s);
     assertThat(s.name()).isEqualTo("Morning meditation");
@@ -65,9 +70,10 @@ class SessionsTest {
 
   @Test
   void everyInvalidFieldIsNamedWithWhatIsAllowed() {
-    SessionSpec bad = new SessionSpec(Harness.GUILD, "", 42L, Harness.HALL, 77L, "weekly XYZ 07:00 UTC",
-        List.of(bell, "f".repeat(64)), Duration.ofSeconds(-1), Duration.ZERO, true, -5, null, "x".repeat(2001), true,
-        Duration.ofHours(48));
+    SessionSpec bad = SessionSpec.builder(Harness.GUILD, "").voiceChannel(42L).textChannel(Harness.HALL)
+        .mentionRole(77L).schedule("weekly XYZ 07:00 UTC").playlist(List.of(bell, "f".repeat(64)))
+        .gap(Duration.ofSeconds(-1)).maxDuration(Duration.ZERO).repeat(true).reminderMinutes(-5)
+        .endText("x".repeat(2001)).lateGrace(Duration.ofHours(48)).build();
     assertThat(errorsOf(bad)).containsExactly(
         new FieldError("name", "must be 1 to 100 characters, was 0"),
         new FieldError("voiceChannel", "no channel 42 in this guild"),
@@ -86,8 +92,8 @@ class SessionsTest {
   @Test
   void emptyPlaylistMissingVoiceChannelAndRepeatWithoutMaximumAreRefused() {
     SessionSpec s = spec("Empty", "daily 07:00 UTC", List.of());
-    assertThat(errorsOf(new SessionSpec(s.guildId(), s.name(), null, null, null, s.schedule(), s.playlist(),
-        Duration.ZERO, null, true, 0, null, null, true, Duration.ZERO))).containsExactly(
+    assertThat(errorsOf(SessionSpec.builder(s.guildId(), s.name()).schedule(s.schedule()).playlist(s.playlist())
+        .gap(Duration.ZERO).repeat(true).lateGrace(Duration.ZERO).build())).containsExactly(
         new FieldError("voiceChannel", "is required: the voice channel the session plays in"),
         new FieldError("playlist", "is empty: add at least one audio file from the library"),
         new FieldError("repeat", "needs a maximum duration: the playlist repeats until it is reached"));
@@ -110,7 +116,7 @@ class SessionsTest {
   void namesAreUniqueAfterUnicodeNormalisationAndCaseFolding() throws Exception {
     world.sessions.create(spec("Thiền sáng", "daily 07:00 UTC", List.of(bell)));
     // Upper case, and decomposed (NFD) as some keyboards type it: the same name.
-    String shouted = java.text.Normalizer.normalize("THIỀN SÁNG", java.text.Normalizer.Form.NFD);
+    String shouted = Normalizer.normalize("THIỀN SÁNG", Form.NFD);
     assertThat(errorsOf(spec(shouted, "daily 08:00 UTC", List.of(bell)))).containsExactly(new FieldError("name",
         "a session named 'Thiền sáng' already exists in this guild (names are compared ignoring case and Unicode form)"));
     assertThat(errorsOf(spec("ｔｈｉềｎ ｓáｎｇ", "daily 08:00 UTC", List.of(bell)))).hasSize(1); // full-width letters
@@ -146,7 +152,7 @@ class SessionsTest {
       h.execute("UPDATE session SET name = 'STUDY' WHERE id = ?", lower.id());
       h.execute("UPDATE session SET name_key = NULL");
     });
-    carillon.bot.session.Sessions reopened = new carillon.bot.session.Sessions(world.db, world.guilds, world.time);
+    Sessions reopened = new Sessions(world.db, world.guilds, world.time);
     assertThat(reopened.find(study.id()).orElseThrow().name()).isEqualTo("Study");
     assertThat(reopened.find(lower.id()).orElseThrow().name()).isEqualTo("STUDY (2)");
     assertThat(errorsOf(spec("study", "daily 07:00 UTC", List.of(bell)))).extracting(FieldError::field).containsExactly("name");
