@@ -11,6 +11,7 @@ import carillon.bot.session.Session;
 import carillon.bot.session.SessionSpec;
 import carillon.emulator.CommandNotAvailableException;
 import carillon.emulator.Interaction;
+import carillon.emulator.ManualClock;
 import carillon.emulator.SentMessage;
 import carillon.emulator.UserHandle;
 import java.nio.file.Path;
@@ -179,7 +180,7 @@ class SlashCommandsTest {
 
   @Test
   void aSlowPlayIsAcknowledgedWithinDiscordsDeadlineAndAnsweredWhenDone() throws Exception {
-    HandClock discordClock = new HandClock();
+    ManualClock discordClock = new ManualClock();
     people(Map.of(), 1, discordClock);
     AudioItem tone = world.audio("Long tone", DemoAudio.tone(440, 30));
     session("Study hour", tone);

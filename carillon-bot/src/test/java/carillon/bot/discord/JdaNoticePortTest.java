@@ -78,16 +78,29 @@ class JdaNoticePortTest {
         name -> List.of(), Duration.ofSeconds(30));
   }
 
+  /** A guild with a notice channel and a voice channel, and a bot in it. */
+  private record Sangha(GuildHandle guild, long text, long voice, BotAccount bot) {
+    static Sangha in(DiscordEmulator discord) {
+      GuildHandle guild = discord.createGuild("Sangha");
+      long text = guild.createTextChannel("notices");
+      long voice = guild.createVoiceChannel("Hall");
+      BotAccount bot = discord.createBot("Carillon");
+      guild.addMember(bot);
+      return new Sangha(guild, text, voice, bot);
+    }
+
+    Session session() {
+      return JdaNoticePortTest.session(guild, voice, text);
+    }
+  }
+
   @Test
   void anEndNoticeWhosePlayedTracksPassAFieldsLimitIsPostedWithHowManyMore(DiscordEmulator discord) throws Exception {
-    GuildHandle guild = discord.createGuild("Sangha");
-    long text = guild.createTextChannel("notices");
-    long voice = guild.createVoiceChannel("Hall");
-    BotAccount bot = discord.createBot("Carillon");
-    guild.addMember(bot);
+    Sangha sangha = Sangha.in(discord);
+    long text = sangha.text();
     List<String> played = IntStream.range(0, 80).mapToObj(i -> "Track " + i + " of the long evening chant").toList();
-    try (BotAccounts accounts = login(bot, discord)) {
-      new JdaNoticePort(accounts, Locale.ENGLISH).ended(session(guild, voice, text), Duration.ofMinutes(40), played);
+    try (BotAccounts accounts = login(sangha.bot(), discord)) {
+      new JdaNoticePort(accounts, Locale.ENGLISH).ended(sangha.session(), Duration.ofMinutes(40), played);
       SentMessage posted = discord.messages(text).getLast();
       assertThat(posted.embeds()).containsExactly(new SentMessage.Embed("Thiền sáng has ended", "Ran 40 min 0 s."));
       // Read back through JDA: the emulator keeps the fields as Discord does.
@@ -103,11 +116,9 @@ class JdaNoticePortTest {
 
   @Test
   void missingNoticePermissionsAreOneWarningPerChannelStateNeverAStackTrace(DiscordEmulator discord) throws Exception {
-    GuildHandle guild = discord.createGuild("Sangha");
-    long text = guild.createTextChannel("notices");
-    long voice = guild.createVoiceChannel("Hall");
-    BotAccount bot = discord.createBot("Carillon");
-    guild.addMember(bot);
+    Sangha sangha = Sangha.in(discord);
+    GuildHandle guild = sangha.guild();
+    long text = sangha.text();
     long embedLinks = Permission.MESSAGE_EMBED_LINKS.getRawValue();
     guild.setEveryonePermissions(GuildHandle.MEMBER_PERMISSIONS | embedLinks);
     guild.overwriteForRole(text, guild.id(), 0, embedLinks);
@@ -118,12 +129,12 @@ class JdaNoticePortTest {
     root.addAppender(log);
     notifierLog.setLevel(Level.INFO);
     TaskGroup tasks = TaskGroup.create("notices");
-    try (BotAccounts accounts = login(bot, discord)) {
+    try (BotAccounts accounts = login(sangha.bot(), discord)) {
       TextChannel channel = accounts.textChannel(text).orElseThrow();
       await().atMost(Duration.ofSeconds(10))
           .until(() -> !channel.getGuild().getSelfMember().hasPermission(channel, Permission.MESSAGE_EMBED_LINKS));
       Notifier notifier = new Notifier(new JdaNoticePort(accounts, Locale.ENGLISH), tasks);
-      Session session = session(guild, voice, text);
+      Session session = sangha.session();
       for (int i = 1; i <= 3; i++) {
         notifier.started(session, new VoiceSlot("carillon", guild.id()));
         awaitNotices(tasks, i);
