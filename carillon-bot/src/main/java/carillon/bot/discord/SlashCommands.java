@@ -1,5 +1,6 @@
 package carillon.bot.discord;
 
+import carillon.bot.naming.NameKey;
 import carillon.bot.playback.ActiveRun;
 import carillon.bot.playback.Playback;
 import carillon.bot.queue.CommandKind;
@@ -17,7 +18,6 @@ import carillon.bot.session.NameMatch;
 import carillon.bot.session.Session;
 import carillon.bot.session.SessionLimits;
 import carillon.bot.session.Sessions;
-import carillon.bot.naming.NameKey;
 import carillon.tasks.TaskGroup;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,7 +70,7 @@ public final class SlashCommands extends ListenerAdapter {
   static final String NAME = "carillon";
   static final Duration REPLY_WITHIN = Duration.ofSeconds(10);
   private static final String BUNDLE = "carillon.bot.discord.commands";
-  /** How many candidates an "ambiguous name" answer lists at most, in characters. */
+  /** Room for the candidates of an "ambiguous name" answer, in characters (the rest: "and N more"). */
   private static final int CANDIDATES = 1_000;
 
   private final Sessions sessions;
