@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * then {@code 50027 Invalid Webhook Token}.
  */
 class InteractionDeadlineTest {
-  final TestClock clock = new TestClock();
+  final ManualClock clock = new ManualClock();
   DiscordEmulator discord;
   RawDiscord raw;
   long notices;

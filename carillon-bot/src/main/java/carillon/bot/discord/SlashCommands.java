@@ -1,5 +1,6 @@
 package carillon.bot.discord;
 
+import carillon.bot.naming.NameKey;
 import carillon.bot.playback.ActiveRun;
 import carillon.bot.playback.Playback;
 import carillon.bot.queue.CommandKind;
@@ -13,6 +14,7 @@ import carillon.bot.queue.InvalidCommandException;
 import carillon.bot.queue.QueueClosedException;
 import carillon.bot.schedule.Scheduler;
 import carillon.bot.session.FieldError;
+import carillon.bot.session.NameMatch;
 import carillon.bot.session.Session;
 import carillon.bot.session.SessionLimits;
 import carillon.bot.session.Sessions;
@@ -25,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Map.Entry;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import net.dv8tion.jda.api.Permission;
 import net.dv8tion.jda.api.entities.Member;
@@ -50,15 +53,25 @@ import org.slf4j.LoggerFactory;
  * queue as the web page and the API. Only members with Manage Server, or with the configured role, may
  * use them; replies are ephemeral and in the member's language ({@code commands*.properties}).
  *
- * <p>The JDA event thread never waits: a control is deferred, and the reply is sent when the queue
- * finishes the command (or after {@link #REPLY_WITHIN}, with its id to look up).
+ * <p>Every interaction is answered. The JDA event thread never waits: a subcommand is acknowledged at once
+ * (deferred, well within Discord's 3 seconds), carried out on a task of ours once Discord has the
+ * acknowledgement, and the deferred reply is then edited into the answer; a control waits for the queue
+ * up to {@link #REPLY_WITHIN}, else the answer gives the command's id to look up. A failure inside a
+ * subcommand still answers, with a short reason (the error itself goes to the log). Every answer and
+ * autocomplete list is fitted to Discord's limits ({@link DiscordLimits}): long lists end with "… and N
+ * more".
+ *
+ * <p>A session is named by what the member typed or picked: {@link Sessions#named} (exact name, then the
+ * same name ignoring case and Unicode form, then a unique partial match); an ambiguous name is refused
+ * with the candidates.
  */
 public final class SlashCommands extends ListenerAdapter {
   private static final Logger log = LoggerFactory.getLogger(SlashCommands.class);
   static final String NAME = "carillon";
   static final Duration REPLY_WITHIN = Duration.ofSeconds(10);
   private static final String BUNDLE = "carillon.bot.discord.commands";
-  private static final int MAX_CHOICES = 25;
+  /** Room for the candidates of an "ambiguous name" answer, in characters (the rest: "and N more"). */
+  private static final int CANDIDATES = 1_000;
 
   private final Sessions sessions;
   private final Scheduler scheduler;
@@ -80,7 +93,9 @@ public final class SlashCommands extends ListenerAdapter {
 
   /** The command as registered in each guild. */
   public CommandData definition() {
-    OptionData session = new OptionData(OptionType.STRING, "session", "The session", false, true);
+    // Discord's client refuses a longer value than a name can be.
+    OptionData session = new OptionData(OptionType.STRING, "session", "The session", false, true)
+        .setMaxLength(SessionLimits.MAX_NAME);
     return Commands.slash(NAME, "Scheduled voice sessions")
         .setContexts(InteractionContextType.GUILD)
         // Discord shows the command to Manage Server only, unless a role is configured: then everyone sees
@@ -102,7 +117,8 @@ public final class SlashCommands extends ListenerAdapter {
   }
 
   private static OptionData optional(OptionData session) {
-    return new OptionData(session.getType(), session.getName(), session.getDescription(), false, true);
+    return new OptionData(session.getType(), session.getName(), session.getDescription(), false, true)
+        .setMaxLength(session.getMaxLength());
   }
 
   @Override
@@ -114,16 +130,27 @@ public final class SlashCommands extends ListenerAdapter {
     tasks.spawn("/carillon autocomplete", () -> suggest(event));
   }
 
+  /** Sessions whose name contains what was typed (ignoring case and Unicode form), by name, within Discord's limits. */
   private void suggest(CommandAutoCompleteInteractionEvent event) {
-    String typed = event.getFocusedOption().getValue().toLowerCase(Locale.ROOT);
-    boolean playing = !"play".equals(event.getSubcommandName());
-    List<Command.Choice> choices = sessions.inGuild(event.getGuild().getIdLong()).stream()
-        .filter(s -> !playing || playback.active(s.id()).isPresent())
-        .filter(s -> s.name().toLowerCase(Locale.ROOT).contains(typed))
-        .sorted(Comparator.comparing(Session::name))
-        .limit(MAX_CHOICES)
-        .map(s -> new Command.Choice(s.name(), Long.toString(s.id())))
-        .toList();
+    List<Command.Choice> choices;
+    try {
+      String typed = NameKey.of(event.getFocusedOption().getValue().strip());
+      boolean playing = !"play".equals(event.getSubcommandName());
+      choices = sessions.inGuild(event.getGuild().getIdLong()).stream()
+          .filter(s -> !playing || playback.active(s.id()).isPresent())
+          .filter(s -> NameKey.of(s.name()).contains(typed))
+          // The value is the name itself (at most SessionLimits.MAX_NAME, within a choice's 100): what the
+          // member picks is looked up like what they type.
+          .filter(s -> !s.name().isEmpty() && s.name().length() <= DiscordLimits.CHOICE)
+          .sorted(Comparator.comparing(Session::name))
+          .limit(DiscordLimits.CHOICES)
+          .map(s -> new Command.Choice(DiscordLimits.shorten(s.name(), DiscordLimits.CHOICE), s.name()))
+          .toList();
+    } catch (RuntimeException e) {
+      // A bug or a store failure: offer nothing rather than leave the member's list spinning.
+      log.error("/carillon autocomplete failed", e);
+      choices = List.of();
+    }
     event.replyChoices(choices).queue(null, e -> log.warn("Could not answer autocomplete: {}", e.getMessage()));
   }
 
@@ -133,32 +160,63 @@ public final class SlashCommands extends ListenerAdapter {
       return;
     }
     Texts texts = Texts.of(BUNDLE, event.getUserLocale().toLocale());
+    String sub = event.getSubcommandName() == null ? "" : event.getSubcommandName();
     if (event.getGuild() == null || event.getMember() == null) {
-      event.reply(texts.format("only.in.server")).setEphemeral(true).queue();
+      replyNow(event, sub, texts.format("only.in.server"));
       return;
     }
     if (!allowed(event.getMember())) {
-      event.reply(commandRole.map(role -> texts.format("denied.role", role)).orElseGet(() -> texts.format("denied")))
-          .setEphemeral(true).queue();
+      replyNow(event, sub, commandRole.map(role -> texts.format("denied.role", role)).orElseGet(() -> texts.format("denied")));
       return;
     }
     long guildId = event.getGuild().getIdLong();
-    String sub = event.getSubcommandName() == null ? "" : event.getSubcommandName();
-    // Acknowledge now (Discord allows 3 s); the answer follows from a task of ours, so that JDA's event
-    // thread never waits for the store or the queue. JDA holds the follow-up until the ack is through.
-    event.deferReply(true).queue(null, e -> log.warn("Could not acknowledge /carillon {}: {}", sub, e.getMessage()));
     InteractionHook hook = event.getHook();
-    tasks.spawn("/carillon " + sub, () -> {
-      String answer = switch (sub) {
-        case "sessions" -> listSessions(guildId, texts);
-        case "next" -> next(guildId, texts);
-        case "status" -> status(guildId, texts);
-        case "play", "pause", "resume", "skip", "stop", "volume" -> control(event, guildId, sub, texts);
-        default -> texts.format("unknown", sub);
-      };
-      hook.sendMessage(answer).setEphemeral(true)
-          .queue(null, e -> log.warn("Could not answer /carillon {}: {}", sub, e.getMessage()));
-    });
+    // Acknowledge now (Discord allows 3 s) and do the work once Discord has the acknowledgement: a
+    // command whose acknowledgement came too late (10062) was shown to the member as failed, so it is
+    // not carried out behind their back.
+    event.deferReply(true).queue(
+        acknowledged -> carryOut(hook, sub, texts, () -> switch (sub) {
+          case "sessions" -> listSessions(guildId, texts);
+          case "next" -> next(guildId, texts);
+          case "status" -> status(guildId, texts);
+          case "play", "pause", "resume", "skip", "stop", "volume" -> control(event, guildId, sub, texts);
+          default -> texts.format("unknown", sub);
+        }),
+        e -> log.warn("Could not acknowledge /carillon {}, so it was not carried out: {}", sub, e.getMessage()));
+  }
+
+  private void replyNow(SlashCommandInteractionEvent event, String sub, String text) {
+    event.reply(DiscordLimits.content(text)).setEphemeral(true)
+        .queue(null, e -> log.warn("Could not answer /carillon {}: {}", sub, e.getMessage()));
+  }
+
+  /**
+   * Runs {@code handler} on a task of ours (the store and the queue may take a while) and edits the
+   * deferred reply into its answer, or into a short reason if it failed: the member is never left at
+   * "thinking…".
+   */
+  private void carryOut(InteractionHook hook, String sub, Texts texts, Supplier<String> handler) {
+    try {
+      tasks.spawn("/carillon " + sub, () -> {
+        String answer;
+        try {
+          answer = handler.get();
+        } catch (RuntimeException e) {
+          // Not the member's mistake (those are answered by the handler): a bug or a store failure,
+          // logged in full for the operators.
+          log.error("/carillon {} failed", sub, e);
+          answer = texts.format("failed");
+        }
+        edit(hook, sub, answer);
+      });
+    } catch (IllegalStateException shuttingDown) {
+      edit(hook, sub, texts.format("shutting.down"));
+    }
+  }
+
+  private static void edit(InteractionHook hook, String sub, String answer) {
+    hook.editOriginal(DiscordLimits.content(answer))
+        .queue(null, e -> log.warn("Could not answer /carillon {}: {}", sub, e.getMessage()));
   }
 
   private boolean allowed(Member member) {
@@ -170,18 +228,33 @@ public final class SlashCommands extends ListenerAdapter {
   private String control(SlashCommandInteractionEvent event, long guildId, String sub, Texts texts) {
     CommandKind kind = CommandKind.valueOf(sub.toUpperCase(Locale.ROOT));
     OptionMapping given = event.getOption("session");
-    Optional<Session> session = pick(given, guildId, kind != CommandKind.PLAY);
-    if (session.isEmpty()) {
-      return given != null ? texts.format("no.such.session", given.getAsString())
-          : texts.format(kind == CommandKind.PLAY ? "name.a.session" : "nothing.or.several.playing");
+    Session session;
+    if (given == null) {
+      Optional<Session> playing = kind == CommandKind.PLAY ? Optional.empty() : onlyPlaying(guildId);
+      if (playing.isEmpty()) {
+        return texts.format(kind == CommandKind.PLAY ? "name.a.session" : "nothing.or.several.playing");
+      }
+      session = playing.get();
+    } else {
+      String typed = DiscordLimits.shorten(given.getAsString().strip(), SessionLimits.MAX_NAME);
+      switch (sessions.named(guildId, given.getAsString())) {
+        case NameMatch.One(Session one) -> session = one;
+        case NameMatch.None() -> {
+          return texts.format("no.such.session", typed);
+        }
+        case NameMatch.Several(List<Session> candidates) -> {
+          return texts.format("ambiguous", typed, DiscordLimits.list(candidates.stream().map(Session::name).toList(),
+              ", ", CANDIDATES, n -> texts.format("more.inline", n)));
+        }
+      }
     }
     OptionMapping percent = event.getOption("percent");
     Map<String, String> options = percent == null ? Map.of() : Map.of(CommandParser.VOLUME, percent.getAsString());
-    return switch (CommandParser.parse(sub, options, session.get().id(), CommandSource.SLASH,
+    return switch (CommandParser.parse(sub, options, session.id(), CommandSource.SLASH,
         event.getUser().getName() + " (" + event.getUser().getId() + ")")) {
       case CommandParser.Invalid(List<FieldError> errors) ->
           texts.format("invalid", errors.stream().map(FieldError::toString).collect(Collectors.joining("; ")));
-      case CommandParser.Valid(CommandRequest request) -> submit(request, session.get(), texts);
+      case CommandParser.Valid(CommandRequest request) -> submit(request, session, texts);
     };
   }
 
@@ -212,20 +285,10 @@ public final class SlashCommands extends ListenerAdapter {
         : texts.format("done", result);
   }
 
-  /** The session the option names (by id, as autocomplete sends it, or by name), else the only one playing. */
-  private Optional<Session> pick(OptionMapping option, long guildId, boolean defaultToPlaying) {
-    List<Session> inGuild = sessions.inGuild(guildId);
-    if (option == null) {
-      if (!defaultToPlaying) {
-        return Optional.empty();
-      }
-      List<Session> playing = inGuild.stream().filter(s -> playback.active(s.id()).isPresent()).toList();
-      return playing.size() == 1 ? Optional.of(playing.getFirst()) : Optional.empty();
-    }
-    String given = option.getAsString().strip();
-    return inGuild.stream()
-        .filter(s -> Long.toString(s.id()).equals(given) || s.name().equalsIgnoreCase(given))
-        .findFirst();
+  /** The one session of the guild that is playing, if exactly one is. */
+  private Optional<Session> onlyPlaying(long guildId) {
+    List<Session> playing = sessions.inGuild(guildId).stream().filter(s -> playback.active(s.id()).isPresent()).toList();
+    return playing.size() == 1 ? Optional.of(playing.getFirst()) : Optional.empty();
   }
 
   private String listSessions(long guildId, Texts texts) {
@@ -233,20 +296,21 @@ public final class SlashCommands extends ListenerAdapter {
     if (list.isEmpty()) {
       return texts.format("sessions.none");
     }
-    StringBuilder text = new StringBuilder(texts.format("sessions.title")).append('\n');
-    for (Session s : list) {
-      text.append("- **").append(s.name()).append("**: ");
-      if (playback.active(s.id()).isPresent()) {
-        text.append(texts.format("state.playing"));
-      } else if (!s.enabled()) {
-        text.append(texts.format("state.disabled"));
-      } else {
-        text.append(scheduler.nextStart(s.id()).map(t -> texts.format("state.next", timestamp(t)))
-            .orElseGet(() -> texts.format("state.none")));
-      }
-      text.append('\n');
+    List<String> lines = list.stream().map(s -> "- **" + s.name() + "**: " + state(s, texts)).toList();
+    String title = texts.format("sessions.title");
+    return title + "\n" + DiscordLimits.list(lines, "\n", DiscordLimits.CONTENT - title.length() - 1,
+        n -> texts.format("more", n));
+  }
+
+  private String state(Session s, Texts texts) {
+    if (playback.active(s.id()).isPresent()) {
+      return texts.format("state.playing");
     }
-    return text.toString().strip();
+    if (!s.enabled()) {
+      return texts.format("state.disabled");
+    }
+    return scheduler.nextStart(s.id()).map(t -> texts.format("state.next", timestamp(t)))
+        .orElseGet(() -> texts.format("state.none"));
   }
 
   private String next(long guildId, Texts texts) {
@@ -262,13 +326,10 @@ public final class SlashCommands extends ListenerAdapter {
     if (playing.isEmpty()) {
       return texts.format("status.none");
     }
-    StringBuilder text = new StringBuilder();
-    for (ActiveRun run : playing) {
-      text.append(texts.format(run.isPaused() ? "status.paused" : "status.playing", run.session().name(),
-          run.currentTrack().map(t -> t.name()).orElse("-"), run.volume(), "<#" + run.session().voiceChannelId() + ">"))
-          .append('\n');
-    }
-    return text.toString().strip();
+    List<String> lines = playing.stream().map(run -> texts.format(run.isPaused() ? "status.paused" : "status.playing",
+        run.session().name(), run.currentTrack().map(t -> t.name()).orElse("-"), run.volume(),
+        "<#" + run.session().voiceChannelId() + ">")).toList();
+    return DiscordLimits.list(lines, "\n", DiscordLimits.CONTENT, n -> texts.format("more", n));
   }
 
   /** Discord renders this in each reader's own time zone. */

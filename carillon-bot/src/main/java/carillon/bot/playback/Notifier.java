@@ -5,6 +5,8 @@ import carillon.tasks.TaskGroup;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,12 +14,18 @@ import org.slf4j.LoggerFactory;
  * Sends notices without ever holding up or breaking playback: each notice is a tracked background task
  * whose delivery failure is logged as a warning. A bug in a notice (any other exception) is logged
  * loudly by the task group, and still does not touch the run.
+ *
+ * <p>Delivery failures are logged per text channel when they change, not per notice: the first failure
+ * (a missing permission, say) is one warning naming the channel and the reason; the same failure again is
+ * not logged; a different one is; and the first notice delivered after failures is one info line.
  */
 public final class Notifier {
   private static final Logger log = LoggerFactory.getLogger(Notifier.class);
 
   private final NoticePort port;
   private final TaskGroup tasks;
+  /** Per text channel id, why its last notice could not be delivered; absent when it was. */
+  private final Map<Long, String> failing = new ConcurrentHashMap<>();
 
   public Notifier(NoticePort port, TaskGroup tasks) {
     this.port = port;
@@ -54,10 +62,18 @@ public final class Notifier {
       return;
     }
     tasks.spawn(what + " '" + session.name() + "'", () -> {
+      long channel = session.textChannelId().orElse(0L);
       try {
         delivery.deliver();
+        if (failing.remove(channel) != null) {
+          log.info("Notices to channel {} are delivered again", channel);
+        }
       } catch (NoticePort.NoticeException e) {
-        log.warn("Could not send {} for session '{}': {}", what, session.name(), e.getMessage());
+        String reason = String.valueOf(e.getMessage());
+        if (!reason.equals(failing.put(channel, reason))) {
+          log.warn("Notices to channel {} cannot be sent: {}; later notices there are not logged until this changes",
+              channel, reason);
+        }
       }
     });
   }

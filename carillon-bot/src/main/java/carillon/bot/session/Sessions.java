@@ -8,6 +8,8 @@ import static carillon.bot.session.SessionLimits.MAX_TEXT;
 
 import carillon.bot.guild.Channel;
 import carillon.bot.guild.GuildDirectory;
+import carillon.bot.naming.HiddenCharacters;
+import carillon.bot.naming.NameKey;
 import carillon.bot.store.Database;
 import carillon.tasks.Schedule;
 import carillon.tasks.TimeSource;
@@ -24,8 +26,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongConsumer;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sessions: validated, stored, and announced to whoever plans them ({@link #onChange}).
@@ -35,8 +40,14 @@ import org.jdbi.v3.core.Handle;
  *     .textChannel(notices).schedule("weekly MON,WED,FRI 07:00 Asia/Ho_Chi_Minh").playlist(List.of(bellId, talkId))
  *     .gap(Duration.ofSeconds(5)).reminderMinutes(10).lateGrace(Duration.ofMinutes(15)).build());
  * }</pre>
+ *
+ * <p>Names are unique in a guild after Unicode NFKC normalisation and case folding ({@link NameKey}):
+ * "Thiền sáng" and "THIỀN SÁNG" are one name. Sessions stored before that rule (migration V11) get their
+ * key when this class is created; one whose name clashes with an earlier session's is renamed "Name (2)",
+ * with a warning in the log.
  */
 public final class Sessions {
+  private static final Logger log = LoggerFactory.getLogger(Sessions.class);
 
   private final Database db;
   private final GuildDirectory guilds;
@@ -47,6 +58,34 @@ public final class Sessions {
     this.db = db;
     this.guilds = guilds;
     this.time = time;
+    fillNameKeys();
+  }
+
+  /** Gives sessions stored before V11 their name key, renaming one that clashes with an earlier one. */
+  private void fillNameKeys() {
+    db.useTransaction(h -> {
+      List<Unkeyed> missing = h.createQuery("SELECT id, guild_id, name FROM session WHERE name_key IS NULL ORDER BY id")
+          .map((rs, ctx) -> new Unkeyed(rs.getLong("id"), rs.getLong("guild_id"), rs.getString("name"))).list();
+      for (Unkeyed row : missing) {
+        String shown = row.name();
+        for (int n = 2; nameTaken(h, row.guildId(), NameKey.of(shown), row.id()); n++) {
+          String suffix = " (" + n + ")";
+          shown = row.name().substring(0, Math.min(row.name().length(), MAX_NAME - suffix.length())).strip() + suffix;
+        }
+        h.execute("UPDATE session SET name = ?, name_key = ? WHERE id = ?", shown, NameKey.of(shown), row.id());
+        if (!shown.equals(row.name())) {
+          log.warn("Session {} renamed from '{}' to '{}': session names are now unique in a guild regardless of case"
+              + " and Unicode form", row.id(), row.name(), shown);
+        }
+      }
+    });
+  }
+
+  private record Unkeyed(long id, long guildId, String name) {}
+
+  private static boolean nameTaken(Handle h, long guildId, String key, long exceptId) {
+    return h.createQuery("SELECT count(*) FROM session WHERE guild_id = ? AND name_key = ? AND id <> ?")
+        .bind(0, guildId).bind(1, key).bind(2, exceptId).mapTo(Integer.class).one() > 0;
   }
 
   /** Called with a session's id after it was created, edited, enabled, disabled or deleted. */
@@ -59,10 +98,10 @@ public final class Sessions {
     long id = db.inTransaction(h -> {
       checkNameFree(h, spec.guildId(), valid.name(), 0);
       long newId = h.createUpdate("""
-              INSERT INTO session (guild_id, name, voice_channel_id, text_channel_id, mention_role_id, schedule,
+              INSERT INTO session (guild_id, name, name_key, voice_channel_id, text_channel_id, mention_role_id, schedule,
                 gap_ms, max_duration_ms, repeat_playlist, reminder_minutes, start_text, end_text, enabled,
                 late_grace_ms, updated_at)
-              VALUES (:guild, :name, :voice, :text, :role, :schedule, :gap, :max, :repeat, :reminder, :startText,
+              VALUES (:guild, :name, :nameKey, :voice, :text, :role, :schedule, :gap, :max, :repeat, :reminder, :startText,
                 :endText, :enabled, :grace, :updated)""")
           .bindMap(columns(valid))
           .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
@@ -78,7 +117,7 @@ public final class Sessions {
     boolean found = db.inTransaction(h -> {
       checkNameFree(h, spec.guildId(), valid.name(), id);
       int rows = h.createUpdate("""
-              UPDATE session SET guild_id = :guild, name = :name, voice_channel_id = :voice,
+              UPDATE session SET guild_id = :guild, name = :name, name_key = :nameKey, voice_channel_id = :voice,
                 text_channel_id = :text, mention_role_id = :role, schedule = :schedule, gap_ms = :gap,
                 max_duration_ms = :max, repeat_playlist = :repeat, reminder_minutes = :reminder,
                 start_text = :startText, end_text = :endText, enabled = :enabled, late_grace_ms = :grace,
@@ -131,6 +170,37 @@ public final class Sessions {
     return db.withHandle(h -> load(h, "WHERE guild_id = ? ORDER BY name", guildId));
   }
 
+  /**
+   * The session of {@code guildId} that {@code typed} names, as a person means it: the session with exactly
+   * that name (surrounding white space aside); else the one with the same name ignoring case and Unicode
+   * form ({@link NameKey}); else the one whose name contains it (ignoring case and form) if only one does.
+   * Several partial matches are {@link NameMatch.Several}, so that the person chooses; nothing typed
+   * matches nothing.
+   */
+  public NameMatch named(long guildId, String typed) {
+    String given = typed.strip();
+    if (given.isEmpty()) {
+      return new NameMatch.None();
+    }
+    List<Session> all = inGuild(guildId);
+    List<Session> exact = all.stream().filter(s -> s.name().equals(given)).toList();
+    if (exact.size() == 1) {
+      return new NameMatch.One(exact.getFirst());
+    }
+    String key = NameKey.of(given);
+    for (Predicate<String> matches : List.<Predicate<String>>of(key::equals,
+        k -> k.contains(key))) {
+      List<Session> found = all.stream().filter(s -> matches.test(NameKey.of(s.name()))).toList();
+      if (found.size() == 1) {
+        return new NameMatch.One(found.getFirst());
+      }
+      if (found.size() > 1) {
+        return new NameMatch.Several(found);
+      }
+    }
+    return new NameMatch.None();
+  }
+
   public List<Session> enabled() {
     return db.withHandle(h -> load(h, "WHERE enabled ORDER BY id"));
   }
@@ -158,8 +228,12 @@ public final class Sessions {
   Session validate(long id, SessionSpec spec) throws InvalidSessionException {
     List<FieldError> errors = new ArrayList<>();
     String name = spec.name() == null ? "" : spec.name().strip();
-    if (name.isEmpty() || name.length() > MAX_NAME || name.chars().anyMatch(Character::isISOControl)) {
-      errors.add(new FieldError("name", "must be 1 to " + MAX_NAME + " characters, without control characters"));
+    Optional<String> hidden = HiddenCharacters.first(name);
+    if (name.isEmpty() || name.length() > MAX_NAME) {
+      errors.add(new FieldError("name", "must be 1 to " + MAX_NAME + " characters, was " + name.length()));
+    } else if (hidden.isPresent()) {
+      errors.add(new FieldError("name", "must not contain invisible or text-direction control characters; found "
+          + hidden.get()));
     }
     if (spec.voiceChannelId() == null) {
       errors.add(new FieldError("voiceChannel", "is required: the voice channel the session plays in"));
@@ -246,11 +320,12 @@ public final class Sessions {
   }
 
   private static void checkNameFree(Handle h, long guildId, String name, long exceptId) throws InvalidSessionException {
-    boolean taken = h.createQuery("SELECT count(*) FROM session WHERE guild_id = ? AND name = ? AND id <> ?")
-        .bind(0, guildId).bind(1, name).bind(2, exceptId).mapTo(Integer.class).one() > 0;
-    if (taken) {
-      throw new InvalidSessionException(List.of(new FieldError("name", "a session named '" + name
-          + "' already exists in this guild")));
+    Optional<String> taken = h.createQuery("SELECT name FROM session WHERE guild_id = ? AND name_key = ? AND id <> ?")
+        .bind(0, guildId).bind(1, NameKey.of(name)).bind(2, exceptId).mapTo(String.class).findFirst();
+    if (taken.isPresent()) {
+      throw new InvalidSessionException(List.of(new FieldError("name", "a session named '" + taken.get()
+          + "' already exists in this guild" + (taken.get().equals(name) ? ""
+          : " (names are compared ignoring case and Unicode form)"))));
     }
   }
 
@@ -260,6 +335,7 @@ public final class Sessions {
     var map = new HashMap<String, Object>();
     map.put("guild", s.guildId());
     map.put("name", s.name());
+    map.put("nameKey", NameKey.of(s.name()));
     map.put("voice", s.voiceChannelId());
     map.put("text", s.textChannelId().orElse(null));
     map.put("role", s.mentionRoleId().orElse(null));

@@ -13,6 +13,7 @@ import carillon.emulator.voice.VoiceConnectionSnapshot;
 import carillon.emulator.voice.VoiceServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,14 +27,14 @@ import java.util.Optional;
  * {@link #restart()} reopens.
  */
 final class DiscordWorld implements AutoCloseable {
-  final DiscordEmulator discord = DiscordEmulator.builder().voice(VoiceServer.start()).start();
-  final GuildHandle guild = discord.createGuild("Sangha");
-  final long notices = guild.createTextChannel("notices");
-  final long hall = guild.createVoiceChannel("Meditation Hall");
-  final long garden = guild.createVoiceChannel("Garden");
-  final long members = guild.createRole("members", 0);
-  final BotAccount bell = discord.createBot("Carillon Bell");
-  final BotAccount gong = discord.createBot("Carillon Gong");
+  final DiscordEmulator discord;
+  final GuildHandle guild;
+  final long notices;
+  final long hall;
+  final long garden;
+  final long members;
+  final BotAccount bell;
+  final BotAccount gong;
   final Path dataDir;
   private final List<Carillon> started = new ArrayList<>();
   Carillon carillon;
@@ -46,6 +47,19 @@ final class DiscordWorld implements AutoCloseable {
 
   /** {@code env}: more configuration, as environment variables (CARILLON_COMMANDS_ROLE, say). */
   DiscordWorld(Path dir, int accounts, Map<String, String> env) throws Exception {
+    this(dir, accounts, env, Clock.systemUTC());
+  }
+
+  /** {@code clock}: Discord's clock (snowflakes, the interaction deadline), which a test may move by hand. */
+  DiscordWorld(Path dir, int accounts, Map<String, String> env, Clock clock) throws Exception {
+    discord = DiscordEmulator.builder().clock(clock).voice(VoiceServer.start()).start();
+    guild = discord.createGuild("Sangha");
+    notices = guild.createTextChannel("notices");
+    hall = guild.createVoiceChannel("Meditation Hall");
+    garden = guild.createVoiceChannel("Garden");
+    members = guild.createRole("members", 0);
+    bell = discord.createBot("Carillon Bell");
+    gong = discord.createBot("Carillon Gong");
     this.env = env;
     dataDir = dir.resolve("data");
     guild.addMember(bell);

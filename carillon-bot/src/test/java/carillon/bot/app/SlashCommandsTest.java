@@ -11,9 +11,13 @@ import carillon.bot.session.Session;
 import carillon.bot.session.SessionSpec;
 import carillon.emulator.CommandNotAvailableException;
 import carillon.emulator.Interaction;
+import carillon.emulator.ManualClock;
 import carillon.emulator.SentMessage;
 import carillon.emulator.UserHandle;
 import java.nio.file.Path;
+import java.text.Normalizer;
+import java.text.Normalizer.Form;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +43,11 @@ class SlashCommandsTest {
 
   /** alice may manage the server; bao may only talk; the bots keep what they need to play. */
   private void people(Map<String, String> env, int accounts) throws Exception {
-    world = new DiscordWorld(dir, accounts, env);
+    people(env, accounts, Clock.systemUTC());
+  }
+
+  private void people(Map<String, String> env, int accounts, Clock discordClock) throws Exception {
+    world = new DiscordWorld(dir, accounts, env, discordClock);
     long bots = world.guild.createRole("bots", Permission.ADMINISTRATOR.getRawValue());
     world.guild.giveRole(world.bell.id(), bots);
     if (accounts > 1) {
@@ -77,7 +85,7 @@ class SlashCommandsTest {
 
     List<Interaction.Choice> offered = alice.autocomplete(world.notices, world.bell, "carillon play", "session", "stu", Map.of())
         .awaitChoices(WAIT);
-    assertThat(offered).containsExactly(new Interaction.Choice("Study hour", Long.toString(study.id())));
+    assertThat(offered).containsExactly(new Interaction.Choice("Study hour", "Study hour"));
 
     assertThat(reply(alice.runSlashCommand(world.notices, world.bell, "carillon play",
         Map.of("session", offered.getFirst().value())))).isEqualTo("Done: started 'Study hour' with bell.");
@@ -135,5 +143,74 @@ class SlashCommandsTest {
     assertThat(reply(alice.runSlashCommand(world.notices, world.bell, "carillon next", Map.of())))
         .isEqualTo("Máy chủ này chưa có buổi nào được lên lịch.");
     assertThat(world.discord.commandNames(world.gong, world.guild.id())).isEmpty();
+  }
+
+  @Test
+  void longListsAreShortenedWithHowManyMoreAndLongOptionsAreRefusedByDiscord() throws Exception {
+    people(Map.of(), 1);
+    AudioItem tone = world.audio("Long tone", DemoAudio.tone(440, 1));
+    for (int i = 10; i < 34; i++) {
+      session("Session " + i + " " + "with a long name that goes on ".repeat(3).strip(), tone);
+    }
+    String list = reply(alice.runSlashCommand(world.notices, world.bell, "carillon sessions", Map.of()));
+    assertThat(list.length()).isLessThanOrEqualTo(2000);
+    int shown = (int) list.lines().filter(l -> l.startsWith("- **Session ")).count();
+    assertThat(shown).isBetween(5, 23);
+    assertThat(list).startsWith("Sessions of this server:\n- **Session 10 ").endsWith("… and " + (24 - shown) + " more.");
+
+    // 25 choices at most, each within Discord's 100 characters.
+    List<Interaction.Choice> offered = alice.autocomplete(world.notices, world.bell, "carillon play", "session", "long", Map.of())
+        .awaitChoices(WAIT);
+    assertThat(offered).hasSize(24).allSatisfy(c -> assertThat(c.name().length()).isLessThanOrEqualTo(100));
+
+    // The option is registered with Discord's length limit: the client refuses what no name can be.
+    assertThatThrownBy(() -> alice.runSlashCommand(world.notices, world.bell, "carillon play", Map.of("session", "x".repeat(6000))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("characters long, was 6000");
+    assertThat(reply(alice.runSlashCommand(world.notices, world.bell, "carillon play", Map.of("session", "y".repeat(100)))))
+        .isEqualTo("There is no session '" + "y".repeat(100) + "' in this server.");
+  }
+
+  @Test
+  void aFailureInsideAHandlerStillAnswersTheMemberWithAShortReason() throws Exception {
+    people(Map.of(), 1);
+    world.carillon.db().close(); // the store is gone: every read fails
+    String answer = reply(alice.runSlashCommand(world.notices, world.bell, "carillon sessions", Map.of()));
+    assertThat(answer).isEqualTo("Carillon could not do that because of an internal error; its operators find it in the log.");
+  }
+
+  @Test
+  void aSlowPlayIsAcknowledgedWithinDiscordsDeadlineAndAnsweredWhenDone() throws Exception {
+    ManualClock discordClock = new ManualClock();
+    people(Map.of(), 1, discordClock);
+    AudioItem tone = world.audio("Long tone", DemoAudio.tone(440, 30));
+    session("Study hour", tone);
+    Interaction play = alice.runSlashCommand(world.notices, world.bell, "carillon play", Map.of("session", "Study hour"));
+    // The bot is joining the voice channel (on Discord this takes seconds): by then Discord has its
+    // acknowledgement, so the member's "thinking…" does not expire however long the join takes.
+    await().atMost(WAIT).until(() -> world.discord.voiceChannelOf(world.guild, world.bell.id()).isPresent());
+    discordClock.advance(Duration.ofSeconds(10));
+    assertThat(play.expired()).isFalse();
+    assertThat(reply(play)).isEqualTo("Done: started 'Study hour' with bell.");
+    assertThat(play.deferred()).isTrue();
+  }
+
+  @Test
+  void aTypedNameMatchesExactlyThenIgnoringCaseAndFormThenUniquelyAndAnAmbiguousOneListsTheCandidates() throws Exception {
+    people(Map.of(), 1);
+    AudioItem tone = world.audio("Long tone", DemoAudio.tone(440, 30));
+    session("Thiền sáng", tone);
+    session("Morning sit", tone);
+    session("Evening sit", tone);
+
+    String typed = Normalizer.normalize("THIỀN SÁNG", Form.NFD);
+    assertThat(reply(alice.runSlashCommand(world.notices, world.bell, "carillon play", Map.of("session", typed))))
+        .isEqualTo("Done: started 'Thiền sáng' with bell.");
+    assertThat(alice.autocomplete(world.notices, world.bell, "carillon stop", "session", "SÁNG", Map.of()).awaitChoices(WAIT))
+        .containsExactly(new Interaction.Choice("Thiền sáng", "Thiền sáng"));
+    assertThat(reply(alice.runSlashCommand(world.notices, world.bell, "carillon stop", Map.of("session", "thiền"))))
+        .isEqualTo("Done: stopped 'Thiền sáng'.");
+    assertThat(reply(alice.runSlashCommand(world.notices, world.bell, "carillon play", Map.of("session", "sit"))))
+        .isEqualTo("'sit' could be several sessions: Evening sit, Morning sit. Name one of them.");
+    assertThat(world.carillon.commands().recent(10)).hasSize(2);
   }
 }

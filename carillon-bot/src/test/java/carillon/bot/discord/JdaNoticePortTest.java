@@ -2,6 +2,7 @@ package carillon.bot.discord;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import carillon.bot.playback.NoticePort;
 import carillon.bot.playback.VoiceSlot;
@@ -18,7 +19,19 @@ import java.util.List;
 import java.util.Optional;
 import carillon.bot.config.Secret;
 import java.util.Locale;
+import carillon.bot.playback.Notifier;
+import carillon.tasks.TaskGroup;
+import carillon.tasks.TaskInfo;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.stream.IntStream;
+import net.dv8tion.jda.api.Permission;
+import net.dv8tion.jda.api.entities.MessageEmbed;
+import net.dv8tion.jda.api.entities.channel.concrete.TextChannel;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Notices through the real JDA: in the guild's language, and Discord's refusals as NoticeExceptions. */
@@ -58,5 +71,97 @@ class JdaNoticePortTest {
           .isInstanceOf(NoticePort.NoticeException.class)
           .hasMessageStartingWith("could not post in #notices: 50013: Missing Permissions");
     }
+  }
+
+  private static BotAccounts login(BotAccount bot, DiscordEmulator discord) throws Exception {
+    return BotAccounts.login(List.of(new BotAccounts.Login("carillon", new Secret(bot.token()), 1)), discord::configure,
+        name -> List.of(), Duration.ofSeconds(30));
+  }
+
+  /** A guild with a notice channel and a voice channel, and a bot in it. */
+  private record Sangha(GuildHandle guild, long text, long voice, BotAccount bot) {
+    static Sangha in(DiscordEmulator discord) {
+      GuildHandle guild = discord.createGuild("Sangha");
+      long text = guild.createTextChannel("notices");
+      long voice = guild.createVoiceChannel("Hall");
+      BotAccount bot = discord.createBot("Carillon");
+      guild.addMember(bot);
+      return new Sangha(guild, text, voice, bot);
+    }
+
+    Session session() {
+      return JdaNoticePortTest.session(guild, voice, text);
+    }
+  }
+
+  @Test
+  void anEndNoticeWhosePlayedTracksPassAFieldsLimitIsPostedWithHowManyMore(DiscordEmulator discord) throws Exception {
+    Sangha sangha = Sangha.in(discord);
+    long text = sangha.text();
+    List<String> played = IntStream.range(0, 80).mapToObj(i -> "Track " + i + " of the long evening chant").toList();
+    try (BotAccounts accounts = login(sangha.bot(), discord)) {
+      new JdaNoticePort(accounts, Locale.ENGLISH).ended(sangha.session(), Duration.ofMinutes(40), played);
+      SentMessage posted = discord.messages(text).getLast();
+      assertThat(posted.embeds()).containsExactly(new SentMessage.Embed("Thiền sáng has ended", "Ran 40 min 0 s."));
+      // Read back through JDA: the emulator keeps the fields as Discord does.
+      MessageEmbed embed = accounts.textChannel(text).orElseThrow().retrieveMessageById(posted.id()).complete()
+          .getEmbeds().getFirst();
+      String value = embed.getFields().getFirst().getValue();
+      assertThat(value.length()).isLessThanOrEqualTo(1024);
+      List<String> lines = value.lines().toList();
+      assertThat(lines.getFirst()).isEqualTo("Track 0 of the long evening chant");
+      assertThat(lines.getLast()).isEqualTo("… and " + (80 - (lines.size() - 1)) + " more.");
+    }
+  }
+
+  @Test
+  void missingNoticePermissionsAreOneWarningPerChannelStateNeverAStackTrace(DiscordEmulator discord) throws Exception {
+    Sangha sangha = Sangha.in(discord);
+    GuildHandle guild = sangha.guild();
+    long text = sangha.text();
+    long embedLinks = Permission.MESSAGE_EMBED_LINKS.getRawValue();
+    guild.setEveryonePermissions(GuildHandle.MEMBER_PERMISSIONS | embedLinks);
+    guild.overwriteForRole(text, guild.id(), 0, embedLinks);
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    Logger notifierLog = (Logger) LoggerFactory.getLogger(Notifier.class);
+    log.start();
+    root.addAppender(log);
+    notifierLog.setLevel(Level.INFO);
+    TaskGroup tasks = TaskGroup.create("notices");
+    try (BotAccounts accounts = login(sangha.bot(), discord)) {
+      TextChannel channel = accounts.textChannel(text).orElseThrow();
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> !channel.getGuild().getSelfMember().hasPermission(channel, Permission.MESSAGE_EMBED_LINKS));
+      Notifier notifier = new Notifier(new JdaNoticePort(accounts, Locale.ENGLISH), tasks);
+      Session session = sangha.session();
+      for (int i = 1; i <= 3; i++) {
+        notifier.started(session, new VoiceSlot("carillon", guild.id()));
+        awaitNotices(tasks, i);
+      }
+      assertThat(discord.messages(text)).isEmpty();
+      assertThat(log.list).noneMatch(e -> e.getThrowableProxy() != null).noneMatch(e -> e.getLevel() == Level.ERROR);
+      assertThat(log.list).filteredOn(e -> e.getLevel() == Level.WARN).extracting(ILoggingEvent::getFormattedMessage)
+          .containsExactly("Notices to channel " + text + " cannot be sent: missing permission Embed Links in #notices;"
+              + " later notices there are not logged until this changes");
+
+      guild.removeOverwrite(text, guild.id());
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> channel.getGuild().getSelfMember().hasPermission(channel, Permission.MESSAGE_EMBED_LINKS));
+      notifier.started(session, new VoiceSlot("carillon", guild.id()));
+      awaitNotices(tasks, 4);
+      assertThat(discord.messages(text)).hasSize(1);
+      assertThat(log.list).filteredOn(e -> e.getLevel() == Level.INFO).extracting(ILoggingEvent::getFormattedMessage)
+          .containsExactly("Notices to channel " + text + " are delivered again");
+    } finally {
+      root.detachAppender(log);
+      notifierLog.setLevel(null);
+      tasks.shutdown(Duration.ofSeconds(5));
+    }
+  }
+
+  private static void awaitNotices(TaskGroup tasks, int ended) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> tasks.snapshot().stream()
+        .filter(t -> t.state() != TaskInfo.State.RUNNING).count() >= ended);
   }
 }

@@ -1,15 +1,18 @@
 package carillon.bot.session;
 
-import carillon.bot.testing.Harness;
 import static carillon.bot.testing.Harness.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import carillon.bot.session.FieldError;
 import carillon.bot.session.InvalidSessionException;
+import carillon.bot.session.NameMatch;
 import carillon.bot.session.Session;
 import carillon.bot.session.SessionSpec;
+import carillon.bot.testing.Harness;
 import java.nio.file.Path;
+import java.text.Normalizer;
+import java.text.Normalizer.Form;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -72,7 +75,7 @@ class SessionsTest {
         .gap(Duration.ofSeconds(-1)).maxDuration(Duration.ZERO).repeat(true).reminderMinutes(-5)
         .endText("x".repeat(2001)).lateGrace(Duration.ofHours(48)).build();
     assertThat(errorsOf(bad)).containsExactly(
-        new FieldError("name", "must be 1 to 100 characters, without control characters"),
+        new FieldError("name", "must be 1 to 100 characters, was 0"),
         new FieldError("voiceChannel", "no channel 42 in this guild"),
         new FieldError("textChannel", "'Meditation Hall' is a voice channel; a text channel is needed"),
         new FieldError("mentionRole", "no role 77 in this guild"),
@@ -123,5 +126,68 @@ class SessionsTest {
     assertThat(world.sessions.find(first.id()).orElseThrow().schedule().toString()).isEqualTo("daily 07:00 UTC");
     assertThatThrownBy(() -> world.sessions.update(999, spec("Other", "daily 07:00 UTC", List.of(bell))))
         .isInstanceOf(InvalidSessionException.class).hasMessage("id: no session with id 999");
+  }
+
+  @Test
+  void namesAreUniqueAfterUnicodeNormalisationAndCaseFolding() throws Exception {
+    world.sessions.create(spec("Thiền sáng", "daily 07:00 UTC", List.of(bell)));
+    // Upper case, and decomposed (NFD) as some keyboards type it: the same name.
+    String shouted = Normalizer.normalize("THIỀN SÁNG", Form.NFD);
+    assertThat(errorsOf(spec(shouted, "daily 08:00 UTC", List.of(bell)))).containsExactly(new FieldError("name",
+        "a session named 'Thiền sáng' already exists in this guild (names are compared ignoring case and Unicode form)"));
+    assertThat(errorsOf(spec("ｔｈｉềｎ ｓáｎｇ", "daily 08:00 UTC", List.of(bell)))).hasSize(1); // full-width letters
+    Session other = world.sessions.create(spec("Thien sang", "daily 08:00 UTC", List.of(bell)));
+    assertThatThrownBy(() -> world.sessions.update(other.id(), spec("thiền SÁNG", "daily 08:00 UTC", List.of(bell))))
+        .isInstanceOf(InvalidSessionException.class).hasMessageStartingWith("name: a session named 'Thiền sáng' already exists");
+    // Renaming a session to another case of its own name is fine.
+    assertThat(world.sessions.update(other.id(), spec("THIEN SANG", "daily 08:00 UTC", List.of(bell))).name())
+        .isEqualTo("THIEN SANG");
+  }
+
+  @Test
+  void invisibleAndDirectionControlCharactersAreRefusedWithTheFieldNamed() throws Exception {
+    assertThat(errorsOf(spec("\u200B", "daily 07:00 UTC", List.of(bell)))).containsExactly(new FieldError("name",
+        "must not contain invisible or text-direction control characters; found U+200B ZERO WIDTH SPACE at character 1"));
+    assertThat(errorsOf(spec("Yoga\u202Eagoy", "daily 07:00 UTC", List.of(bell)))).containsExactly(new FieldError("name",
+        "must not contain invisible or text-direction control characters; found U+202E RIGHT-TO-LEFT OVERRIDE at character 5"));
+    assertThat(errorsOf(spec("Yo\u2066ga", "daily 07:00 UTC", List.of(bell)))).extracting(FieldError::field).containsExactly("name");
+    assertThat(errorsOf(spec("\u3164", "daily 07:00 UTC", List.of(bell)))).extracting(FieldError::field).containsExactly("name");
+    assertThat(errorsOf(spec("Yoga\u200D", "daily 07:00 UTC", List.of(bell)))).extracting(FieldError::field).containsExactly("name");
+    // A joiner between two visible characters is part of how they are written (emoji sequences, Persian).
+    assertThat(world.sessions.create(spec("\uD83E\uDDD8\u200D\u2640\uFE0F Morning", "daily 07:00 UTC", List.of(bell))).name())
+        .isEqualTo("\uD83E\uDDD8\u200D\u2640\uFE0F Morning");
+    assertThat(world.sessions.inGuild(Harness.GUILD)).hasSize(1);
+  }
+
+  @Test
+  void sessionsStoredBeforeNamesWereComparedByKeyAreKeyedAndAClashIsRenamed() throws Exception {
+    // Rows as V11 leaves them: no key. "Study" and "STUDY" were both allowed before.
+    Session study = world.sessions.create(spec("Study", "daily 07:00 UTC", List.of(bell)));
+    Session lower = world.sessions.create(spec("Evening", "daily 07:00 UTC", List.of(bell)));
+    world.db.useHandle(h -> {
+      h.execute("UPDATE session SET name = 'STUDY' WHERE id = ?", lower.id());
+      h.execute("UPDATE session SET name_key = NULL");
+    });
+    Sessions reopened = new Sessions(world.db, world.guilds, world.time);
+    assertThat(reopened.find(study.id()).orElseThrow().name()).isEqualTo("Study");
+    assertThat(reopened.find(lower.id()).orElseThrow().name()).isEqualTo("STUDY (2)");
+    assertThat(errorsOf(spec("study", "daily 07:00 UTC", List.of(bell)))).extracting(FieldError::field).containsExactly("name");
+    int unkeyed = world.db.withHandle(h -> h.createQuery("SELECT count(*) FROM session WHERE name_key IS NULL")
+        .mapTo(Integer.class).one());
+    assertThat(unkeyed).isZero();
+  }
+
+  @Test
+  void aTypedNameIsMatchedExactlyThenByKeyThenUniquelyInPart() throws Exception {
+    Session morning = world.sessions.create(spec("Morning sit", "daily 07:00 UTC", List.of(bell)));
+    Session evening = world.sessions.create(spec("Evening sit", "daily 07:00 UTC", List.of(bell)));
+    Session sit = world.sessions.create(spec("Sit", "daily 07:00 UTC", List.of(bell)));
+    assertThat(world.sessions.named(Harness.GUILD, " Sit ")).isEqualTo(new NameMatch.One(sit));
+    assertThat(world.sessions.named(Harness.GUILD, "SIT")).isEqualTo(new NameMatch.One(sit));
+    assertThat(world.sessions.named(Harness.GUILD, "morning")).isEqualTo(new NameMatch.One(morning));
+    assertThat(world.sessions.named(Harness.GUILD, "ing sit")).isEqualTo(new NameMatch.Several(List.of(evening, morning)));
+    assertThat(world.sessions.named(Harness.GUILD, "yoga")).isEqualTo(new NameMatch.None());
+    assertThat(world.sessions.named(Harness.GUILD, "  ")).isEqualTo(new NameMatch.None());
+    assertThat(world.sessions.named(Harness.GUILD + 1, "Sit")).isEqualTo(new NameMatch.None());
   }
 }
