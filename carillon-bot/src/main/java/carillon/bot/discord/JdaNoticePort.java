@@ -57,6 +57,21 @@ public final class JdaNoticePort implements NoticePort {
   }
 
   @Override
+  public void cutShort(Session session, Duration ran, List<String> tracksPlayed, String reason) throws NoticeException {
+    send(session, false, texts -> new EmbedBuilder().setTitle(texts.format("cutshort.title", session.name()))
+        .setDescription(texts.format("cutshort.description", session.name(), ran.toMinutes(), ran.toSecondsPart(), reason))
+        .addField(texts.format("ended.played"),
+            tracksPlayed.isEmpty() ? texts.format("ended.nothing") : String.join("\n", tracksPlayed), false)
+        .build());
+  }
+
+  @Override
+  public void couldNotStart(Session session, String reason) throws NoticeException {
+    send(session, false, texts -> new EmbedBuilder().setTitle(texts.format("notstarted.title", session.name()))
+        .setDescription(texts.format("notstarted.description", session.name(), reason)).build());
+  }
+
+  @Override
   public void trackSkipped(Session session, String track, String reason) throws NoticeException {
     send(session, false, texts -> new EmbedBuilder().setTitle(texts.format("skipped.title", session.name()))
         .setDescription(texts.format("skipped.description", session.name(), track, reason)).build());

@@ -160,7 +160,7 @@ class CommandQueueTest {
     assertThat(done.status()).isEqualTo(CommandStatus.FAILED);
     assertThat(done.result()).hasValueSatisfying(result -> assertThat(result)
         .startsWith("'Meditation Hall' did not start: ")
-        .contains("missing permission to connect to channel " + Harness.HALL));
+        .contains("missing permission Connect in channel " + Harness.HALL));
     assertThat(world.commands.find(done.id())).contains(done);
     assertThat(world.playback.active(session.id())).isEmpty();
     assertThat(world.slots.busySlots()).isEmpty();

@@ -61,17 +61,20 @@ final class SessionEditor {
     return zone;
   }
 
-  /** A guild's channels and roles from the cache, and the bot accounts in it. */
+  /**
+   * A guild's channels and roles from the cache, and the bot accounts in it. Sessions play in voice and
+   * Stage channels: both are offered as voice channels.
+   */
   GuildView guild(long guild) {
     List<Channel> channels = guilds.channels(guild);
-    return new GuildView(String.valueOf(guild), zone.getId(), named(channels, Channel.Kind.VOICE),
-        named(channels, Channel.Kind.TEXT),
+    return new GuildView(String.valueOf(guild), zone.getId(), named(channels, true), named(channels, false),
         guilds.roles(guild).stream().map(r -> new Named(String.valueOf(r.id()), r.name())).toList(),
         slots.accounts(guild));
   }
 
-  private static List<Named> named(List<Channel> channels, Channel.Kind kind) {
-    return channels.stream().filter(c -> c.kind() == kind).map(c -> new Named(String.valueOf(c.id()), c.name()))
+  private static List<Named> named(List<Channel> channels, boolean audio) {
+    return channels.stream().filter(c -> c.kind().isAudio() == audio)
+        .map(c -> new Named(String.valueOf(c.id()), c.kind() == Channel.Kind.STAGE ? c.name() + " (Stage)" : c.name()))
         .toList();
   }
 
