@@ -211,6 +211,10 @@ public final class Carillon implements AutoCloseable {
     return slots;
   }
 
+  GuildDirectory guilds() {
+    return guilds;
+  }
+
   /** The one shutdown path; idempotent. */
   @Override
   public void close() {

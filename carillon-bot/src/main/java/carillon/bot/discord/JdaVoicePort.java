@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntConsumer;
@@ -149,10 +150,14 @@ public final class JdaVoicePort implements VoicePort {
    */
   static Optional<String> missingPermission(Member self, AudioChannel channel) {
     String where = (channel instanceof StageChannel ? "Stage '" : "'") + channel.getName() + "'";
-    for (Permission needed : List.of(Permission.VIEW_CHANNEL, Permission.VOICE_CONNECT, Permission.VOICE_SPEAK)) {
-      if (!self.hasPermission(channel, needed)) {
-        return Optional.of("missing permission " + needed.getName() + " in " + where);
-      }
+    List<Permission> needed = List.of(Permission.VIEW_CHANNEL, Permission.VOICE_CONNECT, Permission.VOICE_SPEAK);
+    if (!self.hasPermission(channel, needed)) {
+      // JDA's effective permissions lose View Channel without Connect and the reverse (no access at all):
+      // the explicit ones, overwrites applied, say which of them was actually taken.
+      Set<Permission> explicit = self.getPermissionsExplicit(channel);
+      Permission lacking = needed.stream().filter(p -> !explicit.contains(p)).findFirst()
+          .orElseGet(() -> needed.stream().filter(p -> !self.hasPermission(channel, p)).findFirst().orElseThrow());
+      return Optional.of("missing permission " + lacking.getName() + " in " + where);
     }
     if (channel instanceof StageChannel && !self.hasPermission(channel, Permission.VOICE_MUTE_OTHERS)
         && !self.hasPermission(channel, Permission.REQUEST_TO_SPEAK)) {
