@@ -73,7 +73,11 @@ public final class Sessions {
     return find(id).orElseThrow();
   }
 
+  /** Replaces a session; a spec without a presence policy (null) keeps the session's own. */
   public Session update(long id, SessionSpec spec) throws InvalidSessionException {
+    if (spec.presence() == null) {
+      spec = spec.withPresence(find(id).map(Session::presence).orElse(null));
+    }
     Session valid = validate(id, spec);
     boolean found = db.inTransaction(h -> {
       checkNameFree(h, spec.guildId(), valid.name(), id);
@@ -211,6 +215,9 @@ public final class Sessions {
     }
     Presence presence = spec.presence() == null ? Presence.REGARDLESS : spec.presence();
     checkPresence(errors, presence);
+    if (presence.whenAlone() == Presence.WhenAlone.STAY || presence.aloneAfter() == null) {
+      presence = new Presence(presence.waitForMember(), presence.whenAlone(), Duration.ZERO);
+    }
     if (!errors.isEmpty()) {
       throw new InvalidSessionException(errors);
     }

@@ -161,6 +161,9 @@ class VoiceLifecycleTest {
     Session s = vigil(policy);
     assertThat(world.sessions.find(s.id()).orElseThrow().presence()).isEqualTo(policy);
     assertThat(world.sessions.find(vigilDefault().id()).orElseThrow().presence()).isEqualTo(Presence.REGARDLESS);
+    // An edit that does not speak of presence (the web form) keeps the policy.
+    world.sessions.update(s.id(), spec("Vigil", "once " + SIX, List.of(chant)));
+    assertThat(world.sessions.find(s.id()).orElseThrow().presence()).isEqualTo(policy);
 
     SessionSpec bad = spec("Bad", "once " + SIX, List.of(chant))
         .withPresence(new Presence(Optional.of(Duration.ofHours(3)), Presence.WhenAlone.END, Duration.ZERO));

@@ -8,6 +8,7 @@ import carillon.bot.playback.Slots;
 import carillon.bot.schedule.Scheduler;
 import carillon.bot.session.FieldError;
 import carillon.bot.session.InvalidSessionException;
+import carillon.bot.session.Presence;
 import carillon.bot.session.Session;
 import carillon.bot.session.SessionSpec;
 import carillon.bot.session.Sessions;
@@ -34,7 +35,7 @@ import java.util.stream.Collectors;
 final class SessionEditor {
   /** Core field names → the API's, where the API names the unit. */
   private static final Map<String, String> FIELDS = Map.of("gap", "gapSeconds", "maxDuration", "maxDurationMinutes",
-      "lateGrace", "lateGraceMinutes");
+      "lateGrace", "lateGraceMinutes", "waitForMember", "waitForMemberMinutes", "aloneAfter", "aloneAfterMinutes");
   static final DateTimeFormatter LOCAL = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
 
   private final Sessions sessions;
@@ -161,7 +162,9 @@ final class SessionEditor {
         s.textChannelId().map(String::valueOf).orElse(null), s.mentionRoleId().map(String::valueOf).orElse(null),
         s.schedule().toString(), s.playlist(), s.gap().toSeconds(), s.maxDuration().map(Duration::toMinutes).orElse(null),
         s.repeat(), s.reminder().toMinutes(), s.startText().orElse(null), s.endText().orElse(null), s.enabled(),
-        s.lateGrace().toMinutes(), s.updatedAt(), state, next.orElse(null),
+        s.lateGrace().toMinutes(), s.presence().waitForMember().map(Duration::toMinutes).orElse(null),
+        s.presence().whenAlone().name(), s.presence().whenAlone() == Presence.WhenAlone.STAY ? null
+            : s.presence().aloneAfter().toMinutes(), s.updatedAt(), state, next.orElse(null),
         next.map(n -> LOCAL.format(n.atZone(zone))).orElse(null));
   }
 }
