@@ -74,10 +74,9 @@ public final class Sessions {
   }
 
   /** Replaces a session; a spec without a presence policy (null) keeps the session's own. */
-  public Session update(long id, SessionSpec spec) throws InvalidSessionException {
-    if (spec.presence() == null) {
-      spec = spec.withPresence(find(id).map(Session::presence).orElse(null));
-    }
+  public Session update(long id, SessionSpec edited) throws InvalidSessionException {
+    SessionSpec spec = edited.presence() != null ? edited
+        : edited.withPresence(find(id).map(Session::presence).orElse(null));
     Session valid = validate(id, spec);
     boolean found = db.inTransaction(h -> {
       checkNameFree(h, spec.guildId(), valid.name(), id);
