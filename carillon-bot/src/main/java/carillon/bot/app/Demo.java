@@ -25,10 +25,11 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The built-in demo: Carillon against the emulator, in-process. A guild with a text channel, two voice
@@ -59,7 +60,7 @@ public final class Demo implements AutoCloseable {
     hall = guild.createVoiceChannel("Meditation Hall");
     guild.createVoiceChannel("Garden");
     long members = guild.createRole("members", 0);
-    List<UserHandle> people = new java.util.ArrayList<>();
+    List<UserHandle> people = new ArrayList<>();
     for (String name : List.of("alice", "bao", "chloe")) {
       UserHandle user = discord.createUser(name);
       guild.addMember(user);
@@ -77,10 +78,12 @@ public final class Demo implements AutoCloseable {
     AudioItem chime = importAudio(dataDir, "Temple chime", DemoAudio.chime(528, 3));
     AudioItem tone = importAudio(dataDir, "Settling tone", DemoAudio.tone(432, 4));
     Instant start = carillon.time().now().plus(startIn).truncatedTo(ChronoUnit.SECONDS);
-    session = carillon.sessions().create(new SessionSpec(guild.id(), "Morning meditation", hall, notices, members,
-        "once " + start, List.of(chime.id(), tone.id(), chime.id()), Duration.ofSeconds(2), null, false, 1,
-        "Settle in; the bell starts us.", null, true, Duration.ofMinutes(5),
-        new Presence(Optional.of(Duration.ofMinutes(5)), Presence.WhenAlone.END, Duration.ofMinutes(5))));
+    session = carillon.sessions().create(SessionSpec.builder(guild.id(), "Morning meditation").voiceChannel(hall)
+        .textChannel(notices).mentionRole(members).schedule("once " + start)
+        .playlist(List.of(chime.id(), tone.id(), chime.id())).gap(Duration.ofSeconds(2)).reminderMinutes(1)
+        .startText("Settle in; the bell starts us.").lateGrace(Duration.ofMinutes(5))
+        .presence(new Presence(Optional.of(Duration.ofMinutes(5)), Presence.WhenAlone.END, Duration.ofMinutes(5)))
+        .build());
 
     out.printf("""
         Carillon demo: Carillon plays a scheduled session on a local Discord emulator.

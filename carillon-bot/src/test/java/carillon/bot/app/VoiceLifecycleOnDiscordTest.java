@@ -23,9 +23,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import net.dv8tion.jda.api.Permission;
 import net.dv8tion.jda.api.entities.channel.concrete.StageChannel;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,9 +73,9 @@ class VoiceLifecycleOnDiscordTest {
     AudioItem tone = world.audio("Long tone", DemoAudio.tone(440, 30));
     long voice = onStage ? world.guild.createStageChannel("Dharma Stage") : world.hall;
     await().atMost(AWAIT).until(() -> world.carillon.guilds().channel(world.guild.id(), voice).isPresent());
-    session = world.session(new SessionSpec(world.guild.id(), "Study hour", voice, world.notices, null,
-        "daily 23:59 UTC", List.of(tone.id()), Duration.ZERO, null, false, 0, null, null, true, Duration.ofMinutes(5),
-        presence));
+    session = world.session(SessionSpec.builder(world.guild.id(), "Study hour").voiceChannel(voice)
+        .textChannel(world.notices).schedule("daily 23:59 UTC").playlist(List.of(tone.id())).gap(Duration.ZERO)
+        .lateGrace(Duration.ofMinutes(5)).presence(presence).build());
   }
 
   private void start() throws Exception {
@@ -94,10 +96,10 @@ class VoiceLifecycleOnDiscordTest {
   }
 
   /** Waits for a state of the bot's voice connections; if it never comes, fails with what there was. */
-  private void awaitVoice(java.util.concurrent.Callable<Boolean> condition) {
+  private void awaitVoice(Callable<Boolean> condition) {
     try {
       await().atMost(AWAIT).until(condition);
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
+    } catch (ConditionTimeoutException e) {
       throw new AssertionError("voice connections: " + world.voice(world.bell) + "; runs: "
           + world.carillon.runs().forSession(session.id()), e);
     }

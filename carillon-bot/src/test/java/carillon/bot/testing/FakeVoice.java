@@ -1,4 +1,4 @@
-package carillon.bot.core;
+package carillon.bot.testing;
 
 import carillon.bot.playback.Track;
 import carillon.bot.playback.VoiceException;
@@ -23,18 +23,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class FakeVoice implements VoicePort {
   private final ManualTimeSource time;
   public final List<String> events = new CopyOnWriteArrayList<>();
-  final Set<Long> failingChannels = ConcurrentHashMap.newKeySet();
+  public final Set<Long> failingChannels = ConcurrentHashMap.newKeySet();
   /** Members (bots not counted) in each voice channel; none unless a test says. */
   private final Map<Long, Integer> members = new ConcurrentHashMap<>();
   private final Map<VoiceSlot, FakeConnection> open = new ConcurrentHashMap<>();
   private volatile boolean killed;
 
-  FakeVoice(ManualTimeSource time) {
+  public FakeVoice(ManualTimeSource time) {
     this.time = time;
   }
 
   /** Simulates the process dying: tracks stop progressing and nothing more is logged. */
-  void kill() {
+  public void kill() {
     killed = true;
   }
 
@@ -56,7 +56,7 @@ public final class FakeVoice implements VoicePort {
   }
 
   /** Someone else ends the slot's connection, as a moderator disconnecting the bot does. */
-  void disconnect(VoiceSlot slot, String reason) {
+  public void disconnect(VoiceSlot slot, String reason) {
     FakeConnection connection = open.get(slot);
     if (connection != null) {
       log("disconnected " + slot + ": " + reason);
@@ -65,13 +65,13 @@ public final class FakeVoice implements VoicePort {
   }
 
   /** Sets how many members (bots not counted) are in a voice channel; connections there are told. */
-  void members(long channelId, int count) {
+  public void members(long channelId, int count) {
     members.put(channelId, count);
     open.values().stream().filter(c -> c.channelId == channelId).forEach(c -> c.watchers.forEach(w -> w.accept(count)));
   }
 
   /** Whether the slot is in a voice channel now. */
-  boolean connected(VoiceSlot slot) {
+  public boolean connected(VoiceSlot slot) {
     return open.containsKey(slot);
   }
 

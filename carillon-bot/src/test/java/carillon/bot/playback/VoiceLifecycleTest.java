@@ -1,14 +1,14 @@
-package carillon.bot.core;
+package carillon.bot.playback;
 
-import static carillon.bot.core.Harness.spec;
+import static carillon.bot.testing.Harness.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import carillon.bot.playback.VoiceSlot;
 import carillon.bot.run.Run;
 import carillon.bot.run.RunOutcome;
 import carillon.bot.session.Presence;
 import carillon.bot.session.Session;
 import carillon.bot.session.SessionSpec;
+import carillon.bot.testing.Harness;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,8 +43,9 @@ class VoiceLifecycleTest {
   void tearDown() {
     try {
       for (Run run : world.runs.leftRunning().keySet()) {
-        assertThat(world.slots.slotOf(run.sessionId())).as("slot of RUNNING run %s", run.id()).isPresent();
-        assertThat(world.voice.connected(world.slots.slotOf(run.sessionId()).get())).isTrue();
+        ActiveRun active = world.playback.active(run.sessionId()).orElseThrow(
+            () -> new AssertionError("RUNNING run " + run.id() + " is not playing"));
+        assertThat(world.voice.connected(active.slot())).as("RUNNING run %s in voice", run.id()).isTrue();
       }
       assertThat(world.slots.busySlots().keySet()).allSatisfy(slot -> assertThat(world.voice.connected(slot)).isTrue());
     } finally {
@@ -55,8 +56,8 @@ class VoiceLifecycleTest {
   /** "Vigil": the chant repeating for an hour from 06:00, with {@code presence}. */
   private Session vigil(Presence presence) {
     SessionSpec s = spec("Vigil", "once " + SIX, List.of(chant));
-    return world.create(new SessionSpec(s.guildId(), s.name(), s.voiceChannelId(), s.textChannelId(), null, s.schedule(),
-        s.playlist(), Duration.ZERO, Duration.ofHours(1), true, 0, null, null, true, Duration.ofMinutes(15), presence));
+    return world.create(s.toBuilder().mentionRole(null).maxDuration(Duration.ofHours(1)).repeat(true).reminderMinutes(0)
+        .lateGrace(Duration.ofMinutes(15)).presence(presence).build());
   }
 
   private Run only(Session s) {
@@ -82,7 +83,7 @@ class VoiceLifecycleTest {
             + " moderator");
     // The next start in the guild finds its slot free.
     assertThat(world.starter.start(s, SIX.plusSeconds(120), Optional.empty()))
-        .isInstanceOf(carillon.bot.playback.SessionStarter.Started.class);
+        .isInstanceOf(SessionStarter.Started.class);
   }
 
   @Test
@@ -166,7 +167,8 @@ class VoiceLifecycleTest {
     assertThat(world.sessions.find(s.id()).orElseThrow().presence()).isEqualTo(policy);
 
     SessionSpec bad = spec("Bad", "once " + SIX, List.of(chant))
-        .withPresence(new Presence(Optional.of(Duration.ofHours(3)), Presence.WhenAlone.END, Duration.ZERO));
+        .toBuilder().presence(new Presence(Optional.of(Duration.ofHours(3)), Presence.WhenAlone.END, Duration.ZERO))
+        .build();
     assertThat(world.sessions.problems(bad)).extracting(e -> e.field())
         .containsExactly("waitForMember", "aloneAfter");
   }
