@@ -84,6 +84,8 @@ class VoiceLifecycleTest {
     // The next start in the guild finds its slot free.
     assertThat(world.starter.start(s, SIX.plusSeconds(120), Optional.empty()))
         .isInstanceOf(SessionStarter.Started.class);
+    world.time.advance(Duration.ofSeconds(1));
+    assertThat(world.voice.connected(SLOT)).isTrue();
   }
 
   @Test
