@@ -292,6 +292,25 @@ class VoiceLifecycleOnDiscordTest {
   }
 
   @Test
+  void onAStageWithoutTheRightToSpeakTheSessionCouldNotStart() throws Exception {
+    start(true, null);
+    world.guild.overwriteForMember(session.voiceChannelId(), world.bell.id(), 0,
+        Permission.VOICE_MUTE_OTHERS.getRawValue());
+    String reason = "missing permission Mute Members or Request to Speak in Stage 'Dharma Stage': it could not become"
+        + " a speaker";
+    await().atMost(AWAIT).until(() -> world.carillon.accounts().guild("bell", world.guild.id()).orElseThrow()
+        .getSelfMember().getPermissionsExplicit(world.carillon.accounts().guild("bell", world.guild.id()).orElseThrow()
+            .getStageChannelById(session.voiceChannelId())).stream().noneMatch(p -> p == Permission.VOICE_MUTE_OTHERS));
+
+    CommandRecord play = command(CommandKind.PLAY);
+
+    assertThat(play.status()).isEqualTo(CommandStatus.FAILED);
+    assertThat(play.result()).contains("'Study hour' could not start: " + reason);
+    assertThat(awaitEnded(RunOutcome.FAILED).error()).contains(reason);
+    assertThat(world.discord.voiceConnections()).isEmpty();
+  }
+
+  @Test
   void waitingForAMemberTheRunStartsWhenOneJoins() throws Exception {
     start(false, new Presence(Optional.of(Duration.ofMinutes(10)), Presence.WhenAlone.STAY, Duration.ZERO));
     UserHandle alice = world.discord.createUser("alice");
