@@ -255,6 +255,10 @@ public final class Carillon implements AutoCloseable {
     storeLock.ifPresent(StoreLock::close);
   }
 
+  GuildDirectory guilds() {
+    return guilds;
+  }
+
   /** The one shutdown path; idempotent. */
   @Override
   public void close() {

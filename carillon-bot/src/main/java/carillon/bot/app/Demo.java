@@ -4,6 +4,7 @@ import carillon.bot.config.Config;
 import carillon.bot.config.Secret;
 import carillon.bot.library.AudioItem;
 import carillon.bot.library.AudioRejectedException;
+import carillon.bot.session.Presence;
 import carillon.bot.session.Session;
 import carillon.bot.session.SessionSpec;
 import carillon.emulator.BotAccount;
@@ -24,15 +25,17 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The built-in demo: Carillon against the emulator, in-process. A guild with a text channel, two voice
  * channels and a few members; two bot accounts; generated audio; a session whose reminder goes out at
- * once and whose start follows. What happens is printed as it happens.
+ * once and whose start follows. The session waits for a first member in its voice channel (its presence
+ * policy), and alice joins the channel before the start. What happens is printed as it happens.
  */
 public final class Demo implements AutoCloseable {
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
@@ -57,10 +60,12 @@ public final class Demo implements AutoCloseable {
     hall = guild.createVoiceChannel("Meditation Hall");
     guild.createVoiceChannel("Garden");
     long members = guild.createRole("members", 0);
+    List<UserHandle> people = new ArrayList<>();
     for (String name : List.of("alice", "bao", "chloe")) {
       UserHandle user = discord.createUser(name);
       guild.addMember(user);
       guild.giveRole(user.id(), members);
+      people.add(user);
     }
     BotAccount bell = discord.createBot("Carillon Bell");
     BotAccount gong = discord.createBot("Carillon Gong");
@@ -76,14 +81,17 @@ public final class Demo implements AutoCloseable {
     session = carillon.sessions().create(SessionSpec.builder(guild.id(), "Morning meditation").voiceChannel(hall)
         .textChannel(notices).mentionRole(members).schedule("once " + start)
         .playlist(List.of(chime.id(), tone.id(), chime.id())).gap(Duration.ofSeconds(2)).reminderMinutes(1)
-        .startText("Settle in; the bell starts us.").lateGrace(Duration.ofMinutes(5)).build());
+        .startText("Settle in; the bell starts us.").lateGrace(Duration.ofMinutes(5))
+        .presence(new Presence(Optional.of(Duration.ofMinutes(5)), Presence.WhenAlone.END, Duration.ofMinutes(5)))
+        .build());
 
     out.printf("""
         Carillon demo: Carillon plays a scheduled session on a local Discord emulator.
           guild 'Carillon Demo': #notices, voice channels 'Meditation Hall' and 'Garden', members alice, bao, chloe
           bot accounts: 'Carillon Bell' and 'Carillon Gong'
           session 'Morning meditation' in Meditation Hall at %s (%s), reminder 1 minute before:
-            Temple chime, Settling tone, Temple chime, 2 s apart
+            Temple chime, Settling tone, Temple chime, 2 s apart;
+            it waits up to 5 minutes for a first member, and ends after 5 minutes with nobody there
           data directory: %s
         Admin page: http://127.0.0.1:%d/ (the log above has the one-time link to create the first admin)
         What Discord would show (messages, and a level meter of each bot): http://127.0.0.1:%d/_emulator/panel
@@ -96,6 +104,9 @@ public final class Demo implements AutoCloseable {
         discord.port());
     reporter = Loop.every(Duration.ofMillis(500)).name("demo reporter").build(this::report);
     carillon.tasks().add(reporter).start();
+    // A member comes before the start, as people do; the session's presence policy sees them.
+    people.getFirst().joinVoice(guild, hall);
+    out.printf("[%s] voice     alice joined Meditation Hall%n", time(carillon.time().now()));
   }
 
   /**

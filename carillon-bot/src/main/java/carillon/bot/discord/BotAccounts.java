@@ -29,6 +29,8 @@ import net.dv8tion.jda.api.hooks.ListenerAdapter;
 import net.dv8tion.jda.api.interactions.commands.build.CommandData;
 import net.dv8tion.jda.api.requests.CloseCode;
 import net.dv8tion.jda.api.requests.GatewayIntent;
+import net.dv8tion.jda.api.utils.MemberCachePolicy;
+import net.dv8tion.jda.api.utils.cache.CacheFlag;
 import net.dv8tion.jda.api.sharding.DefaultShardManagerBuilder;
 import net.dv8tion.jda.api.sharding.ShardManager;
 import org.slf4j.Logger;
@@ -132,7 +134,12 @@ public final class BotAccounts implements AutoCloseable {
         // One shard is a ShardManager too: one type for every account, and JDA builds the first shard
         // before build() returns, so a refused token is reported here either way.
         ShardManager connection = endpoint.configure(DefaultShardManagerBuilder.createDefault(login.token().value())
-                .enableIntents(GatewayIntent.GUILD_VOICE_STATES).setShardsTotal(login.shards()))
+                .enableIntents(GatewayIntent.GUILD_VOICE_STATES)
+                // Who is in which voice channel: presence policies count the members there (JDA caches
+                // members in voice with this policy, and their voice states with this flag).
+                .enableCache(CacheFlag.VOICE_STATE)
+                .setMemberCachePolicy(MemberCachePolicy.VOICE.or(MemberCachePolicy.OWNER))
+                .setShardsTotal(login.shards()))
             .addEventListeners(listening.toArray()).build();
         accounts.all.put(login.name(), connection);
         started.put(login.name(), lifecycle);

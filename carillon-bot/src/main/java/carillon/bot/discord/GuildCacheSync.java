@@ -19,7 +19,7 @@ import net.dv8tion.jda.api.hooks.ListenerAdapter;
 
 /**
  * Keeps the store's channel and role cache and the voice slots in step with what one bot account sees:
- * on guild ready and join, and when channels are created, renamed or deleted.
+ * on guild ready and join, and when channels (text, voice, Stage) are created, renamed or deleted.
  */
 public final class GuildCacheSync extends ListenerAdapter {
   private final String account;
@@ -86,6 +86,7 @@ public final class GuildCacheSync extends ListenerAdapter {
     List<Channel> channels = new ArrayList<>();
     guild.getTextChannels().forEach(c -> channels.add(new Channel(guild.getIdLong(), c.getIdLong(), c.getName(), Channel.Kind.TEXT)));
     guild.getVoiceChannels().forEach(c -> channels.add(new Channel(guild.getIdLong(), c.getIdLong(), c.getName(), Channel.Kind.VOICE)));
+    guild.getStageChannels().forEach(c -> channels.add(new Channel(guild.getIdLong(), c.getIdLong(), c.getName(), Channel.Kind.STAGE)));
     List<Role> roles = guild.getRoles().stream().map(r -> new Role(guild.getIdLong(), r.getIdLong(), r.getName())).toList();
     directory.replaceGuild(guild.getIdLong(), channels, roles);
   }

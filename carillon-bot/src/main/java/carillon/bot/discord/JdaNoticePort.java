@@ -60,8 +60,20 @@ public final class JdaNoticePort implements NoticePort {
   public void ended(Session session, Duration ran, List<String> tracksPlayed) throws NoticeException {
     send(session, false, texts -> DiscordLimits.embed(texts.format("ended.title", session.name()),
         session.endText().orElse(texts.format("ended.description", session.name(), ran.toMinutes(), ran.toSecondsPart())),
-        List.of(new DiscordLimits.Field(texts.format("ended.played"), tracksPlayed.isEmpty() ? texts.format("ended.nothing")
-            : DiscordLimits.list(tracksPlayed, "\n", DiscordLimits.FIELD_VALUE, n -> texts.format("more", n))))));
+        List.of(played(texts, tracksPlayed))));
+  }
+
+  @Override
+  public void cutShort(Session session, Duration ran, List<String> tracksPlayed, String reason) throws NoticeException {
+    send(session, false, texts -> DiscordLimits.embed(texts.format("cutshort.title", session.name()),
+        texts.format("cutshort.description", session.name(), ran.toMinutes(), ran.toSecondsPart(), reason),
+        List.of(played(texts, tracksPlayed))));
+  }
+
+  @Override
+  public void couldNotStart(Session session, String reason) throws NoticeException {
+    send(session, false, texts -> DiscordLimits.embed(texts.format("notstarted.title", session.name()),
+        texts.format("notstarted.description", session.name(), reason), List.of()));
   }
 
   @Override
@@ -76,6 +88,12 @@ public final class JdaNoticePort implements NoticePort {
         texts.format("busy.description", session.name()), List.of()));
   }
 
+
+  /** The field listing the tracks a run played, shortened to Discord's field limit with "… and N more". */
+  private static DiscordLimits.Field played(Texts texts, List<String> tracksPlayed) {
+    return new DiscordLimits.Field(texts.format("ended.played"), tracksPlayed.isEmpty() ? texts.format("ended.nothing")
+        : DiscordLimits.list(tracksPlayed, "\n", DiscordLimits.FIELD_VALUE, n -> texts.format("more", n)));
+  }
 
   private interface Notice {
     MessageEmbed build(Texts texts);

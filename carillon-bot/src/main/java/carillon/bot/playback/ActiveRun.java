@@ -3,6 +3,7 @@ package carillon.bot.playback;
 import carillon.bot.run.Progress;
 import carillon.bot.run.RunOutcome;
 import carillon.bot.run.Runs;
+import carillon.bot.session.Presence;
 import carillon.bot.session.Session;
 import carillon.bot.session.SessionLimits;
 import carillon.tasks.TimeSource;
@@ -54,6 +55,13 @@ public final class ActiveRun {
   private boolean paused;
   private int volume = SessionLimits.DEFAULT_VOLUME;
   private RunOutcome stopOutcome;
+  /** Why it was ended, when someone or something other than a command ended it. */
+  private String stopReason;
+  /** With a presence policy that acts on an empty channel: armed while nobody is there. */
+  private TimeSource.Timer aloneTimer;
+  private boolean aloneArmed;
+  /** Paused by the presence policy (not by a command): resumes by itself when a member comes back. */
+  private boolean autoPaused;
   private Instant startedAt;
   /** When the current track began, when it was paused (null if not), and how long it was paused before. */
   private Instant trackStartedAt;
@@ -163,7 +171,7 @@ public final class ActiveRun {
   }
 
   public String stop() {
-    end(RunOutcome.STOPPED);
+    end(RunOutcome.STOPPED, null);
     return "stopped '" + session.name() + "'";
   }
 
@@ -182,14 +190,19 @@ public final class ActiveRun {
   }
 
   void interrupt() {
-    end(RunOutcome.INTERRUPTED);
+    end(RunOutcome.INTERRUPTED, null);
   }
 
-  private void end(RunOutcome outcome) {
+  /** Ends the run now with {@code outcome}; {@code reason} (may be null) is recorded and noticed. */
+  private void end(RunOutcome outcome, String reason) {
     VoicePort.PlayingTrack current;
     synchronized (this) {
       if (stopOutcome == null) {
         stopOutcome = outcome;
+        stopReason = reason;
+        if (reason != null) {
+          log.info("Session '{}' in {} ends: {}", session.name(), slot, reason);
+        }
       }
       current = playing;
     }
@@ -222,6 +235,7 @@ public final class ActiveRun {
     String error = null;
     VoicePort.Connection joined = null;
     boolean began = false;
+    boolean heard = false;
     try {
       if (stopping()) {
         return; // ended before it began (shutdown)
@@ -232,7 +246,19 @@ public final class ActiveRun {
         connection = joined;
         joined.volume(volume);
       }
+      joined.lost().thenAccept(reason -> end(RunOutcome.DISCONNECTED, reason));
       joinedVoice.complete(Optional.empty());
+      if (!awaitFirstMember(joined)) {
+        if (!stopping()) {
+          outcome = RunOutcome.NO_LISTENERS;
+          error = "nobody joined the voice channel within "
+              + minutes(session.presence().waitForMember().orElseThrow());
+          log.info("Session '{}' in {}: {}", session.name(), slot, error);
+        }
+        return;
+      }
+      watchAlone(joined);
+      heard = true;
       if (resumeFrom.isEmpty()) {
         notifier.started(session, slot);
       }
@@ -276,24 +302,117 @@ public final class ActiveRun {
       if (joined != null) {
         joined.leave();
       }
+      String cutShortBy;
       synchronized (this) {
         if (stopOutcome != null) {
           outcome = stopOutcome;
+          if (stopReason != null) {
+            error = stopReason;
+          }
         }
+        cutShortBy = stopReason;
         playing = null;
         track = null;
+        if (aloneTimer != null) {
+          aloneTimer.cancel();
+        }
       }
       joinedVoice.complete(Optional.of(error != null ? error
           : "it was " + outcome.name().toLowerCase(Locale.ROOT) + " before it joined the voice channel"));
       try {
         playback.ended(this, outcome, playedBefore + played.size(), error);
-        if (began) {
+        if (began && !heard) {
+          notifier.couldNotStart(session, error != null ? error
+              : "it was " + outcome.name().toLowerCase(Locale.ROOT) + " before it began");
+        } else if (cutShortBy != null) {
+          notifier.cutShort(session, Duration.between(started, time.now()), played, cutShortBy);
+        } else if (began) {
           notifier.ended(session, Duration.between(started, time.now()), played);
         }
       } finally {
         done.complete(null);
       }
     }
+  }
+
+  /**
+   * With a presence policy that waits for a first member: waits up to its time for one (bots do not
+   * count). False if nobody came, or the run was ended meanwhile.
+   */
+  private boolean awaitFirstMember(VoicePort.Connection joined) throws InterruptedException {
+    Optional<Duration> wait = session.presence().waitForMember();
+    if (wait.isEmpty() || resumeFrom.isPresent()) {
+      return !stopping();
+    }
+    CompletableFuture<Void> someone = new CompletableFuture<>();
+    joined.watchMembers(count -> {
+      if (count > 0) {
+        someone.complete(null);
+      }
+    });
+    if (joined.members() == 0) {
+      log.info("Session '{}' in {} waits up to {} for a member", session.name(), slot, minutes(wait.get()));
+      time.await(CompletableFuture.anyOf(someone, stopSignal), time.now().plus(wait.get()));
+    } else {
+      someone.complete(null); // someone is there, or the port cannot tell: play
+    }
+    return someone.isDone() && !stopping();
+  }
+
+  /** With a presence policy that acts on an empty channel: watches the channel's members while playing. */
+  private void watchAlone(VoicePort.Connection joined) {
+    if (session.presence().whenAlone() == Presence.WhenAlone.STAY) {
+      return;
+    }
+    TimeSource.Timer timer = time.timer("alone '" + session.name() + "'", this::aloneTooLong);
+    synchronized (this) {
+      aloneTimer = timer;
+    }
+    joined.watchMembers(this::membersNow);
+    membersNow(joined.members());
+  }
+
+  private synchronized void membersNow(int count) {
+    if (aloneTimer == null || stopOutcome != null || count < 0) {
+      return;
+    }
+    if (count == 0 && !aloneArmed) {
+      aloneArmed = true;
+      aloneTimer.arm(time.now().plus(session.presence().aloneAfter()));
+    } else if (count > 0) {
+      aloneArmed = false;
+      aloneTimer.cancel();
+      if (autoPaused) {
+        autoPaused = false;
+        if (paused) {
+          log.info("Session '{}' in {}: a member came back; resuming", session.name(), slot);
+          resume();
+        }
+      }
+    }
+  }
+
+  private void aloneTooLong() {
+    String alone = "nobody was in the voice channel for " + minutes(session.presence().aloneAfter());
+    switch (session.presence().whenAlone()) {
+      case END -> end(RunOutcome.ENDED_ALONE, alone);
+      case PAUSE -> {
+        synchronized (this) {
+          aloneArmed = false;
+          if (!paused && stopOutcome == null) {
+            log.info("Session '{}' in {}: {}; pausing until a member comes", session.name(), slot, alone);
+            pause();
+            autoPaused = true;
+          }
+        }
+      }
+      case STAY -> { }
+    }
+  }
+
+  private static String minutes(Duration d) {
+    long m = d.toMinutes();
+    return m >= 1 && d.toSecondsPart() == 0 ? m + (m == 1 ? " minute" : " minutes") : d.toSeconds() + " s";
   }
 
   /** The connection joined ahead of the start if that worked, else a join now. */
@@ -305,7 +424,7 @@ public final class ActiveRun {
         log.info("Session '{}': the join ahead of the start did not work ({}); joining now", session.name(), e.getMessage());
       }
     }
-    return voice.join(slot, session.voiceChannelId());
+    return voice.join(slot, session.voiceChannelId(), session.name());
   }
 
   /**

@@ -16,6 +16,15 @@ public interface NoticePort {
 
   void ended(Session session, Duration ran, List<String> tracksPlayed) throws NoticeException;
 
+  /**
+   * A run ended before its playlist or maximum duration did, because of {@code reason} (someone
+   * disconnected the bot, the channel was deleted, nobody was there).
+   */
+  void cutShort(Session session, Duration ran, List<String> tracksPlayed, String reason) throws NoticeException;
+
+  /** A run could not start: it did not join the voice channel, or nobody came; {@code reason} says why. */
+  void couldNotStart(Session session, String reason) throws NoticeException;
+
   void trackSkipped(Session session, String track, String reason) throws NoticeException;
 
   void skippedBusy(Session session, Instant scheduledAt) throws NoticeException;

@@ -44,6 +44,14 @@ public final class Notifier {
     send("end notice", session, () -> port.ended(session, ran, tracksPlayed));
   }
 
+  public void cutShort(Session session, Duration ran, List<String> tracksPlayed, String reason) {
+    send("end notice", session, () -> port.cutShort(session, ran, tracksPlayed, reason));
+  }
+
+  public void couldNotStart(Session session, String reason) {
+    send("could-not-start notice", session, () -> port.couldNotStart(session, reason));
+  }
+
   public void trackSkipped(Session session, String track, String reason) {
     send("skipped-track notice", session, () -> port.trackSkipped(session, track, reason));
   }

@@ -77,7 +77,7 @@ public final class Playback {
     CompletableFuture<VoicePort.Connection> joined = new CompletableFuture<>();
     tasks.spawn("join ahead '" + session.name() + "' in " + slot, () -> {
       try {
-        joined.complete(voice.join(slot, session.voiceChannelId()));
+        joined.complete(voice.join(slot, session.voiceChannelId(), session.name()));
       } catch (VoiceException e) {
         // The start joins again and reports the failure in its run.
         joined.completeExceptionally(e);

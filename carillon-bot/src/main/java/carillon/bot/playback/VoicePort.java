@@ -3,6 +3,7 @@ package carillon.bot.playback;
 import carillon.bot.session.SessionLimits;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
 
 /**
  * What playback needs from Discord's voice side. The Discord module implements it with JDA and
@@ -10,11 +11,38 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface VoicePort {
 
-  /** Joins {@code channelId} with the slot's account (moving it if it is elsewhere in the guild). */
-  Connection join(VoiceSlot slot, long channelId) throws VoiceException;
+  /**
+   * Joins {@code channelId}, a voice or Stage channel, with the slot's account (moving it if it is
+   * elsewhere in the guild). In a Stage the account becomes a speaker (or asks to speak) and opens a Stage
+   * instance with {@code topic} if it may; leaving closes the instance it opened.
+   *
+   * @throws VoiceException if it cannot: the reason names what is missing and the channel, e.g.
+   *     "missing permission Speak in 'Meditation Hall'"
+   */
+  Connection join(VoiceSlot slot, long channelId, String topic) throws VoiceException;
 
   /** A bot account in a voice channel. */
   interface Connection {
+    /**
+     * Completes, with the reason a person reads, when someone else ends this connection for good: a member
+     * or moderator disconnected the bot (or moved it away again after it returned once), the channel was
+     * deleted, a permission it needs there was revoked. Never completes when Carillon leaves by itself.
+     */
+    default CompletableFuture<String> lost() {
+      return new CompletableFuture<>();
+    }
+
+    /** How many members (bots not counted) are in the connection's channel now; -1 if it cannot tell. */
+    default int members() {
+      return -1;
+    }
+
+    /**
+     * Calls {@code listener} with the new member count (bots not counted) whenever someone joins or leaves
+     * the connection's channel, until the connection is left. It must return at once.
+     */
+    default void watchMembers(IntConsumer listener) {}
+
     /**
      * Starts playing {@code track} at {@code from} (zero: from its beginning; a resumed run starts where
      * it was); the returned handle says when it ends.

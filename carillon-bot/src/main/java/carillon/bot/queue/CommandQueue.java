@@ -342,7 +342,7 @@ public final class CommandQueue {
       return started + "; still joining the voice channel when Carillon stopped waiting";
     }
     if (notJoined.isPresent()) {
-      throw new NotCarriedOut("'" + session.name() + "' did not start: " + notJoined.get());
+      throw new NotCarriedOut("'" + session.name() + "' could not start: " + notJoined.get());
     }
     return started;
   }

@@ -15,5 +15,14 @@ public enum RunOutcome {
   /** Cut short by a shutdown or a crash. */
   INTERRUPTED,
   /** Every voice slot of its guild was busy for its whole grace. */
-  SKIPPED_BUSY
+  SKIPPED_BUSY,
+  /**
+   * Someone else ended its voice connection: a member or moderator disconnected the bot or moved it away
+   * twice, its channel was deleted, or a permission it needs there was revoked. The error says which.
+   */
+  DISCONNECTED,
+  /** Its presence policy waited for a first member in the voice channel and nobody came. */
+  NO_LISTENERS,
+  /** Its presence policy ended it after the voice channel had no member (bots aside) for too long. */
+  ENDED_ALONE
 }

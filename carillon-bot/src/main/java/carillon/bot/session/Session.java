@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param reminder how long before the start the reminder goes out; zero for none
  * @param lateGrace how late a start may still happen (after downtime, or waiting for a busy voice slot)
  * @param updatedAt when it was created or last edited: occurrences before it were never planned
+ * @param presence who must be in the voice channel for it to play ({@link Presence#REGARDLESS} by default)
  */
 public record Session(
     long id,
@@ -34,9 +35,19 @@ public record Session(
     Optional<String> endText,
     boolean enabled,
     Duration lateGrace,
-    Instant updatedAt) {
+    Instant updatedAt,
+    Presence presence) {
 
   public Session {
     playlist = List.copyOf(playlist);
+  }
+
+  /** A session that plays regardless of who is in its channel. */
+  public Session(long id, long guildId, String name, long voiceChannelId, Optional<Long> textChannelId,
+      Optional<Long> mentionRoleId, Schedule schedule, List<String> playlist, Duration gap,
+      Optional<Duration> maxDuration, boolean repeat, Duration reminder, Optional<String> startText,
+      Optional<String> endText, boolean enabled, Duration lateGrace, Instant updatedAt) {
+    this(id, guildId, name, voiceChannelId, textChannelId, mentionRoleId, schedule, playlist, gap, maxDuration, repeat,
+        reminder, startText, endText, enabled, lateGrace, updatedAt, Presence.REGARDLESS);
   }
 }

@@ -20,6 +20,8 @@ public final class SessionLimits {
   public static final Duration DEFAULT_LATE_GRACE = Duration.ofMinutes(15);
   /** Longest reminder ahead of a start, in minutes (one day). */
   public static final int MAX_REMINDER_MINUTES = 24 * 60;
+  /** Longest a run waits for a first member, and longest it may be alone before its presence policy acts. */
+  public static final Duration MAX_PRESENCE_WAIT = Duration.ofHours(2);
   /** Lowest volume, in percent (silence). */
   public static final int MIN_VOLUME = 0;
   /** Highest volume, in percent (above 100 amplifies). */

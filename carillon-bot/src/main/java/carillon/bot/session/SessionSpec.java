@@ -14,6 +14,8 @@ import java.util.List;
  * }</pre>
  *
  * @param schedule the text form of a carillon-tasks {@code Schedule}, e.g. {@code weekly MON,WED 07:00 Asia/Ho_Chi_Minh}
+ * @param presence who must be in the voice channel; null: {@link Presence#REGARDLESS} when creating, the
+ *     session's own policy when editing
  */
 public record SessionSpec(
     long guildId,
@@ -30,7 +32,8 @@ public record SessionSpec(
     String startText,
     String endText,
     boolean enabled,
-    Duration lateGrace) {
+    Duration lateGrace,
+    Presence presence) {
 
   /** A spec with nothing but its guild and name: every other field absent, not repeating, enabled. */
   public static Builder builder(long guildId, String name) {
@@ -41,7 +44,7 @@ public record SessionSpec(
   public Builder toBuilder() {
     return builder(guildId, name).voiceChannel(voiceChannelId).textChannel(textChannelId).mentionRole(mentionRoleId)
         .schedule(schedule).playlist(playlist).gap(gap).maxDuration(maxDuration).repeat(repeat)
-        .reminderMinutes(reminderMinutes).startText(startText).endText(endText).enabled(enabled).lateGrace(lateGrace);
+        .reminderMinutes(reminderMinutes).startText(startText).endText(endText).enabled(enabled).lateGrace(lateGrace).presence(presence);
   }
 
   /** Sets a spec's fields by name; {@link #build()} makes the (unchecked) spec. */
@@ -61,6 +64,7 @@ public record SessionSpec(
     private String endText;
     private boolean enabled = true;
     private Duration lateGrace;
+    private Presence presence;
 
     private Builder(long guildId, String name) {
       this.guildId = guildId;
@@ -142,9 +146,14 @@ public record SessionSpec(
       return this;
     }
 
+    public Builder presence(Presence presence) {
+      this.presence = presence;
+      return this;
+    }
+
     public SessionSpec build() {
       return new SessionSpec(guildId, name, voiceChannelId, textChannelId, mentionRoleId, schedule, playlist, gap,
-          maxDuration, repeat, reminderMinutes, startText, endText, enabled, lateGrace);
+          maxDuration, repeat, reminderMinutes, startText, endText, enabled, lateGrace, presence);
     }
   }
 }

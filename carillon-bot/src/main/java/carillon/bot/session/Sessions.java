@@ -3,6 +3,7 @@ package carillon.bot.session;
 import static carillon.bot.session.SessionLimits.MAX_GAP;
 import static carillon.bot.session.SessionLimits.MAX_LATE_GRACE;
 import static carillon.bot.session.SessionLimits.MAX_NAME;
+import static carillon.bot.session.SessionLimits.MAX_PRESENCE_WAIT;
 import static carillon.bot.session.SessionLimits.MAX_REMINDER_MINUTES;
 import static carillon.bot.session.SessionLimits.MAX_TEXT;
 
@@ -100,9 +101,9 @@ public final class Sessions {
       long newId = h.createUpdate("""
               INSERT INTO session (guild_id, name, name_key, voice_channel_id, text_channel_id, mention_role_id, schedule,
                 gap_ms, max_duration_ms, repeat_playlist, reminder_minutes, start_text, end_text, enabled,
-                late_grace_ms, updated_at)
-              VALUES (:guild, :name, :nameKey, :voice, :text, :role, :schedule, :gap, :max, :repeat, :reminder, :startText,
-                :endText, :enabled, :grace, :updated)""")
+                late_grace_ms, updated_at, wait_for_member_ms, when_alone, alone_after_ms)
+              VALUES (:guild, :name, :nameKey, :voice, :text, :role, :schedule, :gap, :max, :repeat, :reminder,
+                :startText, :endText, :enabled, :grace, :updated, :waitForMember, :whenAlone, :aloneAfter)""")
           .bindMap(columns(valid))
           .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
       writePlaylist(h, newId, valid.playlist());
@@ -112,7 +113,10 @@ public final class Sessions {
     return find(id).orElseThrow();
   }
 
-  public Session update(long id, SessionSpec spec) throws InvalidSessionException {
+  /** Replaces a session; a spec without a presence policy (null) keeps the session's own. */
+  public Session update(long id, SessionSpec edited) throws InvalidSessionException {
+    SessionSpec spec = edited.presence() != null ? edited
+        : edited.toBuilder().presence(find(id).map(Session::presence).orElse(null)).build();
     Session valid = validate(id, spec);
     boolean found = db.inTransaction(h -> {
       checkNameFree(h, spec.guildId(), valid.name(), id);
@@ -121,7 +125,8 @@ public final class Sessions {
                 text_channel_id = :text, mention_role_id = :role, schedule = :schedule, gap_ms = :gap,
                 max_duration_ms = :max, repeat_playlist = :repeat, reminder_minutes = :reminder,
                 start_text = :startText, end_text = :endText, enabled = :enabled, late_grace_ms = :grace,
-                updated_at = :updated
+                updated_at = :updated, wait_for_member_ms = :waitForMember, when_alone = :whenAlone,
+                alone_after_ms = :aloneAfter
               WHERE id = :id""")
           .bindMap(columns(valid)).bind("id", id).execute();
       if (rows == 0) {
@@ -238,7 +243,7 @@ public final class Sessions {
     if (spec.voiceChannelId() == null) {
       errors.add(new FieldError("voiceChannel", "is required: the voice channel the session plays in"));
     } else {
-      checkChannel(errors, "voiceChannel", spec.guildId(), spec.voiceChannelId(), Channel.Kind.VOICE);
+      checkVoiceChannel(errors, spec.guildId(), spec.voiceChannelId());
     }
     if (spec.textChannelId() != null) {
       checkChannel(errors, "textChannel", spec.guildId(), spec.textChannelId(), Channel.Kind.TEXT);
@@ -285,13 +290,44 @@ public final class Sessions {
     if (grace.isNegative() || grace.compareTo(MAX_LATE_GRACE) > 0) {
       errors.add(new FieldError("lateGrace", "must be from 0 to " + MAX_LATE_GRACE.toHours() + " hours"));
     }
+    Presence presence = spec.presence() == null ? Presence.REGARDLESS : spec.presence();
+    checkPresence(errors, presence);
+    if (presence.whenAlone() == Presence.WhenAlone.STAY || presence.aloneAfter() == null) {
+      presence = new Presence(presence.waitForMember(), presence.whenAlone(), Duration.ZERO);
+    }
     if (!errors.isEmpty()) {
       throw new InvalidSessionException(errors);
     }
     return new Session(id, spec.guildId(), name, spec.voiceChannelId(), Optional.ofNullable(spec.textChannelId()),
         Optional.ofNullable(spec.mentionRoleId()), schedule, playlist, gap, Optional.ofNullable(spec.maxDuration()),
         spec.repeat(), Duration.ofMinutes(spec.reminderMinutes()), blankToEmpty(spec.startText()),
-        blankToEmpty(spec.endText()), spec.enabled(), grace, time.now());
+        blankToEmpty(spec.endText()), spec.enabled(), grace, time.now(), presence);
+  }
+
+  private static void checkPresence(List<FieldError> errors, Presence presence) {
+    if (presence.waitForMember().isPresent() && (presence.waitForMember().get().isNegative()
+        || presence.waitForMember().get().isZero() || presence.waitForMember().get().compareTo(MAX_PRESENCE_WAIT) > 0)) {
+      errors.add(new FieldError("waitForMember", "must be from 1 to " + MAX_PRESENCE_WAIT.toMinutes()
+          + " minutes when set, was " + presence.waitForMember().get().toMinutes()));
+    }
+    if (presence.whenAlone() == null) {
+      errors.add(new FieldError("whenAlone", "must be STAY, END or PAUSE"));
+    } else if (presence.whenAlone() != Presence.WhenAlone.STAY && (presence.aloneAfter() == null
+        || presence.aloneAfter().isNegative() || presence.aloneAfter().isZero()
+        || presence.aloneAfter().compareTo(MAX_PRESENCE_WAIT) > 0)) {
+      errors.add(new FieldError("aloneAfter", "must be from 1 to " + MAX_PRESENCE_WAIT.toMinutes()
+          + " minutes with whenAlone " + presence.whenAlone()));
+    }
+  }
+
+  private void checkVoiceChannel(List<FieldError> errors, long guildId, long channelId) {
+    Optional<Channel> channel = guilds.channel(guildId, channelId);
+    if (channel.isEmpty()) {
+      errors.add(new FieldError("voiceChannel", "no channel " + channelId + " in this guild"));
+    } else if (!channel.get().kind().isAudio()) {
+      errors.add(new FieldError("voiceChannel", "'" + channel.get().name() + "' is a text channel; a voice or Stage"
+          + " channel is needed"));
+    }
   }
 
   private void checkChannel(List<FieldError> errors, String field, long guildId, long channelId, Channel.Kind kind) {
@@ -349,6 +385,9 @@ public final class Sessions {
     map.put("enabled", s.enabled());
     map.put("grace", s.lateGrace().toMillis());
     map.put("updated", s.updatedAt().toEpochMilli());
+    map.put("waitForMember", s.presence().waitForMember().map(Duration::toMillis).orElse(null));
+    map.put("whenAlone", s.presence().whenAlone().name());
+    map.put("aloneAfter", s.presence().whenAlone() == Presence.WhenAlone.STAY ? null : s.presence().aloneAfter().toMillis());
     return map;
   }
 
@@ -386,7 +425,7 @@ public final class Sessions {
   private static Session withPlaylist(Session s, List<String> playlist) {
     return new Session(s.id(), s.guildId(), s.name(), s.voiceChannelId(), s.textChannelId(), s.mentionRoleId(),
         s.schedule(), playlist, s.gap(), s.maxDuration(), s.repeat(), s.reminder(), s.startText(), s.endText(),
-        s.enabled(), s.lateGrace(), s.updatedAt());
+        s.enabled(), s.lateGrace(), s.updatedAt(), s.presence());
   }
 
   private static Session row(ResultSet rs) throws SQLException {
@@ -396,11 +435,15 @@ public final class Sessions {
     Optional<Long> textChannel = rs.wasNull() ? Optional.empty() : Optional.of(text);
     long role = rs.getLong("mention_role_id");
     Optional<Long> mentionRole = rs.wasNull() ? Optional.empty() : Optional.of(role);
+    long wait = rs.getLong("wait_for_member_ms");
+    Optional<Duration> waitForMember = rs.wasNull() ? Optional.empty() : Optional.of(Duration.ofMillis(wait));
+    Presence presence = new Presence(waitForMember, Presence.WhenAlone.valueOf(rs.getString("when_alone")),
+        Duration.ofMillis(rs.getLong("alone_after_ms")));
     return new Session(rs.getLong("id"), rs.getLong("guild_id"), rs.getString("name"), rs.getLong("voice_channel_id"),
         textChannel, mentionRole, Schedule.parse(rs.getString("schedule")), List.of(),
         Duration.ofMillis(rs.getLong("gap_ms")), maxDuration, rs.getBoolean("repeat_playlist"),
         Duration.ofMinutes(rs.getInt("reminder_minutes")), Optional.ofNullable(rs.getString("start_text")),
         Optional.ofNullable(rs.getString("end_text")), rs.getBoolean("enabled"),
-        Duration.ofMillis(rs.getLong("late_grace_ms")), Instant.ofEpochMilli(rs.getLong("updated_at")));
+        Duration.ofMillis(rs.getLong("late_grace_ms")), Instant.ofEpochMilli(rs.getLong("updated_at")), presence);
   }
 }

@@ -220,7 +220,7 @@ class CommandEntrancesTest {
   @Test
   void aPlayWhoseRunCannotJoinVoiceFailsWithTheReasonFromEveryEntrance() throws Exception {
     start(false);
-    String reason = "'Study hour' did not start: missing permission Connect to join 'Meditation Hall'";
+    String reason = "'Study hour' could not start: missing permission Connect in 'Meditation Hall'";
 
     assertThat(api("{\"kind\": \"PLAY\"}").statusCode()).isEqualTo(202);
     CommandRecord viaApi = lastCommand(1);

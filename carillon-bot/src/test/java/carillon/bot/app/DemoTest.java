@@ -75,7 +75,7 @@ class DemoTest {
     assertThat(errors.list).extracting(ILoggingEvent::getFormattedMessage).isEmpty();
     String text = printed.toString(StandardCharsets.UTF_8);
     assertThat(text).contains("Carillon demo", "Morning meditation starts soon", "Morning meditation has started",
-        "Morning meditation has ended", "a bot joined Meditation Hall");
+        "Morning meditation has ended", "a bot joined Meditation Hall", "alice joined Meditation Hall");
     assertThat(demo.carillon.tasks().isShutdown()).isTrue();
   }
 }

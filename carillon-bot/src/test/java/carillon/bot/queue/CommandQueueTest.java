@@ -162,8 +162,8 @@ class CommandQueueTest {
     CommandRecord done = run(CommandKind.PLAY, session.id(), null);
     assertThat(done.status()).isEqualTo(CommandStatus.FAILED);
     assertThat(done.result()).hasValueSatisfying(result -> assertThat(result)
-        .startsWith("'Meditation Hall' did not start: ")
-        .contains("missing permission to connect to channel " + Harness.HALL));
+        .startsWith("'Meditation Hall' could not start: ")
+        .contains("missing permission Connect in channel " + Harness.HALL));
     assertThat(world.commands.find(done.id())).contains(done);
     assertThat(world.playback.active(session.id())).isEmpty();
     assertThat(world.slots.busySlots()).isEmpty();

@@ -63,7 +63,7 @@ public final class CoreBenchmark {
       long[] lateness = new long[GUILDS];
       CountDownLatch started = new CountDownLatch(GUILDS);
       int[] next = {0};
-      VoicePort voice = (slot, channelId) -> {
+      VoicePort voice = (slot, channelId, topic) -> {
         Instant scheduled = scheduledByChannel.get(channelId);
         if (scheduled != null) {
           synchronized (lateness) {

@@ -277,7 +277,7 @@ class SchedulerTest {
     world.time.advance(Duration.ofHours(7));
     assertThat(world.runs.forSession(s.id())).singleElement().satisfies(run -> {
       assertThat(run.outcome()).isEqualTo(RunOutcome.FAILED);
-      assertThat(run.error()).contains("missing permission to connect to channel 2001");
+      assertThat(run.error()).contains("missing permission Connect in channel 2001");
     });
     assertThat(world.slots.busySlots()).isEmpty();
   }

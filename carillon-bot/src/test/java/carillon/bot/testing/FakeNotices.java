@@ -42,6 +42,16 @@ public final class FakeNotices implements NoticePort {
   }
 
   @Override
+  public void cutShort(Session session, Duration ran, List<String> tracksPlayed, String reason) throws NoticeException {
+    send("cut short " + session.name() + " after " + ran + " playing " + tracksPlayed + ": " + reason);
+  }
+
+  @Override
+  public void couldNotStart(Session session, String reason) throws NoticeException {
+    send("could not start " + session.name() + ": " + reason);
+  }
+
+  @Override
   public void trackSkipped(Session session, String track, String reason) throws NoticeException {
     send("skipped " + track + " in " + session.name() + ": " + reason);
   }

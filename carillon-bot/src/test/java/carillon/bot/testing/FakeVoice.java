@@ -9,6 +9,8 @@ import carillon.tasks.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +24,9 @@ public final class FakeVoice implements VoicePort {
   private final ManualTimeSource time;
   public final List<String> events = new CopyOnWriteArrayList<>();
   public final Set<Long> failingChannels = ConcurrentHashMap.newKeySet();
+  /** Members (bots not counted) in each voice channel; none unless a test says. */
+  private final Map<Long, Integer> members = new ConcurrentHashMap<>();
+  private final Map<VoiceSlot, FakeConnection> open = new ConcurrentHashMap<>();
   private volatile boolean killed;
 
   public FakeVoice(ManualTimeSource time) {
@@ -40,19 +45,60 @@ public final class FakeVoice implements VoicePort {
   }
 
   @Override
-  public Connection join(VoiceSlot slot, long channelId) throws VoiceException {
+  public Connection join(VoiceSlot slot, long channelId, String topic) throws VoiceException {
     if (failingChannels.contains(channelId)) {
-      throw new VoiceException("missing permission to connect to channel " + channelId);
+      throw new VoiceException("missing permission Connect in channel " + channelId);
     }
     log("join " + slot + " #" + channelId);
-    return new FakeConnection(slot);
+    FakeConnection joined = new FakeConnection(slot, channelId);
+    open.put(slot, joined);
+    return joined;
+  }
+
+  /** Someone else ends the slot's connection, as a moderator disconnecting the bot does. */
+  public void disconnect(VoiceSlot slot, String reason) {
+    FakeConnection connection = open.get(slot);
+    if (connection != null) {
+      log("disconnected " + slot + ": " + reason);
+      connection.lost.complete(reason);
+    }
+  }
+
+  /** Sets how many members (bots not counted) are in a voice channel; connections there are told. */
+  public void members(long channelId, int count) {
+    members.put(channelId, count);
+    open.values().stream().filter(c -> c.channelId == channelId).forEach(c -> c.watchers.forEach(w -> w.accept(count)));
+  }
+
+  /** Whether the slot is in a voice channel now. */
+  public boolean connected(VoiceSlot slot) {
+    return open.containsKey(slot);
   }
 
   private final class FakeConnection implements Connection {
     private final VoiceSlot slot;
+    private final long channelId;
+    private final CompletableFuture<String> lost = new CompletableFuture<>();
+    private final List<IntConsumer> watchers = new CopyOnWriteArrayList<>();
 
-    FakeConnection(VoiceSlot slot) {
+    FakeConnection(VoiceSlot slot, long channelId) {
       this.slot = slot;
+      this.channelId = channelId;
+    }
+
+    @Override
+    public CompletableFuture<String> lost() {
+      return lost;
+    }
+
+    @Override
+    public int members() {
+      return members.getOrDefault(channelId, 0);
+    }
+
+    @Override
+    public void watchMembers(IntConsumer listener) {
+      watchers.add(listener);
     }
 
     @Override
@@ -70,6 +116,7 @@ public final class FakeVoice implements VoicePort {
 
     @Override
     public void leave() {
+      open.remove(slot, this);
       log("leave " + slot);
     }
   }

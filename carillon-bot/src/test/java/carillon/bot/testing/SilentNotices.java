@@ -19,6 +19,12 @@ public final class SilentNotices implements NoticePort {
   public void ended(Session session, Duration ran, List<String> tracksPlayed) {}
 
   @Override
+  public void cutShort(Session session, Duration ran, List<String> tracksPlayed, String reason) {}
+
+  @Override
+  public void couldNotStart(Session session, String reason) {}
+
+  @Override
   public void trackSkipped(Session session, String track, String reason) {}
 
   @Override

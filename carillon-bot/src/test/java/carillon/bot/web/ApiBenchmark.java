@@ -249,7 +249,7 @@ public final class ApiBenchmark {
   /** A voice side where each track plays for its hour unless stopped. */
   private static final class HourLongVoice implements VoicePort {
     @Override
-    public Connection join(VoiceSlot slot, long channelId) {
+    public Connection join(VoiceSlot slot, long channelId, String topic) {
       return new Connection() {
         @Override
         public PlayingTrack play(Track track, Duration from) {

@@ -8,6 +8,7 @@ import carillon.bot.playback.Slots;
 import carillon.bot.schedule.Scheduler;
 import carillon.bot.session.FieldError;
 import carillon.bot.session.InvalidSessionException;
+import carillon.bot.session.Presence;
 import carillon.bot.session.Session;
 import carillon.bot.session.SessionSpec;
 import carillon.bot.session.Sessions;
@@ -34,7 +35,7 @@ import java.util.stream.Collectors;
 final class SessionEditor {
   /** Core field names → the API's, where the API names the unit. */
   private static final Map<String, String> FIELDS = Map.of("gap", "gapSeconds", "maxDuration", "maxDurationMinutes",
-      "lateGrace", "lateGraceMinutes");
+      "lateGrace", "lateGraceMinutes", "waitForMember", "waitForMemberMinutes", "aloneAfter", "aloneAfterMinutes");
   static final DateTimeFormatter LOCAL = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
 
   private final Sessions sessions;
@@ -61,17 +62,20 @@ final class SessionEditor {
     return zone;
   }
 
-  /** A guild's channels and roles from the cache, and the bot accounts in it. */
+  /**
+   * A guild's channels and roles from the cache, and the bot accounts in it. Sessions play in voice and
+   * Stage channels: both are offered as voice channels.
+   */
   GuildView guild(long guild) {
     List<Channel> channels = guilds.channels(guild);
-    return new GuildView(String.valueOf(guild), zone.getId(), named(channels, Channel.Kind.VOICE),
-        named(channels, Channel.Kind.TEXT),
+    return new GuildView(String.valueOf(guild), zone.getId(), named(channels, true), named(channels, false),
         guilds.roles(guild).stream().map(r -> new Named(String.valueOf(r.id()), r.name())).toList(),
         slots.accounts(guild));
   }
 
-  private static List<Named> named(List<Channel> channels, Channel.Kind kind) {
-    return channels.stream().filter(c -> c.kind() == kind).map(c -> new Named(String.valueOf(c.id()), c.name()))
+  private static List<Named> named(List<Channel> channels, boolean audio) {
+    return channels.stream().filter(c -> c.kind().isAudio() == audio)
+        .map(c -> new Named(String.valueOf(c.id()), c.kind() == Channel.Kind.STAGE ? c.name() + " (Stage)" : c.name()))
         .toList();
   }
 
@@ -158,7 +162,9 @@ final class SessionEditor {
         s.textChannelId().map(String::valueOf).orElse(null), s.mentionRoleId().map(String::valueOf).orElse(null),
         s.schedule().toString(), s.playlist(), s.gap().toSeconds(), s.maxDuration().map(Duration::toMinutes).orElse(null),
         s.repeat(), s.reminder().toMinutes(), s.startText().orElse(null), s.endText().orElse(null), s.enabled(),
-        s.lateGrace().toMinutes(), s.updatedAt(), state, next.orElse(null),
+        s.lateGrace().toMinutes(), s.presence().waitForMember().map(Duration::toMinutes).orElse(null),
+        s.presence().whenAlone().name(), s.presence().whenAlone() == Presence.WhenAlone.STAY ? null
+            : s.presence().aloneAfter().toMinutes(), s.updatedAt(), state, next.orElse(null),
         next.map(n -> LOCAL.format(n.atZone(zone))).orElse(null));
   }
 }

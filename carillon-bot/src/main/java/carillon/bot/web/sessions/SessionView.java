@@ -7,11 +7,13 @@ import java.util.List;
  * A session as the API shows it: its fields in the API's units, its state and its next occurrence.
  * Ids are strings (JSON numbers lose precision above 2^53), except the session's own.
  *
+ * @param whenAlone the presence policy's STAY, END or PAUSE; {@code aloneAfterMinutes} is null with STAY
  * @param state PLAYING, PAUSED, DISABLED, SCHEDULED or IDLE
  * @param nextStart the next occurrence; null when disabled or none is left
  * @param nextStartLocal the same in the guilds' time zone, ISO-8601 with offset
  */
 record SessionView(long id, String guild, String name, String voiceChannel, String textChannel, String mentionRole,
     String schedule, List<String> playlist, long gapSeconds, Long maxDurationMinutes, boolean repeat,
-    long reminderMinutes, String startText, String endText, boolean enabled, long lateGraceMinutes, Instant updatedAt,
+    long reminderMinutes, String startText, String endText, boolean enabled, long lateGraceMinutes,
+    Long waitForMemberMinutes, String whenAlone, Long aloneAfterMinutes, Instant updatedAt,
     String state, Instant nextStart, String nextStartLocal) {}

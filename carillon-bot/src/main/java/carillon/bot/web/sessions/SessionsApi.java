@@ -3,6 +3,7 @@ package carillon.bot.web.sessions;
 import carillon.bot.session.FieldError;
 import carillon.bot.session.Session;
 import carillon.bot.session.SessionLimits;
+import carillon.bot.session.Presence;
 import carillon.bot.session.SessionSpec;
 import carillon.bot.session.Sessions;
 import carillon.bot.web.http.GuildAccess;
@@ -31,7 +32,8 @@ import java.util.Optional;
 /**
  * Guilds (channels, roles and bot accounts from the cache), their sessions with state and next
  * occurrence, and the schedule preview. Session fields are the core's (see docs/sessions.md), with
- * durations in named units: {@code gapSeconds}, {@code maxDurationMinutes}, {@code lateGraceMinutes}.
+ * durations in named units: {@code gapSeconds}, {@code maxDurationMinutes}, {@code lateGraceMinutes},
+ * {@code waitForMemberMinutes}, {@code aloneAfterMinutes}.
  */
 final class SessionsApi {
   private static final int MAX_PREVIEW = 20;
@@ -173,6 +175,18 @@ final class SessionsApi {
     Boolean enabled = in.bool("enabled", true);
     Integer grace = in.integer("lateGraceMinutes", 0, (int) SessionLimits.MAX_LATE_GRACE.toMinutes(),
         (int) SessionLimits.DEFAULT_LATE_GRACE.toMinutes());
+    int presenceMax = (int) SessionLimits.MAX_PRESENCE_WAIT.toMinutes();
+    Integer waitForMember = in.optionalInteger("waitForMemberMinutes", 1, presenceMax);
+    String whenAloneText = in.string("whenAlone", false);
+    Presence.WhenAlone whenAlone = Presence.WhenAlone.STAY;
+    if (whenAloneText != null) {
+      try {
+        whenAlone = Presence.WhenAlone.valueOf(whenAloneText);
+      } catch (IllegalArgumentException e) {
+        in.error("whenAlone", "must be STAY, END or PAUSE, was '" + whenAloneText + "'");
+      }
+    }
+    Integer aloneAfter = in.optionalInteger("aloneAfterMinutes", 1, presenceMax);
     if (name != null && Names.hasMarkup(name)) {
       in.error("name", Names.MARKUP_MESSAGE);
     }
@@ -180,6 +194,9 @@ final class SessionsApi {
         .playlist(playlist).gap(gap == null ? null : Duration.ofSeconds(gap))
         .maxDuration(max == null ? null : Duration.ofMinutes(max)).repeat(repeat != null && repeat)
         .reminderMinutes(reminder == null ? 0 : reminder).startText(startText).endText(endText)
-        .enabled(enabled == null || enabled).lateGrace(grace == null ? null : Duration.ofMinutes(grace)).build();
+        .enabled(enabled == null || enabled).lateGrace(grace == null ? null : Duration.ofMinutes(grace))
+        .presence(new Presence(Optional.ofNullable(waitForMember).map(Duration::ofMinutes), whenAlone,
+            aloneAfter == null ? null : Duration.ofMinutes(aloneAfter)))
+        .build();
   }
 }

@@ -111,6 +111,23 @@ class SessionsApiTest {
   }
 
   @Test
+  void aPresencePolicyIsSetAndShown() {
+    ObjectNode body = valid();
+    body.put("waitForMemberMinutes", 10);
+    body.put("whenAlone", "PAUSE");
+    body.put("aloneAfterMinutes", 3);
+    JsonNode session = create(body).json();
+    assertThat(session.get("waitForMemberMinutes").asInt()).isEqualTo(10);
+    assertThat(session.get("whenAlone").asText()).isEqualTo("PAUSE");
+    assertThat(session.get("aloneAfterMinutes").asInt()).isEqualTo(3);
+
+    JsonNode plain = create(valid().put("name", "Plain")).json();
+    assertThat(plain.get("waitForMemberMinutes").isNull()).isTrue();
+    assertThat(plain.get("whenAlone").asText()).isEqualTo("STAY");
+    assertThat(plain.get("aloneAfterMinutes").isNull()).isTrue();
+  }
+
+  @Test
   void idsMayBeNumbersToo() {
     ObjectNode body = valid();
     body.put("voiceChannel", WebHarness.HALL);
@@ -153,6 +170,9 @@ class SessionsApiTest {
         Arguments.of("grace too long", (Consumer<ObjectNode>) b -> b.put("lateGraceMinutes", 1441), "lateGraceMinutes"),
         Arguments.of("enabled as string", (Consumer<ObjectNode>) b -> b.put("enabled", "yes"), "enabled"),
         Arguments.of("repeat as number", (Consumer<ObjectNode>) b -> b.put("repeat", 1), "repeat"),
+        Arguments.of("wait too long", (Consumer<ObjectNode>) b -> b.put("waitForMemberMinutes", 121), "waitForMemberMinutes"),
+        Arguments.of("unknown when alone", (Consumer<ObjectNode>) b -> b.put("whenAlone", "SULK"), "whenAlone"),
+        Arguments.of("when alone without minutes", (Consumer<ObjectNode>) b -> b.put("whenAlone", "END"), "aloneAfterMinutes"),
         Arguments.of("unknown field", (Consumer<ObjectNode>) b -> b.put("colour", "blue"), "colour"));
   }
 
