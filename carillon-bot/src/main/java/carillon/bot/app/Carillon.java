@@ -133,7 +133,7 @@ public final class Carillon implements AutoCloseable {
         accounts.registerGuildCommand(slash.definition()); // a new guild gets /carillon from its first account
       }
     });
-    new CrashRecovery(sessions, runs, starter, time).resumeOrInterruptAll();
+    new CrashRecovery(sessions, runs, starter, notifier, time).resumeOrInterruptAll();
     scheduler.start();
     commands.recover();
     InetSocketAddress address = new InetSocketAddress(config.webAddress().getHostString(), config.webAddress().getPort());

@@ -57,6 +57,14 @@ public final class JdaNoticePort implements NoticePort {
   }
 
   @Override
+  public void crashed(Session session, Duration ran, int tracksPlayed, String why) throws NoticeException {
+    send(session, false, texts -> new EmbedBuilder().setTitle(texts.format("crashed.title", session.name()))
+        .setDescription(texts.format("crashed.description", session.name(), ran.toMinutes(), ran.toSecondsPart(),
+            tracksPlayed, why))
+        .build());
+  }
+
+  @Override
   public void trackSkipped(Session session, String track, String reason) throws NoticeException {
     send(session, false, texts -> new EmbedBuilder().setTitle(texts.format("skipped.title", session.name()))
         .setDescription(texts.format("skipped.description", session.name(), track, reason)).build());

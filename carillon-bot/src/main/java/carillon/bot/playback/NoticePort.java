@@ -16,6 +16,13 @@ public interface NoticePort {
 
   void ended(Session session, Duration ran, List<String> tracksPlayed) throws NoticeException;
 
+  /**
+   * The end notice of a run that the process's end cut short (a crash, kill -9) and that was not resumed,
+   * posted at the next start: how long it ran until the crash, how many tracks it had played, and why it
+   * was not resumed (a person reads it: "it was down for longer than the session's late grace").
+   */
+  void crashed(Session session, Duration ran, int tracksPlayed, String why) throws NoticeException;
+
   void trackSkipped(Session session, String track, String reason) throws NoticeException;
 
   void skippedBusy(Session session, Instant scheduledAt) throws NoticeException;

@@ -36,6 +36,10 @@ public final class Notifier {
     send("end notice", session, () -> port.ended(session, ran, tracksPlayed));
   }
 
+  public void crashed(Session session, Duration ran, int tracksPlayed, String why) {
+    send("end notice", session, () -> port.crashed(session, ran, tracksPlayed, why));
+  }
+
   public void trackSkipped(Session session, String track, String reason) {
     send("skipped-track notice", session, () -> port.trackSkipped(session, track, reason));
   }

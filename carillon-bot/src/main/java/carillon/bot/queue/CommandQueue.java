@@ -8,6 +8,7 @@ import carillon.bot.session.FieldError;
 import carillon.bot.session.Session;
 import carillon.bot.session.Sessions;
 import carillon.bot.store.Database;
+import carillon.bot.store.StoreUnavailableException;
 import carillon.tasks.TaskGroup;
 import carillon.tasks.TimeSource;
 import java.time.Duration;
@@ -179,7 +180,7 @@ public final class CommandQueue {
   // ---- dispatch: one lane per guild
 
   private void enqueue(CommandRecord command) {
-    long lane = sessions.guildOf(command.sessionId()).orElse(0L);
+    long lane = laneOf(command);
     boolean startDrain;
     synchronized (lanes) {
       Deque<CommandRecord> queue = lanes.get(lane);
@@ -192,6 +193,15 @@ public final class CommandQueue {
     }
     if (startDrain) {
       tasks.spawn("commands of guild " + lane, () -> drain(lane));
+    }
+  }
+
+  /** The command's guild; lane 0 if the store cannot say now (stored already, the command must still end). */
+  private long laneOf(CommandRecord command) {
+    try {
+      return sessions.guildOf(command.sessionId()).orElse(0L);
+    } catch (StoreUnavailableException e) {
+      return 0L;
     }
   }
 
@@ -249,6 +259,9 @@ public final class CommandQueue {
       try {
         setStatus(commandId, CommandStatus.RUNNING, null, null);
         running = true;
+      } catch (StoreUnavailableException e) {
+        // The store's state is logged once by the store, not once per command.
+        result = "not applied: Carillon's store is unavailable; try again when it is back";
       } catch (JdbiException e) {
         log.error("Command {} is not applied: the store did not take its start: {}", commandId, e.getMessage());
         result = "not applied: the store failed (" + e.getMessage() + "); try again";
@@ -263,6 +276,9 @@ public final class CommandQueue {
         } catch (NotCarriedOut e) {
           status = CommandStatus.FAILED;
           result = e.getMessage();
+        } catch (StoreUnavailableException e) {
+          status = CommandStatus.FAILED;
+          result = "not applied: Carillon's store is unavailable; try again when it is back";
         } catch (RuntimeException e) {
           // A bug: loud in the log, and the command still ends with a status.
           log.error("Command {} ({} of session {}) failed", commandId, command.kind(), command.sessionId(), e);
@@ -272,7 +288,7 @@ public final class CommandQueue {
       }
       finishedAt = Instant.ofEpochMilli(time.now().toEpochMilli());
       try {
-        setStatus(commandId, status, result, finishedAt);
+        setStatus(commandId, status, result, finishedAt); // kept and written later if the store is unavailable
       } catch (JdbiException e) {
         log.error("Command {} ended {} but the store did not take it: {}", commandId, status, e.getMessage());
       }

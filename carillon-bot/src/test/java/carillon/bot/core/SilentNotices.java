@@ -19,6 +19,9 @@ public final class SilentNotices implements NoticePort {
   public void ended(Session session, Duration ran, List<String> tracksPlayed) {}
 
   @Override
+  public void crashed(Session session, Duration ran, int tracksPlayed, String why) {}
+
+  @Override
   public void trackSkipped(Session session, String track, String reason) {}
 
   @Override
