@@ -184,7 +184,7 @@ class SchedulerTest {
   }
 
   @Test
-  void aCrashWithADowntimeBeyondTheGraceIsRecordedAsInterruptedAndNeverPlayedAgain() {
+  void aCrashWithADowntimeBeyondTheGraceIsRecordedAsCrashedAndNeverPlayedAgain() {
     Session s = world.create(spec("Crash", "daily 06:00 UTC", List.of(talk)));
     world.time.advance(Duration.ofHours(6).plusMinutes(3));
 
@@ -192,7 +192,7 @@ class SchedulerTest {
     world.time.advance(Duration.ofHours(1));
 
     assertThat(world.runs.forSession(s.id())).singleElement().satisfies(run -> {
-      assertThat(run.outcome()).isEqualTo(RunOutcome.INTERRUPTED);
+      assertThat(run.outcome()).isEqualTo(RunOutcome.CRASHED);
       assertThat(run.scheduledAt()).isEqualTo(Instant.parse("2026-03-27T06:00:00Z"));
       assertThat(run.error()).get().asString().endsWith("not resumed: it was down for longer than the session's late grace");
     });
@@ -201,7 +201,7 @@ class SchedulerTest {
   }
 
   @Test
-  void aCrashAfterTheMaximumDurationRanOutIsRecordedAsInterrupted() {
+  void aCrashAfterTheMaximumDurationRanOutIsRecordedAsCrashed() {
     Session s = world.create(new SessionSpec(Harness.GUILD, "Short", Harness.HALL, Harness.NOTICES, null, "daily 06:00 UTC", List.of(talk),
         Duration.ZERO, Duration.ofMinutes(4), false, 0, null, null, true, Duration.ofMinutes(15)));
     world.time.advance(Duration.ofHours(6).plusMinutes(3));
@@ -209,7 +209,7 @@ class SchedulerTest {
     world.crashAndRestart(Duration.ofMinutes(2));
 
     assertThat(world.runs.forSession(s.id())).singleElement().satisfies(run -> {
-      assertThat(run.outcome()).isEqualTo(RunOutcome.INTERRUPTED);
+      assertThat(run.outcome()).isEqualTo(RunOutcome.CRASHED);
       assertThat(run.error()).get().asString().endsWith("its maximum duration has run out");
     });
     assertThat(world.voice.events).isEmpty();
