@@ -17,23 +17,23 @@ import org.sqlite.SQLiteException;
  * statement that writes fails as SQLite fails when its WAL cannot grow ({@code SQLITE_FULL}, "database or
  * disk is full"); reads go on, as they do on a full disk. Statements run on the real file otherwise.
  */
-final class DiskFull {
+public final class DiskFull {
   private static final Set<String> EXECUTE = Set.of("execute", "executeUpdate", "executeLargeUpdate", "executeQuery",
       "executeBatch", "executeLargeBatch");
   private volatile boolean full;
   /** How many writes were refused. */
   volatile int refused;
 
-  void fill() {
+  public void fill() {
     full = true;
   }
 
-  void free() {
+  public void free() {
     full = false;
   }
 
   /** SQLite's data source in, one whose connections refuse writes while the disk is full out. */
-  DataSource around(DataSource sqlite) {
+  public DataSource around(DataSource sqlite) {
     return proxy(DataSource.class, sqlite, (method, args, result) ->
         method.getName().equals("getConnection") ? proxy(Connection.class, (Connection) result, this::connection) : result);
   }

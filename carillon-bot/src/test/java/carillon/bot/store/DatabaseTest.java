@@ -47,4 +47,22 @@ class DatabaseTest {
           .isEqualTo("rw-------");
     }
   }
+
+  @Test
+  void aFileWriteRefusedForWantOfSpaceCountsAsTheStoreUnavailableAndABrokenConnectionDoesNot() {
+    Path full = Path.of("/dev/full"); // every write to it fails with ENOSPC, as on a full disk
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(full), "/dev/full is needed");
+    assertThatThrownBy(() -> Files.write(full, new byte[] {1}))
+        .satisfies(e -> assertThat(StoreUnavailableException.among(new RuntimeException("upload failed", e))).isTrue());
+    assertThat(StoreUnavailableException.among(new java.io.IOException("Broken pipe"))).isFalse();
+  }
+
+  @Test
+  void aConstraintViolationIsPassedOnAndLeavesTheStoreAvailable() {
+    try (Database db = Database.openSqlite(dir.resolve("carillon.db"))) {
+      assertThatThrownBy(() -> db.useHandle(h -> h.execute("INSERT INTO store_probe (id, checked_at) VALUES (1, 0)")))
+          .isInstanceOf(UnableToExecuteStatementException.class);
+      assertThat(db.health().isAvailable()).isTrue();
+    }
+  }
 }
