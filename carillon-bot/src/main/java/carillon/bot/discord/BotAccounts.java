@@ -25,6 +25,7 @@ import net.dv8tion.jda.api.events.session.ReadyEvent;
 import net.dv8tion.jda.api.events.session.ShutdownEvent;
 import net.dv8tion.jda.api.exceptions.InvalidTokenException;
 import net.dv8tion.jda.api.hooks.ListenerAdapter;
+import net.dv8tion.jda.api.interactions.commands.build.CommandData;
 import net.dv8tion.jda.api.requests.CloseCode;
 import net.dv8tion.jda.api.requests.GatewayIntent;
 import net.dv8tion.jda.api.sharding.DefaultShardManagerBuilder;
@@ -219,7 +220,7 @@ public final class BotAccounts implements AutoCloseable {
    * Registers {@code command} in every guild with that guild's {@link #primaryIn primary} account, and
    * clears it from the other accounts there, so that members see one /carillon per server.
    */
-  public void registerGuildCommand(net.dv8tion.jda.api.interactions.commands.build.CommandData command) {
+  public void registerGuildCommand(CommandData command) {
     for (String name : all.keySet()) {
       ShardManager connection = live.get(name);
       if (connection == null) {

@@ -1,5 +1,6 @@
 package carillon.bot.store;
 
+import carillon.bot.config.Config;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -97,7 +99,7 @@ public final class Database implements AutoCloseable {
   }
 
   /** Opens the store the configuration names: PostgreSQL for a jdbc:postgresql: URL, else its SQLite file. */
-  public static Database open(carillon.bot.config.Config config) {
+  public static Database open(Config config) {
     return config.postgres()
         .map(pg -> openPostgres(config.databaseUrl(), pg.user(), pg.password().value()))
         .orElseGet(() -> openSqlite(config.sqliteFile()));
@@ -280,7 +282,7 @@ public final class Database implements AutoCloseable {
   }
 
   private void refuseIfUnavailable() {
-    if (health.state() instanceof StoreHealth.Unavailable(java.time.Instant since, String lastError)) {
+    if (health.state() instanceof StoreHealth.Unavailable(Instant since, String lastError)) {
       throw new StoreUnavailableException("the store is unavailable since " + since + ": " + lastError, null);
     }
   }

@@ -1,4 +1,6 @@
 package carillon.bot.store;
+import java.io.IOException;
+
 
 /**
  * The store cannot take work now: its disk is full, its file cannot be written, or its PostgreSQL server
@@ -21,7 +23,7 @@ public final class StoreUnavailableException extends RuntimeException {
       if (t instanceof StoreUnavailableException) {
         return true;
       }
-      if (t instanceof java.io.IOException io && io.getMessage() != null
+      if (t instanceof IOException io && io.getMessage() != null
           && (io.getMessage().contains("No space left on device") || io.getMessage().contains("Disk quota exceeded"))) {
         return true;
       }

@@ -29,6 +29,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.Javalin;
@@ -44,6 +45,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -265,7 +267,7 @@ public final class WebServer implements AutoCloseable {
   }
 
   private void storeUnavailable(Context ctx) {
-    String since = db.health().state() instanceof StoreHealth.Unavailable(java.time.Instant at, String error)
+    String since = db.health().state() instanceof StoreHealth.Unavailable(Instant at, String error)
         ? " since " + at : "";
     ctx.header("Retry-After", Integer.toString(Problem.STORE_RETRY_AFTER_SECONDS)); // pages too
     problem(Problem.storeUnavailable("Carillon's store cannot take work now" + since + " (its disk is full or its "
@@ -297,7 +299,7 @@ public final class WebServer implements AutoCloseable {
   /** The OpenAPI document, written in YAML for people and served as JSON. */
   private static byte[] openApi(ObjectMapper json) {
     try {
-      return json.writeValueAsBytes(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+      return json.writeValueAsBytes(new YAMLMapper()
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(resource("openapi.yaml")));
     } catch (IOException e) {
       throw new UncheckedIOException("the OpenAPI document is not valid YAML", e);

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A Carillon process for {@link KillNineTest}, killed with SIGKILL by it: the emulator and Carillon in one
@@ -65,7 +66,7 @@ final class CrashChild {
       carillon.playback().onChange(run -> run.currentTrack().ifPresent(track -> playing.complete(run)));
       Session session = carillon.sessions().create(new SessionSpec(guild.id(), "Talk", hall, notices, null,
           "once " + start, List.of(tone.id()), Duration.ZERO, null, false, 0, null, null, true, Duration.ofMinutes(5)));
-      ActiveRun run = playing.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      ActiveRun run = playing.get(60, TimeUnit.SECONDS);
       carillon.time().sleepUntil(carillon.time().now().plus(PAUSE_AT.minus(run.trackElapsed().orElseThrow())));
       carillon.commands().submitAndWait(new CommandRequest(CommandKind.PAUSE, session.id(), null, CommandSource.CLI,
           "test"), Duration.ofSeconds(10));
@@ -74,7 +75,7 @@ final class CrashChild {
       System.out.println("PAUSED position=" + run.trackElapsed().orElseThrow().toMillis());
     } else {
       ActiveRun run = carillon.playback().all().getFirst(); // crash recovery resumed it while Carillon started
-      run.joinedVoice().get(60, java.util.concurrent.TimeUnit.SECONDS);
+      run.joinedVoice().get(60, TimeUnit.SECONDS);
       carillon.time().sleepUntil(carillon.time().now().plusSeconds(5));
       System.out.println("RESUMED paused=" + run.isPaused() + " volume=" + run.volume() + " position="
           + run.trackElapsed().map(Duration::toMillis).orElse(-1L));

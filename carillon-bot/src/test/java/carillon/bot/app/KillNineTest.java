@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -53,7 +54,7 @@ class KillNineTest {
 
   @Test
   void killedWhilePausedAt40PercentItResumesPausedAt40PercentAtItsVolumeTwice() throws Exception {
-    List<Process> started = new java.util.ArrayList<>();
+    List<Process> started = new ArrayList<>();
     try {
       Path firstOut = dir.resolve("first.txt");
       Process first = child("first", firstOut);

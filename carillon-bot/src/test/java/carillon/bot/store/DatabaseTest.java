@@ -3,10 +3,12 @@ package carillon.bot.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,10 +53,10 @@ class DatabaseTest {
   @Test
   void aFileWriteRefusedForWantOfSpaceCountsAsTheStoreUnavailableAndABrokenConnectionDoesNot() {
     Path full = Path.of("/dev/full"); // every write to it fails with ENOSPC, as on a full disk
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(full), "/dev/full is needed");
+    Assumptions.assumeTrue(Files.isWritable(full), "/dev/full is needed");
     assertThatThrownBy(() -> Files.write(full, new byte[] {1}))
         .satisfies(e -> assertThat(StoreUnavailableException.among(new RuntimeException("upload failed", e))).isTrue());
-    assertThat(StoreUnavailableException.among(new java.io.IOException("Broken pipe"))).isFalse();
+    assertThat(StoreUnavailableException.among(new IOException("Broken pipe"))).isFalse();
   }
 
   @Test

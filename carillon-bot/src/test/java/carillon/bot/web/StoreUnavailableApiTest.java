@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import carillon.bot.app.DemoAudio;
-import carillon.bot.core.DiskFull;
 import carillon.bot.session.SessionSpec;
 import carillon.bot.store.Database;
+import carillon.bot.testing.DiskFull;
 import carillon.bot.web.WebHarness.Client;
 import carillon.bot.web.WebHarness.Response;
 import carillon.bot.web.library.LibraryApiTest;

@@ -1,6 +1,6 @@
-package carillon.bot.core;
+package carillon.bot.store;
 
-import static carillon.bot.core.Harness.spec;
+import static carillon.bot.testing.Harness.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -13,9 +13,8 @@ import carillon.bot.queue.CommandStatus;
 import carillon.bot.run.Run;
 import carillon.bot.run.RunOutcome;
 import carillon.bot.session.Session;
-import carillon.bot.store.Database;
-import carillon.bot.store.StoreHealth;
-import carillon.bot.store.StoreUnavailableException;
+import carillon.bot.testing.DiskFull;
+import carillon.bot.testing.Harness;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,7 @@
-package carillon.bot.core;
+package carillon.bot.store;
 
+import carillon.bot.testing.Harness;
+import carillon.bot.testing.PostgresServer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -1,6 +1,7 @@
-package carillon.bot.core;
+package carillon.bot.testing;
 
 import carillon.bot.store.Database;
+import carillon.bot.store.PrivateFiles;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
   @Override
   public void afterAll(ExtensionContext context) throws IOException {
     server.close();
-    carillon.bot.store.PrivateFiles.deleteTree(dataDirectory);
+    PrivateFiles.deleteTree(dataDirectory);
   }
 
   @Override

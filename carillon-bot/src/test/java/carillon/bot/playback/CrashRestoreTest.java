@@ -1,9 +1,8 @@
-package carillon.bot.core;
+package carillon.bot.playback;
 
-import static carillon.bot.core.Harness.spec;
+import static carillon.bot.testing.Harness.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import carillon.bot.playback.ActiveRun;
 import carillon.bot.queue.CommandKind;
 import carillon.bot.queue.CommandRecord;
 import carillon.bot.queue.CommandRequest;
@@ -12,6 +11,7 @@ import carillon.bot.queue.CommandStatus;
 import carillon.bot.run.Run;
 import carillon.bot.run.RunOutcome;
 import carillon.bot.session.Session;
+import carillon.bot.testing.Harness;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
