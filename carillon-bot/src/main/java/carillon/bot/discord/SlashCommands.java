@@ -16,6 +16,7 @@ import carillon.bot.session.FieldError;
 import carillon.bot.session.Session;
 import carillon.bot.session.SessionLimits;
 import carillon.bot.session.Sessions;
+import carillon.bot.store.StoreUnavailableException;
 import carillon.tasks.TaskGroup;
 import java.time.Duration;
 import java.time.Instant;
@@ -149,13 +150,18 @@ public final class SlashCommands extends ListenerAdapter {
     event.deferReply(true).queue(null, e -> log.warn("Could not acknowledge /carillon {}: {}", sub, e.getMessage()));
     InteractionHook hook = event.getHook();
     tasks.spawn("/carillon " + sub, () -> {
-      String answer = switch (sub) {
-        case "sessions" -> listSessions(guildId, texts);
-        case "next" -> next(guildId, texts);
-        case "status" -> status(guildId, texts);
-        case "play", "pause", "resume", "skip", "stop", "volume" -> control(event, guildId, sub, texts);
-        default -> texts.format("unknown", sub);
-      };
+      String answer;
+      try {
+        answer = switch (sub) {
+          case "sessions" -> listSessions(guildId, texts);
+          case "next" -> next(guildId, texts);
+          case "status" -> status(guildId, texts);
+          case "play", "pause", "resume", "skip", "stop", "volume" -> control(event, guildId, sub, texts);
+          default -> texts.format("unknown", sub);
+        };
+      } catch (StoreUnavailableException e) {
+        answer = texts.format("store.unavailable"); // the store's state is logged once, by the store
+      }
       hook.sendMessage(answer).setEphemeral(true)
           .queue(null, e -> log.warn("Could not answer /carillon {}: {}", sub, e.getMessage()));
     });

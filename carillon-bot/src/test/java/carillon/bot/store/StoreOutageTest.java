@@ -137,4 +137,25 @@ class StoreOutageTest {
     });
     assertThat(world.playback.active(s.id())).get().satisfies(run -> assertThat(run.isPaused()).isTrue());
   }
+
+  @Test
+  void aStartThatFallsInAnOutageStartsWhenTheStoreIsBackWithinItsGrace() throws Exception {
+    Session s = world.create(spec("Late", "once 2026-03-27T06:00:00Z", List.of(bell)));
+    world.time.advanceTo(Instant.parse("2026-03-27T05:59:00Z"));
+    storeFails();
+    world.time.advanceTo(Instant.parse("2026-03-27T06:00:00Z")); // the claim of the occurrence fails
+    assertThat(world.db.health().state()).isInstanceOf(StoreHealth.Unavailable.class);
+    assertThat(world.voice.events).isEmpty();
+
+    storeBack();
+    await().atMost(Duration.ofSeconds(30)).until(() -> world.db.health().isAvailable());
+    world.time.advance(Duration.ofMinutes(2));
+    assertThat(world.voice.events).as("started by the next try, in the slot the failed claim let go").startsWith(
+        "2026-03-27T06:00:05Z join bot-a@1000 #2001",
+        "2026-03-27T06:00:05Z play Bell in bot-a@1000");
+    assertThat(world.runs.forSession(s.id())).singleElement().satisfies(run -> {
+      assertThat(run.outcome()).isEqualTo(RunOutcome.COMPLETED);
+      assertThat(run.scheduledAt()).isEqualTo(Instant.parse("2026-03-27T06:00:00Z"));
+    });
+  }
 }
