@@ -77,6 +77,13 @@ public final class CommandQueue {
    * @throws QueueClosedException if Carillon is shutting down; nothing is stored
    */
   public CommandRecord submit(CommandRequest request) throws InvalidCommandException {
+    return accept(request).record();
+  }
+
+  /** A command just stored, and what completes when it ends (held here: the map's entry goes when it ends). */
+  private record Accepted(CommandRecord record, CompletableFuture<CommandRecord> completion) {}
+
+  private Accepted accept(CommandRequest request) throws InvalidCommandException {
     if (closed) {
       throw new QueueClosedException();
     }
@@ -91,9 +98,10 @@ public final class CommandQueue {
     CommandRecord accepted = new CommandRecord(id, request.kind(), request.sessionId(),
         Optional.ofNullable(request.volume()), request.source(), requestedBy, Instant.ofEpochMilli(now.toEpochMilli()),
         CommandStatus.PENDING, Optional.empty(), Optional.empty());
-    completions.put(id, new CompletableFuture<>());
+    CompletableFuture<CommandRecord> completion = new CompletableFuture<>();
+    completions.put(id, completion);
     enqueue(accepted);
-    return accepted;
+    return new Accepted(accepted, completion);
   }
 
   /**
@@ -107,12 +115,15 @@ public final class CommandQueue {
    */
   public CommandRecord submitAndWait(CommandRequest request, Duration timeout)
       throws InvalidCommandException, InterruptedException {
-    CommandRecord accepted = submit(request);
-    CompletableFuture<CommandRecord> completion = completion(accepted.id());
-    if (time.await(completion, time.now().plus(timeout))) {
-      return completion.join();
+    Accepted accepted = accept(request);
+    if (time.await(accepted.completion(), time.now().plus(timeout))) {
+      return accepted.completion().join();
     }
-    return find(accepted.id()).orElse(accepted);
+    try {
+      return find(accepted.record().id()).orElse(accepted.record());
+    } catch (StoreUnavailableException e) {
+      return accepted.record(); // stored and under way: its status so far is what this process knows
+    }
   }
 
   /**
