@@ -144,7 +144,7 @@ public final class Carillon implements AutoCloseable {
     metrics.watch(playback, runs);
     metrics.watch(commands);
     metrics.watch(accounts);
-    new CrashRecovery(sessions, runs, starter, time).resumeOrInterruptAll();
+    new CrashRecovery(sessions, runs, starter, notifier, time).resumeOrInterruptAll();
     scheduler.start();
     commands.recover();
     InetSocketAddress address = new InetSocketAddress(config.webAddress().getHostString(), config.webAddress().getPort());

@@ -77,6 +77,13 @@ public final class JdaNoticePort implements NoticePort {
   }
 
   @Override
+  public void crashed(Session session, Duration ran, int tracksPlayed, String why) throws NoticeException {
+    send(session, false, texts -> DiscordLimits.embed(texts.format("crashed.title", session.name()),
+        texts.format("crashed.description", session.name(), ran.toMinutes(), ran.toSecondsPart(), tracksPlayed, why),
+        List.of()));
+  }
+
+  @Override
   public void trackSkipped(Session session, String track, String reason) throws NoticeException {
     send(session, false, texts -> DiscordLimits.embed(texts.format("skipped.title", session.name()),
         texts.format("skipped.description", session.name(), track, reason), List.of()));

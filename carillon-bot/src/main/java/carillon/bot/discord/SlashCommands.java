@@ -18,6 +18,7 @@ import carillon.bot.session.NameMatch;
 import carillon.bot.session.Session;
 import carillon.bot.session.SessionLimits;
 import carillon.bot.session.Sessions;
+import carillon.bot.store.StoreUnavailableException;
 import carillon.tasks.TaskGroup;
 import java.time.Duration;
 import java.time.Instant;
@@ -146,8 +147,10 @@ public final class SlashCommands extends ListenerAdapter {
           .limit(DiscordLimits.CHOICES)
           .map(s -> new Command.Choice(DiscordLimits.shorten(s.name(), DiscordLimits.CHOICE), s.name()))
           .toList();
+    } catch (StoreUnavailableException e) {
+      choices = List.of(); // the store's state is logged once, by the store
     } catch (RuntimeException e) {
-      // A bug or a store failure: offer nothing rather than leave the member's list spinning.
+      // A bug: offer nothing rather than leave the member's list spinning.
       log.error("/carillon autocomplete failed", e);
       choices = List.of();
     }
@@ -201,6 +204,8 @@ public final class SlashCommands extends ListenerAdapter {
         String answer;
         try {
           answer = handler.get();
+        } catch (StoreUnavailableException e) {
+          answer = texts.format("store.unavailable"); // the store's state is logged once, by the store
         } catch (RuntimeException e) {
           // Not the member's mistake (those are answered by the handler): a bug or a store failure,
           // logged in full for the operators.

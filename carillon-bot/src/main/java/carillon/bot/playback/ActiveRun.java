@@ -6,12 +6,15 @@ import carillon.bot.run.Runs;
 import carillon.bot.session.Presence;
 import carillon.bot.session.Session;
 import carillon.bot.session.SessionLimits;
+import carillon.bot.store.StoreUnavailableException;
 import carillon.tasks.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -67,9 +70,18 @@ public final class ActiveRun {
   private Instant trackStartedAt;
   private Instant trackPausedAt;
   private Duration trackPausedFor = Duration.ZERO;
+  /** The current track's playlist entry, tracks played before it, and the furthest position saved in it. */
+  private int trackIndex;
+  private int playedBeforeTrack;
+  private Duration trackSaved = Duration.ZERO;
+  /** The playlist's tracks as last found, for when the library cannot be read (the store is unavailable). */
+  private final Map<String, Track> found = new HashMap<>();
 
-  /** Where a run that a crash cut short picks up: its original start, the track, the position in it. */
-  record Resume(Instant startedAt, int trackIndex, Duration position, int tracksPlayed) {}
+  /**
+   * Where and how a run that a crash cut short picks up: its original start, the track, the position in
+   * it, the tracks played before, whether it was paused and its volume.
+   */
+  record Resume(Instant startedAt, int trackIndex, Duration position, int tracksPlayed, boolean paused, int volume) {}
 
   ActiveRun(Playback playback, VoicePort voice, Notifier notifier, TrackCatalog catalog, TimeSource time, Runs runs,
       Session session, long runId, VoiceSlot slot, Optional<Resume> resumeFrom,
@@ -85,6 +97,10 @@ public final class ActiveRun {
     this.runId = runId;
     this.slot = slot;
     this.resumeFrom = resumeFrom;
+    resumeFrom.ifPresent(r -> {
+      paused = r.paused();
+      volume = r.volume();
+    });
   }
 
   public Session session() {
@@ -132,33 +148,47 @@ public final class ActiveRun {
     return Optional.of(Duration.between(trackStartedAt, until).minus(trackPausedFor));
   }
 
-  public synchronized String pause() {
-    if (paused) {
-      return "'" + session.name() + "' is already paused";
+  public String pause() {
+    String result;
+    Optional<Progress> progress;
+    synchronized (this) {
+      if (paused) {
+        return "'" + session.name() + "' is already paused";
+      }
+      paused = true;
+      if (playing != null) {
+        playing.pause();
+        trackPausedAt = time.now();
+      }
+      playback.changed(this);
+      result = "paused " + describeTrack();
+      progress = progress();
     }
-    paused = true;
-    if (playing != null) {
-      playing.pause();
-      trackPausedAt = time.now();
-    }
-    playback.changed(this);
-    return "paused " + describeTrack();
+    progress.ifPresent(p -> runs.saveProgress(runId, p)); // a crash now resumes it paused
+    return result;
   }
 
-  public synchronized String resume() {
-    if (!paused) {
-      return "'" + session.name() + "' is not paused";
+  public String resume() {
+    String result;
+    Optional<Progress> progress;
+    synchronized (this) {
+      if (!paused) {
+        return "'" + session.name() + "' is not paused";
+      }
+      paused = false;
+      if (playing != null) {
+        playing.resume();
+      }
+      if (trackPausedAt != null) {
+        trackPausedFor = trackPausedFor.plus(Duration.between(trackPausedAt, time.now()));
+        trackPausedAt = null;
+      }
+      playback.changed(this);
+      result = "resumed " + describeTrack();
+      progress = progress();
     }
-    paused = false;
-    if (playing != null) {
-      playing.resume();
-    }
-    if (trackPausedAt != null) {
-      trackPausedFor = trackPausedFor.plus(Duration.between(trackPausedAt, time.now()));
-      trackPausedAt = null;
-    }
-    playback.changed(this);
-    return "resumed " + describeTrack();
+    progress.ifPresent(p -> runs.saveProgress(runId, p));
+    return result;
   }
 
   public synchronized String skip() {
@@ -176,17 +206,38 @@ public final class ActiveRun {
   }
 
   /** Volume in percent, {@value SessionLimits#MIN_VOLUME} to {@value SessionLimits#MAX_VOLUME}. */
-  public synchronized String volume(int percent) {
+  public String volume(int percent) {
     if (percent < SessionLimits.MIN_VOLUME || percent > SessionLimits.MAX_VOLUME) {
       throw new IllegalArgumentException("volume must be from " + SessionLimits.MIN_VOLUME + " to "
           + SessionLimits.MAX_VOLUME + " percent, was " + percent);
     }
-    volume = percent;
-    if (connection != null) {
-      connection.volume(percent);
+    Optional<Progress> progress;
+    synchronized (this) {
+      volume = percent;
+      if (connection != null) {
+        connection.volume(percent);
+      }
+      playback.changed(this);
+      progress = progress();
     }
-    playback.changed(this);
+    progress.ifPresent(p -> runs.saveProgress(runId, p));
     return "volume of '" + session.name() + "' set to " + percent + "%";
+  }
+
+  /**
+   * Where and how the run is now, while a track plays (empty between tracks: the next track's start
+   * saves). The position is the furthest known in this track: a track started part-way and paused before
+   * its first frame reports 0 (LavaPlayer seeks when it starts), which must not overwrite the saved one.
+   */
+  private synchronized Optional<Progress> progress() {
+    if (playing == null) {
+      return Optional.empty();
+    }
+    Duration position = playing.position();
+    if (position.compareTo(trackSaved) > 0) {
+      trackSaved = position;
+    }
+    return Optional.of(new Progress(trackIndex, trackSaved, playedBeforeTrack, paused, volume, time.now()));
   }
 
   void interrupt() {
@@ -231,8 +282,9 @@ public final class ActiveRun {
     int firstIndex = resumeFrom.map(Resume::trackIndex).orElse(0);
     Duration firstPosition = resumeFrom.map(Resume::position).orElse(Duration.ZERO);
     int playedBefore = resumeFrom.map(Resume::tracksPlayed).orElse(0);
-    RunOutcome outcome = RunOutcome.COMPLETED;
-    String error = null;
+    // Set only where the run's way out is known: an exception that escapes is a bug, recorded FAILED.
+    RunOutcome outcome = RunOutcome.FAILED;
+    String error = "internal error: the run ended unexpectedly";
     VoicePort.Connection joined = null;
     boolean began = false;
     boolean heard = false;
@@ -248,6 +300,7 @@ public final class ActiveRun {
       }
       joined.lost().thenAccept(reason -> end(RunOutcome.DISCONNECTED, reason));
       joinedVoice.complete(Optional.empty());
+      playlist.forEach(this::findTrack); // remembered, for when the library cannot be read later
       if (!awaitFirstMember(joined)) {
         if (!stopping()) {
           outcome = RunOutcome.NO_LISTENERS;
@@ -270,7 +323,7 @@ public final class ActiveRun {
           if (stopping() || !time.now().isBefore(deadline)) {
             break;
           }
-          Optional<Track> next = catalog.find(audioId);
+          Optional<Track> next = findTrack(audioId);
           if (next.isEmpty()) {
             notifier.trackSkipped(session, audioId, "it is no longer in the audio library");
             continue;
@@ -290,6 +343,8 @@ public final class ActiveRun {
         }
         first = false;
       } while (session.repeat() && !stopping() && time.now().isBefore(deadline));
+      outcome = RunOutcome.COMPLETED;
+      error = null;
     } catch (VoiceException e) {
       outcome = RunOutcome.FAILED;
       error = e.getMessage();
@@ -298,6 +353,10 @@ public final class ActiveRun {
       outcome = RunOutcome.INTERRUPTED;
       error = "interrupted";
       Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      // A bug: recorded as what it is instead of as completed, and loud (the task group logs it).
+      error = "internal error: " + e;
+      throw e;
     } finally {
       if (joined != null) {
         joined.leave();
@@ -392,6 +451,24 @@ public final class ActiveRun {
     }
   }
 
+  /**
+   * The playlist entry's track from the catalog, or as last found while the store is unavailable (playback
+   * goes on through a store outage); empty if it is not in the library.
+   */
+  private Optional<Track> findTrack(String audioId) {
+    try {
+      Optional<Track> track = catalog.find(audioId);
+      synchronized (found) {
+        track.ifPresentOrElse(t -> found.put(audioId, t), () -> found.remove(audioId));
+      }
+      return track;
+    } catch (StoreUnavailableException e) {
+      synchronized (found) {
+        return Optional.ofNullable(found.get(audioId));
+      }
+    }
+  }
+
   private void aloneTooLong() {
     String alone = "nobody was in the voice channel for " + minutes(session.presence().aloneAfter());
     switch (session.presence().whenAlone()) {
@@ -445,7 +522,10 @@ public final class ActiveRun {
       track = next;
       trackStartedAt = time.now().minus(from); // a resumed track starts part-way
       trackPausedFor = Duration.ZERO;
-      trackPausedAt = paused ? trackStartedAt : null;
+      trackPausedAt = paused ? time.now() : null;
+      trackIndex = index;
+      playedBeforeTrack = playedSoFar;
+      trackSaved = from;
       if (paused) {
         started.pause();
       }
@@ -454,7 +534,7 @@ public final class ActiveRun {
       }
     }
     playback.changed(this);
-    runs.saveProgress(runId, new Progress(index, from, playedSoFar, time.now()));
+    progress().ifPresent(p -> runs.saveProgress(runId, p));
     boolean ended = false;
     while (!ended) {
       Instant checkpoint = time.now().plus(PROGRESS_EVERY);
@@ -465,7 +545,7 @@ public final class ActiveRun {
         break;
       }
       if (!ended) {
-        runs.saveProgress(runId, new Progress(index, started.position(), playedSoFar, time.now()));
+        progress().ifPresent(p -> runs.saveProgress(runId, p));
       }
     }
     VoicePort.TrackEnd end = started.ended().getNow(VoicePort.TrackEnd.STOPPED);

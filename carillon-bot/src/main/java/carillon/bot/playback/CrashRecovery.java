@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a crash left playing, taken up at start-up (before the scheduler plans): each run resumes where
- * it was, or is recorded as interrupted. Either way the same run record goes on, so the occurrence never
+ * it was and as it was (paused, volume), or is recorded as {@link RunOutcome#CRASHED} with the tracks it
+ * had played and gets its end notice now. Either way the same run record goes on, so the occurrence never
  * plays twice.
  */
 public final class CrashRecovery {
@@ -24,12 +25,14 @@ public final class CrashRecovery {
   private final Sessions sessions;
   private final Runs runs;
   private final SessionStarter starter;
+  private final Notifier notifier;
   private final TimeSource time;
 
-  public CrashRecovery(Sessions sessions, Runs runs, SessionStarter starter, TimeSource time) {
+  public CrashRecovery(Sessions sessions, Runs runs, SessionStarter starter, Notifier notifier, TimeSource time) {
     this.sessions = sessions;
     this.runs = runs;
     this.starter = starter;
+    this.notifier = notifier;
     this.time = time;
   }
 
@@ -41,7 +44,7 @@ public final class CrashRecovery {
   /**
    * A run the last process left playing: resumed at its saved track and position if the downtime was
    * within the session's late grace and its maximum duration has not run out; otherwise recorded as
-   * interrupted.
+   * crashed, with the end notice it never got.
    */
   private void resumeOrInterrupt(Run run, Optional<Progress> progress) {
     Instant now = time.now();
@@ -67,7 +70,13 @@ public final class CrashRecovery {
     }
     log.warn("Run {} of session {} (scheduled {}) was cut short by a crash and is not resumed: {}", run.id(),
         run.sessionId(), run.scheduledAt(), why);
-    runs.finish(run.id(), RunOutcome.INTERRUPTED, now, progress.map(Progress::tracksPlayed).orElse(run.tracksPlayed()),
-        "the process ended while it played; not resumed: " + why);
+    int tracksPlayed = progress.map(Progress::tracksPlayed).orElse(run.tracksPlayed());
+    runs.finish(run.id(), RunOutcome.CRASHED, now, tracksPlayed, "the process ended while it played; not resumed: " + why);
+    if (session.isPresent()) {
+      // How long it ran: until it was last known to play.
+      Instant lastAlive = progress.map(Progress::savedAt).or(run::startedAt).orElse(now);
+      Duration ran = Duration.between(run.startedAt().orElse(lastAlive), lastAlive);
+      notifier.crashed(session.get(), ran, tracksPlayed, why);
+    }
   }
 }

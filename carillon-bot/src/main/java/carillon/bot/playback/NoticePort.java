@@ -25,6 +25,13 @@ public interface NoticePort {
   /** A run could not start: it did not join the voice channel, or nobody came; {@code reason} says why. */
   void couldNotStart(Session session, String reason) throws NoticeException;
 
+  /**
+   * The end notice of a run that the process's end cut short (a crash, kill -9) and that was not resumed,
+   * posted at the next start: how long it ran until the crash, how many tracks it had played, and why it
+   * was not resumed (a person reads it: "it was down for longer than the session's late grace").
+   */
+  void crashed(Session session, Duration ran, int tracksPlayed, String why) throws NoticeException;
+
   void trackSkipped(Session session, String track, String reason) throws NoticeException;
 
   void skippedBusy(Session session, Instant scheduledAt) throws NoticeException;

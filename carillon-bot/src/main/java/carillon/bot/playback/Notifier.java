@@ -52,6 +52,10 @@ public final class Notifier {
     send("could-not-start notice", session, () -> port.couldNotStart(session, reason));
   }
 
+  public void crashed(Session session, Duration ran, int tracksPlayed, String why) {
+    send("end notice", session, () -> port.crashed(session, ran, tracksPlayed, why));
+  }
+
   public void trackSkipped(Session session, String track, String reason) {
     send("skipped-track notice", session, () -> port.trackSkipped(session, track, reason));
   }

@@ -104,12 +104,13 @@ public final class Playback {
   }
 
   /**
-   * Resumes a run that a crash cut short, in the same run record: at the saved track and position, with
-   * its original start (so the maximum duration still counts from there) and no second start notice.
+   * Resumes a run that a crash cut short, in the same run record: at the saved track and position, paused
+   * if it was, at its volume, with its original start (so the maximum duration still counts from there) and no second start notice.
    */
   public ActiveRun resume(Session session, Run run, Progress progress, VoiceSlot slot) {
     return begin(newRun(session, run.id(), slot, Optional.of(new ActiveRun.Resume(
-        run.startedAt().orElse(progress.savedAt()), progress.trackIndex(), progress.position(), progress.tracksPlayed())),
+        run.startedAt().orElse(progress.savedAt()), progress.trackIndex(), progress.position(), progress.tracksPlayed(),
+        progress.paused(), progress.volume())),
         Optional.empty()));
   }
 

@@ -61,16 +61,26 @@ public final class SessionStarter {
     if (slot.isEmpty()) {
       return new NoFreeSlot();
     }
-    Optional<Long> runId = runs.claim(session.id(), scheduledAt, time.now(), slot.get().account());
+    Optional<Long> runId;
+    try {
+      runId = runs.claim(session.id(), scheduledAt, time.now(), slot.get().account());
+    } catch (RuntimeException e) {
+      release(prepared, slot.get()); // the store failed (it may be unavailable): nothing stays claimed
+      throw e;
+    }
     if (runId.isEmpty()) {
-      if (prepared.isPresent()) {
-        playback.release(prepared.get());
-      } else {
-        slots.release(slot.get());
-      }
+      release(prepared, slot.get());
       return new AlreadyClaimed();
     }
     return new Started(playback.start(session, runId.get(), slot.get(), prepared));
+  }
+
+  private void release(Optional<Playback.Prepared> prepared, VoiceSlot slot) {
+    if (prepared.isPresent()) {
+      playback.release(prepared.get());
+    } else {
+      slots.release(slot);
+    }
   }
 
   /**

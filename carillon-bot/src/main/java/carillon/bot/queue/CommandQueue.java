@@ -8,6 +8,7 @@ import carillon.bot.session.FieldError;
 import carillon.bot.session.Session;
 import carillon.bot.session.Sessions;
 import carillon.bot.store.Database;
+import carillon.bot.store.StoreUnavailableException;
 import carillon.tasks.TaskGroup;
 import carillon.tasks.TimeSource;
 import java.time.Duration;
@@ -76,6 +77,13 @@ public final class CommandQueue {
    * @throws QueueClosedException if Carillon is shutting down; nothing is stored
    */
   public CommandRecord submit(CommandRequest request) throws InvalidCommandException {
+    return accept(request).record();
+  }
+
+  /** A command just stored, and what completes when it ends (held here: the map's entry goes when it ends). */
+  private record Accepted(CommandRecord record, CompletableFuture<CommandRecord> completion) {}
+
+  private Accepted accept(CommandRequest request) throws InvalidCommandException {
     if (closed) {
       throw new QueueClosedException();
     }
@@ -90,9 +98,10 @@ public final class CommandQueue {
     CommandRecord accepted = new CommandRecord(id, request.kind(), request.sessionId(),
         Optional.ofNullable(request.volume()), request.source(), requestedBy, Instant.ofEpochMilli(now.toEpochMilli()),
         CommandStatus.PENDING, Optional.empty(), Optional.empty());
-    completions.put(id, new CompletableFuture<>());
+    CompletableFuture<CommandRecord> completion = new CompletableFuture<>();
+    completions.put(id, completion);
     enqueue(accepted);
-    return accepted;
+    return new Accepted(accepted, completion);
   }
 
   /**
@@ -106,12 +115,15 @@ public final class CommandQueue {
    */
   public CommandRecord submitAndWait(CommandRequest request, Duration timeout)
       throws InvalidCommandException, InterruptedException {
-    CommandRecord accepted = submit(request);
-    CompletableFuture<CommandRecord> completion = completion(accepted.id());
-    if (time.await(completion, time.now().plus(timeout))) {
-      return completion.join();
+    Accepted accepted = accept(request);
+    if (time.await(accepted.completion(), time.now().plus(timeout))) {
+      return accepted.completion().join();
     }
-    return find(accepted.id()).orElse(accepted);
+    try {
+      return find(accepted.record().id()).orElse(accepted.record());
+    } catch (StoreUnavailableException e) {
+      return accepted.record(); // stored and under way: its status so far is what this process knows
+    }
   }
 
   /**
@@ -179,7 +191,7 @@ public final class CommandQueue {
   // ---- dispatch: one lane per guild
 
   private void enqueue(CommandRecord command) {
-    long lane = sessions.guildOf(command.sessionId()).orElse(0L);
+    long lane = laneOf(command);
     boolean startDrain;
     synchronized (lanes) {
       Deque<CommandRecord> queue = lanes.get(lane);
@@ -192,6 +204,15 @@ public final class CommandQueue {
     }
     if (startDrain) {
       tasks.spawn("commands of guild " + lane, () -> drain(lane));
+    }
+  }
+
+  /** The command's guild; lane 0 if the store cannot say now (stored already, the command must still end). */
+  private long laneOf(CommandRecord command) {
+    try {
+      return sessions.guildOf(command.sessionId()).orElse(0L);
+    } catch (StoreUnavailableException e) {
+      return 0L;
     }
   }
 
@@ -249,6 +270,9 @@ public final class CommandQueue {
       try {
         setStatus(commandId, CommandStatus.RUNNING, null, null);
         running = true;
+      } catch (StoreUnavailableException e) {
+        // The store's state is logged once by the store, not once per command.
+        result = "not applied: Carillon's store is unavailable; try again when it is back";
       } catch (JdbiException e) {
         log.error("Command {} is not applied: the store did not take its start: {}", commandId, e.getMessage());
         result = "not applied: the store failed (" + e.getMessage() + "); try again";
@@ -263,6 +287,9 @@ public final class CommandQueue {
         } catch (NotCarriedOut e) {
           status = CommandStatus.FAILED;
           result = e.getMessage();
+        } catch (StoreUnavailableException e) {
+          status = CommandStatus.FAILED;
+          result = "not applied: Carillon's store is unavailable; try again when it is back";
         } catch (RuntimeException e) {
           // A bug: loud in the log, and the command still ends with a status.
           log.error("Command {} ({} of session {}) failed", commandId, command.kind(), command.sessionId(), e);
@@ -272,7 +299,7 @@ public final class CommandQueue {
       }
       finishedAt = Instant.ofEpochMilli(time.now().toEpochMilli());
       try {
-        setStatus(commandId, status, result, finishedAt);
+        setStatus(commandId, status, result, finishedAt); // kept and written later if the store is unavailable
       } catch (JdbiException e) {
         log.error("Command {} ended {} but the store did not take it: {}", commandId, status, e.getMessage());
       }

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.HandleConsumer;
 
 /** The {@code command} table, in SQLite or PostgreSQL; instants as epoch milliseconds. */
 final class SqlCommandStore implements CommandStore {
@@ -27,8 +28,16 @@ final class SqlCommandStore implements CommandStore {
 
   @Override
   public void setStatus(long id, CommandStatus status, String result, Instant finishedAt) {
-    db.useHandle(h -> h.execute("UPDATE command SET status = ?, result = ?, finished_at = ? WHERE id = ?",
-        status.name(), result, finishedAt == null ? null : finishedAt.toEpochMilli(), id));
+    HandleConsumer<RuntimeException> write = h -> h.execute(
+        "UPDATE command SET status = ?, result = ?, finished_at = ? WHERE id = ?",
+        status.name(), result, finishedAt == null ? null : finishedAt.toEpochMilli(), id);
+    if (status.isFinal()) {
+      // How a command ended is never lost to a store outage: a command left PENDING would run again at the
+      // next start (a stale PLAY or STOP).
+      db.writeOrDefer("command " + id + " status", write);
+    } else {
+      db.useHandle(write);
+    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package carillon.bot.run;
 
+import carillon.bot.session.SessionLimits;
 import carillon.bot.store.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -43,19 +44,32 @@ public final class Runs {
         sessionId, scheduledAt.toEpochMilli(), outcome.name(), reason)) > 0;
   }
 
+  /**
+   * Records how a run ended. While the store is unavailable the write is kept and made when it is back
+   * ({@link Database#writeOrDefer}), so playback never fails on it.
+   */
   public void finish(long runId, RunOutcome outcome, Instant endedAt, int tracksPlayed, String error) {
-    db.useHandle(h -> h.execute(
+    db.writeOrDefer("run " + runId + " end", h -> h.execute(
         "UPDATE run SET outcome = ?, ended_at = ?, tracks_played = ?, error = ? WHERE id = ?",
         outcome.name(), endedAt.toEpochMilli(), tracksPlayed, error, runId));
   }
 
-  /** Saves where a playing run is (every few seconds and at each track), for resuming after a crash. */
+  /**
+   * Saves where a playing run is and how (every few seconds, at each track, on pause, resume and volume),
+   * for resuming after a crash. While the store is unavailable only the latest is kept, and written when
+   * it is back. The saved position never goes backwards within a track: a save with the same track and
+   * tracks played but an earlier position than the stored one changes only paused, volume and the time.
+   */
   public void saveProgress(long runId, Progress progress) {
-    db.useHandle(h -> h.execute(
-        "UPDATE run SET track_index = ?, track_position_ms = ?, tracks_played = ?, progress_at = ? "
-            + "WHERE id = ? AND outcome = 'RUNNING'",
-        progress.trackIndex(), progress.position().toMillis(), progress.tracksPlayed(),
-        progress.savedAt().toEpochMilli(), runId));
+    db.writeOrDefer("run " + runId + " progress", h -> h.execute("""
+        UPDATE run SET
+          track_position_ms = CASE WHEN track_index = ? AND tracks_played = ? AND track_position_ms > ?
+                                   THEN track_position_ms ELSE ? END,
+          track_index = ?, tracks_played = ?, paused = ?, volume = ?, progress_at = ?
+        WHERE id = ? AND outcome = 'RUNNING'""",
+        progress.trackIndex(), progress.tracksPlayed(), progress.position().toMillis(),
+        progress.position().toMillis(), progress.trackIndex(), progress.tracksPlayed(), progress.paused(),
+        progress.volume(), progress.savedAt().toEpochMilli(), runId));
   }
 
   /** At start-up: the runs a crash left RUNNING, with their last saved progress if any. */
@@ -65,7 +79,8 @@ public final class Runs {
           long index = rs.getLong("track_index");
           Optional<Progress> progress = rs.wasNull() ? Optional.empty()
               : Optional.of(new Progress((int) index, Duration.ofMillis(rs.getLong("track_position_ms")),
-                  rs.getInt("tracks_played"), Instant.ofEpochMilli(rs.getLong("progress_at"))));
+                  rs.getInt("tracks_played"), rs.getBoolean("paused"), volume(rs),
+                  Instant.ofEpochMilli(rs.getLong("progress_at"))));
           acc.put(row(rs), progress);
           return acc;
         }));
@@ -103,6 +118,12 @@ public final class Runs {
         instant(rs, "started_at"), instant(rs, "ended_at"), RunOutcome.valueOf(rs.getString("outcome")),
         rs.getInt("tracks_played"), Optional.ofNullable(rs.getString("bot_account")),
         Optional.ofNullable(rs.getString("error")));
+  }
+
+  /** The saved volume; a run saved before V8 played at the default. */
+  private static int volume(ResultSet rs) throws SQLException {
+    int volume = rs.getInt("volume");
+    return rs.wasNull() ? SessionLimits.DEFAULT_VOLUME : volume;
   }
 
   private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {

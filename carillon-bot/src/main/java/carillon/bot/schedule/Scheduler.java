@@ -10,6 +10,7 @@ import carillon.bot.run.RunOutcome;
 import carillon.bot.run.Runs;
 import carillon.bot.session.Session;
 import carillon.bot.session.Sessions;
+import carillon.bot.store.StoreUnavailableException;
 import carillon.tasks.TaskGroup;
 import carillon.tasks.TimeSource;
 import java.time.Duration;
@@ -40,6 +41,8 @@ public final class Scheduler {
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
   /** After a long downtime, occurrences older than this are not even recorded as missed. */
   private static final Duration MISSED_HORIZON = Duration.ofDays(7);
+  /** How often a start the store could not claim (it was unavailable) is tried again, within its grace. */
+  static final Duration STORE_RETRY = Duration.ofSeconds(5);
 
   private final Sessions sessions;
   private final Runs runs;
@@ -318,9 +321,14 @@ public final class Scheduler {
   }
 
   private void recordMissed(Session session, Instant scheduledAt) {
-    if (runs.recordNotPlayed(session.id(), scheduledAt, RunOutcome.MISSED,
-        "its start fell during downtime, beyond its late-start grace of " + session.lateGrace().toMinutes() + " min")) {
-      log.warn("Session '{}' missed its {} start", session.name(), scheduledAt);
+    try {
+      if (runs.recordNotPlayed(session.id(), scheduledAt, RunOutcome.MISSED,
+          "its start fell during downtime, beyond its late-start grace of " + session.lateGrace().toMinutes() + " min")) {
+        log.warn("Session '{}' missed its {} start", session.name(), scheduledAt);
+      }
+    } catch (StoreUnavailableException e) {
+      log.warn("Session '{}' missed its {} start while the store was unavailable; it is not in the history", session.name(),
+          scheduledAt);
     }
   }
 
@@ -337,7 +345,14 @@ public final class Scheduler {
       recordMissed(session, scheduledAt);
       return;
     }
-    switch (starter.start(session, scheduledAt, prepared)) {
+    SessionStarter.Start start;
+    try {
+      start = starter.start(session, scheduledAt, prepared);
+    } catch (StoreUnavailableException e) {
+      retryWhenStoreBack(session, scheduledAt);
+      return;
+    }
+    switch (start) {
       case SessionStarter.Started _ -> { }
       // the previous run of this session still plays, or every slot is busy
       case SessionStarter.AlreadyPlaying _, SessionStarter.NoFreeSlot _ -> waitForSlot(session, scheduledAt);
@@ -347,6 +362,22 @@ public final class Scheduler {
   }
 
   private record Waiting(Session session, Instant scheduledAt, TimeSource.Timer giveUp) {}
+
+  /**
+   * The store could not claim the occurrence (it is unavailable): tried again every {@link #STORE_RETRY}
+   * until it starts or its late grace is over (then it is missed).
+   */
+  private void retryWhenStoreBack(Session session, Instant scheduledAt) {
+    Instant retryAt = time.now().plus(STORE_RETRY);
+    if (!time.now().isAfter(scheduledAt)) {
+      log.warn("Session '{}' cannot start at {}: the store is unavailable; it starts when the store is back, within its "
+          + "late grace of {} min", session.name(), scheduledAt, session.lateGrace().toMinutes());
+    }
+    tasks.spawn("start '" + session.name() + "' when the store is back", () -> {
+      time.sleepUntil(retryAt);
+      trigger(session, scheduledAt);
+    });
+  }
 
   private void waitForSlot(Session session, Instant scheduledAt) {
     Instant giveUpAt = scheduledAt.plus(session.lateGrace());

@@ -7,16 +7,35 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.HandleConsumer;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * Carillon's database: one SQLite file by default (WAL, foreign keys, busy timeout), its schema kept by
@@ -28,6 +47,12 @@ import org.sqlite.SQLiteDataSource;
  * stall every other virtual thread (measured in docs/performance.md). Callers, usually virtual threads,
  * hand their work to that thread and park. SQLite allows one writer at a time anyway.
  *
+ * <p>A store that cannot take work (disk full, I/O error, PostgreSQL unreachable) is a state, kept in
+ * {@link #health()}: from the first such failure on, every statement is refused at once with
+ * {@link StoreUnavailableException} (no wait on a dead server, no stack trace per request), a probe write
+ * is tried every {@link #PROBE_EVERY}, and the writes kept by {@link #writeOrDefer} are made, in order,
+ * before the store counts as back. Any other failure (a constraint, a bug) is passed on unchanged.
+ *
  * <pre>{@code
  * try (Database db = Database.openSqlite(dataDir.resolve("carillon.db"))) {
  *   int sessions = db.withHandle(h -> h.createQuery("SELECT count(*) FROM session").mapTo(Integer.class).one());
@@ -35,16 +60,38 @@ import org.sqlite.SQLiteDataSource;
  * }</pre>
  */
 public final class Database implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+  /** How often an unavailable store is probed with a write. */
+  public static final Duration PROBE_EVERY = Duration.ofSeconds(1);
+  /**
+   * How many writes {@link #writeOrDefer} keeps while the store is unavailable. A key keeps only its
+   * latest write, so this bounds the distinct things written during one outage (runs, commands).
+   */
+  static final int MAX_KEPT = 10_000;
+  /** SQLite's primary result codes that mean the file cannot be written now, not that the SQL is wrong. */
+  private static final Set<Integer> SQLITE_UNAVAILABLE = Set.of(SQLiteErrorCode.SQLITE_FULL.code,
+      SQLiteErrorCode.SQLITE_IOERR.code, SQLiteErrorCode.SQLITE_CANTOPEN.code, SQLiteErrorCode.SQLITE_READONLY.code,
+      SQLiteErrorCode.SQLITE_BUSY.code, SQLiteErrorCode.SQLITE_PROTOCOL.code, SQLiteErrorCode.SQLITE_NOLFS.code);
+
   private final HikariDataSource dataSource;
   private final Jdbi jdbi;
-  private final ExecutorService sqlThread;
+  private final ScheduledExecutorService sqlThread;
   private volatile Thread sqlThreadRef;
+  private final StoreHealth health;
+  private final InstantSource clock = InstantSource.system();
+  /** Writes kept while the store is unavailable, by key, oldest first. Guarded by itself. */
+  private final Map<String, HandleConsumer<RuntimeException>> kept = new LinkedHashMap<>();
+  /** Writes refused because {@link #kept} was full, in this outage. Guarded by {@link #kept}. */
+  private int dropped;
+  /** The probe while the store is unavailable; touched on the SQL thread only. */
+  private ScheduledFuture<?> probe;
 
   private Database(HikariDataSource dataSource, String migrations) {
     this.dataSource = dataSource;
     Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/" + migrations).load().migrate();
     this.jdbi = Jdbi.create(dataSource);
-    this.sqlThread = Executors.newSingleThreadExecutor(runnable -> {
+    this.health = new StoreHealth(clock);
+    this.sqlThread = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = Thread.ofPlatform().name("carillon-sql").daemon().unstarted(runnable);
       sqlThreadRef = thread;
       return thread;
@@ -63,6 +110,14 @@ public final class Database implements AutoCloseable {
    * database file is made 0600 (SQLite gives its WAL and shared-memory files the same mode).
    */
   public static Database openSqlite(Path file) {
+    return openSqlite(file, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #openSqlite(Path)}, with every connection taken through {@code around} (SQLite's data
+   * source in, the one used out): for tests that inject faults below the store, a full disk for one.
+   */
+  public static Database openSqlite(Path file, UnaryOperator<DataSource> around) {
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
@@ -81,7 +136,7 @@ public final class Database implements AutoCloseable {
     sqlite.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
 
     HikariConfig pool = new HikariConfig();
-    pool.setDataSource(sqlite);
+    pool.setDataSource(around.apply(sqlite));
     pool.setPoolName("carillon-sqlite");
     pool.setMaximumPoolSize(1); // the one SQL thread needs one connection
     pool.setConnectionTimeout(10_000);
@@ -103,6 +158,48 @@ public final class Database implements AutoCloseable {
     pool.setMaximumPoolSize(2); // the one SQL thread, and Flyway's lock at start
     pool.setConnectionTimeout(10_000);
     return new Database(new HikariDataSource(pool), "postgresql");
+  }
+
+  /** Whether the store takes writes now, and since when not. */
+  public StoreHealth health() {
+    return health;
+  }
+
+  /**
+   * Makes a write now or, while the store is unavailable, keeps it and makes it when the store is back
+   * (before any new statement is let through). A later write with the same {@code key} replaces a kept
+   * one, so a key names what the write sets (for instance "run 42 progress"). At most {@value #MAX_KEPT}
+   * writes are kept; one more is dropped, logged once per outage. Kept writes live in memory: a process
+   * that ends during an outage loses them (the next start treats what they would have written as a crash's).
+   *
+   * @throws RuntimeException whatever the write throws for any reason other than the store being unavailable
+   */
+  public void writeOrDefer(String key, HandleConsumer<RuntimeException> write) {
+    synchronized (kept) {
+      if (!kept.isEmpty() || !health.isAvailable()) {
+        keep(key, write);
+        return;
+      }
+    }
+    try {
+      useHandle(write);
+    } catch (StoreUnavailableException e) {
+      synchronized (kept) {
+        keep(key, write);
+      }
+    }
+  }
+
+  private void keep(String key, HandleConsumer<RuntimeException> write) {
+    if (kept.size() >= MAX_KEPT && !kept.containsKey(key)) {
+      if (dropped++ == 0) {
+        log.error("The store has been unavailable for so long that {} writes are kept; further writes are lost "
+            + "until it is back", MAX_KEPT);
+      }
+      return;
+    }
+    kept.remove(key); // re-inserted last: replaced writes keep their order with the others
+    kept.put(key, write);
   }
 
   /** Runs {@code callback} with a handle on the SQL thread and returns its result. */
@@ -138,10 +235,19 @@ public final class Database implements AutoCloseable {
     if (Thread.currentThread() == sqlThreadRef) {
       return work.run(); // nested call from within a callback
     }
+    refuseIfUnavailable();
     Future<R> result = sqlThread.submit(() -> {
       try {
+        refuseIfUnavailable(); // it may have turned unavailable while this waited for the thread
         return work.run();
+      } catch (StoreUnavailableException e) {
+        throw new WorkFailed(e);
       } catch (Exception e) {
+        Optional<String> unavailable = unavailability(e);
+        if (unavailable.isPresent()) {
+          failed(unavailable.get());
+          throw new WorkFailed(new StoreUnavailableException("the store is unavailable: " + unavailable.get(), e));
+        }
         throw new WorkFailed(e);
       }
     });
@@ -175,6 +281,95 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  private void refuseIfUnavailable() {
+    if (health.state() instanceof StoreHealth.Unavailable(Instant since, String lastError)) {
+      throw new StoreUnavailableException("the store is unavailable since " + since + ": " + lastError, null);
+    }
+  }
+
+  /** On the SQL thread: the store turned (or stays) unavailable; probe it until it is back. */
+  private void failed(String error) {
+    health.failed(error);
+    if (probe == null && !sqlThread.isShutdown()) {
+      probe = sqlThread.scheduleWithFixedDelay(this::probe, PROBE_EVERY.toMillis(), PROBE_EVERY.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * On the SQL thread, while the store is unavailable: a small write (to the one-row store_probe table),
+   * then the kept writes in order; the store is back when all went through.
+   */
+  private void probe() {
+    try {
+      jdbi.useHandle(h -> h.execute("UPDATE store_probe SET checked_at = ? WHERE id = 1", clock.millis()));
+      while (true) {
+        Map.Entry<String, HandleConsumer<RuntimeException>> next;
+        synchronized (kept) {
+          if (kept.isEmpty()) {
+            if (dropped > 0) {
+              log.error("{} writes were lost while the store was unavailable", dropped);
+              dropped = 0;
+            }
+            health.back();
+            probe.cancel(false);
+            probe = null;
+            return;
+          }
+          next = kept.entrySet().iterator().next();
+        }
+        try {
+          jdbi.useHandle(next.getValue());
+        } catch (RuntimeException e) {
+          if (unavailability(e).isPresent()) {
+            throw e;
+          }
+          // Not the store's state but the write itself (a constraint, a bug): loud, and not kept forever.
+          log.error("A write kept while the store was unavailable failed and is dropped: {}", next.getKey(), e);
+        }
+        synchronized (kept) {
+          kept.remove(next.getKey(), next.getValue());
+        }
+      }
+    } catch (RuntimeException e) {
+      Optional<String> unavailable = unavailability(e);
+      if (unavailable.isEmpty()) {
+        log.error("The store's probe failed", e);
+        health.failed(e.toString());
+      } else {
+        health.failed(unavailable.get());
+      }
+    }
+  }
+
+  /**
+   * The driver's message if {@code failure} means the store cannot take work now: SQLite's disk full, I/O
+   * error, cannot open, read-only or busy; a JDBC connection failure (the pool's timeout included); a
+   * PostgreSQL SQLSTATE of class 08 (connection), 53 (insufficient resources: disk full), 57P (server
+   * shutting down) or 58 (system error). Empty for anything else.
+   */
+  static Optional<String> unavailability(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLiteException sqlite && SQLITE_UNAVAILABLE.contains(sqlite.getResultCode().code & 0xff)) {
+        return Optional.of(sqlite.getMessage());
+      }
+      if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+          || t instanceof SQLRecoverableException) {
+        return Optional.of(t.getMessage());
+      }
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        String state = sql.getSQLState();
+        if (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P") || state.startsWith("58")) {
+          return Optional.of(sql.getMessage());
+        }
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Carries a callback's exception, checked or not, out of the executor unchanged. */
   private static final class WorkFailed extends RuntimeException {
     final Exception original;
@@ -187,6 +382,12 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (kept) {
+      if (!kept.isEmpty()) {
+        log.error("Closing the store with {} writes it could not take yet; they are lost (runs they would have "
+            + "ended are taken up as a crash's at the next start)", kept.size());
+      }
+    }
     sqlThread.shutdown();
     dataSource.close();
   }

@@ -9,6 +9,8 @@ import carillon.bot.run.Runs;
 import carillon.bot.schedule.Scheduler;
 import carillon.bot.session.Sessions;
 import carillon.bot.store.Database;
+import carillon.bot.store.StoreHealth;
+import carillon.bot.store.StoreUnavailableException;
 import carillon.bot.web.auth.Auth;
 import carillon.bot.web.commands.CommandRoutes;
 import carillon.bot.web.history.HistoryRoutes;
@@ -43,6 +45,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -133,7 +136,12 @@ public final class WebServer implements AutoCloseable {
       config.routes.exception(Pages.Redirect.class, (e, ctx) -> ctx.status(303).header("Location", e.location()));
       config.routes.exception(Problem.class, this::problem);
       config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(fromJavalin(e, ctx), ctx));
+      config.routes.exception(StoreUnavailableException.class, (e, ctx) -> storeUnavailable(ctx));
       config.routes.exception(Exception.class, (e, ctx) -> {
+        if (StoreUnavailableException.among(e)) {
+          storeUnavailable(ctx); // the store's state is logged once by the store, not once per request
+          return;
+        }
         log.error("{} {} failed", ctx.method(), ctx.path(), e);
         problem(new Problem(500, "internal", "Internal error", "the server failed on this request; it was logged",
             List.of(), Map.of()), ctx);
@@ -256,6 +264,14 @@ public final class WebServer implements AutoCloseable {
       log.warn("Health check: the store does not answer: {}", e.toString());
       problem(Problem.unavailable("the store does not answer"), ctx);
     }
+  }
+
+  private void storeUnavailable(Context ctx) {
+    String since = db.health().state() instanceof StoreHealth.Unavailable(Instant at, String error)
+        ? " since " + at : "";
+    ctx.header("Retry-After", Integer.toString(Problem.STORE_RETRY_AFTER_SECONDS)); // pages too
+    problem(Problem.storeUnavailable("Carillon's store cannot take work now" + since + " (its disk is full or its "
+        + "database server cannot be reached); nothing of this request was kept; try again in a few seconds"), ctx);
   }
 
   /** Writes an error: a page for a person at a page, {@code application/problem+json} for everything else. */

@@ -1,17 +1,23 @@
 package carillon.bot.playback;
 
-import carillon.bot.testing.Harness;
 import static carillon.bot.testing.Harness.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import carillon.bot.queue.CommandKind;
+import carillon.bot.queue.CommandRecord;
+import carillon.bot.queue.CommandRequest;
+import carillon.bot.queue.CommandSource;
+import carillon.bot.queue.CommandStatus;
 import carillon.bot.run.Run;
 import carillon.bot.run.RunOutcome;
 import carillon.bot.session.Session;
 import carillon.bot.session.SessionSpec;
+import carillon.bot.testing.Harness;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,12 +28,14 @@ class PlaybackTest {
   Harness world;
   String bell;
   String chant;
+  String talk;
 
   @BeforeEach
   void setUp() {
     world = new Harness(dir, Instant.parse("2026-03-27T00:00:00Z"));
     bell = world.track("Bell", Duration.ofSeconds(30));
     chant = world.track("Chant", Duration.ofMinutes(4));
+    talk = world.track("Talk", Duration.ofMinutes(5));
     world.start();
   }
 
@@ -73,5 +81,62 @@ class PlaybackTest {
         "2026-03-27T06:00:00Z skipped " + bell + " in Gone: it is no longer in the audio library");
     assertThat(world.voice.events).contains("2026-03-27T06:00:00Z play Chant in bot-a@1000");
     assertThat(world.runs.forSession(s.id()).getFirst().outcome()).isEqualTo(RunOutcome.COMPLETED);
+  }
+
+  // Crash recovery restores the whole player state: track, position, paused, volume (issue 12).
+
+  private void apply(CommandKind kind, Session session, Integer volume) throws Exception {
+    CommandRecord submitted = world.commands.submit(new CommandRequest(kind, session.id(), volume, CommandSource.API, "tester"));
+    world.time.settle();
+    assertThat(world.commands.completion(submitted.id()).get(30, TimeUnit.SECONDS).status()).isEqualTo(CommandStatus.DONE);
+  }
+
+  @Test
+  void aCrashWhilePausedAt40PercentResumesPausedThereAtItsVolumeAndASecondCrashKeepsThePosition() throws Exception {
+    Session s = world.create(spec("Talk", "once 2026-03-27T06:00:00Z", List.of(talk)));
+    world.time.advanceTo(Instant.parse("2026-03-27T06:02:00Z")); // 40 % of 5 min
+    apply(CommandKind.PAUSE, s, null);
+    apply(CommandKind.VOLUME, s, 60);
+    world.time.advance(Duration.ofSeconds(30));
+
+    world.crashAndRestart(Duration.ofMinutes(1));
+    assertThat(world.voice.events).containsExactly(
+        "2026-03-27T06:03:30Z join bot-a@1000 #2001",
+        "2026-03-27T06:03:30Z volume 60 in bot-a@1000",
+        "2026-03-27T06:03:30Z play Talk from 120s in bot-a@1000",
+        "2026-03-27T06:03:30Z pause Talk");
+    ActiveRun resumed = world.playback.active(s.id()).orElseThrow();
+    assertThat(resumed.isPaused()).isTrue();
+    assertThat(resumed.volume()).isEqualTo(60);
+    assertThat(resumed.trackElapsed()).contains(Duration.ofMinutes(2));
+
+    world.time.advance(Duration.ofMinutes(1)); // saves while paused: the position must not drop to 0
+    world.crashAndRestart(Duration.ofMinutes(1));
+    assertThat(world.voice.events).contains(
+        "2026-03-27T06:05:30Z play Talk from 120s in bot-a@1000",
+        "2026-03-27T06:05:30Z pause Talk");
+
+    apply(CommandKind.RESUME, s, null);
+    world.time.advance(Duration.ofMinutes(4));
+    assertThat(world.voice.events).contains("2026-03-27T06:08:30Z end Talk FINISHED in bot-a@1000");
+    Run run = world.runs.forSession(s.id()).getFirst();
+    assertThat(run.outcome()).isEqualTo(RunOutcome.COMPLETED);
+    assertThat(run.tracksPlayed()).isEqualTo(1);
+  }
+
+  @Test
+  void aRunACrashCutAndThatIsNotResumedIsRecordedCrashedAndGetsItsEndNoticeAtTheNextStart() {
+    Session s = world.create(spec("Cut", "once 2026-03-27T06:00:00Z", List.of(bell, talk)));
+    world.time.advanceTo(Instant.parse("2026-03-27T06:02:00Z")); // Bell played, 90 s into Talk
+
+    world.crashAndRestart(Duration.ofMinutes(20)); // beyond the 15 min grace
+
+    Run run = world.runs.forSession(s.id()).getFirst();
+    assertThat(run.outcome()).isEqualTo(RunOutcome.CRASHED);
+    assertThat(run.tracksPlayed()).isEqualTo(1);
+    assertThat(run.error()).get().asString().endsWith("it was down for longer than the session's late grace");
+    world.time.settle();
+    assertThat(world.notices.sent).containsExactly("2026-03-27T06:22:00Z crashed Cut after PT2M playing 1: "
+        + "it was down for longer than the session's late grace");
   }
 }

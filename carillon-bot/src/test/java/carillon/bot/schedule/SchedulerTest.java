@@ -186,7 +186,7 @@ class SchedulerTest {
   }
 
   @Test
-  void aCrashWithADowntimeBeyondTheGraceIsRecordedAsInterruptedAndNeverPlayedAgain() {
+  void aCrashWithADowntimeBeyondTheGraceIsRecordedAsCrashedAndNeverPlayedAgain() {
     Session s = world.create(spec("Crash", "daily 06:00 UTC", List.of(talk)));
     world.time.advance(Duration.ofHours(6).plusMinutes(3));
 
@@ -194,7 +194,7 @@ class SchedulerTest {
     world.time.advance(Duration.ofHours(1));
 
     assertThat(world.runs.forSession(s.id())).singleElement().satisfies(run -> {
-      assertThat(run.outcome()).isEqualTo(RunOutcome.INTERRUPTED);
+      assertThat(run.outcome()).isEqualTo(RunOutcome.CRASHED);
       assertThat(run.scheduledAt()).isEqualTo(Instant.parse("2026-03-27T06:00:00Z"));
       assertThat(run.error()).get().asString().endsWith("not resumed: it was down for longer than the session's late grace");
     });
@@ -203,7 +203,7 @@ class SchedulerTest {
   }
 
   @Test
-  void aCrashAfterTheMaximumDurationRanOutIsRecordedAsInterrupted() {
+  void aCrashAfterTheMaximumDurationRanOutIsRecordedAsCrashed() {
     Session s = world.create(SessionSpec.builder(Harness.GUILD, "Short").voiceChannel(Harness.HALL)
         .textChannel(Harness.NOTICES).schedule("daily 06:00 UTC").playlist(List.of(talk)).gap(Duration.ZERO)
         .maxDuration(Duration.ofMinutes(4)).lateGrace(Duration.ofMinutes(15)).build());
@@ -212,7 +212,7 @@ class SchedulerTest {
     world.crashAndRestart(Duration.ofMinutes(2));
 
     assertThat(world.runs.forSession(s.id())).singleElement().satisfies(run -> {
-      assertThat(run.outcome()).isEqualTo(RunOutcome.INTERRUPTED);
+      assertThat(run.outcome()).isEqualTo(RunOutcome.CRASHED);
       assertThat(run.error()).get().asString().endsWith("its maximum duration has run out");
     });
     assertThat(world.voice.events).isEmpty();

@@ -3,10 +3,12 @@ package carillon.bot.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +47,24 @@ class DatabaseTest {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("carillon.db-wal"))))
           .isEqualTo("rw-------");
+    }
+  }
+
+  @Test
+  void aFileWriteRefusedForWantOfSpaceCountsAsTheStoreUnavailableAndABrokenConnectionDoesNot() {
+    Path full = Path.of("/dev/full"); // every write to it fails with ENOSPC, as on a full disk
+    Assumptions.assumeTrue(Files.isWritable(full), "/dev/full is needed");
+    assertThatThrownBy(() -> Files.write(full, new byte[] {1}))
+        .satisfies(e -> assertThat(StoreUnavailableException.among(new RuntimeException("upload failed", e))).isTrue());
+    assertThat(StoreUnavailableException.among(new IOException("Broken pipe"))).isFalse();
+  }
+
+  @Test
+  void aConstraintViolationIsPassedOnAndLeavesTheStoreAvailable() {
+    try (Database db = Database.openSqlite(dir.resolve("carillon.db"))) {
+      assertThatThrownBy(() -> db.useHandle(h -> h.execute("INSERT INTO store_probe (id, checked_at) VALUES (1, 0)")))
+          .isInstanceOf(UnableToExecuteStatementException.class);
+      assertThat(db.health().isAvailable()).isTrue();
     }
   }
 }

@@ -52,6 +52,11 @@ public final class FakeNotices implements NoticePort {
   }
 
   @Override
+  public void crashed(Session session, Duration ran, int tracksPlayed, String why) throws NoticeException {
+    send("crashed " + session.name() + " after " + ran + " playing " + tracksPlayed + ": " + why);
+  }
+
+  @Override
   public void trackSkipped(Session session, String track, String reason) throws NoticeException {
     send("skipped " + track + " in " + session.name() + ": " + reason);
   }

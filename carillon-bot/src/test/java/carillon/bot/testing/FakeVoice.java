@@ -129,11 +129,18 @@ public final class FakeVoice implements VoicePort {
     private Duration remaining;
     private Instant resumedAt;
     private boolean paused;
+    /**
+     * Started part-way and no frame played yet: LavaPlayer's executor takes the seek when it starts, and
+     * reports the position of the last frame played, so a track resumed part-way and paused at once reports
+     * 0 (measured in issue 12: the saved position dropped to 0).
+     */
+    private boolean seekPending;
 
     FakeTrack(Track track, VoiceSlot slot, Duration from) {
       this.track = track;
       this.slot = slot;
       this.remaining = track.duration().minus(from);
+      this.seekPending = !from.isZero();
       this.end = time.timer("track " + track.name(), () -> finish(TrackEnd.FINISHED));
       this.resumedAt = time.now();
       end.arm(resumedAt.plus(remaining));
@@ -159,6 +166,12 @@ public final class FakeVoice implements VoicePort {
 
     @Override
     public synchronized Duration position() {
+      if (seekPending) {
+        if (paused || !time.now().isAfter(resumedAt)) {
+          return Duration.ZERO;
+        }
+        seekPending = false;
+      }
       Duration left = paused || ended.isDone() ? remaining : remaining.minus(Duration.between(resumedAt, time.now()));
       return track.duration().minus(left);
     }

@@ -101,7 +101,7 @@ public final class Harness implements AutoCloseable {
     Notifier notifier = new Notifier(notices, tasks);
     playback = new Playback(voice, notifier, id -> Optional.ofNullable(tracks.get(id)), time, tasks, runs, slots);
     starter = new SessionStarter(sessions, runs, slots, playback, time);
-    recovery = new CrashRecovery(sessions, runs, starter, time);
+    recovery = new CrashRecovery(sessions, runs, starter, notifier, time);
     scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks, joinAhead);
     commands = new CommandQueue(db, sessions, starter, playback, tasks, time);
   }

@@ -1,8 +1,11 @@
 package carillon.bot.testing;
 
 import carillon.bot.store.Database;
+import carillon.bot.store.PrivateFiles;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -19,18 +22,35 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class PostgresServer implements BeforeAllCallback, AfterAllCallback, AfterEachCallback {
   private EmbeddedPostgres server;
+  /** The server's files and port, kept across {@link #stop()} and {@link #start()}. */
+  private Path dataDirectory;
+  private int port;
   private final AtomicInteger databases = new AtomicInteger();
   /** This test's database, made on first use, so that a test restarting its server finds its data. */
   private Supplier<Database> current;
 
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
-    server = EmbeddedPostgres.builder().start();
+    dataDirectory = Files.createTempDirectory("carillon-postgres");
+    server = EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false).start();
+    port = server.getPort();
+  }
+
+  /** Stops the server (fast shutdown: its clients are disconnected), keeping its data. */
+  public void stop() throws IOException {
+    server.close();
+  }
+
+  /** Starts the stopped server again, on the same data and port. */
+  public void start() throws IOException {
+    server = EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false).setPort(port)
+        .start();
   }
 
   @Override
   public void afterAll(ExtensionContext context) throws IOException {
     server.close();
+    PrivateFiles.deleteTree(dataDirectory);
   }
 
   @Override

@@ -25,6 +25,9 @@ public final class SilentNotices implements NoticePort {
   public void couldNotStart(Session session, String reason) {}
 
   @Override
+  public void crashed(Session session, Duration ran, int tracksPlayed, String why) {}
+
+  @Override
   public void trackSkipped(Session session, String track, String reason) {}
 
   @Override

@@ -106,6 +106,18 @@ public final class Problem extends RuntimeException {
         Map.of("Retry-After", Long.toString(retryAfterSeconds)));
   }
 
+  /** Seconds a client waits before it tries again while the store is unavailable. */
+  public static final int STORE_RETRY_AFTER_SECONDS = 5;
+
+  /**
+   * Carillon's store cannot take work now (its disk is full, its PostgreSQL server is unreachable): 503
+   * with {@code Retry-After}. Nothing of the request was kept; what was accepted before is not lost.
+   */
+  public static Problem storeUnavailable(String detail) {
+    return new Problem(503, "store-unavailable", "The store is unavailable", detail, List.of(),
+        Map.of("Retry-After", Integer.toString(STORE_RETRY_AFTER_SECONDS)));
+  }
+
   public static Problem unavailable(String detail) {
     return new Problem(503, "unavailable", "Unavailable", detail, List.of(), Map.of());
   }

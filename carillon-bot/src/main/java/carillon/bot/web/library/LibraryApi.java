@@ -1,6 +1,7 @@
 package carillon.bot.web.library;
 
 import carillon.bot.library.AudioItem;
+import carillon.bot.store.StoreUnavailableException;
 import carillon.bot.web.http.JsonInput;
 import carillon.bot.web.http.Names;
 import carillon.bot.web.http.Principal;
@@ -61,6 +62,11 @@ final class LibraryApi {
     try {
       return ctx.uploadedFiles("files");
     } catch (Exception e) { // Jetty's ServletException arrives undeclared through Kotlin
+      if (StoreUnavailableException.among(e)) {
+        // Jetty writes large parts to the data directory: a full disk is Carillon's state, not the client's fault.
+        throw Problem.storeUnavailable("Carillon cannot store the upload now: its data directory's disk is full; "
+            + "nothing was kept; try again later");
+      }
       // Jetty refuses a part over the size limit while parsing; anything else is a broken body.
       String reason = "it could not be read";
       for (Throwable cause = e; cause != null; cause = cause.getCause()) {

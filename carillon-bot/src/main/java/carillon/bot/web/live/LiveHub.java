@@ -6,6 +6,7 @@ import carillon.bot.playback.Slots;
 import carillon.bot.playback.Track;
 import carillon.bot.queue.CommandRecord;
 import carillon.bot.session.Sessions;
+import carillon.bot.store.StoreUnavailableException;
 import carillon.bot.web.commands.CommandView;
 import carillon.bot.web.http.Principal;
 import carillon.tasks.TaskGroup;
@@ -263,7 +264,12 @@ public final class LiveHub implements AutoCloseable {
   private void publishSession(SessionSignal signal) {
     boolean deleted = signal.guild() != 0;
     // Session changes are rare: ask the store, which also says when a session is gone.
-    Optional<Long> guild = deleted ? Optional.of(signal.guild()) : sessions.guildOf(signal.session());
+    Optional<Long> guild;
+    try {
+      guild = deleted ? Optional.of(signal.guild()) : sessions.guildOf(signal.session());
+    } catch (StoreUnavailableException e) {
+      return; // a session cannot change while the store is unavailable; this is an earlier change's echo
+    }
     if (deleted || guild.isEmpty()) {
       sessionGuilds.remove(signal.session());
     }
@@ -275,7 +281,12 @@ public final class LiveHub implements AutoCloseable {
   }
 
   private void publishCommand(CommandRecord command) {
-    Optional<Long> guild = guildOf(command.sessionId());
+    Optional<Long> guild;
+    try {
+      guild = guildOf(command.sessionId());
+    } catch (StoreUnavailableException e) {
+      return; // the store cannot say whose it is now; the page reads the command's end when it reloads
+    }
     if (guild.isEmpty()) {
       return; // its session is gone: no guild's page shows it
     }
