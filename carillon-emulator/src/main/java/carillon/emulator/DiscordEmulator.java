@@ -1,5 +1,7 @@
 package carillon.emulator;
 
+import carillon.emulator.voice.VoiceServer;
+
 import carillon.emulator.voice.VoiceConnectionSnapshot;
 import carillon.emulator.voice.VoiceService;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -8,6 +10,7 @@ import io.javalin.Javalin;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.net.URI;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -159,6 +162,26 @@ public final class DiscordEmulator implements AutoCloseable {
   public DefaultShardManagerBuilder configure(DefaultShardManagerBuilder builder) {
     builder.setRestConfig(restConfig()).setSessionController(sessionController()).setCompression(Compression.NONE);
     voiceSocketFactory().ifPresent(builder::setWebsocketFactory);
+    return builder;
+  }
+
+  /**
+   * Points a shard manager builder at an emulator running in another process, at {@code base}
+   * ({@code http://127.0.0.1:PORT}, what {@link Standalone} prints): REST under {@code /api/v10}, the gateway
+   * at {@code /gateway}, and trust for the voice server's certificate.
+   *
+   * @throws IllegalArgumentException when {@code base} is not an {@code http} URL with a host and a port
+   */
+  public static DefaultShardManagerBuilder configureRemote(DefaultShardManagerBuilder builder, URI base) {
+    if (!"http".equals(base.getScheme()) || base.getHost() == null || base.getPort() < 0) {
+      throw new IllegalArgumentException("an emulator's address is http://HOST:PORT, not " + base);
+    }
+    String hostPort = base.getHost() + ":" + base.getPort();
+    builder.setRestConfig(new RestConfig().setBaseUrl("http://" + hostPort + Rest.PREFIX + "/"))
+        .setSessionController(new LocalSessionController("ws://" + hostPort + "/gateway"))
+        .setCompression(Compression.NONE)
+        .setWebsocketFactory(new WebSocketFactory().setSSLContext(VoiceServer.trustingClientSslContext())
+            .setVerifyHostname(false));
     return builder;
   }
 

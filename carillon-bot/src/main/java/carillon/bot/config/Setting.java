@@ -1,6 +1,8 @@
 package carillon.bot.config;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -91,6 +93,10 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
   public static final Setting<String> COMMANDS_ROLE = new Setting<>("commands.role", null, Setting::text,
       "a role name", false, "members with a role of this name may use `/carillon`, besides those with Manage Server",
       String::valueOf);
+  public static final Setting<URI> DISCORD_ENDPOINT = new Setting<>("discord.endpoint", null, Setting::emulator,
+      "`http://HOST:PORT` of a running `carillon emulator`", false,
+      "for tests only: connect to carillon-emulator (REST, gateway and voice) instead of Discord; unset for Discord",
+      URI::toString);
 
   /** Each account's keys, under {@code accounts.NAME}. */
   public static final Setting<Path> TOKEN_FILE = new Setting<>("tokenFile", null, Setting::path, "a readable file",
@@ -102,7 +108,8 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
 
   /** Every top-level and section setting, in the order {@code carillon config} prints them. */
   public static final List<Setting<?>> ALL = List.of(DATA_DIR, TIME_ZONE, LANGUAGE, SHUTDOWN_TIMEOUT, WEB_ADDRESS,
-      WEB_SECURE_COOKIES, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD_FILE, DATABASE_PASSWORD, COMMANDS_ROLE);
+      WEB_SECURE_COOKIES, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD_FILE, DATABASE_PASSWORD, COMMANDS_ROLE,
+      DISCORD_ENDPOINT);
   /** The settings of each account under {@code accounts.NAME}. */
   public static final List<Setting<?>> ACCOUNT = List.of(TOKEN_FILE, SHARDS, TOKEN);
 
@@ -233,6 +240,19 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
       case "false" -> false;
       default -> throw new Rejected("is not true or false");
     };
+  }
+
+  private static URI emulator(String text) throws Rejected {
+    try {
+      URI uri = new URI(text);
+      if ("http".equals(uri.getScheme()) && uri.getHost() != null && uri.getPort() > 0
+          && (uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"))) {
+        return uri;
+      }
+    } catch (URISyntaxException e) {
+      // reported below
+    }
+    throw new Rejected("is not an emulator's address; write http://HOST:PORT, as 'carillon emulator' prints it");
   }
 
   private static String store(String text) throws Rejected {

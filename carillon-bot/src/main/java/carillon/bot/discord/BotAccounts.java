@@ -21,6 +21,7 @@ import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.audio.AudioModuleConfig;
 import net.dv8tion.jda.api.entities.Guild;
 import net.dv8tion.jda.api.entities.channel.concrete.TextChannel;
+import net.dv8tion.jda.api.events.guild.voice.GuildVoiceUpdateEvent;
 import net.dv8tion.jda.api.events.session.ReadyEvent;
 import net.dv8tion.jda.api.events.session.ShutdownEvent;
 import net.dv8tion.jda.api.exceptions.InvalidTokenException;
@@ -243,6 +244,58 @@ public final class BotAccounts implements AutoCloseable {
   /** Completes when no account is logged in any more (or none ever was). */
   public CompletableFuture<Void> allClosed() {
     return allClosed;
+  }
+
+  /**
+   * Leaves every voice channel a logged-in account is in and waits up to {@code timeout} until Discord
+   * confirms each (the bot's VOICE_STATE_UPDATE without a channel): a gateway closed right after a leave
+   * would leave the bot shown in the channel. Guilds still not confirmed are named in the log.
+   */
+  public void leaveVoice(Duration timeout) {
+    Map<Long, CompletableFuture<Void>> leaving = new ConcurrentHashMap<>();
+    List<Guild> inVoice = new ArrayList<>();
+    ListenerAdapter confirm = new ListenerAdapter() {
+      @Override
+      public void onGuildVoiceUpdate(GuildVoiceUpdateEvent event) {
+        if (event.getChannelJoined() == null && event.getMember().equals(event.getGuild().getSelfMember())) {
+          CompletableFuture<Void> left = leaving.get(event.getGuild().getIdLong());
+          if (left != null) {
+            left.complete(null);
+          }
+        }
+      }
+    };
+    for (ShardManager connection : live.values()) {
+      connection.addEventListener(confirm);
+      for (Guild guild : connection.getGuilds()) {
+        var state = guild.getSelfMember().getVoiceState();
+        if (state != null && state.inAudioChannel()) {
+          leaving.put(guild.getIdLong(), new CompletableFuture<>());
+          inVoice.add(guild);
+        }
+      }
+    }
+    try {
+      for (Guild guild : inVoice) {
+        var state = guild.getSelfMember().getVoiceState();
+        if (state == null || !state.inAudioChannel()) {
+          leaving.get(guild.getIdLong()).complete(null); // left between the look and now
+        } else {
+          guild.getAudioManager().closeAudioConnection();
+        }
+      }
+      CompletableFuture.allOf(leaving.values().toArray(CompletableFuture[]::new))
+          .get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      inVoice.stream().filter(g -> !leaving.get(g.getIdLong()).isDone()).forEach(g -> log.warn(
+          "Discord did not confirm that the bot left voice in '{}' within {} ms", g.getName(), timeout.toMillis()));
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a voice leave failed", e.getCause()); // completed only normally: a bug
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      live.values().forEach(connection -> connection.removeEventListener(confirm));
+    }
   }
 
   /** Closes every account, waiting a few seconds for each, then forcing. */

@@ -83,6 +83,10 @@ public final class WebServer implements AutoCloseable {
   private final byte[] openApi;
   private final byte[] setupPage;
   private volatile boolean closed;
+  /** Set when shutdown begins: every request is answered 503 until the socket closes. */
+  private volatile boolean stopping;
+  /** What a client told of a shutdown should wait before it tries again, in seconds. */
+  static final long SHUTDOWN_RETRY_AFTER_SECONDS = 30;
 
   /** The answer of {@code /health}. */
   private record Health(String status) {}
@@ -191,8 +195,18 @@ public final class WebServer implements AutoCloseable {
     return List.copyOf(routes);
   }
 
+  /**
+   * Shutdown has begun: from now on every request is answered 503 "shutting down" (problem+json with
+   * {@code Retry-After}) until {@link #close()} closes the socket, so that a client is told rather than
+   * refused, and nothing new is accepted while playback ends.
+   */
+  public void beginShutdown() {
+    stopping = true;
+  }
+
   @Override
   public void close() {
+    stopping = true;
     if (closed) {
       return;
     }
@@ -207,6 +221,9 @@ public final class WebServer implements AutoCloseable {
 
   private void beforeEach(Context ctx) {
     ctx.header("X-Content-Type-Options", "nosniff");
+    if (stopping && !ctx.path().equals("/health/live")) {
+      throw Problem.shuttingDown(SHUTDOWN_RETRY_AFTER_SECONDS);
+    }
     ctx.header("X-Frame-Options", "DENY");
     // same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on the page's own form
     // posts, and the login's cross-site check could not tell them from a foreign site's.
