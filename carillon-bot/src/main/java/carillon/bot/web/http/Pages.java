@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -100,6 +101,8 @@ public final class Pages {
     all.putIfAbsent("guild", null);
     all.putIfAbsent("section", null);
     all.put("limits", LIMITS);
+    // Each rendering's command forms carry a key of their own: a double submit sends it twice, and makes one command.
+    all.put("formKey", UUID.randomUUID().toString());
     // Names, not snowflakes, wherever a guild is shown (an id only until Discord has told its name).
     Map<String, String> names = new HashMap<>();
     guilds.names().forEach((id, name) -> names.put(Long.toString(id), name));
