@@ -22,6 +22,7 @@ import carillon.bot.schedule.Scheduler;
 import carillon.bot.session.Sessions;
 import carillon.bot.store.Database;
 import carillon.bot.store.PrivateFiles;
+import carillon.bot.web.Readiness;
 import carillon.bot.web.WebServer;
 import carillon.bot.web.WebSettings;
 import carillon.emulator.DiscordEmulator;
@@ -157,7 +158,7 @@ public final class Carillon implements AutoCloseable {
     InetSocketAddress address = new InetSocketAddress(config.webAddress().getHostString(), config.webAddress().getPort());
     web = new WebServer(new WebSettings(address, config.dataDir().resolve("web-uploads"), config.timeZone(),
         MAX_UPLOAD_BYTES, Duration.ofHours(12), config.secureCookies()), db, sessions, scheduler, commands, library, runs, guilds,
-        playback, slots, time);
+        playback, slots, time, new Readiness(accounts::gateways, settings.voiceOff()));
     try {
       web.start();
     } catch (RuntimeException e) {

@@ -108,6 +108,9 @@ public final class BotAccounts implements AutoCloseable {
 
   private final Map<String, ShardManager> live = new ConcurrentHashMap<>();
   private final Map<String, ShardManager> all = new LinkedHashMap<>();
+  /** Every configured account, in order, to why it is not logged in (absent: it is). */
+  private final Map<String, String> down = new ConcurrentHashMap<>();
+  private final List<String> configured = new ArrayList<>();
   private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
   private volatile boolean closing;
 
@@ -124,6 +127,7 @@ public final class BotAccounts implements AutoCloseable {
     BotAccounts accounts = new BotAccounts();
     Map<String, Lifecycle> started = new LinkedHashMap<>();
     for (Login login : logins) {
+      accounts.configured.add(login.name());
       Lifecycle lifecycle = accounts.new Lifecycle(login.name(), login.shards());
       List<Object> listening = new ArrayList<>(listeners.apply(login.name()));
       listening.add(lifecycle);
@@ -138,6 +142,7 @@ public final class BotAccounts implements AutoCloseable {
       } catch (InvalidTokenException e) {
         log.error("Bot account '{}' could not log in: Discord refused its token; check {}", login.name(),
             Setting.variableOf("accounts." + login.name() + ".token"));
+        accounts.down.put(login.name(), "could not log in: Discord refused its token");
       }
     }
     long deadline = System.nanoTime() + readyTimeout.toNanos();
@@ -150,9 +155,11 @@ public final class BotAccounts implements AutoCloseable {
         log.info("Bot account '{}' is connected to {} guild(s)", name, connection.getGuilds().size());
       } catch (ExecutionException e) {
         log.error("Bot account '{}' could not log in: {}", name, e.getCause().getMessage());
+        accounts.down.put(name, "could not log in: " + e.getCause().getMessage());
       } catch (TimeoutException e) {
         log.error("Bot account '{}' could not log in: Discord did not send READY within {} s", name,
             readyTimeout.toSeconds());
+        accounts.down.put(name, "could not log in: no READY within " + readyTimeout.toSeconds() + " s");
         shutdownNow(connection);
       }
     }
@@ -173,12 +180,34 @@ public final class BotAccounts implements AutoCloseable {
     if (live.remove(name) == null) {
       return;
     }
+    down.put(name, "disconnected for good: " + why);
     if (!closing) {
       log.error("Bot account '{}' is disconnected for good: {}", name, why);
     }
     if (live.isEmpty()) {
       allClosed.complete(null);
     }
+  }
+
+  /**
+   * Every configured account, in configuration order, to why its gateway is not connected: not logged in
+   * (and why), or a shard that is not CONNECTED (reconnecting, say); empty when every shard is connected.
+   */
+  public Map<String, Optional<String>> gateways() {
+    Map<String, Optional<String>> states = new LinkedHashMap<>();
+    for (String name : configured) {
+      ShardManager connection = live.get(name);
+      if (connection == null) {
+        states.put(name, Optional.of(down.getOrDefault(name, "not logged in")));
+        continue;
+      }
+      Optional<String> problem = connection.getShardCache().stream()
+          .filter(shard -> shard.getStatus() != JDA.Status.CONNECTED)
+          .map(shard -> "shard " + shard.getShardInfo().getShardId() + " is " + shard.getStatus())
+          .reduce((a, b) -> a + ", " + b);
+      states.put(name, problem);
+    }
+    return states;
   }
 
   /** The names of the accounts that are logged in. */

@@ -42,10 +42,15 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,23 +87,36 @@ public final class WebServer implements AutoCloseable {
   private final Javalin app;
   private final byte[] openApi;
   private final byte[] setupPage;
+  private final Readiness readiness;
+  private final TimeSource time;
+  /** The problems /health/ready last found, so that a change is logged once, not each check. */
+  private final AtomicReference<List<String>> lastProblems = new AtomicReference<>(List.of());
   private volatile boolean closed;
   /** Set when shutdown begins: every request is answered 503 until the socket closes. */
   private volatile boolean stopping;
   /** What a client told of a shutdown should wait before it tries again, in seconds. */
   static final long SHUTDOWN_RETRY_AFTER_SECONDS = 30;
 
-  /** The answer of {@code /health}. */
+  /** The answer of {@code /health} and {@code /health/live}. */
   private record Health(String status) {}
 
+  /**
+   * The answer of {@code /health/ready}: {@code status} is {@code ready} or {@code not ready}, each part says
+   * {@code ok} / {@code connected} or what is wrong, and {@code problems} lists what is wrong in words.
+   */
+  private record Ready(String status, String store, Map<String, String> accounts, String voice, List<String> problems) {}
+
   public WebServer(WebSettings settings, Database db, Sessions sessions, Scheduler scheduler, CommandQueue commands,
-      AudioLibrary library, Runs runs, GuildDirectory guilds, Playback playback, Slots slots, TimeSource time) {
+      AudioLibrary library, Runs runs, GuildDirectory guilds, Playback playback, Slots slots, TimeSource time,
+      Readiness readiness) {
     this.settings = settings;
+    this.readiness = readiness;
+    this.time = time;
     this.db = db;
     this.openApi = openApi(json);
     this.setupPage = resource("setup.html");
     GuildAccess access = new GuildAccess(slots, guilds, sessions);
-    this.pages = new Pages(guilds, access, settings.timeZone());
+    this.pages = new Pages(guilds, access, settings.timeZone(), readiness.voiceOff());
     this.auth = new Auth(db, time, json, settings.loginLifetime(), settings.secureCookies(), pages);
     this.live = new LiveHub(playback, slots, sessions, time, json, auth::stillValid);
     LibraryItems libraryItems = new LibraryItems(library, settings.uploadDir(), settings.maxUploadBytes());
@@ -129,6 +147,8 @@ public final class WebServer implements AutoCloseable {
       configure(config);
       config.routes.before(this::beforeEach);
       config.routes.get("/health", this::health);
+      config.routes.get("/health/live", ctx -> ctx.json(new Health("live")));
+      config.routes.get("/health/ready", this::ready);
       config.routes.get("/setup", ctx -> ctx.contentType("text/html; charset=utf-8").result(setupPage));
       config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
       features.forEach(feature -> feature.accept(config.routes));
@@ -271,6 +291,50 @@ public final class WebServer implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("Health check: the store does not answer: {}", e.toString());
       problem(Problem.unavailable("the store does not answer"), ctx);
+    }
+  }
+
+  /**
+   * Ready to serve: the store takes writes, every bot account's gateway is connected, voice can work here.
+   * 200 when all are, else 503; the body names each part and what is wrong.
+   */
+  private void ready(Context ctx) {
+    List<String> problems = new ArrayList<>();
+    String store = storeProblem().orElse("ok");
+    if (!store.equals("ok")) {
+      problems.add("store: " + store);
+    }
+    Map<String, String> accounts = new LinkedHashMap<>();
+    readiness.accounts().get().forEach((name, problem) -> {
+      accounts.put(name, problem.orElse("connected"));
+      problem.ifPresent(p -> problems.add("bot account '" + name + "': " + p));
+    });
+    String voice = readiness.voiceOff().map(reason -> "voice unavailable: " + reason).orElse("ok");
+    if (readiness.voiceOff().isPresent()) {
+      problems.add(voice);
+    }
+    List<String> before = lastProblems.getAndSet(List.copyOf(problems));
+    if (!before.equals(problems)) {
+      if (problems.isEmpty()) {
+        log.info("Ready: the store, every bot account and voice are fine");
+      } else {
+        log.warn("Not ready: {}", String.join("; ", problems));
+      }
+    }
+    ctx.status(problems.isEmpty() ? 200 : 503)
+        .json(new Ready(problems.isEmpty() ? "ready" : "not ready", store, accounts, voice, problems));
+  }
+
+  /**
+   * Why the store does not take writes, if it does not: one cheap write (the probe row of V9). The seam for
+   * the store's own health state, which replaces this probe once the store reports one.
+   */
+  private Optional<String> storeProblem() {
+    try {
+      db.useHandle(h -> h.execute("UPDATE store_probe SET checked_at = ? WHERE id = 1", time.now().toEpochMilli()));
+      return Optional.empty();
+    } catch (JdbiException e) {
+      return Optional.of("does not take writes (" + e.getMessage() + ")");
     }
   }
 
