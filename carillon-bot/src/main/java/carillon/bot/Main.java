@@ -318,9 +318,10 @@ public final class Main implements Callable<Integer> {
       err.println("carillon: " + e.getMessage());
       return 1;
     }
-    if (!carillon.anyAccountLoggedIn()) {
+    if (!carillon.anyAccountMayConnect()) {
       carillon.close();
-      err.println("carillon: no bot account could log in (see the log above); stopping");
+      err.println("carillon: no bot account can log in (a refused token or a fatal close code; see the log above); "
+          + "stopping");
       return 1;
     }
     // Whichever comes first: a signal (the graceful shutdown, status 0) or Discord closing every account

@@ -47,7 +47,7 @@ public final class DiscordEmulator implements AutoCloseable {
   private final Javalin server;
   private final SecureRandom random = new SecureRandom();
 
-  private DiscordEmulator(Clock clock, VoiceService voice, java.time.Duration interactionDeadline) {
+  private DiscordEmulator(Clock clock, VoiceService voice, java.time.Duration interactionDeadline, int port) {
     this.world = new World(clock, Optional.ofNullable(voice), interactionDeadline);
     this.gateway = new Gateway(world);
     this.rest = new Rest(world, gateway);
@@ -80,7 +80,7 @@ public final class DiscordEmulator implements AutoCloseable {
           ctx.path().startsWith(ControlApi.PREFIX) ? Map.of("error", "the body is not valid JSON")
               : Map.of("code", 50109, "message", "The request body contains invalid JSON.")));
     });
-    server.start("127.0.0.1", 0);
+    server.start("127.0.0.1", port);
     gateway.url = "ws://127.0.0.1:" + server.port() + "/gateway";
   }
 
@@ -98,8 +98,21 @@ public final class DiscordEmulator implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private VoiceService voice;
     private java.time.Duration interactionDeadline = java.time.Duration.ofSeconds(3);
+    private int port;
 
     private Builder() {}
+
+    /**
+     * The port REST and the gateway listen on (default 0: a free one): a bot process started before the
+     * emulator, pointed at this port, reaches it once it is up.
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("a port is 0 to 65535, was " + port);
+      }
+      this.port = port;
+      return this;
+    }
 
     /**
      * How long a bot has to acknowledge an interaction before it expires (Discord: 3 seconds, the
@@ -127,7 +140,7 @@ public final class DiscordEmulator implements AutoCloseable {
     }
 
     public DiscordEmulator start() {
-      return new DiscordEmulator(clock, voice, interactionDeadline);
+      return new DiscordEmulator(clock, voice, interactionDeadline, port);
     }
   }
 
@@ -241,11 +254,24 @@ public final class DiscordEmulator implements AutoCloseable {
   public BotAccount createBot(String name) {
     synchronized (world) {
       long id = world.ids.next();
-      String token = Base64.getUrlEncoder().withoutPadding().encodeToString(Long.toString(id).getBytes()) + "."
-          + randomPart();
-      world.accounts.put(id, new Model.Account(id, name, true, token, id));
-      return new BotAccount(id, name, token, id);
+      return addBot(id, name, Base64.getUrlEncoder().withoutPadding().encodeToString(Long.toString(id).getBytes()) + "."
+          + randomPart());
     }
+  }
+
+  /** A bot with a token chosen beforehand: for a bot process configured before this emulator started. */
+  public BotAccount createBot(String name, String token) {
+    synchronized (world) {
+      if (world.byToken(token).isPresent()) {
+        throw new IllegalArgumentException("another bot has this token");
+      }
+      return addBot(world.ids.next(), name, token);
+    }
+  }
+
+  private BotAccount addBot(long id, String name, String token) {
+    world.accounts.put(id, new Model.Account(id, name, true, token, id));
+    return new BotAccount(id, name, token, id);
   }
 
   public UserHandle createUser(String name) {

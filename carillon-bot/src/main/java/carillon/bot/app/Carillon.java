@@ -169,9 +169,12 @@ public final class Carillon implements AutoCloseable {
     }
   }
 
-  /** Whether at least one bot account logged in (those that failed are reported in the log). */
-  public boolean anyAccountLoggedIn() {
-    return !accounts.names().isEmpty();
+  /**
+   * Whether at least one bot account logged in or may still log in (Discord was unreachable and it is being
+   * retried); those that failed for good are reported in the log.
+   */
+  public boolean anyAccountMayConnect() {
+    return accounts.anyMayConnect();
   }
 
   /**

@@ -25,6 +25,7 @@ import carillon.emulator.SentMessage;
 import carillon.emulator.voice.VoiceServer;
 import carillon.tasks.TimeSource;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,6 +38,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -48,10 +50,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code carillon run} in its own process against an emulator in this one ({@code discord.endpoint}), stopped
- * with a real SIGTERM while a session plays.
+ * {@code carillon run} in its own process against an emulator in this one ({@code discord.endpoint}): stopped
+ * with a real SIGTERM while a session plays; started while the emulator is not yet listening.
  */
-class RunShutdownTest {
+class RunProcessTest {
   @TempDir Path dir;
   private DiscordEmulator discord;
   private GuildHandle guild;
@@ -61,14 +63,18 @@ class RunShutdownTest {
   private Path dataDir;
   private Process process;
 
-  @BeforeEach
-  void world() {
-    discord = DiscordEmulator.builder().voice(VoiceServer.start()).start();
+  /** An emulator with voice on {@code port} (0: a free one), a guild, and a bot with {@code token} (null: its own). */
+  private void world(int port, String token) {
+    discord = DiscordEmulator.builder().voice(VoiceServer.start()).port(port).start();
     guild = discord.createGuild("Shutdown Guild");
     notices = guild.createTextChannel("notices");
     hall = guild.createVoiceChannel("Hall");
-    bot = discord.createBot("Carillon");
+    bot = token == null ? discord.createBot("Carillon") : discord.createBot("Carillon", token);
     guild.addMember(bot);
+  }
+
+  @BeforeEach
+  void data() {
     dataDir = dir.resolve("data");
   }
 
@@ -77,7 +83,9 @@ class RunShutdownTest {
     if (process != null) {
       process.destroyForcibly();
     }
-    discord.close();
+    if (discord != null) {
+      discord.close();
+    }
   }
 
   private List<String> output() throws IOException {
@@ -105,6 +113,11 @@ class RunShutdownTest {
   }
 
   private Process start(String... args) throws IOException {
+    return start(Map.of("CARILLON_ACCOUNTS_MAIN_TOKEN", bot.token(), "CARILLON_DISCORD_ENDPOINT",
+        "http://127.0.0.1:" + discord.port()), args);
+  }
+
+  private Process start(Map<String, String> env, String... args) throws IOException {
     String java = ProcessHandle.current().info().command().orElseThrow();
     List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
         System.getProperty("java.class.path"), "-Dlogback.configurationFile=logback.xml", Main.class.getName()));
@@ -114,8 +127,7 @@ class RunShutdownTest {
     builder.environment().keySet().removeIf(name -> name.startsWith("CARILLON_"));
     builder.environment().put("CARILLON_WEB_ADDRESS", "127.0.0.1:0");
     builder.environment().put("CARILLON_DATA_DIR", dataDir.toString());
-    builder.environment().put("CARILLON_ACCOUNTS_MAIN_TOKEN", bot.token());
-    builder.environment().put("CARILLON_DISCORD_ENDPOINT", "http://127.0.0.1:" + discord.port());
+    builder.environment().putAll(env);
     return builder.start();
   }
 
@@ -148,7 +160,7 @@ class RunShutdownTest {
   }
 
   private boolean noticed(String text) {
-    return discord.messages(notices).stream().map(RunShutdownTest::text).anyMatch(t -> t.contains(text));
+    return discord.messages(notices).stream().map(RunProcessTest::text).anyMatch(t -> t.contains(text));
   }
 
   private static String text(SentMessage message) {
@@ -157,6 +169,7 @@ class RunShutdownTest {
 
   @Test
   void sigtermWhilePlayingLeavesVoiceRecordsTheRunInterruptedAnswersShuttingDownAndExitsZero() throws Exception {
+    world(0, null);
     Prepared prepared = prepare();
     process = start("run");
     int port = webPort();
@@ -201,5 +214,41 @@ class RunShutdownTest {
       assertThat(new Runs(db).forSession(prepared.sessionId())).singleElement().extracting(Run::outcome)
           .isEqualTo(RunOutcome.INTERRUPTED);
     }
+  }
+
+  @Test
+  void discordUnreachableAtStartIsRetriedWhileARefusedTokenIsGivenUpAndTheAccountConnectsWhenDiscordIsUp()
+      throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort(); // closed again: nothing listens there until the emulator starts below
+    }
+    String token = "Y2FyaWxsb24.started-before-the-emulator";
+    process = start(Map.of("CARILLON_ACCOUNTS_MAIN_TOKEN", token, "CARILLON_ACCOUNTS_SPARE_TOKEN", "not.a-token-it-knows",
+        "CARILLON_DISCORD_ENDPOINT", "http://127.0.0.1:" + port), "run");
+    await().atMost(Duration.ofSeconds(90)).until(() -> !process.isAlive() || output().stream()
+        .filter(l -> l.contains("cannot reach Discord")).count() >= 2);
+    assertThat(process.isAlive()).as("still running; output:%n%s", lazyOutput()).isTrue();
+    int web = webPort();
+
+    world(port, token);
+    await().atMost(Duration.ofSeconds(90)).until(() -> !process.isAlive()
+        || output().stream().anyMatch(l -> l.contains("Bot account 'main' is connected")));
+    await().atMost(Duration.ofSeconds(30)).until(() -> !process.isAlive()
+        || output().stream().anyMatch(l -> l.contains("Bot account 'spare' could not log in: Discord refused its token")));
+    assertThat(process.isAlive()).as("still running; output:%n%s", lazyOutput()).isTrue();
+    List<String> lines = output();
+    assertThat(lines).as("one line when the account starts failing, not one per attempt")
+        .filteredOn(l -> l.contains("Bot account 'main' cannot reach Discord")).hasSize(1);
+    assertThat(lines).noneSatisfy(l -> assertThat(l).contains("Exception in thread"));
+
+    HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + web + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
+    assertThat(ready.body()).contains("\"main\":\"connected\"", "bot account 'spare': could not log in: Discord refused its token");
+
+    process.destroy();
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(String.join("\n", output())).isZero();
   }
 }
