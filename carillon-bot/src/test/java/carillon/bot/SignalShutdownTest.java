@@ -3,10 +3,6 @@ package carillon.bot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import carillon.bot.run.Run;
-import carillon.bot.run.RunOutcome;
-import carillon.bot.run.Runs;
-import carillon.bot.store.Database;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,9 +47,9 @@ class SignalShutdownTest {
 
       Matcher data = Pattern.compile("data directory: (\\S+)").matcher(String.join("\n", lines));
       assertThat(data.find()).isTrue();
-      try (Database db = Database.openSqlite(Path.of(data.group(1)).resolve("carillon.db"))) {
-        assertThat(new Runs(db).forSession(1)).singleElement().extracting(Run::outcome).isEqualTo(RunOutcome.INTERRUPTED);
-      }
+      // The demo removes its temporary store when it ends (so the run's INTERRUPTED record is checked on
+      // 'carillon run' instead, in RunProcessTest).
+      assertThat(Path.of(data.group(1))).doesNotExist();
     } finally {
       process.destroyForcibly();
     }
