@@ -12,6 +12,7 @@ import carillon.bot.guild.GuildDirectory;
 import carillon.bot.library.AudioLibrary;
 import carillon.bot.library.AudioProbe;
 import carillon.bot.playback.CrashRecovery;
+import carillon.bot.library.LoudnessTarget;
 import carillon.bot.playback.Notifier;
 import carillon.bot.playback.Playback;
 import carillon.bot.playback.SessionStarter;
@@ -138,7 +139,8 @@ public final class Carillon implements AutoCloseable {
       }
     });
     Notifier notifier = new Notifier(new JdaNoticePort(accounts, config.language()), tasks);
-    playback = new Playback(new JdaVoicePort(accounts, players, settings.voiceOff()), notifier, library::track, time,
+    playback = new Playback(new JdaVoicePort(accounts, players, settings.voiceOff()), notifier,
+        id -> library.track(id, new LoudnessTarget(config.targetLoudness())), time,
         tasks, runs, slots);
     SessionStarter starter = new SessionStarter(sessions, runs, slots, playback, time);
     scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks, JOIN_AHEAD);

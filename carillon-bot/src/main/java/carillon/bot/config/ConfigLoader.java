@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -289,6 +290,8 @@ public final class ConfigLoader {
     return new Config(value(Setting.DATA_DIR), value(Setting.TIME_ZONE), value(Setting.LANGUAGE),
         value(Setting.SHUTDOWN_TIMEOUT), value(Setting.WEB_ADDRESS), Boolean.TRUE.equals(value(Setting.WEB_SECURE_COOKIES)),
         database, postgres, bound, Optional.ofNullable(value(Setting.COMMANDS_ROLE)),
+        // NaN only when the value was refused: that problem is reported and no Config is handed out.
+        Objects.requireNonNullElse(value(Setting.PLAYBACK_TARGET_LOUDNESS), Double.NaN),
         Optional.ofNullable(value(Setting.DISCORD_ENDPOINT)), shown);
   }
 

@@ -58,6 +58,9 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
   static final String POSTGRES_PREFIX = "jdbc:postgresql:";
   static final Duration MAX_SHUTDOWN_TIMEOUT = Duration.ofMinutes(5);
   static final int MAX_SHARDS = 64;
+  /** The range of {@code playback.targetLoudness}, in LUFS: from very quiet to louder than streaming music. */
+  static final double MIN_TARGET_LOUDNESS = -40;
+  static final double MAX_TARGET_LOUDNESS = -5;
   private static final String MASK = "********";
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
   /** A password in a JDBC URL: {@code password=...} among the parameters, or {@code user:password@host}. */
@@ -93,6 +96,10 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
   public static final Setting<String> COMMANDS_ROLE = new Setting<>("commands.role", null, Setting::text,
       "a role name", false, "members with a role of this name may use `/carillon`, besides those with Manage Server",
       String::valueOf);
+  public static final Setting<Double> PLAYBACK_TARGET_LOUDNESS = new Setting<>("playback.targetLoudness", "-18",
+      Setting::loudness, "a number of LUFS from " + (int) MIN_TARGET_LOUDNESS + " to " + (int) MAX_TARGET_LOUDNESS,
+      false, "the integrated loudness (EBU R 128) every file is played at; -18 suits speech and bells",
+      String::valueOf);
   public static final Setting<URI> DISCORD_ENDPOINT = new Setting<>("discord.endpoint", null, Setting::emulator,
       "`http://HOST:PORT` of a running `carillon emulator`", false,
       "for tests only: connect to carillon-emulator (REST, gateway and voice) instead of Discord; unset for Discord",
@@ -109,7 +116,7 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
   /** Every top-level and section setting, in the order {@code carillon config} prints them. */
   public static final List<Setting<?>> ALL = List.of(DATA_DIR, TIME_ZONE, LANGUAGE, SHUTDOWN_TIMEOUT, WEB_ADDRESS,
       WEB_SECURE_COOKIES, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD_FILE, DATABASE_PASSWORD, COMMANDS_ROLE,
-      DISCORD_ENDPOINT);
+      PLAYBACK_TARGET_LOUDNESS, DISCORD_ENDPOINT);
   /** The settings of each account under {@code accounts.NAME}. */
   public static final List<Setting<?>> ACCOUNT = List.of(TOKEN_FILE, SHARDS, TOKEN);
 
@@ -273,5 +280,18 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
       // fall through to the one message
     }
     throw new Rejected("is not a shard count; it is a whole number from 1 to " + MAX_SHARDS);
+  }
+
+  private static Double loudness(String text) throws Rejected {
+    try {
+      double lufs = Double.parseDouble(text.strip());
+      if (lufs >= MIN_TARGET_LOUDNESS && lufs <= MAX_TARGET_LOUDNESS) {
+        return lufs;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the one message
+    }
+    throw new Rejected("is not a loudness from " + (int) MIN_TARGET_LOUDNESS + " to " + (int) MAX_TARGET_LOUDNESS
+        + " LUFS, such as -18");
   }
 }

@@ -27,6 +27,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.Javalin;
@@ -363,7 +364,7 @@ public final class WebServer implements AutoCloseable {
   /** The OpenAPI document, written in YAML for people and served as JSON. */
   private static byte[] openApi(ObjectMapper json) {
     try {
-      return json.writeValueAsBytes(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+      return json.writeValueAsBytes(new YAMLMapper()
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(resource("openapi.yaml")));
     } catch (IOException e) {
       throw new UncheckedIOException("the OpenAPI document is not valid YAML", e);

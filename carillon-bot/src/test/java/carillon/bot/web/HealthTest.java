@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class HealthTest {
   final Map<String, Optional<String>> gateways = new ConcurrentHashMap<>();
 
   WebHarness start(Optional<String> voiceOff) {
-    w = new WebHarness(dir, T0, 1_000_000, null, new Readiness(() -> new java.util.TreeMap<>(gateways), voiceOff));
+    w = new WebHarness(dir, T0, 1_000_000, null, new Readiness(() -> new TreeMap<>(gateways), voiceOff));
     return w;
   }
 

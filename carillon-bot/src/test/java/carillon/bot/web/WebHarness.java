@@ -1,9 +1,10 @@
 package carillon.bot.web;
 
-import carillon.bot.core.Harness;
+import carillon.bot.testing.Harness;
 import carillon.bot.guild.Channel;
 import carillon.bot.library.AudioLibrary;
 import carillon.bot.library.AudioProbe;
+import carillon.bot.store.Database;
 import carillon.bot.web.auth.AdminAccounts;
 import carillon.bot.web.auth.Auth;
 import carillon.bot.web.auth.InvalidInputException;
@@ -12,9 +13,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +27,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The bot core of {@link Harness} (real SQLite file, ManualTimeSource, fake voice) behind a real
@@ -53,13 +58,12 @@ public final class WebHarness implements AutoCloseable {
   }
 
   /** On another store (PostgreSQL), opened by {@code store}. */
-  public WebHarness(Path dir, Instant start, long maxUploadBytes, java.util.function.Supplier<carillon.bot.store.Database> store) {
+  public WebHarness(Path dir, Instant start, long maxUploadBytes, Supplier<Database> store) {
     this(dir, start, maxUploadBytes, store, Readiness.withoutAccounts());
   }
 
   /** With what the readiness check and the voice banner see of the bot accounts and voice. */
-  public WebHarness(Path dir, Instant start, long maxUploadBytes, java.util.function.Supplier<carillon.bot.store.Database> store,
-      Readiness readiness) {
+  public WebHarness(Path dir, Instant start, long maxUploadBytes, Supplier<Database> store, Readiness readiness) {
     core = store == null ? new Harness(dir, start) : new Harness(dir, start, store);
     core.guilds.replaceGuild(OTHER, List.of(new Channel(OTHER, OTHER_VOICE, "Other hall", Channel.Kind.VOICE)), List.of());
     core.slots.join("bot-b", OTHER);
@@ -124,7 +128,7 @@ public final class WebHarness implements AutoCloseable {
     return client;
   }
 
-  public record Response(int status, java.net.http.HttpHeaders headers, String body, ObjectMapper mapper) {
+  public record Response(int status, HttpHeaders headers, String body, ObjectMapper mapper) {
     public JsonNode json() {
       try {
         return mapper.readTree(body);
@@ -217,7 +221,7 @@ public final class WebHarness implements AutoCloseable {
   }
 
   public static String encode(String text) {
-    return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8);
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
   }
 
   @Override

@@ -1,21 +1,24 @@
 package carillon.bot.web.commands;
 
-import static carillon.bot.web.auth.WebAuthTest.assertProblem;
 import static carillon.bot.web.WebHarness.GUILD;
+import static carillon.bot.web.auth.WebAuthTest.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import carillon.bot.session.SessionSpec;
+import carillon.bot.web.WebHarness;
 import carillon.bot.web.WebHarness.Client;
 import carillon.bot.web.WebHarness.Response;
-import carillon.bot.web.WebHarness;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,8 +42,9 @@ class CommandsApiTest {
     alice = w.login("alice");
     String talk = w.core.track("Talk", Duration.ofMinutes(10));
     String bell = w.core.track("Bell", Duration.ofSeconds(30));
-    session = w.core.create(new SessionSpec(GUILD, "Morning", WebHarness.HALL, null, null, "daily 23:00 UTC",
-        List.of(talk, bell), Duration.ofSeconds(20), null, false, 0, null, null, true, Duration.ofMinutes(15))).id();
+    session = w.core.create(SessionSpec.builder(GUILD, "Morning").voiceChannel(WebHarness.HALL)
+        .schedule("daily 23:00 UTC").playlist(List.of(talk, bell)).gap(Duration.ofSeconds(20))
+        .lateGrace(Duration.ofMinutes(15)).build()).id();
   }
 
   @AfterEach
@@ -236,7 +240,7 @@ class CommandsApiTest {
 
   Response keyed(Client client, String key, String body) {
     return client.send(client.changing("/api/sessions/" + session + "/commands").header("Content-Type", "application/json")
-        .header("Idempotency-Key", key).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build());
+        .header("Idempotency-Key", key).POST(BodyPublishers.ofString(body)).build());
   }
 
   long commandsStored() {
@@ -297,7 +301,7 @@ class CommandsApiTest {
   @Test
   void thePagesCommandFormsCarryAKeySoADoubleSubmitMakesOneCommand() {
     Response page = alice.get("/guilds/" + GUILD);
-    java.util.regex.Matcher pause = java.util.regex.Pattern.compile(
+    Matcher pause = Pattern.compile(
         "name=\"kind\" value=\"PAUSE\">\\s*<input type=\"hidden\" name=\"idempotencyKey\" value=\"([^\"]+)\"")
         .matcher(page.body());
     assertThat(pause.find()).as(page.body()).isTrue();
