@@ -76,13 +76,7 @@ public final class CommandQueue {
    * @throws QueueClosedException if Carillon is shutting down; nothing is stored
    */
   public CommandRecord submit(CommandRequest request) throws InvalidCommandException {
-    if (closed) {
-      throw new QueueClosedException();
-    }
-    List<FieldError> problems = CommandParser.problems(request);
-    if (!problems.isEmpty()) {
-      throw new InvalidCommandException(problems);
-    }
+    checkAcceptable(request);
     Instant now = time.now();
     String requestedBy = request.requestedBy().strip();
     return accept(store.insert(request, requestedBy, now), request, requestedBy, now);
@@ -108,13 +102,7 @@ public final class CommandQueue {
    * @throws QueueClosedException if Carillon is shutting down; nothing is stored
    */
   public Submitted submitOnce(CommandRequest request, String key) throws InvalidCommandException, KeyReusedException {
-    if (closed) {
-      throw new QueueClosedException();
-    }
-    List<FieldError> problems = CommandParser.problems(request);
-    if (!problems.isEmpty()) {
-      throw new InvalidCommandException(problems);
-    }
+    checkAcceptable(request);
     Instant now = time.now();
     String requestedBy = request.requestedBy().strip();
     CommandStore.Keyed stored = store.insertOnce(request, requestedBy, now, key, now.minus(KEY_KEPT));
@@ -127,6 +115,17 @@ public final class CommandQueue {
       return new Submitted(first, true);
     }
     return new Submitted(accept(stored.insertedId(), request, requestedBy, now), false);
+  }
+
+  /** Refuses a command while shutting down, and a malformed one; nothing is stored either way. */
+  private void checkAcceptable(CommandRequest request) throws InvalidCommandException {
+    if (closed) {
+      throw new QueueClosedException();
+    }
+    List<FieldError> problems = CommandParser.problems(request);
+    if (!problems.isEmpty()) {
+      throw new InvalidCommandException(problems);
+    }
   }
 
   private CommandRecord accept(long id, CommandRequest request, String requestedBy, Instant now) {
