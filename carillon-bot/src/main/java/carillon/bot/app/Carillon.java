@@ -11,6 +11,7 @@ import carillon.bot.discord.SlashCommands;
 import carillon.bot.guild.GuildDirectory;
 import carillon.bot.library.AudioLibrary;
 import carillon.bot.library.AudioProbe;
+import carillon.bot.metrics.Metrics;
 import carillon.bot.playback.CrashRecovery;
 import carillon.bot.library.LoudnessTarget;
 import carillon.bot.playback.Notifier;
@@ -104,6 +105,8 @@ public final class Carillon implements AutoCloseable {
   private final Playback playback;
   private final CommandQueue commands;
   private final WebServer web;
+  private final Metrics metrics = new Metrics();
+  private Optional<InetSocketAddress> metricsAddress = Optional.empty();
   private final DefaultAudioPlayerManager players = new DefaultAudioPlayerManager();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CompletableFuture<Void> accountsLost = new CompletableFuture<>();
@@ -154,6 +157,9 @@ public final class Carillon implements AutoCloseable {
         accounts.registerGuildCommand(slash.definition()); // a new guild gets /carillon from its first account
       }
     });
+    metrics.watch(playback, runs);
+    metrics.watch(commands);
+    metrics.watch(accounts);
     new CrashRecovery(sessions, runs, starter, time).resumeOrInterruptAll();
     scheduler.start();
     commands.recover();
@@ -169,6 +175,21 @@ public final class Carillon implements AutoCloseable {
       throw new StartException("the admin web server cannot listen on " + address.getHostString() + ":"
           + address.getPort() + " (" + e.getMessage() + "); set web.address (CARILLON_WEB_ADDRESS) to a free one", e);
     }
+    if (config.metricsAddress().isPresent()) {
+      InetSocketAddress at = config.metricsAddress().get();
+      try {
+        metricsAddress = Optional.of(metrics.serve(at));
+      } catch (IOException e) {
+        close();
+        throw new StartException("the metrics server cannot listen on " + at.getHostString() + ":" + at.getPort()
+            + " (" + e.getMessage() + "); set metrics.address (CARILLON_METRICS_ADDRESS) to a free one", e);
+      }
+    }
+  }
+
+  /** Where the metrics server listens, if {@code metrics.address} is set. */
+  Optional<InetSocketAddress> metricsAddress() {
+    return metricsAddress;
   }
 
   /**
@@ -264,6 +285,7 @@ public final class Carillon implements AutoCloseable {
     ShutdownReport report = tasks.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     report.notEnded().forEach(e -> log.warn("Still running at shutdown: {}", e.name()));
     web.close();
+    metrics.close();
     accounts.close();
     players.shutdown();
     probe.close();
