@@ -28,8 +28,10 @@ COPY deploy/healthcheck /opt/carillon/healthcheck
 
 # In a container the admin page must listen beyond loopback to be published; publish it to the host's
 # loopback or put it behind a reverse proxy (docs/web-api.md). The data directory is the volume.
+# The HEALTHCHECK asks /health/ready: the store takes writes, every bot account is connected, voice works.
 ENV CARILLON_DATA_DIR=/var/lib/carillon \
-    CARILLON_WEB_ADDRESS=0.0.0.0:8080
+    CARILLON_WEB_ADDRESS=0.0.0.0:8080 \
+    CARILLON_HEALTH_PATH=/health/ready
 USER carillon
 WORKDIR /var/lib/carillon
 VOLUME /var/lib/carillon

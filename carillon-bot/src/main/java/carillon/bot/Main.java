@@ -64,6 +64,8 @@ public final class Main implements Callable<Integer> {
   /** The demo session starts this long after launch; its reminder (1 minute before) goes out at once. */
   static final Duration DEMO_START = Duration.ofSeconds(70);
   private static final Path DEFAULT_CONFIG = Path.of("carillon.yaml");
+  /** The exit status of a failure: could not start, or every account was lost (docs/operations.md). */
+  static final int EXIT_FAILED = 1;
 
   @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
       description = "the configuration file (default: $CARILLON_CONFIG, else ./carillon.yaml if it exists)")
@@ -318,17 +320,20 @@ public final class Main implements Callable<Integer> {
       err.println("carillon: " + e.getMessage());
       return 1;
     }
-    if (!carillon.anyAccountLoggedIn()) {
+    if (!carillon.anyAccountMayConnect()) {
       carillon.close();
-      err.println("carillon: no bot account could log in (see the log above); stopping");
+      err.println("carillon: no bot account can log in (a refused token or a fatal close code; see the log above); "
+          + "stopping");
       return 1;
     }
+    // Whichever comes first: a signal (the graceful shutdown, status 0) or Discord closing every account
+    // for good (status 1). Closing the accounts in the shutdown does not count as the latter.
     CompletableFuture<Integer> ended = new CompletableFuture<>();
-    ShutdownSignals.install(carillon::close).thenRun(() -> ended.complete(0));
-    carillon.accountsClosed().thenRun(() -> ended.complete(1));
+    ShutdownSignals.install(carillon::close).whenComplete((done, failed) -> ended.complete(failed == null ? 0 : 1));
+    carillon.accountsLost().thenRun(() -> ended.complete(EXIT_FAILED));
     int status = ended.join();
-    carillon.close();
-    if (status != 0) {
+    if (carillon.accountsLost().isDone() && status == EXIT_FAILED) {
+      carillon.close();
       err.println("carillon: every bot account has been disconnected for good; stopping");
     }
     return status;

@@ -1,5 +1,7 @@
 package carillon.emulator;
 
+import carillon.emulator.voice.VoiceServer;
+
 import carillon.emulator.voice.VoiceConnectionSnapshot;
 import carillon.emulator.voice.VoiceService;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -11,6 +13,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.net.URI;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +51,7 @@ public final class DiscordEmulator implements AutoCloseable {
   private final Javalin server;
   private final SecureRandom random = new SecureRandom();
 
-  private DiscordEmulator(Clock clock, VoiceService voice, Duration interactionDeadline) {
+  private DiscordEmulator(Clock clock, VoiceService voice, Duration interactionDeadline, int port) {
     this.world = new World(clock, Optional.ofNullable(voice), interactionDeadline);
     this.gateway = new Gateway(world);
     this.rest = new Rest(world, gateway);
@@ -81,7 +84,7 @@ public final class DiscordEmulator implements AutoCloseable {
           ctx.path().startsWith(ControlApi.PREFIX) ? Map.of("error", "the body is not valid JSON")
               : Map.of("code", 50109, "message", "The request body contains invalid JSON.")));
     });
-    server.start("127.0.0.1", 0);
+    server.start("127.0.0.1", port);
     gateway.url = "ws://127.0.0.1:" + server.port() + "/gateway";
   }
 
@@ -99,8 +102,21 @@ public final class DiscordEmulator implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private VoiceService voice;
     private Duration interactionDeadline = Duration.ofSeconds(3);
+    private int port;
 
     private Builder() {}
+
+    /**
+     * The port REST and the gateway listen on (default 0: a free one): a bot process started before the
+     * emulator, pointed at this port, reaches it once it is up.
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("a port is 0 to 65535, was " + port);
+      }
+      this.port = port;
+      return this;
+    }
 
     /**
      * How long a bot has to acknowledge an interaction before it expires (Discord: 3 seconds, the
@@ -128,7 +144,7 @@ public final class DiscordEmulator implements AutoCloseable {
     }
 
     public DiscordEmulator start() {
-      return new DiscordEmulator(clock, voice, interactionDeadline);
+      return new DiscordEmulator(clock, voice, interactionDeadline, port);
     }
   }
 
@@ -163,6 +179,26 @@ public final class DiscordEmulator implements AutoCloseable {
   public DefaultShardManagerBuilder configure(DefaultShardManagerBuilder builder) {
     builder.setRestConfig(restConfig()).setSessionController(sessionController()).setCompression(Compression.NONE);
     voiceSocketFactory().ifPresent(builder::setWebsocketFactory);
+    return builder;
+  }
+
+  /**
+   * Points a shard manager builder at an emulator running in another process, at {@code base}
+   * ({@code http://127.0.0.1:PORT}, what {@link Standalone} prints): REST under {@code /api/v10}, the gateway
+   * at {@code /gateway}, and trust for the voice server's certificate.
+   *
+   * @throws IllegalArgumentException when {@code base} is not an {@code http} URL with a host and a port
+   */
+  public static DefaultShardManagerBuilder configureRemote(DefaultShardManagerBuilder builder, URI base) {
+    if (!"http".equals(base.getScheme()) || base.getHost() == null || base.getPort() < 0) {
+      throw new IllegalArgumentException("an emulator's address is http://HOST:PORT, not " + base);
+    }
+    String hostPort = base.getHost() + ":" + base.getPort();
+    builder.setRestConfig(new RestConfig().setBaseUrl("http://" + hostPort + Rest.PREFIX + "/"))
+        .setSessionController(new LocalSessionController("ws://" + hostPort + "/gateway"))
+        .setCompression(Compression.NONE)
+        .setWebsocketFactory(new WebSocketFactory().setSSLContext(VoiceServer.trustingClientSslContext())
+            .setVerifyHostname(false));
     return builder;
   }
 
@@ -222,11 +258,24 @@ public final class DiscordEmulator implements AutoCloseable {
   public BotAccount createBot(String name) {
     synchronized (world) {
       long id = world.ids.next();
-      String token = Base64.getUrlEncoder().withoutPadding().encodeToString(Long.toString(id).getBytes()) + "."
-          + randomPart();
-      world.accounts.put(id, new Model.Account(id, name, true, token, id));
-      return new BotAccount(id, name, token, id);
+      return addBot(id, name, Base64.getUrlEncoder().withoutPadding().encodeToString(Long.toString(id).getBytes()) + "."
+          + randomPart());
     }
+  }
+
+  /** A bot with a token chosen beforehand: for a bot process configured before this emulator started. */
+  public BotAccount createBot(String name, String token) {
+    synchronized (world) {
+      if (world.byToken(token).isPresent()) {
+        throw new IllegalArgumentException("another bot has this token");
+      }
+      return addBot(world.ids.next(), name, token);
+    }
+  }
+
+  private BotAccount addBot(long id, String name, String token) {
+    world.accounts.put(id, new Model.Account(id, name, true, token, id));
+    return new BotAccount(id, name, token, id);
   }
 
   public UserHandle createUser(String name) {

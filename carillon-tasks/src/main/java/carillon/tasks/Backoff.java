@@ -7,10 +7,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * Capped exponential backoff with "equal jitter": attempt k waits a random time between half and all of
  * {@code min(max, initial * 2^(k-1))}, so retries of many loops spread out but never wait zero.
  */
-record Backoff(Duration initial, Duration max) {
+public record Backoff(Duration initial, Duration max) {
   static final Backoff DEFAULT = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5));
 
-  Backoff {
+  public Backoff {
     if (initial.isNegative() || initial.isZero()) {
       throw new IllegalArgumentException("backoff initial delay must be positive, was " + initial);
     }
@@ -28,7 +28,8 @@ record Backoff(Duration initial, Duration max) {
     return Duration.ofNanos(value);
   }
 
-  Duration delay(int attempt) {
+  /** How long retry {@code attempt} (1 for the first) waits: between half and all of its ceiling. */
+  public Duration delay(int attempt) {
     long ceiling = ceiling(attempt).toNanos();
     long half = ceiling / 2;
     return Duration.ofNanos(half + ThreadLocalRandom.current().nextLong(ceiling - half + 1));

@@ -1,6 +1,7 @@
 package carillon.bot.app;
 
 import carillon.bot.config.Config;
+import carillon.bot.config.Setting;
 import carillon.bot.discord.BotAccounts;
 import carillon.bot.discord.DaveSupport;
 import carillon.bot.discord.GuildCacheSync;
@@ -24,8 +25,10 @@ import carillon.bot.session.Sessions;
 import carillon.bot.store.Database;
 import carillon.bot.store.PrivateFiles;
 import carillon.bot.store.StoreLock;
+import carillon.bot.web.Readiness;
 import carillon.bot.web.WebServer;
 import carillon.bot.web.WebSettings;
+import carillon.emulator.DiscordEmulator;
 import carillon.tasks.ShutdownReport;
 import carillon.tasks.TaskGroup;
 import carillon.tasks.TimeSource;
@@ -33,6 +36,7 @@ import com.sedmelluq.discord.lavaplayer.player.DefaultAudioPlayerManager;
 import com.sedmelluq.discord.lavaplayer.source.local.LocalAudioSourceManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,8 +67,17 @@ public final class Carillon implements AutoCloseable {
    * and why voice cannot work on this machine, if it cannot.
    */
   public record Settings(Config config, BotAccounts.Endpoint discord, Optional<String> voiceOff) {
-    /** Settings for Discord itself, with DAVE where this machine supports it. */
+    /**
+     * Settings for Discord itself, with DAVE where this machine supports it; or, when {@code discord.endpoint}
+     * is set (tests), for the carillon-emulator there, whose voice needs no DAVE.
+     */
     public static Settings discord(Config config) {
+      if (config.discordEndpoint().isPresent()) {
+        URI emulator = config.discordEndpoint().get();
+        log.warn("Connecting to the Discord emulator at {} instead of Discord ({}): for tests only", emulator,
+            Setting.DISCORD_ENDPOINT.variable());
+        return new Settings(config, builder -> DiscordEmulator.configureRemote(builder, emulator), Optional.empty());
+      }
       DaveSupport dave = DaveSupport.probe();
       if (dave instanceof DaveSupport.Available) {
         log.info("Voice: {}", dave.describe());
@@ -98,6 +111,7 @@ public final class Carillon implements AutoCloseable {
   private Optional<InetSocketAddress> metricsAddress = Optional.empty();
   private final DefaultAudioPlayerManager players = new DefaultAudioPlayerManager();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final CompletableFuture<Void> accountsLost = new CompletableFuture<>();
 
   /** Carillon could not start; the message says why and what to change. */
   public static final class StartException extends Exception {
@@ -125,6 +139,11 @@ public final class Carillon implements AutoCloseable {
     accounts = BotAccounts.login(
         config.accounts().stream().map(a -> new BotAccounts.Login(a.name(), a.token(), a.shards())).toList(),
         settings.discord(), name -> List.of(new GuildCacheSync(name, guilds, slots)), READY_TIMEOUT);
+    accounts.allClosed().thenRun(() -> {
+      if (!closed.get()) {
+        accountsLost.complete(null);
+      }
+    });
     Notifier notifier = new Notifier(new JdaNoticePort(accounts, config.language()), tasks);
     playback = new Playback(new JdaVoicePort(accounts, players, settings.voiceOff()), notifier,
         id -> library.track(id, new LoudnessTarget(config.targetLoudness())), time,
@@ -150,7 +169,7 @@ public final class Carillon implements AutoCloseable {
     InetSocketAddress address = new InetSocketAddress(config.webAddress().getHostString(), config.webAddress().getPort());
     web = new WebServer(new WebSettings(address, config.dataDir().resolve("web-uploads"), config.timeZone(),
         MAX_UPLOAD_BYTES, Duration.ofHours(12), config.secureCookies()), db, sessions, scheduler, commands, library, runs, guilds,
-        playback, slots, time);
+        playback, slots, time, new Readiness(accounts::gateways, settings.voiceOff()));
     try {
       web.start();
     } catch (RuntimeException e) {
@@ -176,14 +195,20 @@ public final class Carillon implements AutoCloseable {
     return metricsAddress;
   }
 
-  /** Whether at least one bot account logged in (those that failed are reported in the log). */
-  public boolean anyAccountLoggedIn() {
-    return !accounts.names().isEmpty();
+  /**
+   * Whether at least one bot account logged in or may still log in (Discord was unreachable and it is being
+   * retried); those that failed for good are reported in the log.
+   */
+  public boolean anyAccountMayConnect() {
+    return accounts.anyMayConnect();
   }
 
-  /** Completes when every bot account has been disconnected for good (or none ever logged in). */
-  public CompletableFuture<Void> accountsClosed() {
-    return accounts.allClosed();
+  /**
+   * Completes when Discord has disconnected every bot account for good (or none ever logged in); not
+   * when {@link #close()} closes them.
+   */
+  public CompletableFuture<Void> accountsLost() {
+    return accountsLost;
   }
 
   /** The port the admin web server listens on (the one picked, when web.address asks for port 0). */
@@ -268,8 +293,7 @@ public final class Carillon implements AutoCloseable {
     Duration timeout = config.shutdownTimeout();
     log.info("Shutting down: ending playback, waiting up to {} ms for background tasks", timeout.toMillis());
     long deadline = System.nanoTime() + timeout.toNanos();
-    web.close(); // no new requests
-    metrics.close();
+    web.beginShutdown(); // requests are answered 503 "shutting down" until the socket closes below
     commands.close();
     scheduler.stop();
     // Runs end first, while the task group still takes their end notices; then everything is awaited.
@@ -282,8 +306,11 @@ public final class Carillon implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    accounts.leaveVoice(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     ShutdownReport report = tasks.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     report.notEnded().forEach(e -> log.warn("Still running at shutdown: {}", e.name()));
+    web.close();
+    metrics.close();
     accounts.close();
     players.shutdown();
     probe.close();

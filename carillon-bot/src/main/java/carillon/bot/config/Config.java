@@ -1,6 +1,7 @@
 package carillon.bot.config;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -28,12 +29,13 @@ import java.util.Optional;
  * @param targetLoudness the integrated loudness sessions play files at, in LUFS (EBU R 128 / ITU-R BS.1770)
  * @param metricsAddress where Prometheus scrapes {@code /metrics}; empty: no metrics server
  * @param logFormat how the log is written to standard output
+ * @param discordEndpoint for tests: the address of a carillon-emulator to connect to instead of Discord
  * @param shown every key of {@link Setting#ALL} with its value as printed (secrets masked), in the table's order
  */
 public record Config(Path dataDir, ZoneId timeZone, Locale language, Duration shutdownTimeout,
     InetSocketAddress webAddress, boolean secureCookies, String databaseUrl, Optional<Postgres> postgres,
     List<Account> accounts, Optional<String> commandRole, double targetLoudness,
-    Optional<InetSocketAddress> metricsAddress, LogFormat logFormat,
+    Optional<InetSocketAddress> metricsAddress, LogFormat logFormat, Optional<URI> discordEndpoint,
     Map<String, String> shown) {
 
   /** How to log in to a PostgreSQL store (when databaseUrl is a jdbc:postgresql: URL). */
@@ -66,7 +68,7 @@ public record Config(Path dataDir, ZoneId timeZone, Locale language, Duration sh
   /** This configuration with other accounts (the demo's, on the emulator). */
   public Config withAccounts(List<Account> others) {
     return new Config(dataDir, timeZone, language, shutdownTimeout, webAddress, secureCookies, databaseUrl, postgres,
-        others, commandRole, targetLoudness, metricsAddress, logFormat, shown);
+        others, commandRole, targetLoudness, metricsAddress, logFormat, discordEndpoint, shown);
   }
 
   /** The SQLite file the store uses. */

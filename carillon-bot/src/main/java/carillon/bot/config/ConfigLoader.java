@@ -293,7 +293,7 @@ public final class ConfigLoader {
         // NaN only when the value was refused: that problem is reported and no Config is handed out.
         Objects.requireNonNullElse(value(Setting.PLAYBACK_TARGET_LOUDNESS), Double.NaN),
         Optional.ofNullable(value(Setting.METRICS_ADDRESS)), value(Setting.LOG_FORMAT),
-        shown);
+        Optional.ofNullable(value(Setting.DISCORD_ENDPOINT)), shown);
   }
 
   /** A PostgreSQL store's user and password: the password from the environment or a file, like tokens. */

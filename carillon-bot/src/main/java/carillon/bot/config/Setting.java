@@ -1,6 +1,8 @@
 package carillon.bot.config;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -105,6 +107,10 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
   public static final Setting<LogFormat> LOG_FORMAT = new Setting<>("log.format", "text", Setting::logFormat,
       "`text` or `json`", false, "the log on standard output: lines for people, or JSON lines for a log collector",
       f -> f.name().toLowerCase(Locale.ROOT));
+  public static final Setting<URI> DISCORD_ENDPOINT = new Setting<>("discord.endpoint", null, Setting::emulator,
+      "`http://HOST:PORT` of a running `carillon emulator`", false,
+      "for tests only: connect to carillon-emulator (REST, gateway and voice) instead of Discord; unset for Discord",
+      URI::toString);
 
   /** Each account's keys, under {@code accounts.NAME}. */
   public static final Setting<Path> TOKEN_FILE = new Setting<>("tokenFile", null, Setting::path, "a readable file",
@@ -117,7 +123,7 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
   /** Every top-level and section setting, in the order {@code carillon config} prints them. */
   public static final List<Setting<?>> ALL = List.of(DATA_DIR, TIME_ZONE, LANGUAGE, SHUTDOWN_TIMEOUT, WEB_ADDRESS,
       WEB_SECURE_COOKIES, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD_FILE, DATABASE_PASSWORD, COMMANDS_ROLE,
-      PLAYBACK_TARGET_LOUDNESS, METRICS_ADDRESS, LOG_FORMAT);
+      PLAYBACK_TARGET_LOUDNESS, METRICS_ADDRESS, LOG_FORMAT, DISCORD_ENDPOINT);
   /** The settings of each account under {@code accounts.NAME}. */
   public static final List<Setting<?>> ACCOUNT = List.of(TOKEN_FILE, SHARDS, TOKEN);
 
@@ -256,6 +262,19 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
       case "false" -> false;
       default -> throw new Rejected("is not true or false");
     };
+  }
+
+  private static URI emulator(String text) throws Rejected {
+    try {
+      URI uri = new URI(text);
+      if ("http".equals(uri.getScheme()) && uri.getHost() != null && uri.getPort() > 0
+          && (uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"))) {
+        return uri;
+      }
+    } catch (URISyntaxException e) {
+      // reported below
+    }
+    throw new Rejected("is not an emulator's address; write http://HOST:PORT, as 'carillon emulator' prints it");
   }
 
   private static String store(String text) throws Rejected {

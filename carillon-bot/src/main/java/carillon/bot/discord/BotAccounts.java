@@ -2,6 +2,9 @@ package carillon.bot.discord;
 
 import carillon.bot.config.Secret;
 import carillon.bot.config.Setting;
+import carillon.tasks.Backoff;
+import carillon.tasks.TaskGroup;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,6 +16,8 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -22,6 +27,7 @@ import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.audio.AudioModuleConfig;
 import net.dv8tion.jda.api.entities.Guild;
 import net.dv8tion.jda.api.entities.channel.concrete.TextChannel;
+import net.dv8tion.jda.api.events.guild.voice.GuildVoiceUpdateEvent;
 import net.dv8tion.jda.api.events.session.ReadyEvent;
 import net.dv8tion.jda.api.events.session.ShutdownEvent;
 import net.dv8tion.jda.api.exceptions.InvalidTokenException;
@@ -109,65 +115,176 @@ public final class BotAccounts implements AutoCloseable {
     }
   }
 
+  /** The first retry of an unreachable Discord waits about this long; each next one doubles, up to {@link #MAX_RETRY}. */
+  static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+  static final Duration MAX_RETRY = Duration.ofSeconds(60);
+
   private final Map<String, ShardManager> live = new ConcurrentHashMap<>();
-  private final Map<String, ShardManager> all = new LinkedHashMap<>();
+  /** Every account built (logged in or trying), by name; iterate {@link #configured} for their order. */
+  private final Map<String, ShardManager> all = new ConcurrentHashMap<>();
+  /** Every configured account, in order, to why it is not logged in (absent: it is). */
+  private final Map<String, String> down = new ConcurrentHashMap<>();
+  private final List<String> configured = new CopyOnWriteArrayList<>();
+  /** Accounts that could not reach Discord and are being retried. */
+  private final Set<String> retrying = ConcurrentHashMap.newKeySet();
+  /** Listeners of every account ({@link #listen}), also given to an account that connects late. */
+  private final List<Object> shared = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
+  /** Counted down by {@link #close()}: ends the retries' waits at once. */
+  private final CountDownLatch stopRetrying = new CountDownLatch(1);
+  private final TaskGroup logins = TaskGroup.create("bot account logins");
+  private final Endpoint endpoint;
+  private final Function<String, List<Object>> listeners;
+  private final Duration readyTimeout;
+  private final Backoff backoff = new Backoff(FIRST_RETRY, MAX_RETRY);
+  private volatile CommandData guildCommand;
   private volatile boolean closing;
 
-  private BotAccounts() {}
+  private BotAccounts(Endpoint endpoint, Function<String, List<Object>> listeners, Duration readyTimeout) {
+    this.endpoint = endpoint;
+    this.listeners = listeners;
+    this.readyTimeout = readyTimeout;
+  }
 
   /**
    * Logs every account in and waits up to {@code readyTimeout} for each to be ready. {@code listeners}
-   * gives each account's own event listeners (by account name).
+   * gives each account's own event listeners (by account name). An account that cannot reach Discord (a
+   * network error) is retried in the background with backoff ({@link #FIRST_RETRY} doubling to
+   * {@link #MAX_RETRY}), logged once when it starts failing, when the reason changes and when it connects;
+   * a refused token or a fatal close code is given up at once. The others go on either way.
    *
-   * @return the accounts; those that failed are left out, each reported in the log
+   * @return the accounts; those that failed for good are left out, each reported in the log
    */
   public static BotAccounts login(List<Login> logins, Endpoint endpoint, Function<String, List<Object>> listeners,
       Duration readyTimeout) throws InterruptedException {
-    BotAccounts accounts = new BotAccounts();
+    BotAccounts accounts = new BotAccounts(endpoint, listeners, readyTimeout);
+    logins.forEach(login -> accounts.configured.add(login.name()));
     Map<String, Lifecycle> started = new LinkedHashMap<>();
     for (Login login : logins) {
-      Lifecycle lifecycle = accounts.new Lifecycle(login.name(), login.shards());
-      List<Object> listening = new ArrayList<>(listeners.apply(login.name()));
-      listening.add(lifecycle);
       try {
-        // One shard is a ShardManager too: one type for every account, and JDA builds the first shard
-        // before build() returns, so a refused token is reported here either way.
-        ShardManager connection = endpoint.configure(DefaultShardManagerBuilder.createDefault(login.token().value())
-                .enableIntents(GatewayIntent.GUILD_VOICE_STATES)
-                // Who is in which voice channel: presence policies count the members there (JDA caches
-                // members in voice with this policy, and their voice states with this flag).
-                .enableCache(CacheFlag.VOICE_STATE)
-                .setMemberCachePolicy(MemberCachePolicy.VOICE.or(MemberCachePolicy.OWNER))
-                .setShardsTotal(login.shards()))
-            .addEventListeners(listening.toArray()).build();
-        accounts.all.put(login.name(), connection);
-        started.put(login.name(), lifecycle);
+        started.put(login.name(), accounts.build(login));
       } catch (InvalidTokenException e) {
-        log.error("Bot account '{}' could not log in: Discord refused its token; check {}", login.name(),
-            Setting.variableOf("accounts." + login.name() + ".token"));
+        accounts.refused(login);
+      } catch (RuntimeException e) {
+        accounts.retry(login, unreachable(e).orElseThrow(() -> e));
       }
     }
     long deadline = System.nanoTime() + readyTimeout.toNanos();
     for (var entry : started.entrySet()) {
-      String name = entry.getKey();
-      ShardManager connection = accounts.all.get(name);
-      try {
-        entry.getValue().ready.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        accounts.live.put(name, connection);
-        log.info("Bot account '{}' is connected to {} guild(s)", name, connection.getGuilds().size());
-      } catch (ExecutionException e) {
-        log.error("Bot account '{}' could not log in: {}", name, e.getCause().getMessage());
-      } catch (TimeoutException e) {
-        log.error("Bot account '{}' could not log in: Discord did not send READY within {} s", name,
-            readyTimeout.toSeconds());
-        shutdownNow(connection);
+      accounts.awaitReady(entry.getKey(), entry.getValue(), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
+    accounts.endIfNoneLeft();
+    return accounts;
+  }
+
+  /** Builds an account's ShardManager; JDA logs in as it builds. */
+  private Lifecycle build(Login login) {
+    Lifecycle lifecycle = new Lifecycle(login.name(), login.shards());
+    List<Object> listening = new ArrayList<>(listeners.apply(login.name()));
+    listening.add(lifecycle);
+    // One shard is a ShardManager too: one type for every account, and JDA builds the first shard
+    // before build() returns, so a refused token is reported here either way.
+    ShardManager connection = endpoint.configure(DefaultShardManagerBuilder.createDefault(login.token().value())
+            .enableIntents(GatewayIntent.GUILD_VOICE_STATES)
+            // Who is in which voice channel: presence policies count the members there (JDA caches
+            // members in voice with this policy, and their voice states with this flag).
+            .enableCache(CacheFlag.VOICE_STATE)
+            .setMemberCachePolicy(MemberCachePolicy.VOICE.or(MemberCachePolicy.OWNER))
+            .setShardsTotal(login.shards()))
+        .addEventListeners(listening.toArray()).build();
+    all.put(login.name(), connection);
+    if (closing) {
+      shutdownNow(connection); // built while Carillon was shutting down
+    }
+    return lifecycle;
+  }
+
+  /** Waits for READY; true when the account is now logged in. */
+  private boolean awaitReady(String name, Lifecycle lifecycle, Duration timeout) throws InterruptedException {
+    ShardManager connection = all.get(name);
+    try {
+      lifecycle.ready.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      synchronized (this) {
+        shared.forEach(connection::addEventListener);
+        live.put(name, connection);
+        down.remove(name);
+      }
+      log.info("Bot account '{}' is connected to {} guild(s)", name, connection.getGuilds().size());
+      return true;
+    } catch (ExecutionException e) {
+      log.error("Bot account '{}' could not log in: {}", name, e.getCause().getMessage());
+      down.put(name, "could not log in: " + e.getCause().getMessage());
+    } catch (TimeoutException e) {
+      log.error("Bot account '{}' could not log in: Discord did not send READY within {} s", name, timeout.toSeconds());
+      down.put(name, "could not log in: no READY within " + timeout.toSeconds() + " s");
+      shutdownNow(connection);
+    }
+    return false;
+  }
+
+  private void refused(Login login) {
+    log.error("Bot account '{}' could not log in: Discord refused its token; check {}", login.name(),
+        Setting.variableOf("accounts." + login.name() + ".token"));
+    down.put(login.name(), "could not log in: Discord refused its token");
+  }
+
+  /** The network error under {@code e}, if it is one (Discord unreachable), in words. */
+  private static Optional<String> unreachable(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof IOException io) {
+        return Optional.of(io.getClass().getSimpleName() + (io.getMessage() == null ? "" : ": " + io.getMessage()));
       }
     }
-    if (accounts.live.isEmpty()) {
-      accounts.allClosed.complete(null);
+    return Optional.empty();
+  }
+
+  /** Retries an account that could not reach Discord, in the background, until it connects or fails for good. */
+  private void retry(Login login, String why) {
+    String name = login.name();
+    retrying.add(name);
+    down.put(name, "cannot reach Discord (" + why + "); retrying");
+    log.warn("Bot account '{}' cannot reach Discord ({}); retrying with backoff from {} s up to {} s", name, why,
+        FIRST_RETRY.toSeconds(), MAX_RETRY.toSeconds());
+    logins.spawn("log in '" + name + "'", () -> {
+      String last = why;
+      try {
+        for (int attempt = 1; !stopRetrying.await(backoff.delay(attempt).toNanos(), TimeUnit.NANOSECONDS); attempt++) {
+          try {
+            if (awaitReady(name, build(login), readyTimeout)) {
+              if (guildCommand != null) {
+                registerGuildCommand(guildCommand);
+              }
+            }
+            return; // connected, or failed for good (logged)
+          } catch (InvalidTokenException e) {
+            refused(login);
+            return;
+          } catch (RuntimeException e) {
+            String now = unreachable(e).orElseThrow(() -> e);
+            down.put(name, "cannot reach Discord (" + now + "); retrying");
+            if (!now.equals(last)) {
+              log.warn("Bot account '{}' still cannot reach Discord, now: {}", name, now);
+              last = now;
+            }
+          }
+        }
+      } finally {
+        retrying.remove(name);
+        endIfNoneLeft();
+      }
+    });
+  }
+
+  /** Completes {@link #allClosed()} when no account is logged in and none is being retried. */
+  private void endIfNoneLeft() {
+    if (live.isEmpty() && retrying.isEmpty()) {
+      allClosed.complete(null);
     }
-    return accounts;
+  }
+
+  /** Whether an account is logged in or may still log in (being retried). */
+  public boolean anyMayConnect() {
+    return !live.isEmpty() || !retrying.isEmpty();
   }
 
   private static String describe(CloseCode code, int raw) {
@@ -181,12 +298,32 @@ public final class BotAccounts implements AutoCloseable {
     if (live.remove(name) == null) {
       return;
     }
+    down.put(name, "disconnected for good: " + why);
     if (!closing) {
       log.error("Bot account '{}' is disconnected for good: {}", name, why);
     }
-    if (live.isEmpty()) {
-      allClosed.complete(null);
+    endIfNoneLeft();
+  }
+
+  /**
+   * Every configured account, in configuration order, to why its gateway is not connected: not logged in
+   * (and why), or a shard that is not CONNECTED (reconnecting, say); empty when every shard is connected.
+   */
+  public Map<String, Optional<String>> gateways() {
+    Map<String, Optional<String>> states = new LinkedHashMap<>();
+    for (String name : configured) {
+      ShardManager connection = live.get(name);
+      if (connection == null) {
+        states.put(name, Optional.of(down.getOrDefault(name, "not logged in")));
+        continue;
+      }
+      Optional<String> problem = connection.getShardCache().stream()
+          .filter(shard -> shard.getStatus() != JDA.Status.CONNECTED)
+          .map(shard -> "shard " + shard.getShardInfo().getShardId() + " is " + shard.getStatus())
+          .reduce((a, b) -> a + ", " + b);
+      states.put(name, problem);
     }
+    return states;
   }
 
   /** The names of the accounts that are logged in. */
@@ -211,7 +348,7 @@ public final class BotAccounts implements AutoCloseable {
 
   /** A text channel as the first logged-in account that sees it does. */
   public Optional<TextChannel> textChannel(long channelId) {
-    for (String name : all.keySet()) {
+    for (String name : configured) {
       ShardManager connection = live.get(name);
       Optional<TextChannel> channel = connection == null ? Optional.empty()
           : Optional.ofNullable(connection.getTextChannelById(channelId));
@@ -224,7 +361,7 @@ public final class BotAccounts implements AutoCloseable {
 
   /** The first logged-in account, in configuration order, that is in the guild: it answers /carillon there. */
   public Optional<String> primaryIn(long guildId) {
-    for (String name : all.keySet()) {
+    for (String name : configured) {
       ShardManager connection = live.get(name);
       if (connection != null && connection.getGuildById(guildId) != null) {
         return Optional.of(name);
@@ -238,7 +375,8 @@ public final class BotAccounts implements AutoCloseable {
    * clears it from the other accounts there, so that members see one /carillon per server.
    */
   public void registerGuildCommand(CommandData command) {
-    for (String name : all.keySet()) {
+    guildCommand = command; // an account that connects late registers it too
+    for (String name : configured) {
       ShardManager connection = live.get(name);
       if (connection == null) {
         continue;
@@ -254,7 +392,8 @@ public final class BotAccounts implements AutoCloseable {
   }
 
   /** Adds an event listener to every logged-in account. */
-  public void listen(Object listener) {
+  public synchronized void listen(Object listener) {
+    shared.add(listener);
     live.values().forEach(connection -> connection.addEventListener(listener));
   }
 
@@ -263,10 +402,64 @@ public final class BotAccounts implements AutoCloseable {
     return allClosed;
   }
 
+  /**
+   * Leaves every voice channel a logged-in account is in and waits up to {@code timeout} until Discord
+   * confirms each (the bot's VOICE_STATE_UPDATE without a channel): a gateway closed right after a leave
+   * would leave the bot shown in the channel. Guilds still not confirmed are named in the log.
+   */
+  public void leaveVoice(Duration timeout) {
+    Map<Long, CompletableFuture<Void>> leaving = new ConcurrentHashMap<>();
+    List<Guild> inVoice = new ArrayList<>();
+    ListenerAdapter confirm = new ListenerAdapter() {
+      @Override
+      public void onGuildVoiceUpdate(GuildVoiceUpdateEvent event) {
+        if (event.getChannelJoined() == null && event.getMember().equals(event.getGuild().getSelfMember())) {
+          CompletableFuture<Void> left = leaving.get(event.getGuild().getIdLong());
+          if (left != null) {
+            left.complete(null);
+          }
+        }
+      }
+    };
+    for (ShardManager connection : live.values()) {
+      connection.addEventListener(confirm);
+      for (Guild guild : connection.getGuilds()) {
+        var state = guild.getSelfMember().getVoiceState();
+        if (state != null && state.inAudioChannel()) {
+          leaving.put(guild.getIdLong(), new CompletableFuture<>());
+          inVoice.add(guild);
+        }
+      }
+    }
+    try {
+      for (Guild guild : inVoice) {
+        var state = guild.getSelfMember().getVoiceState();
+        if (state == null || !state.inAudioChannel()) {
+          leaving.get(guild.getIdLong()).complete(null); // left between the look and now
+        } else {
+          guild.getAudioManager().closeAudioConnection();
+        }
+      }
+      CompletableFuture.allOf(leaving.values().toArray(CompletableFuture[]::new))
+          .get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      inVoice.stream().filter(g -> !leaving.get(g.getIdLong()).isDone()).forEach(g -> log.warn(
+          "Discord did not confirm that the bot left voice in '{}' within {} ms", g.getName(), timeout.toMillis()));
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a voice leave failed", e.getCause()); // completed only normally: a bug
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      live.values().forEach(connection -> connection.removeEventListener(confirm));
+    }
+  }
+
   /** Closes every account, waiting a few seconds for each, then forcing. */
   @Override
   public void close() {
     closing = true;
+    stopRetrying.countDown();
+    logins.shutdown(SHUTDOWN_WAIT).notEnded().forEach(task -> log.warn("Still logging in at shutdown: {}", task.name()));
     all.values().forEach(ShardManager::shutdown);
     for (ShardManager connection : all.values()) {
       try {

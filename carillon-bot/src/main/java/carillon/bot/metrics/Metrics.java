@@ -90,7 +90,8 @@ public final class Metrics implements AutoCloseable {
 
   /** Each logged-in account's gateway ping. */
   public void watch(BotAccounts accounts) {
-    for (String account : accounts.names()) {
+    // Every configured account, also one still logging in (Discord unreachable at start): no figure until it connects.
+    for (String account : accounts.gateways().keySet()) {
       Gauge.builder("carillon.gateway.ping", accounts, a -> a.gatewayPingMillis(account).orElse(Double.NaN) / 1000)
           .description("the account's gateway heartbeat round trip").baseUnit("seconds").tag("account", account)
           .register(registry);

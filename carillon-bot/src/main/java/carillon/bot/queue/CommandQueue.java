@@ -80,10 +80,43 @@ public final class CommandQueue {
     return accept(request).record();
   }
 
-  /** A command just stored, and what completes when it ends (held here: the map's entry goes when it ends). */
-  private record Accepted(CommandRecord record, CompletableFuture<CommandRecord> completion) {}
+  /** A command submitted with an idempotency key, and whether an earlier request with that key stored it. */
+  public record Submitted(CommandRecord command, boolean replayed) {}
 
-  private Accepted accept(CommandRequest request) throws InvalidCommandException {
+  /**
+   * How long an idempotency key is remembered after its command was requested: a retry within this time
+   * finds the first command; after it, the key makes a new one.
+   */
+  public static final Duration KEY_KEPT = Duration.ofHours(24);
+
+  /**
+   * Stores the command and starts applying it, once per {@code key}: when a command requested in the last
+   * {@link #KEY_KEPT} was stored with the same key, nothing is stored and that command is returned as it is
+   * now (a client retrying after a lost answer gets the first result, not a second command).
+   *
+   * @param key the idempotency key, already scoped to who sent it (two clients' keys never meet)
+   * @throws KeyReusedException if the key's command is another one (kind, session or volume); nothing is stored
+   * @throws InvalidCommandException if a field is missing or out of range; nothing is stored
+   * @throws QueueClosedException if Carillon is shutting down; nothing is stored
+   */
+  public Submitted submitOnce(CommandRequest request, String key) throws InvalidCommandException, KeyReusedException {
+    checkAcceptable(request);
+    Instant now = time.now();
+    String requestedBy = request.requestedBy().strip();
+    CommandStore.Keyed stored = store.insertOnce(request, requestedBy, now, key, now.minus(KEY_KEPT));
+    if (stored.earlier().isPresent()) {
+      CommandRecord first = stored.earlier().get();
+      if (first.kind() != request.kind() || first.sessionId() != request.sessionId()
+          || !first.volume().equals(Optional.ofNullable(request.volume()))) {
+        throw new KeyReusedException(first);
+      }
+      return new Submitted(first, true);
+    }
+    return new Submitted(accept(stored.insertedId(), request, requestedBy, now).record(), false);
+  }
+
+  /** Refuses a command while shutting down, and a malformed one; nothing is stored either way. */
+  private void checkAcceptable(CommandRequest request) throws InvalidCommandException {
     if (closed) {
       throw new QueueClosedException();
     }
@@ -91,9 +124,19 @@ public final class CommandQueue {
     if (!problems.isEmpty()) {
       throw new InvalidCommandException(problems);
     }
+  }
+
+  /** A command just stored, and what completes when it ends (held here: the map's entry goes when it ends). */
+  private record Accepted(CommandRecord record, CompletableFuture<CommandRecord> completion) {}
+
+  private Accepted accept(CommandRequest request) throws InvalidCommandException {
+    checkAcceptable(request);
     Instant now = time.now();
     String requestedBy = request.requestedBy().strip();
-    long id = store.insert(request, requestedBy, now);
+    return accept(store.insert(request, requestedBy, now), request, requestedBy, now);
+  }
+
+  private Accepted accept(long id, CommandRequest request, String requestedBy, Instant now) {
     // Millisecond precision, as stored, so the record equals what find() returns.
     CommandRecord accepted = new CommandRecord(id, request.kind(), request.sessionId(),
         Optional.ofNullable(request.volume()), request.source(), requestedBy, Instant.ofEpochMilli(now.toEpochMilli()),

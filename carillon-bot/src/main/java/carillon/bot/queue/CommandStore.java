@@ -12,6 +12,15 @@ interface CommandStore {
   /** Sets a command's status, result and finish (both null until it is final). */
   void setStatus(long id, CommandStatus status, String result, Instant finishedAt);
 
+  /** What {@link #insertOnce} found: the command an earlier request with the key stored, or the new command's id. */
+  record Keyed(long insertedId, Optional<CommandRecord> earlier) {}
+
+  /**
+   * Stores a PENDING command with {@code key} unless a command with that key is stored; keys of commands
+   * requested before {@code forgetBefore} are forgotten first.
+   */
+  Keyed insertOnce(CommandRequest request, String requestedBy, Instant requestedAt, String key, Instant forgetBefore);
+
   /** Marks every RUNNING command FAILED with {@code result}; returns how many. */
   int failRunning(Instant at, String result);
 

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.HandleConsumer;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /** The {@code command} table, in SQLite or PostgreSQL; instants as epoch milliseconds. */
 final class SqlCommandStore implements CommandStore {
@@ -24,6 +25,34 @@ final class SqlCommandStore implements CommandStore {
         .bind(0, request.kind().name()).bind(1, request.sessionId()).bind(2, request.volume())
         .bind(3, request.source().name()).bind(4, requestedBy).bind(5, requestedAt.toEpochMilli())
         .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+  }
+
+  @Override
+  public Keyed insertOnce(CommandRequest request, String requestedBy, Instant requestedAt, String key,
+      Instant forgetBefore) {
+    try {
+      return db.inTransaction(h -> {
+        h.execute("UPDATE command SET idempotency_key = NULL WHERE idempotency_key IS NOT NULL AND requested_at < ?",
+            forgetBefore.toEpochMilli());
+        Optional<CommandRecord> earlier = h.createQuery("SELECT * FROM command WHERE idempotency_key = ?").bind(0, key)
+            .map((rs, ctx) -> row(rs)).findOne();
+        if (earlier.isPresent()) {
+          return new Keyed(0, earlier);
+        }
+        long id = h.createUpdate("""
+                INSERT INTO command (kind, session_id, volume, source, requested_by, requested_at, status, idempotency_key)
+                VALUES (?, ?, ?, ?, ?, ?, 'PENDING', ?)""")
+            .bind(0, request.kind().name()).bind(1, request.sessionId()).bind(2, request.volume())
+            .bind(3, request.source().name()).bind(4, requestedBy).bind(5, requestedAt.toEpochMilli()).bind(6, key)
+            .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+        return new Keyed(id, Optional.empty());
+      });
+    } catch (UnableToExecuteStatementException e) {
+      // A concurrent request with the same key stored its command first (the unique index): that one is the answer.
+      Optional<CommandRecord> earlier = db.withHandle(h -> h.createQuery("SELECT * FROM command WHERE idempotency_key = ?")
+          .bind(0, key).map((rs, ctx) -> row(rs)).findOne());
+      return new Keyed(0, Optional.of(earlier.orElseThrow(() -> e)));
+    }
   }
 
   @Override

@@ -46,10 +46,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,19 +91,36 @@ public final class WebServer implements AutoCloseable {
   private final Javalin app;
   private final byte[] openApi;
   private final byte[] setupPage;
+  private final Readiness readiness;
+  private final TimeSource time;
+  /** The problems /health/ready last found, so that a change is logged once, not each check. */
+  private final AtomicReference<List<String>> lastProblems = new AtomicReference<>(List.of());
   private volatile boolean closed;
+  /** Set when shutdown begins: every request is answered 503 until the socket closes. */
+  private volatile boolean stopping;
+  /** What a client told of a shutdown should wait before it tries again, in seconds. */
+  static final long SHUTDOWN_RETRY_AFTER_SECONDS = 30;
 
-  /** The answer of {@code /health}. */
+  /** The answer of {@code /health} and {@code /health/live}. */
   private record Health(String status) {}
 
+  /**
+   * The answer of {@code /health/ready}: {@code status} is {@code ready} or {@code not ready}, each part says
+   * {@code ok} / {@code connected} or what is wrong, and {@code problems} lists what is wrong in words.
+   */
+  private record Ready(String status, String store, Map<String, String> accounts, String voice, List<String> problems) {}
+
   public WebServer(WebSettings settings, Database db, Sessions sessions, Scheduler scheduler, CommandQueue commands,
-      AudioLibrary library, Runs runs, GuildDirectory guilds, Playback playback, Slots slots, TimeSource time) {
+      AudioLibrary library, Runs runs, GuildDirectory guilds, Playback playback, Slots slots, TimeSource time,
+      Readiness readiness) {
     this.settings = settings;
+    this.readiness = readiness;
+    this.time = time;
     this.db = db;
     this.openApi = openApi(json);
     this.setupPage = resource("setup.html");
     GuildAccess access = new GuildAccess(slots, guilds, sessions);
-    this.pages = new Pages(guilds, access, settings.timeZone());
+    this.pages = new Pages(guilds, access, settings.timeZone(), readiness.voiceOff());
     this.auth = new Auth(db, time, json, settings.loginLifetime(), settings.secureCookies(), pages);
     this.live = new LiveHub(playback, slots, sessions, time, json, auth::stillValid);
     LibraryItems libraryItems = new LibraryItems(library, settings.uploadDir(), settings.maxUploadBytes());
@@ -129,6 +151,8 @@ public final class WebServer implements AutoCloseable {
       configure(config);
       config.routes.before(this::beforeEach);
       config.routes.get("/health", this::health);
+      config.routes.get("/health/live", ctx -> ctx.json(new Health("live")));
+      config.routes.get("/health/ready", this::ready);
       config.routes.get("/setup", ctx -> ctx.contentType("text/html; charset=utf-8").result(setupPage));
       config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
       features.forEach(feature -> feature.accept(config.routes));
@@ -200,8 +224,18 @@ public final class WebServer implements AutoCloseable {
     return List.copyOf(routes);
   }
 
+  /**
+   * Shutdown has begun: from now on every request is answered 503 "shutting down" (problem+json with
+   * {@code Retry-After}) until {@link #close()} closes the socket, so that a client is told rather than
+   * refused, and nothing new is accepted while playback ends.
+   */
+  public void beginShutdown() {
+    stopping = true;
+  }
+
   @Override
   public void close() {
+    stopping = true;
     if (closed) {
       return;
     }
@@ -216,6 +250,9 @@ public final class WebServer implements AutoCloseable {
 
   private void beforeEach(Context ctx) {
     ctx.header("X-Content-Type-Options", "nosniff");
+    if (stopping && !ctx.path().equals("/health/live")) {
+      throw Problem.shuttingDown(SHUTDOWN_RETRY_AFTER_SECONDS);
+    }
     ctx.header("X-Frame-Options", "DENY");
     // same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on the page's own form
     // posts, and the login's cross-site check could not tell them from a foreign site's.
@@ -272,6 +309,43 @@ public final class WebServer implements AutoCloseable {
     ctx.header("Retry-After", Integer.toString(Problem.STORE_RETRY_AFTER_SECONDS)); // pages too
     problem(Problem.storeUnavailable("Carillon's store cannot take work now" + since + " (its disk is full or its "
         + "database server cannot be reached); nothing of this request was kept; try again in a few seconds"), ctx);
+  }
+
+  /**
+   * Ready to serve: the store takes writes, every bot account's gateway is connected, voice can work here.
+   * 200 when all are, else 503; the body names each part and what is wrong.
+   */
+  private void ready(Context ctx) {
+    List<String> problems = new ArrayList<>();
+    String store = storeProblem().orElse("ok");
+    if (!store.equals("ok")) {
+      problems.add("store: " + store);
+    }
+    Map<String, String> accounts = new LinkedHashMap<>();
+    readiness.accounts().get().forEach((name, problem) -> {
+      accounts.put(name, problem.orElse("connected"));
+      problem.ifPresent(p -> problems.add("bot account '" + name + "': " + p));
+    });
+    String voice = readiness.voiceOff().map(reason -> "voice unavailable: " + reason).orElse("ok");
+    if (readiness.voiceOff().isPresent()) {
+      problems.add(voice);
+    }
+    List<String> before = lastProblems.getAndSet(List.copyOf(problems));
+    if (!before.equals(problems)) {
+      if (problems.isEmpty()) {
+        log.info("Ready: the store, every bot account and voice are fine");
+      } else {
+        log.warn("Not ready: {}", String.join("; ", problems));
+      }
+    }
+    ctx.status(problems.isEmpty() ? 200 : 503)
+        .json(new Ready(problems.isEmpty() ? "ready" : "not ready", store, accounts, voice, problems));
+  }
+
+  /** Why the store does not take writes, if it does not: the store's own health state (it probes itself). */
+  private Optional<String> storeProblem() {
+    return db.health().state() instanceof StoreHealth.Unavailable(Instant since, String error)
+        ? Optional.of("unavailable since " + since + " (" + error + ")") : Optional.empty();
   }
 
   /** Writes an error: a page for a person at a page, {@code application/problem+json} for everything else. */

@@ -91,9 +91,9 @@ class ContainerImageIT {
       assertThat(Double.parseDouble(matcher.group(1))).as("seconds of audio heard").isGreaterThan(1.0);
 
       HttpResponse<String> health = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).timeout(Duration.ofSeconds(10))
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).timeout(Duration.ofSeconds(10))
               .build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
       Result check = run(Duration.ofMinutes(1), "docker", "exec", "-e", "CARILLON_WEB_ADDRESS=127.0.0.1:" + port, name,
           "/opt/carillon/healthcheck");
       assertThat(check.exit()).as("the image's HEALTHCHECK command: %s", check.output()).isZero();

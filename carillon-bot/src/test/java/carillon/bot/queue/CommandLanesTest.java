@@ -58,6 +58,12 @@ class CommandLanesTest {
     }
 
     @Override
+    public Keyed insertOnce(CommandRequest request, String requestedBy, Instant requestedAt, String key,
+        Instant forgetBefore) {
+      return real.insertOnce(request, requestedBy, requestedAt, key, forgetBefore);
+    }
+
+    @Override
     public void setStatus(long id, CommandStatus status, String result, Instant finishedAt) {
       failIf(status == CommandStatus.RUNNING ? Step.STATUS_RUNNING : Step.STATUS_FINAL);
       real.setStatus(id, status, result, finishedAt);

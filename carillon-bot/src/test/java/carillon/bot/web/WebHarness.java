@@ -59,6 +59,11 @@ public final class WebHarness implements AutoCloseable {
 
   /** On another store (PostgreSQL), opened by {@code store}. */
   public WebHarness(Path dir, Instant start, long maxUploadBytes, Supplier<Database> store) {
+    this(dir, start, maxUploadBytes, store, Readiness.withoutAccounts());
+  }
+
+  /** With what the readiness check and the voice banner see of the bot accounts and voice. */
+  public WebHarness(Path dir, Instant start, long maxUploadBytes, Supplier<Database> store, Readiness readiness) {
     core = store == null ? new Harness(dir, start) : new Harness(dir, start, store);
     core.guilds.replaceGuild(OTHER, List.of(new Channel(OTHER, OTHER_VOICE, "Other hall", Channel.Kind.VOICE)), List.of());
     core.slots.join("bot-b", OTHER);
@@ -68,7 +73,7 @@ public final class WebHarness implements AutoCloseable {
     WebSettings settings = new WebSettings(new InetSocketAddress("127.0.0.1", 0), dir.resolve("uploads"), ZONE,
         maxUploadBytes, Duration.ofHours(12), false);
     web = new WebServer(settings, core.db, core.sessions, core.scheduler, core.commands, library, core.runs,
-        core.guilds, core.playback, core.slots, core.time);
+        core.guilds, core.playback, core.slots, core.time, readiness);
     web.start();
     base = URI.create("http://127.0.0.1:" + web.port());
   }

@@ -185,6 +185,18 @@ public final class VoiceServer implements VoiceService {
 
   @Override
   public SSLContext clientSslContext() {
+    return trusting(keyStore);
+  }
+
+  /**
+   * A client SSL context that trusts the voice server's certificate (every VoiceServer has the same, from
+   * its resource), for a bot in another process than the emulator.
+   */
+  public static SSLContext trustingClientSslContext() {
+    return trusting(loadKeyStore());
+  }
+
+  private static SSLContext trusting(KeyStore keyStore) {
     try {
       TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       KeyStore trust = KeyStore.getInstance("PKCS12");

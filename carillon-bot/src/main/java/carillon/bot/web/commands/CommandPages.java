@@ -5,6 +5,7 @@ import carillon.bot.queue.CommandQueue;
 import carillon.bot.queue.CommandRecord;
 import carillon.bot.queue.CommandRequest;
 import carillon.bot.queue.InvalidCommandException;
+import carillon.bot.queue.KeyReusedException;
 import carillon.bot.session.FieldError;
 import carillon.bot.session.Session;
 import carillon.bot.web.http.GuildAccess;
@@ -18,6 +19,7 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The sessions page's command buttons: a command is submitted, and its result shown on the page it came from. */
 final class CommandPages {
@@ -48,11 +50,21 @@ final class CommandPages {
       case CommandParser.Valid(CommandRequest valid) -> valid;
       case CommandParser.Invalid(List<FieldError> errors) -> throw Problem.invalid(errors);
     };
+    Optional<String> key = IdempotencyKeys.scoped(ctx.formParam(IdempotencyKeys.FORM_FIELD), principal,
+        IdempotencyKeys.FORM_FIELD);
     CommandRecord accepted;
     try {
-      accepted = commands.submitAndWait(request, COMMAND_WAIT);
+      if (key.isPresent()) {
+        // A double submit of the same form carries the same key: the second finds the first's command.
+        accepted = commands.submitOnce(request, key.get()).command();
+        time.await(commands.completion(accepted.id()), time.now().plus(COMMAND_WAIT));
+      } else {
+        accepted = commands.submitAndWait(request, COMMAND_WAIT);
+      }
     } catch (InvalidCommandException e) {
       throw Problem.invalid(e.errors());
+    } catch (KeyReusedException e) {
+      throw IdempotencyKeys.reused(IdempotencyKeys.FORM_FIELD, e);
     }
     throw new Redirect("/guilds/" + session.guildId() + "?command=" + accepted.id());
   }

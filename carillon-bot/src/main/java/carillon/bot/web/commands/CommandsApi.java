@@ -5,6 +5,7 @@ import carillon.bot.queue.CommandQueue;
 import carillon.bot.queue.CommandRecord;
 import carillon.bot.queue.CommandRequest;
 import carillon.bot.queue.InvalidCommandException;
+import carillon.bot.queue.KeyReusedException;
 import carillon.bot.session.FieldError;
 import carillon.bot.session.Sessions;
 import carillon.bot.web.http.GuildAccess;
@@ -68,11 +69,22 @@ final class CommandsApi {
     if (!errors.isEmpty()) {
       throw Problem.invalid(errors);
     }
+    Optional<String> key = IdempotencyKeys.scoped(ctx.header(IdempotencyKeys.HEADER), principal, IdempotencyKeys.HEADER);
     CommandRecord accepted;
     try {
-      accepted = commands.submit(request);
+      if (key.isPresent()) {
+        CommandQueue.Submitted submitted = commands.submitOnce(request, key.get());
+        accepted = submitted.command();
+        if (submitted.replayed()) {
+          ctx.header(IdempotencyKeys.REPLAYED, "true");
+        }
+      } else {
+        accepted = commands.submit(request);
+      }
     } catch (InvalidCommandException e) {
       throw Problem.invalid(e.errors());
+    } catch (KeyReusedException e) {
+      throw IdempotencyKeys.reused(IdempotencyKeys.HEADER, e);
     }
     ctx.status(202).header("Location", "/api/commands/" + accepted.id()).json(CommandView.of(accepted));
   }

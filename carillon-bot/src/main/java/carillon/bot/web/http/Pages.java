@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -52,6 +53,7 @@ public final class Pages {
     }
   }
 
+  private final Optional<String> voiceOff;
   private final PebbleEngine engine = new PebbleEngine.Builder()
       .loader(loader())
       .autoEscaping(true)
@@ -62,10 +64,12 @@ public final class Pages {
   private final ZoneId zone;
 
   /** @param zone the time zone pages show times in (the guilds' time zone) */
-  public Pages(GuildDirectory guilds, GuildAccess access, ZoneId zone) {
+  /** @param voiceOff why voice cannot work on this machine, if it cannot: every page shows it in a banner */
+  public Pages(GuildDirectory guilds, GuildAccess access, ZoneId zone, Optional<String> voiceOff) {
     this.guilds = guilds;
     this.access = access;
     this.zone = zone;
+    this.voiceOff = voiceOff;
   }
 
   private static ClasspathLoader loader() {
@@ -77,7 +81,7 @@ public final class Pages {
 
   /** Paths that are pages (HTML for people), as opposed to the API, health and assets. */
   public static boolean isPage(String path) {
-    return !path.startsWith("/api/") && !path.equals("/health") && !path.startsWith("/assets/") && !path.equals("/setup");
+    return !path.startsWith("/api/") && !path.equals("/health") && !path.startsWith("/health/") && !path.startsWith("/assets/") && !path.equals("/setup");
   }
 
   /** The time zone pages show times in. */
@@ -100,6 +104,9 @@ public final class Pages {
     all.putIfAbsent("guild", null);
     all.putIfAbsent("section", null);
     all.put("limits", LIMITS);
+    all.put("voiceOff", voiceOff.orElse(null));
+    // Each rendering's command forms carry a key of their own: a double submit sends it twice, and makes one command.
+    all.put("formKey", UUID.randomUUID().toString());
     // Names, not snowflakes, wherever a guild is shown (an id only until Discord has told its name).
     Map<String, String> names = new HashMap<>();
     guilds.names().forEach((id, name) -> names.put(Long.toString(id), name));

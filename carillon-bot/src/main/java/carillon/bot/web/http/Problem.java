@@ -118,6 +118,13 @@ public final class Problem extends RuntimeException {
         Map.of("Retry-After", Integer.toString(STORE_RETRY_AFTER_SECONDS)));
   }
 
+  /** Carillon is shutting down: the client may try again once it is back ({@code Retry-After} in seconds). */
+  public static Problem shuttingDown(long retryAfterSeconds) {
+    return new Problem(503, "shutting-down", "Shutting down",
+        "Carillon is shutting down; try again when it is back", List.of(),
+        Map.of("Retry-After", Long.toString(retryAfterSeconds), "Connection", "close"));
+  }
+
   public static Problem unavailable(String detail) {
     return new Problem(503, "unavailable", "Unavailable", detail, List.of(), Map.of());
   }

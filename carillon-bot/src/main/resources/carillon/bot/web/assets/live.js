@@ -65,7 +65,9 @@ document.addEventListener('DOMContentLoaded', () => {
   // Controls post to the API with the login's CSRF token; the result arrives as a 'command' event below.
   const send = (sessionId, body) => fetch('/api/sessions/' + encodeURIComponent(sessionId) + '/commands', {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': container.dataset.csrf },
+    // One key per click: a request retried by the browser makes one command.
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': container.dataset.csrf,
+      'Idempotency-Key': crypto.randomUUID() },
     body: JSON.stringify(body),
   }).then((response) => {
     if (!response.ok) {

@@ -69,8 +69,8 @@ public class WebAuthTest {
   @Test
   void noRouteButLoginSetupHealthAndAssetsAnswersWithoutAuthentication() {
     start();
-    List<String> open = List.of("GET /health", "GET /setup", "POST /api/login", "POST /api/setup", "GET /login",
-        "POST /login");
+    List<String> open = List.of("GET /health", "GET /health/live", "GET /health/ready", "GET /setup", "POST /api/login",
+        "POST /api/setup", "GET /login", "POST /login");
     List<String> routes = w.web.routes();
     assertThat(routes).containsAll(open).hasSizeGreaterThan(25);
     Client anonymous = w.anonymous();

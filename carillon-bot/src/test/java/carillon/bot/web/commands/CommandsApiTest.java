@@ -1,21 +1,24 @@
 package carillon.bot.web.commands;
 
-import static carillon.bot.web.auth.WebAuthTest.assertProblem;
 import static carillon.bot.web.WebHarness.GUILD;
+import static carillon.bot.web.auth.WebAuthTest.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import carillon.bot.session.SessionSpec;
+import carillon.bot.web.WebHarness;
 import carillon.bot.web.WebHarness.Client;
 import carillon.bot.web.WebHarness.Response;
-import carillon.bot.web.WebHarness;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -231,5 +234,83 @@ class CommandsApiTest {
     assertProblem(alice.get("/api/guilds/" + GUILD + "/runs?limit=201"), 422, "invalid-input");
     assertProblem(alice.get("/api/guilds/" + GUILD + "/commands?before=x"), 400, "malformed-request");
     assertThat(alice.get("/api/guilds/" + WebHarness.OTHER + "/runs").json().get("runs")).isEmpty();
+  }
+
+  // ---- Idempotency-Key
+
+  Response keyed(Client client, String key, String body) {
+    return client.send(client.changing("/api/sessions/" + session + "/commands").header("Content-Type", "application/json")
+        .header("Idempotency-Key", key).POST(BodyPublishers.ofString(body)).build());
+  }
+
+  long commandsStored() {
+    return w.query(Long.class, "SELECT count(*) FROM command");
+  }
+
+  @Test
+  void aRetriedCommandWithTheSameKeyReturnsTheFirstCommandInsteadOfASecond() {
+    Response first = keyed(alice, "retry-1", "{\"kind\": \"play\"}");
+    assertThat(first.status()).as(first.toString()).isEqualTo(202);
+    assertThat(first.headers().firstValue("Idempotent-Replayed")).isEmpty();
+    long id = first.json().get("id").asLong();
+    w.core.time.settle();
+
+    Response retried = keyed(alice, "retry-1", "{\"kind\": \"play\"}");
+    assertThat(retried.status()).as(retried.toString()).isEqualTo(202);
+    assertThat(retried.json().get("id").asLong()).isEqualTo(id);
+    assertThat(retried.headers().firstValue("Location")).hasValue("/api/commands/" + id);
+    assertThat(retried.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    assertThat(commandsStored()).isEqualTo(1);
+
+    Response other = keyed(alice, "retry-2", "{\"kind\": \"pause\"}");
+    assertThat(other.json().get("id").asLong()).isNotEqualTo(id);
+    assertThat(commandsStored()).isEqualTo(2);
+  }
+
+  @Test
+  void theSameKeyWithAnotherCommandIsRefusedNamingTheHeaderAndStoresNothing() {
+    assertThat(keyed(alice, "k-7", "{\"kind\": \"volume\", \"volume\": 40}").status()).isEqualTo(202);
+    Response reused = keyed(alice, "k-7", "{\"kind\": \"volume\", \"volume\": 90}");
+    assertProblem(reused, 422, "invalid-input");
+    assertThat(reused.json().get("errors").get(0).get("field").asText()).isEqualTo("Idempotency-Key");
+    assertThat(reused.json().get("detail").asText()).contains("already used for command");
+    assertThat(commandsStored()).isEqualTo(1);
+
+    Response bad = keyed(alice, "x".repeat(256), "{\"kind\": \"pause\"}");
+    assertProblem(bad, 422, "invalid-input");
+    assertThat(bad.json().get("errors").get(0).get("field").asText()).isEqualTo("Idempotency-Key");
+    assertThat(commandsStored()).isEqualTo(1);
+  }
+
+  @Test
+  void aKeyIsKeptForADayAndBelongsToWhoeverSentIt() throws Exception {
+    long id = keyed(alice, "daily", "{\"kind\": \"pause\"}").json().get("id").asLong();
+    w.admin("bob", GUILD);
+    Client bob = w.login("bob");
+    assertThat(keyed(bob, "daily", "{\"kind\": \"pause\"}").json().get("id").asLong()).as("bob's own key").isNotEqualTo(id);
+    w.core.time.advance(Duration.ofHours(23));
+    alice = w.login("alice"); // the login lasts 12 hours; the key is alice's, not the login's
+    assertThat(keyed(alice, "daily", "{\"kind\": \"pause\"}").json().get("id").asLong()).isEqualTo(id);
+    w.core.time.advance(Duration.ofHours(2));
+    alice = w.login("alice");
+    assertThat(keyed(alice, "daily", "{\"kind\": \"pause\"}").json().get("id").asLong()).as("forgotten after 24 h")
+        .isNotEqualTo(id);
+    assertThat(commandsStored()).isEqualTo(3);
+  }
+
+  @Test
+  void thePagesCommandFormsCarryAKeySoADoubleSubmitMakesOneCommand() {
+    Response page = alice.get("/guilds/" + GUILD);
+    Matcher pause = Pattern.compile(
+        "name=\"kind\" value=\"PAUSE\">\\s*<input type=\"hidden\" name=\"idempotencyKey\" value=\"([^\"]+)\"")
+        .matcher(page.body());
+    assertThat(pause.find()).as(page.body()).isTrue();
+    String key = pause.group(1);
+    Response first = alice.form("/sessions/" + session + "/commands", "_csrf", alice.csrf, "kind", "PAUSE", "idempotencyKey", key);
+    Response second = alice.form("/sessions/" + session + "/commands", "_csrf", alice.csrf, "kind", "PAUSE", "idempotencyKey", key);
+    assertThat(first.status()).isEqualTo(303);
+    assertThat(second.headers().firstValue("Location")).isEqualTo(first.headers().firstValue("Location"));
+    assertThat(commandsStored()).isEqualTo(1);
+    assertThat(alice.get("/guilds/" + GUILD).body()).doesNotContain(key);
   }
 }
