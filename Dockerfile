@@ -29,14 +29,14 @@ COPY deploy/healthcheck /opt/carillon/healthcheck
 # In a container the admin page must listen beyond loopback to be published; publish it to the host's
 # loopback or put it behind a reverse proxy (docs/web-api.md). The data directory is the volume.
 # The HEALTHCHECK asks /health/ready: the store takes writes, every bot account is connected, voice works.
+# (Every CARILLON_ variable is a setting, and an unknown one is refused: nothing else is named so.)
 ENV CARILLON_DATA_DIR=/var/lib/carillon \
-    CARILLON_WEB_ADDRESS=0.0.0.0:8080 \
-    CARILLON_HEALTH_PATH=/health/ready
+    CARILLON_WEB_ADDRESS=0.0.0.0:8080
 USER carillon
 WORKDIR /var/lib/carillon
 VOLUME /var/lib/carillon
 EXPOSE 8080
-HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 CMD ["/opt/carillon/healthcheck"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 CMD ["/opt/carillon/healthcheck", "/health/ready"]
 # Heap from the container's memory limit; an OutOfMemoryError ends the process (the orchestrator restarts
 # it, and Carillon resumes the run) rather than leaving it half alive. --enable-native-access: LavaPlayer's
 # and JDAVE's native libraries.

@@ -145,7 +145,8 @@ public final class Carillon implements AutoCloseable {
       }
     });
     Notifier notifier = new Notifier(new JdaNoticePort(accounts, config.language()), tasks);
-    playback = new Playback(new JdaVoicePort(accounts, players, settings.voiceOff()), notifier,
+    JdaVoicePort voice = new JdaVoicePort(accounts, players, settings.voiceOff());
+    playback = new Playback(voice, notifier,
         id -> library.track(id, new LoudnessTarget(config.targetLoudness())), time,
         tasks, runs, slots);
     SessionStarter starter = new SessionStarter(sessions, runs, slots, playback, time);
@@ -163,6 +164,8 @@ public final class Carillon implements AutoCloseable {
     metrics.watch(playback, runs);
     metrics.watch(commands);
     metrics.watch(accounts);
+    metrics.watch(voice);
+    metrics.watch(db);
     new CrashRecovery(sessions, runs, starter, notifier, time).resumeOrInterruptAll();
     scheduler.start();
     commands.recover();

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -66,6 +67,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public final class JdaVoicePort implements VoicePort {
+  private final LongAdder framesSent = new LongAdder();
   private static final Logger log = LoggerFactory.getLogger(JdaVoicePort.class);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
   private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(30);
@@ -95,6 +97,14 @@ public final class JdaVoicePort implements VoicePort {
    * @param voiceOff why voice cannot work on this machine (DAVE missing), if it cannot: every join is
    *     then refused with that reason
    */
+  /**
+   * Opus frames handed to JDA since start, over every connection: one 20 ms voice packet each (JDA sends
+   * what it is given, and silence frames of its own when nothing is).
+   */
+  public long framesSent() {
+    return framesSent.sum();
+  }
+
   public JdaVoicePort(BotAccounts accounts, AudioPlayerManager players, Optional<String> voiceOff) {
     this.accounts = accounts;
     this.players = players;
@@ -119,7 +129,7 @@ public final class JdaVoicePort implements VoicePort {
     }
     AudioPlayer player = players.createPlayer();
     AudioManager audio = guild.getAudioManager();
-    audio.setSendingHandler(new PlayerSendHandler(player));
+    audio.setSendingHandler(new PlayerSendHandler(player, framesSent));
     JdaConnection joined = new JdaConnection(player, audio, guild, channel);
     audio.setConnectionListener(joined);
     live.put(Key.of(guild), joined);
@@ -469,10 +479,12 @@ public final class JdaVoicePort implements VoicePort {
   /** LavaPlayer's Opus frames to JDA, every 20 ms. */
   private static final class PlayerSendHandler implements AudioSendHandler {
     private final AudioPlayer player;
+    private final LongAdder sent;
     private AudioFrame frame;
 
-    PlayerSendHandler(AudioPlayer player) {
+    PlayerSendHandler(AudioPlayer player, LongAdder sent) {
       this.player = player;
+      this.sent = sent;
     }
 
     @Override
@@ -483,6 +495,7 @@ public final class JdaVoicePort implements VoicePort {
 
     @Override
     public ByteBuffer provide20MsAudio() {
+      sent.increment();
       return ByteBuffer.wrap(frame.getData());
     }
 

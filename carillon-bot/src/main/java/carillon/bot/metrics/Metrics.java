@@ -1,14 +1,18 @@
 package carillon.bot.metrics;
 
 import carillon.bot.discord.BotAccounts;
+import carillon.bot.discord.JdaVoicePort;
 import carillon.bot.playback.ActiveRun;
 import carillon.bot.playback.Playback;
 import carillon.bot.queue.CommandQueue;
 import carillon.bot.queue.CommandRecord;
 import carillon.bot.run.Run;
 import carillon.bot.run.Runs;
+import carillon.bot.store.Database;
+import carillon.bot.store.StoreHealth;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -43,6 +47,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code carillon_commands_seconds{kind,status}}: commands by kind and final status, and how long each
  *       took from being accepted to being carried out
  *   <li>{@code carillon_voice_connections}: runs playing now, each one voice connection
+ *   <li>{@code carillon_voice_packets_sent_total}: 20 ms Opus packets handed to Discord
+ *   <li>{@code carillon_store_available}, {@code carillon_store_outages_total}: the store's state and outages
  *   <li>{@code carillon_gateway_ping_seconds{account}}: each logged-in account's gateway heartbeat round trip
  *   <li>the JVM's memory, GC, threads, class loading, CPU and uptime ({@code jvm_*}, {@code process_*},
  *       {@code system_*})
@@ -86,6 +92,25 @@ public final class Metrics implements AutoCloseable {
   /** Follows commands: by kind and final status, with the time from accepted to carried out. */
   public void watch(CommandQueue commands) {
     commands.onFinished(this::commandFinished);
+  }
+
+  /** Voice packets sent, from the voice port's count of Opus frames handed to Discord. */
+  public void watch(JdaVoicePort voice) {
+    FunctionCounter.builder("carillon.voice.packets.sent", voice, JdaVoicePort::framesSent)
+        .description("20 ms Opus voice packets handed to Discord").register(registry);
+  }
+
+  /** The store: whether it takes work now, and how many outages it has had. */
+  public void watch(Database db) {
+    Gauge.builder("carillon.store.available", db, d -> d.health().isAvailable() ? 1 : 0)
+        .description("1 while the store takes work, 0 during an outage").register(registry);
+    Counter outages = Counter.builder("carillon.store.outages").description("times the store became unavailable")
+        .register(registry);
+    db.health().onChange(state -> {
+      if (state instanceof StoreHealth.Unavailable) {
+        outages.increment();
+      }
+    });
   }
 
   /** Each logged-in account's gateway ping. */

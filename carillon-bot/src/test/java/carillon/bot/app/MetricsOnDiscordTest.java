@@ -64,6 +64,10 @@ class MetricsOnDiscordTest {
     assertThat(value(scrape, "carillon_commands_seconds_count{kind=\"STOP\",status=\"" + stop.status() + "\"}"))
         .isEqualTo(1.0);
     assertThat(value(scrape, "carillon_voice_connections")).isZero();
+    // A 1 s tone is 50 packets of 20 ms; LavaPlayer may add a frame or two of its own at the edges.
+    assertThat(value(scrape, "carillon_voice_packets_sent_total")).isBetween(50.0, 60.0);
+    assertThat(value(scrape, "carillon_store_available")).isEqualTo(1.0);
+    assertThat(value(scrape, "carillon_store_outages_total")).isZero();
     assertThat(value(scrape, "carillon_gateway_ping_seconds{account=\"bell\"}")).isGreaterThanOrEqualTo(-0.001);
     assertThat(value(scrape, "jvm_memory_used_bytes{area=\"heap\",id=\"G1 Eden Space\"}")).isPositive();
   }
