@@ -131,13 +131,47 @@ public final class WebServer implements AutoCloseable {
       config.routes.after(WebServer::drainBody);
       config.routes.exception(Pages.Redirect.class, (e, ctx) -> ctx.status(303).header("Location", e.location()));
       config.routes.exception(Problem.class, this::problem);
-      config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(fromJavalin(e, ctx), ctx));
-      config.routes.exception(Exception.class, (e, ctx) -> {
-        log.error("{} {} failed", ctx.method(), ctx.path(), e);
-        problem(new Problem(500, "internal", "Internal error", "the server failed on this request; it was logged",
-            List.of(), Map.of()), ctx);
+      config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+        if (!Requests.ended(ctx)) {
+          problem(fromJavalin(e, ctx), ctx);
+        }
       });
+      config.routes.exception(Exception.class, this::unexpected);
     });
+  }
+
+  /**
+   * A request that failed other than by a {@link Problem}. A request already ended (its client gone, or the
+   * server stopping with event streams open) is not touched: Jetty recycled it, and reading its method or
+   * path threw again, which Javalin logged in a loop (4.9 GB in one test run, issue 15). A client that ended
+   * its body early is a client's doing: one DEBUG line. Anything else is a bug: an ERROR with the trace.
+   */
+  private void unexpected(Exception e, Context ctx) {
+    if (Requests.ended(ctx)) {
+      log.debug("A request ended before its answer was written: {}", e.toString());
+      return;
+    }
+    if (clientEndedEarly(e)) {
+      log.debug("{} {}: the client ended the request early ({})", ctx.method(), Requests.shorten(ctx.path()), e.toString());
+      ctx.header("Connection", "close");
+      problem(Problem.malformed("body", "ended before the length the request announced (Content-Length)"), ctx);
+      return;
+    }
+    log.error("{} {} failed", ctx.method(), ctx.path(), e);
+    problem(new Problem(500, "internal", "Internal error", "the server failed on this request; it was logged",
+        List.of(), Map.of()), ctx);
+  }
+
+  /** Whether {@code e} says the client closed or stalled before sending what it announced. */
+  private static boolean clientEndedEarly(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      // Jetty's EofException (and its HttpEofException, "Early EOF") is an EOFException; an idle timeout
+      // while reading the body arrives as a TimeoutException.
+      if (cause instanceof java.io.EOFException || cause instanceof java.util.concurrent.TimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void configure(JavalinConfig config) {
@@ -197,7 +231,9 @@ public final class WebServer implements AutoCloseable {
       return;
     }
     closed = true;
-    live.close();
+    // The streams end before Jetty stops: a stream still running when Jetty recycles its request fails in
+    // Javalin's own code after the handler returns.
+    live.close(Duration.ofSeconds(5));
     app.stop();
     tasks.shutdown(Duration.ofSeconds(5)).notEnded()
         .forEach(task -> log.warn("Still running when the web server stopped: {}", task.name()));
@@ -214,6 +250,11 @@ public final class WebServer implements AutoCloseable {
     ctx.header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
     if (ctx.path().startsWith("/api/")) {
       ctx.header("Cache-Control", "no-store");
+    }
+    if (!ctx.isMultipart() && ctx.contentLength() > MAX_JSON_BYTES) {
+      // Refused before anyone reads it (Javalin would log a WARN per request while refusing it).
+      ctx.header("Connection", "close");
+      throw Problem.tooLarge("body", "the body is larger than " + MAX_JSON_BYTES + " bytes");
     }
     auth.authenticate(ctx);
   }
