@@ -138,7 +138,7 @@ public final class Carillon implements AutoCloseable {
     commands.recover();
     InetSocketAddress address = new InetSocketAddress(config.webAddress().getHostString(), config.webAddress().getPort());
     web = new WebServer(new WebSettings(address, config.dataDir().resolve("web-uploads"), config.timeZone(),
-        MAX_UPLOAD_BYTES, Duration.ofHours(12), config.secureCookies()), db, sessions, scheduler, commands, library, runs, guilds,
+        MAX_UPLOAD_BYTES, Duration.ofHours(12), config.secureCookies(), config.publicUrl(), config.trustedProxies()), db, sessions, scheduler, commands, library, runs, guilds,
         playback, slots, time);
     try {
       web.start();

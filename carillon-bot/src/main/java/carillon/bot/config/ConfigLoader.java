@@ -288,7 +288,8 @@ public final class ConfigLoader {
     Setting.ALL.forEach(s -> shown.put(s.key(), s.shown(parsed.get(s))));
     return new Config(value(Setting.DATA_DIR), value(Setting.TIME_ZONE), value(Setting.LANGUAGE),
         value(Setting.SHUTDOWN_TIMEOUT), value(Setting.WEB_ADDRESS), Boolean.TRUE.equals(value(Setting.WEB_SECURE_COOKIES)),
-        database, postgres, bound, Optional.ofNullable(value(Setting.COMMANDS_ROLE)), shown);
+        Optional.ofNullable(value(Setting.WEB_PUBLIC_URL)),
+        Optional.ofNullable(value(Setting.WEB_TRUSTED_PROXIES)).orElse(List.of()), database, postgres, bound, Optional.ofNullable(value(Setting.COMMANDS_ROLE)), shown);
   }
 
   /** A PostgreSQL store's user and password: the password from the environment or a file, like tokens. */

@@ -12,6 +12,7 @@ import carillon.bot.store.Database;
 import carillon.bot.web.auth.Auth;
 import carillon.bot.web.commands.CommandRoutes;
 import carillon.bot.web.history.HistoryRoutes;
+import carillon.bot.web.http.ClientAddress;
 import carillon.bot.web.http.GuildAccess;
 import carillon.bot.web.http.Pages;
 import carillon.bot.web.http.Problem;
@@ -69,6 +70,8 @@ public final class WebServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebServer.class);
   /** The largest JSON body accepted. */
   static final long MAX_JSON_BYTES = 1024 * 1024;
+  /** How long a connection may stay silent while a request is read or an answer written. */
+  static final Duration IO_TIMEOUT = Duration.ofSeconds(20);
   private static final String PROBLEM_JSON = "application/problem+json";
 
   private final WebSettings settings;
@@ -83,6 +86,8 @@ public final class WebServer implements AutoCloseable {
   private final byte[] openApi;
   private final byte[] setupPage;
   private volatile boolean closed;
+  /** The Host header values accepted (lower case): set at start, when the port is known. */
+  private volatile java.util.Set<String> hosts = java.util.Set.of();
 
   /** The answer of {@code /health}. */
   private record Health(String status) {}
@@ -95,7 +100,8 @@ public final class WebServer implements AutoCloseable {
     this.setupPage = resource("setup.html");
     GuildAccess access = new GuildAccess(slots, guilds, sessions);
     this.pages = new Pages(guilds, access, settings.timeZone());
-    this.auth = new Auth(db, time, json, settings.loginLifetime(), settings.secureCookies(), pages);
+    this.auth = new Auth(db, time, json, settings.loginLifetime(), settings.secureCookies(), pages,
+        ClientAddress.trusting(settings.trustedProxies()), settings.publicUrl().map(WebServer::origin));
     this.live = new LiveHub(playback, slots, sessions, time, json, auth::stillValid);
     LibraryItems libraryItems = new LibraryItems(library, settings.uploadDir(), settings.maxUploadBytes());
     List<Consumer<JavalinDefaultRoutingApi>> features = List.of(
@@ -167,7 +173,8 @@ public final class WebServer implements AutoCloseable {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       // Jetty's EofException (and its HttpEofException, "Early EOF") is an EOFException; an idle timeout
       // while reading the body arrives as a TimeoutException.
-      if (cause instanceof java.io.EOFException || cause instanceof java.util.concurrent.TimeoutException) {
+      if (cause instanceof java.io.EOFException || cause instanceof java.util.concurrent.TimeoutException
+          || cause instanceof org.eclipse.jetty.http.BadMessageException) {
         return true;
       }
     }
@@ -184,6 +191,20 @@ public final class WebServer implements AutoCloseable {
     config.jetty.multipartConfig.maxTotalRequestSize(4 * settings.maxUploadBytes(), SizeUnit.BYTES);
     config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
     config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler(json)));
+    config.jetty.modifyHttpConfiguration(http -> {
+      // A client that stalls while sending its headers or body is cut off instead of holding a connection and
+      // a thread without limit. (Jetty's minimum data rate would also count the time a handler spends before
+      // it reads, such as hashing a password, so it is not used.)
+      http.setIdleTimeout(IO_TIMEOUT.toMillis());
+    });
+    config.jetty.addConnector((server, http) -> {
+      org.eclipse.jetty.server.ServerConnector connector = new org.eclipse.jetty.server.ServerConnector(server,
+          new org.eclipse.jetty.server.HttpConnectionFactory(http));
+      connector.setHost(settings.address().getHostString());
+      connector.setPort(settings.address().getPort());
+      connector.setIdleTimeout(IO_TIMEOUT.toMillis());
+      return connector;
+    });
     config.staticFiles.add(files -> {
       files.hostedPath = "/assets";
       files.directory = "/carillon/bot/web/assets";
@@ -205,7 +226,8 @@ public final class WebServer implements AutoCloseable {
       throw new UncheckedIOException("cannot create the upload directory " + settings.uploadDir(), e);
     }
     live.start(tasks);
-    app.start(settings.address().getHostString(), settings.address().getPort());
+    app.start();
+    hosts = allowedHosts(port());
     String host = settings.address().getAddress() != null && settings.address().getAddress().isAnyLocalAddress()
         ? "localhost" : settings.address().getHostString();
     log.info("Admin web page and API at http://{}:{}/ (API description: /api/openapi.json)", host, port());
@@ -250,6 +272,15 @@ public final class WebServer implements AutoCloseable {
     ctx.header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
     if (ctx.path().startsWith("/api/")) {
       ctx.header("Cache-Control", "no-store");
+    }
+    String host = ctx.header("Host");
+    if (host == null || !hosts.contains(host.toLowerCase(java.util.Locale.ROOT))) {
+      // A page and its login form trust the Host header (the Origin check): a name this server is not reached
+      // by is a DNS-rebinding or spoofing attempt, or web.publicUrl is not set behind a proxy.
+      throw new Problem(421, "wrong-host", "Misdirected request",
+          "this server is not reached as '" + Requests.shorten(String.valueOf(host)) + "'; set web.publicUrl when it is"
+              + " served through a proxy", List.of(new carillon.bot.session.FieldError("Host",
+          "must be one of " + new java.util.TreeSet<>(hosts))), Map.of());
     }
     if (!ctx.isMultipart() && ctx.contentLength() > MAX_JSON_BYTES) {
       // Refused before anyone reads it (Javalin would log a WARN per request while refusing it).
@@ -318,6 +349,50 @@ public final class WebServer implements AutoCloseable {
       case 413 -> Problem.tooLarge("body", "the body is larger than " + MAX_JSON_BYTES + " bytes");
       default -> new Problem(e.getStatus(), "http-" + e.getStatus(), e.getMessage(), e.getMessage(), List.of(), Map.of());
     };
+  }
+
+  /**
+   * The Host values a request may name: {@code web.publicUrl}'s host (and port), and the address it listens on
+   * with its port, as an IP or {@code localhost}; for a wildcard address, every address of this machine.
+   */
+  private java.util.Set<String> allowedHosts(int port) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    settings.publicUrl().ifPresent(url -> {
+      String host = url.getHost().toLowerCase(java.util.Locale.ROOT);
+      int urlPort = url.getPort();
+      names.add(urlPort < 0 ? host : host + ":" + urlPort);
+      if (urlPort < 0) {
+        names.add(host + ":" + ("https".equalsIgnoreCase(url.getScheme()) ? 443 : 80));
+      }
+    });
+    java.util.List<java.net.InetAddress> addresses = new java.util.ArrayList<>();
+    java.net.InetAddress bound = settings.address().getAddress();
+    if (bound == null || bound.isAnyLocalAddress()) {
+      try {
+        java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())
+            .forEach(nic -> addresses.addAll(java.util.Collections.list(nic.getInetAddresses())));
+      } catch (java.net.SocketException e) {
+        log.warn("Cannot list this machine's addresses for the Host check; set web.publicUrl: {}", e.toString());
+      }
+    } else {
+      addresses.add(bound);
+    }
+    if (addresses.stream().anyMatch(java.net.InetAddress::isLoopbackAddress)) {
+      names.add("localhost:" + port);
+    }
+    for (java.net.InetAddress address : addresses) {
+      String text = address.getHostAddress();
+      int zone = text.indexOf('%');
+      text = zone < 0 ? text : text.substring(0, zone);
+      names.add((address instanceof java.net.Inet6Address ? "[" + text + "]" : text) + ":" + port);
+    }
+    return java.util.Set.copyOf(names);
+  }
+
+  /** {@code scheme://host[:port]} of a URL, as browsers send it in Origin. */
+  private static String origin(java.net.URI url) {
+    return url.getScheme().toLowerCase(java.util.Locale.ROOT) + "://" + url.getHost().toLowerCase(java.util.Locale.ROOT)
+        + (url.getPort() < 0 ? "" : ":" + url.getPort());
   }
 
   /** The OpenAPI document, written in YAML for people and served as JSON. */

@@ -54,6 +54,12 @@ public final class WebHarness implements AutoCloseable {
 
   /** On another store (PostgreSQL), opened by {@code store}. */
   public WebHarness(Path dir, Instant start, long maxUploadBytes, java.util.function.Supplier<carillon.bot.store.Database> store) {
+    this(dir, start, maxUploadBytes, store, settings -> settings);
+  }
+
+  /** With settings changed by {@code adjust} (behind a proxy, say). */
+  public WebHarness(Path dir, Instant start, long maxUploadBytes, java.util.function.Supplier<carillon.bot.store.Database> store,
+      java.util.function.UnaryOperator<WebSettings> adjust) {
     core = store == null ? new Harness(dir, start) : new Harness(dir, start, store);
     core.guilds.replaceGuild(OTHER, List.of(new Channel(OTHER, OTHER_VOICE, "Other hall", Channel.Kind.VOICE)), List.of());
     core.slots.join("bot-b", OTHER);
@@ -62,7 +68,7 @@ public final class WebHarness implements AutoCloseable {
     accounts = new AdminAccounts(core.db, core.time);
     WebSettings settings = new WebSettings(new InetSocketAddress("127.0.0.1", 0), dir.resolve("uploads"), ZONE,
         maxUploadBytes, Duration.ofHours(12), false);
-    web = new WebServer(settings, core.db, core.sessions, core.scheduler, core.commands, library, core.runs,
+    web = new WebServer(adjust.apply(settings), core.db, core.sessions, core.scheduler, core.commands, library, core.runs,
         core.guilds, core.playback, core.slots, core.time);
     web.start();
     base = URI.create("http://127.0.0.1:" + web.port());
@@ -142,17 +148,26 @@ public final class WebHarness implements AutoCloseable {
     public String cookie;
     public String csrf;
     public String bearer;
+    /** The device cookie a successful login set: the browser that logged in before. */
+    public String device;
 
     public void adopt(Response login) {
-      String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
-      cookie = setCookie.substring(0, setCookie.indexOf(';'));
+      for (String setCookie : login.headers().allValues("Set-Cookie")) {
+        String pair = setCookie.substring(0, setCookie.indexOf(';'));
+        if (pair.startsWith("carillon_device=")) {
+          device = pair;
+        } else {
+          cookie = pair;
+        }
+      }
       csrf = login.json().get("csrfToken").asText();
     }
 
     public HttpRequest.Builder request(String path) {
       HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
-      if (cookie != null) {
-        builder.header("Cookie", cookie);
+      if (cookie != null || device != null) {
+        builder.header("Cookie", String.join("; ", java.util.stream.Stream.of(cookie, device)
+            .filter(java.util.Objects::nonNull).toList()));
       }
       if (bearer != null) {
         builder.header("Authorization", "Bearer " + bearer);
