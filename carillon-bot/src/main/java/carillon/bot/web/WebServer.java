@@ -231,7 +231,7 @@ public final class WebServer implements AutoCloseable {
     String host = settings.address().getAddress() != null && settings.address().getAddress().isAnyLocalAddress()
         ? "localhost" : settings.address().getHostString();
     log.info("Admin web page and API at http://{}:{}/ (API description: /api/openapi.json)", host, port());
-    auth.prepareSetup().ifPresent(secret -> log.warn("""
+    auth.prepareSetup().ifPresent(secret -> log.info("""
         No admin account exists yet. Create the first one with this link (it works once, until Carillon restarts):
           http://{}:{}/setup#token={}
         or from the command line.""", host, port(), secret));

@@ -18,6 +18,7 @@ import carillon.bot.session.SessionSpec;
 import carillon.emulator.SentMessage;
 import carillon.emulator.voice.VoiceConnectionSnapshot;
 import carillon.emulator.voice.VoiceConnectionSnapshot.Spurt;
+import carillon.testing.ExpectedLog;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -199,6 +200,7 @@ class CarillonOnDiscordTest {
     assertThat(heard.get(1).connectedAt()).isBefore(heard.get(0).disconnectedAt().orElseThrow());
   }
 
+  @ExpectedLog(logger = "net.dv8tion.jda.internal.requests.WebSocketClient", message = "closed by the emulator")
   @Test
   void aGatewayDropAndAVoiceDropMidSessionDoNotStopPlayback() throws Exception {
     world = new DiscordWorld(dir, 1);

@@ -10,9 +10,9 @@ import carillon.bot.web.WebHarness.Response;
 import carillon.bot.web.WebHarness;
 import carillon.bot.web.WebServer;
 import carillon.bot.web.http.Pages;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import carillon.testing.LogCapture;
+import carillon.testing.LoggedEvent;
+import ch.qos.logback.classic.Level;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +23,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** Access: logins, cookies, CSRF, API tokens, rate limits, the first admin, accounts; every failure. */
 public class WebAuthTest {
@@ -344,16 +343,12 @@ public class WebAuthTest {
 
   @Test
   void theFirstAdminIsCreatedWithTheOneTimeLinkFromTheLog() {
-    Logger logger = (Logger) LoggerFactory.getLogger(WebServer.class);
-    ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    logged.start();
-    logger.addAppender(logged);
-    try {
+    List<LoggedEvent> logged;
+    try (LogCapture log = LogCapture.from(Level.INFO, WebServer.class.getName())) {
       start();
-    } finally {
-      logger.detachAppender(logged);
+      logged = log.events();
     }
-    String line = logged.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("/setup#token="))
+    String line = logged.stream().map(LoggedEvent::message).filter(m -> m.contains("/setup#token="))
         .findFirst().orElseThrow();
     Matcher link = Pattern.compile("http://127\\.0\\.0\\.1:" + w.web.port() + "/setup#token=([A-Za-z0-9_-]{43})").matcher(line);
     assertThat(link.find()).as(line).isTrue();
@@ -382,16 +377,13 @@ public class WebAuthTest {
     w = newHarness(dir);
     w.owner("alice");
     w.close();
-    Logger logger = (Logger) LoggerFactory.getLogger(WebServer.class);
-    ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    logged.start();
-    logger.addAppender(logged);
-    try {
+    List<LoggedEvent> logged;
+    try (LogCapture log = LogCapture.from(Level.INFO, WebServer.class.getName())) {
       start();
-    } finally {
-      logger.detachAppender(logged);
+      logged = log.events();
     }
-    assertThat(logged.list).noneMatch(e -> e.getFormattedMessage().contains("setup#token"));
+    assertThat(logged).isNotEmpty(); // it said where it listens
+    assertThat(logged).noneMatch(e -> e.message().contains("setup#token"));
     assertProblem(w.anonymous().post("/api/setup", "{\"setupToken\": \"x\", \"name\": \"eve\", \"password\": \""
         + PASSWORD + "\"}"), 403, "forbidden");
   }
