@@ -99,7 +99,8 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
   public static final Setting<Secret> DATABASE_PASSWORD = new Setting<>("database.password", null, Secret::new,
       "text", true, "PostgreSQL's password", s -> MASK);
   public static final Setting<String> COMMANDS_ROLE = new Setting<>("commands.role", null, Setting::text,
-      "a role name", false, "members with a role of this name may use `/carillon`, besides those with Manage Server",
+      "a role id, or a role's exact name", false, "members with this role may use `/carillon`, besides those with"
+          + " Manage Server; a name is resolved to its role once per guild, and refused while more than one role has it",
       String::valueOf);
 
   /** Each account's keys, under {@code accounts.NAME}. */

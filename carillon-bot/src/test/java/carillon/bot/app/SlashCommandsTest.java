@@ -13,6 +13,7 @@ import carillon.emulator.CommandNotAvailableException;
 import carillon.emulator.Interaction;
 import carillon.emulator.SentMessage;
 import carillon.emulator.UserHandle;
+import carillon.testing.ExpectedLog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -125,6 +126,52 @@ class SlashCommandsTest {
         .isEqualTo("Nothing is playing in this server.");
     assertThat(reply(bao.runSlashCommand(world.notices, world.bell, "carillon status", Map.of())))
         .isEqualTo("You need the Manage Server permission or the role 'Session host' to use /carillon.");
+  }
+
+  @Test
+  void autocompleteShowsNoSessionToAMemberWhoMayNotRunTheCommand() throws Exception {
+    people(Map.of("CARILLON_COMMANDS_ROLE", "Session host"), 1);
+    session("Study hour", world.audio("Long tone", DemoAudio.tone(440, 30)));
+
+    // With a role configured every member sees the command; before the fix bao got every session's name.
+    assertThat(bao.autocomplete(world.notices, world.bell, "carillon play", "session", "", Map.of()).awaitChoices(WAIT))
+        .isEmpty();
+    assertThat(alice.autocomplete(world.notices, world.bell, "carillon play", "session", "", Map.of()).awaitChoices(WAIT))
+        .extracting(Interaction.Choice::name).containsExactly("Study hour");
+  }
+
+  @Test
+  void theCommandRoleIsOneRoleAndARoleMadeLaterWithItsNameGivesNothing() throws Exception {
+    people(Map.of("CARILLON_COMMANDS_ROLE", "Session host"), 1);
+    UserHandle chloe = world.discord.createUser("chloe");
+    UserHandle mallory = world.discord.createUser("mallory");
+    world.guild.addMember(chloe);
+    world.guild.addMember(mallory);
+    world.guild.giveRole(chloe.id(), world.guild.createRole("Session host", 0));
+    assertThat(reply(chloe.runSlashCommand(world.notices, world.bell, "carillon status", Map.of())))
+        .isEqualTo("Nothing is playing in this server.");
+
+    // Before the fix any role of that name, in any case, gave control.
+    world.guild.giveRole(mallory.id(), world.guild.createRole("session HOST", 0));
+    world.guild.giveRole(mallory.id(), world.guild.createRole("Session host", 0));
+
+    assertThat(reply(mallory.runSlashCommand(world.notices, world.bell, "carillon status", Map.of())))
+        .startsWith("You need the Manage Server permission");
+    assertThat(reply(chloe.runSlashCommand(world.notices, world.bell, "carillon status", Map.of())))
+        .isEqualTo("Nothing is playing in this server.");
+  }
+
+  @Test
+  @ExpectedLog(level = ExpectedLog.Severity.WARN, logger = "carillon.bot.discord.CommandRole", message = "2 roles")
+  void aRoleNameThatTwoRolesHaveGivesNothing() throws Exception {
+    people(Map.of("CARILLON_COMMANDS_ROLE", "Session host"), 1);
+    UserHandle chloe = world.discord.createUser("chloe");
+    world.guild.addMember(chloe);
+    world.guild.giveRole(chloe.id(), world.guild.createRole("Session host", 0));
+    world.guild.createRole("Session host", 0);
+
+    assertThat(reply(chloe.runSlashCommand(world.notices, world.bell, "carillon status", Map.of())))
+        .startsWith("You need the Manage Server permission");
   }
 
   @Test

@@ -156,6 +156,36 @@ public class LibraryApiTest {
   }
 
   @Test
+  void aTenThousandCharacterFileNameIsAFieldErrorNotTooLarge() throws Exception {
+    Response refused = upload(alice, new Part("b".repeat(10_000) + ".wav", DemoAudio.chime(528, 1)));
+
+    assertThat(refused.status()).as(refused.toString()).isIn(400, 422);
+    assertThat(refused.json().get("errors").get(0).get("field").asText()).startsWith("files");
+    assertThat(refused.json().get("detail").asText() + refused.json().get("errors").toString()).contains("name");
+    assertNothingStored();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 250_000})
+  void aFilePartWithoutAFileNameIsAFieldError(int size) throws Exception {
+    byte[] chime = java.util.Arrays.copyOf(DemoAudio.chime(528, 1), size); // past Jetty's form field limit too
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"files\"\r\n"
+        + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    body.write(chime);
+    body.write(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
+
+    Response refused = alice.send(alice.changing("/api/library")
+        .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
+
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+    assertThat(refused.json().get("errors").get(0).get("field").asText()).isEqualTo("files");
+    assertThat(refused.json().get("errors").get(0).get("message").asText()).contains("file name");
+    assertNothingStored();
+  }
+
+  @Test
   void uploadsThatAreNotMultipartOrHaveNoFilesAreRefused() throws Exception {
     assertProblem(alice.post("/api/library", "{\"files\": []}"), 415, "unsupported-media-type");
     Response none = alice.send(alice.changing("/api/library")
