@@ -2,8 +2,13 @@ package carillon.bot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import carillon.bot.store.Database;
+import carillon.bot.web.auth.AdminAccounts;
+import carillon.tasks.TimeSource;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +27,7 @@ class MainTest {
   }
 
   private int runWithInput(String input, Map<String, String> env, String... args) throws Exception {
-    return Main.run(args, env, new java.io.BufferedReader(new java.io.StringReader(input)),
+    return Main.run(args, env, new BufferedReader(new StringReader(input)),
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
@@ -33,8 +38,8 @@ class MainTest {
     assertThat(err()).contains("the admin account was not created", "password");
     assertThat(runWithInput("correct horse battery staple\n", env, "admin", "add", "alice")).isZero();
     assertThat(out()).contains("Admin 'alice' created");
-    try (var db = carillon.bot.store.Database.openSqlite(dir.resolve("data/carillon.db"))) {
-      assertThat(new carillon.bot.web.auth.AdminAccounts(db, carillon.tasks.TimeSource.system()).any()).isTrue();
+    try (var db = Database.openSqlite(dir.resolve("data/carillon.db"))) {
+      assertThat(new AdminAccounts(db, TimeSource.system()).any()).isTrue();
     }
     assertThat(run(env, "admin", "add")).isEqualTo(2);
     assertThat(err()).contains("Missing required parameter: 'NAME'", "Usage: carillon admin add");
@@ -52,8 +57,8 @@ class MainTest {
     Map<String, String> elsewhere = Map.of("CARILLON_DATA_DIR", dir.resolve("restored").toString());
     assertThat(run(elsewhere, "restore", archive.toString())).as(err()).isZero();
     assertThat(out()).contains("Restored the backup of");
-    try (var db = carillon.bot.store.Database.openSqlite(dir.resolve("restored/carillon.db"))) {
-      assertThat(new carillon.bot.web.auth.AdminAccounts(db, carillon.tasks.TimeSource.system()).any()).isTrue();
+    try (var db = Database.openSqlite(dir.resolve("restored/carillon.db"))) {
+      assertThat(new AdminAccounts(db, TimeSource.system()).any()).isTrue();
     }
     // Again into the same, now non-empty, directory: refused without --force, done with it.
     assertThat(run(elsewhere, "restore", archive.toString())).isEqualTo(2);

@@ -5,9 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The emulator's own HTTP API under {@code /_emulator/}: observe the world and act in it from any
@@ -66,9 +71,9 @@ final class ControlApi {
     routes.post(PREFIX + "/faults/rest", this::restFault);
   }
 
-  private static byte[] panelPage() throws java.io.IOException {
+  private static byte[] panelPage() throws IOException {
     try (var in = ControlApi.class.getResourceAsStream("panel.html")) {
-      return java.util.Objects.requireNonNull(in, "panel.html is missing from the jar").readAllBytes();
+      return Objects.requireNonNull(in, "panel.html is missing from the jar").readAllBytes();
     }
   }
 
@@ -219,7 +224,7 @@ final class ControlApi {
   }
 
   /** Runs what a client would send: what it could not send is a 400, what it would hide a 403. */
-  private static Interaction asClient(java.util.function.Supplier<Interaction> send) {
+  private static Interaction asClient(Supplier<Interaction> send) {
     try {
       return send.get();
     } catch (CommandNotAvailableException e) {
@@ -374,8 +379,8 @@ final class ControlApi {
       throw new BadRequest("'status' must be an HTTP error status from 400 to 599, was " + status);
     }
     try {
-      java.util.regex.Pattern.compile(path);
-    } catch (java.util.regex.PatternSyntaxException e) {
+      Pattern.compile(path);
+    } catch (PatternSyntaxException e) {
       throw new BadRequest("'path' is not a valid regular expression: " + e.getDescription());
     }
     emulator.failRoute(method, path, status, times);

@@ -5,14 +5,18 @@ import carillon.emulator.voice.VoiceService;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.neovisionaries.ws.client.WebSocketFactory;
 import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import io.javalin.router.EndpointNotFound;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import net.dv8tion.jda.api.JDABuilder;
 import net.dv8tion.jda.api.requests.RestConfig;
 import net.dv8tion.jda.api.sharding.DefaultShardManagerBuilder;
@@ -44,13 +48,13 @@ public final class DiscordEmulator implements AutoCloseable {
   private final Javalin server;
   private final SecureRandom random = new SecureRandom();
 
-  private DiscordEmulator(Clock clock, VoiceService voice, java.time.Duration interactionDeadline) {
+  private DiscordEmulator(Clock clock, VoiceService voice, Duration interactionDeadline) {
     this.world = new World(clock, Optional.ofNullable(voice), interactionDeadline);
     this.gateway = new Gateway(world);
     this.rest = new Rest(world, gateway);
     this.server = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
-      config.jsonMapper(new io.javalin.json.JavalinJackson(world.json, false));
+      config.jsonMapper(new JavalinJackson(world.json, false));
       config.routes.ws("/gateway", gateway::configure);
       rest.routes(config.routes);
       new ControlApi(this, world).routes(config.routes);
@@ -66,7 +70,7 @@ public final class DiscordEmulator implements AutoCloseable {
           ctx.path().startsWith(ControlApi.PREFIX) ? Map.of("error", e.getMessage())
               : Map.of("code", 50035, "message", "Invalid Form Body: " + e.getMessage())));
       // An unknown route: Discord's JSON 404, not the web server's page.
-      config.routes.exception(io.javalin.router.EndpointNotFound.class, (e, ctx) -> ctx.status(404).json(
+      config.routes.exception(EndpointNotFound.class, (e, ctx) -> ctx.status(404).json(
           ctx.path().startsWith(ControlApi.PREFIX) ? Map.of("error", "no route " + ctx.method() + " " + ctx.path())
               : Map.of("message", "404: Not Found", "code", 0)));
       config.routes.exception(Rest.Unauthorized.class, (e, ctx) ->
@@ -94,7 +98,7 @@ public final class DiscordEmulator implements AutoCloseable {
   public static final class Builder {
     private Clock clock = Clock.systemUTC();
     private VoiceService voice;
-    private java.time.Duration interactionDeadline = java.time.Duration.ofSeconds(3);
+    private Duration interactionDeadline = Duration.ofSeconds(3);
 
     private Builder() {}
 
@@ -103,7 +107,7 @@ public final class DiscordEmulator implements AutoCloseable {
      * default), measured on the {@link #clock}: with a test clock, advance it past the deadline instead of
      * sleeping.
      */
-    public Builder interactionDeadline(java.time.Duration deadline) {
+    public Builder interactionDeadline(Duration deadline) {
       if (deadline.isNegative() || deadline.isZero()) {
         throw new IllegalArgumentException("interactionDeadline must be positive, was " + deadline);
       }
@@ -278,9 +282,9 @@ public final class DiscordEmulator implements AutoCloseable {
    * How loud a voice connection is now: the level of its last 100 ms in dBFS, or empty when it is closed
    * or silent (between tracks, paused). The panel at {@code /_emulator/panel} shows it as a meter.
    */
-  public java.util.OptionalDouble voiceLevel(long connectionId) {
-    return world.voice.map(voice -> voice.level(connectionId, java.time.Duration.ofMillis(100)))
-        .orElse(java.util.OptionalDouble.empty());
+  public OptionalDouble voiceLevel(long connectionId) {
+    return world.voice.map(voice -> voice.level(connectionId, Duration.ofMillis(100)))
+        .orElse(OptionalDouble.empty());
   }
 
   /** Fault: drops the bot's voice connection in a guild, as a lost connection (JDA resumes it). */

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,7 +29,7 @@ final class Gateway {
 
   void configure(WsConfig ws) {
     ws.onConnect(ctx -> {
-      ctx.session.setIdleTimeout(java.time.Duration.ofMinutes(10));
+      ctx.session.setIdleTimeout(Duration.ofMinutes(10));
       boolean zlib = "zlib-stream".equals(ctx.queryParam("compress"));
       GatewayConnection connection = new GatewayConnection(world, ctx, zlib);
       connections.put(ctx.sessionId(), connection);
@@ -170,7 +172,7 @@ final class Gateway {
     });
   }
 
-  private java.util.List<GatewayConnection> forBot(long botId) {
+  private List<GatewayConnection> forBot(long botId) {
     return connections.values().stream().filter(c -> c.session != null && c.session.bot.id == botId).toList();
   }
 

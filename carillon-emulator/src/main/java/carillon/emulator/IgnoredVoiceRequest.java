@@ -1,4 +1,7 @@
 package carillon.emulator;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+
 
 /**
  * A bot's voice state update (gateway op 4) that Discord ignored: it lacked View Channel or Connect in
@@ -6,6 +9,6 @@ package carillon.emulator;
  * {@link DiscordEmulator#ignoredVoiceRequests()} lists them, so that a test can tell "asked and ignored"
  * from "never asked".
  */
-public record IgnoredVoiceRequest(@com.fasterxml.jackson.databind.annotation.JsonSerialize(using = com.fasterxml.jackson.databind.ser.std.ToStringSerializer.class) long guildId,
-    @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = com.fasterxml.jackson.databind.ser.std.ToStringSerializer.class) long channelId,
-    @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = com.fasterxml.jackson.databind.ser.std.ToStringSerializer.class) long userId, String reason) {}
+public record IgnoredVoiceRequest(@JsonSerialize(using = ToStringSerializer.class) long guildId,
+    @JsonSerialize(using = ToStringSerializer.class) long channelId,
+    @JsonSerialize(using = ToStringSerializer.class) long userId, String reason) {}

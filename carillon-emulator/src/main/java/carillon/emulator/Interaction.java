@@ -1,6 +1,8 @@
 package carillon.emulator;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,8 +35,8 @@ public final class Interaction {
   final BotAccount bot;
   final int type;
   /** When Discord created it (the emulator's clock): the deadline and the token's lifetime count from here. */
-  final java.time.Instant createdAt;
-  private final java.time.Clock clock;
+  final Instant createdAt;
+  private final Clock clock;
   private final Duration deadline;
   private final CompletableFuture<SentMessage> reply = new CompletableFuture<>();
   private final CompletableFuture<List<Choice>> choices = new CompletableFuture<>();
@@ -52,7 +54,7 @@ public final class Interaction {
   /** How long an interaction token stays valid for follow-ups and edits (Discord: 15 minutes). */
   static final Duration TOKEN_LIFETIME = Duration.ofMinutes(15);
 
-  Interaction(long id, String token, long channelId, BotAccount bot, int type, java.time.Clock clock, Duration deadline) {
+  Interaction(long id, String token, long channelId, BotAccount bot, int type, Clock clock, Duration deadline) {
     this.clock = clock;
     this.deadline = deadline;
     this.createdAt = clock.instant();
@@ -118,12 +120,12 @@ public final class Interaction {
     return expired(clock.instant());
   }
 
-  synchronized boolean expired(java.time.Instant now) {
+  synchronized boolean expired(Instant now) {
     return !acknowledged && now.isAfter(createdAt.plus(deadline));
   }
 
   /** True once the token is older than 15 minutes: follow-ups and edits get {@code 50027 Invalid Webhook Token}. */
-  boolean tokenExpired(java.time.Instant now) {
+  boolean tokenExpired(Instant now) {
     return now.isAfter(createdAt.plus(TOKEN_LIFETIME));
   }
 

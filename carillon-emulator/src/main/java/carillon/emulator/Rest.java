@@ -5,8 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
@@ -177,7 +183,7 @@ final class Rest {
     JsonNode body = world.json.readTree(ctx.body());
     ArrayNode result = world.json.createArrayNode();
     synchronized (world) {
-      world.commands.values().removeIf(c -> c.applicationId == bot.applicationId && java.util.Objects.equals(c.guildId, guildId));
+      world.commands.values().removeIf(c -> c.applicationId == bot.applicationId && Objects.equals(c.guildId, guildId));
       for (JsonNode definition : body) {
         ObjectNode command = ((ObjectNode) definition).deepCopy();
         long id = world.ids.next();
@@ -202,7 +208,7 @@ final class Rest {
     ArrayNode result = world.json.createArrayNode();
     synchronized (world) {
       world.commands.values().stream()
-          .filter(c -> c.applicationId == bot.applicationId && java.util.Objects.equals(c.guildId, guildId))
+          .filter(c -> c.applicationId == bot.applicationId && Objects.equals(c.guildId, guildId))
           .forEach(c -> result.add(c.definition));
     }
     ctx.json(result);
@@ -228,7 +234,7 @@ final class Rest {
 
     /** The body Discord answers: {@code {"code", "message"}}, and {@code "errors"} when there are any. */
     Map<String, Object> body() {
-      Map<String, Object> body = new java.util.LinkedHashMap<>();
+      Map<String, Object> body = new LinkedHashMap<>();
       body.put("code", code);
       body.put("message", getMessage());
       if (errors != null) {
@@ -315,7 +321,7 @@ final class Rest {
 
   /** Autocomplete choices, checked as Discord does (see {@link Limits}). */
   private List<Interaction.Choice> choices(JsonNode data) {
-    List<Interaction.Choice> offered = new java.util.ArrayList<>();
+    List<Interaction.Choice> offered = new ArrayList<>();
     for (JsonNode choice : Limits.checkChoices(world.json, data)) {
       offered.add(new Interaction.Choice(choice.get("name").asText(), choice.get("value").asText()));
     }
@@ -376,10 +382,10 @@ final class Rest {
     return text;
   }
 
-  private java.time.Instant timestamp(String text) {
+  private Instant timestamp(String text) {
     try {
-      return java.time.OffsetDateTime.parse(text).toInstant();
-    } catch (java.time.format.DateTimeParseException e) {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
       ObjectNode errors = world.json.createObjectNode();
       errors.putObject("request_to_speak_timestamp").putArray("_errors").addObject()
           .put("code", "DATE_TIME_TYPE_PARSE").put("message", "Could not parse " + text + ". Should be ISO8601.");

@@ -1,5 +1,7 @@
 package carillon.emulator;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.time.Instant;
 import java.util.List;
 
@@ -12,8 +14,8 @@ import java.util.List;
  * }</pre>
  */
 /** Ids are written as strings in JSON (the HTTP API), as Discord writes snowflakes. */
-public record SentMessage(@com.fasterxml.jackson.databind.annotation.JsonSerialize(using = com.fasterxml.jackson.databind.ser.std.ToStringSerializer.class) long id, @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = com.fasterxml.jackson.databind.ser.std.ToStringSerializer.class) long channelId,
-    @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = com.fasterxml.jackson.databind.ser.std.ToStringSerializer.class) long authorId, String author, String content, List<Embed> embeds,
+public record SentMessage(@JsonSerialize(using = ToStringSerializer.class) long id, @JsonSerialize(using = ToStringSerializer.class) long channelId,
+    @JsonSerialize(using = ToStringSerializer.class) long authorId, String author, String content, List<Embed> embeds,
     Instant time) {
 
   public SentMessage {

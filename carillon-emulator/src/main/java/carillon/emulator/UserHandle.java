@@ -1,6 +1,8 @@
 package carillon.emulator;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -114,8 +116,8 @@ public final class UserHandle {
   public Interaction autocomplete(long channelId, BotAccount bot, String command, String option, String typed,
       Map<String, ?> filledIn) {
     synchronized (world) {
-      Map<String, Object> options = new java.util.LinkedHashMap<>(filledIn);
-      options.put(option, java.util.Objects.requireNonNull(typed, "typed"));
+      Map<String, Object> options = new LinkedHashMap<>(filledIn);
+      options.put(option, Objects.requireNonNull(typed, "typed"));
       return new SlashInvocation(world, channelId, bot, id, command)
           .dispatch(Interaction.APPLICATION_COMMAND_AUTOCOMPLETE, options, Optional.of(option));
     }

@@ -4,29 +4,38 @@ import carillon.emulator.voice.VoiceGrant;
 import carillon.emulator.voice.VoiceService;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The emulated Discord's state and the events it sends. Every change happens under this object's lock and
  * sends the gateway events Discord would, to the bots that would see them.
  */
 final class World {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(World.class);
+  private static final Logger log = LoggerFactory.getLogger(World.class);
   final ObjectMapper json = new ObjectMapper()
-      .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-      .registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
-      .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
+      .registerModule(new JavaTimeModule())
+      .registerModule(new Jdk8Module())
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+      .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
   final Clock clock;
   final Snowflakes ids;
   final Optional<VoiceService> voice;
@@ -41,7 +50,7 @@ final class World {
   final Map<Long, String> locales = new HashMap<>();
 
   /** The locales Discord's clients send ({@code locale}, {@code guild_locale}, {@code preferred_locale}). */
-  static final java.util.Set<String> DISCORD_LOCALES = java.util.Set.of("id", "da", "de", "en-GB", "en-US", "es-ES",
+  static final Set<String> DISCORD_LOCALES = Set.of("id", "da", "de", "en-GB", "en-US", "es-ES",
       "es-419", "fr", "hr", "it", "lt", "hu", "nl", "no", "pl", "pt-BR", "ro", "fi", "sv-SE", "vi", "tr", "cs", "el",
       "bg", "ru", "uk", "hi", "th", "zh-CN", "ja", "zh-TW", "ko", "ar", "he");
 
@@ -67,9 +76,9 @@ final class World {
   static final long ALL_PERMISSIONS = (1L << 53) - 1;
 
   /** How long a bot has to acknowledge an interaction (Discord: 3 seconds), on {@link #clock}. */
-  final java.time.Duration interactionDeadline;
+  final Duration interactionDeadline;
 
-  World(Clock clock, Optional<VoiceService> voice, java.time.Duration interactionDeadline) {
+  World(Clock clock, Optional<VoiceService> voice, Duration interactionDeadline) {
     this.clock = clock;
     this.interactionDeadline = interactionDeadline;
     this.ids = new Snowflakes(clock);
@@ -78,7 +87,7 @@ final class World {
 
   /** {@code locale} if Discord knows it, else a clear error naming {@code field} and what is allowed. */
   static String checkLocale(String field, String locale) {
-    java.util.Objects.requireNonNull(locale, field);
+    Objects.requireNonNull(locale, field);
     if (!DISCORD_LOCALES.contains(locale)) {
       throw new IllegalArgumentException(field + " '" + locale + "' is not a Discord locale; use one of "
           + DISCORD_LOCALES.stream().sorted().toList());
@@ -491,7 +500,7 @@ final class World {
     moveMember(guildId, session.bot.id, channelId);
   }
 
-  final List<IgnoredVoiceRequest> ignoredVoiceRequests = new java.util.concurrent.CopyOnWriteArrayList<>();
+  final List<IgnoredVoiceRequest> ignoredVoiceRequests = new CopyOnWriteArrayList<>();
 
   /**
    * Puts a member into a voice channel, moves or disconnects them (null), as the member themself or a

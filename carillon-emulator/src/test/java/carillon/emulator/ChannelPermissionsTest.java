@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.Map;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.JDABuilder;
 import net.dv8tion.jda.api.Permission;
@@ -148,14 +149,14 @@ class ChannelPermissionsTest {
     sangha.guild().overwriteForMember(sangha.notices(), alice.id(), EMBED, 0);
     sangha.guild().overwriteForRole(quiet, sangha.guild().id(), 0, Permission.USE_APPLICATION_COMMANDS.getRawValue());
     try (RawDiscord.Gateway gateway = raw.gateway(sangha.bot(), 1)) {
-      alice.runSlashCommand(sangha.notices(), sangha.bot(), "ping", java.util.Map.of());
+      alice.runSlashCommand(sangha.notices(), sangha.bot(), "ping", Map.of());
       await().atMost(Duration.ofSeconds(10)).until(() -> gateway.types().contains("INTERACTION_CREATE"));
       var event = gateway.dispatches.stream().filter(d -> d.get("t").asText().equals("INTERACTION_CREATE"))
           .findFirst().orElseThrow().get("d");
       assertThat(event.get("member").get("permissions").asText())
           .isEqualTo(Long.toString(GuildHandle.MEMBER_PERMISSIONS | EMBED));
     }
-    assertThatThrownBy(() -> alice.runSlashCommand(quiet, sangha.bot(), "ping", java.util.Map.of()))
+    assertThatThrownBy(() -> alice.runSlashCommand(quiet, sangha.bot(), "ping", Map.of()))
         .isInstanceOf(CommandNotAvailableException.class).hasMessageContaining("Use Application Commands");
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,18 +76,18 @@ class DiscordLimitsTest {
   /** Each limit, at the limit (accepted) and one past it (refused with the field's path). */
   static Stream<Arguments> limits() {
     return Stream.of(
-        Arguments.of("content", 2000, (java.util.function.IntFunction<String>) n -> message("c".repeat(n))),
-        Arguments.of("embeds.0.title", 256, (java.util.function.IntFunction<String>) n -> message(null, embed("title", n))),
+        Arguments.of("content", 2000, (IntFunction<String>) n -> message("c".repeat(n))),
+        Arguments.of("embeds.0.title", 256, (IntFunction<String>) n -> message(null, embed("title", n))),
         Arguments.of("embeds.0.description", 4096,
-            (java.util.function.IntFunction<String>) n -> message(null, embed("description", n))),
+            (IntFunction<String>) n -> message(null, embed("description", n))),
         Arguments.of("embeds.0.fields.0.value", 1024,
-            (java.util.function.IntFunction<String>) n -> message(null, embed("fields.0.value", n))),
+            (IntFunction<String>) n -> message(null, embed("fields.0.value", n))),
         Arguments.of("embeds.0.fields.0.name", 256,
-            (java.util.function.IntFunction<String>) n -> message(null, embed("fields.0.name", n))),
+            (IntFunction<String>) n -> message(null, embed("fields.0.name", n))),
         Arguments.of("embeds.0.footer.text", 2048,
-            (java.util.function.IntFunction<String>) n -> message(null, embed("footer.text", n))),
+            (IntFunction<String>) n -> message(null, embed("footer.text", n))),
         Arguments.of("embeds.0.author.name", 256,
-            (java.util.function.IntFunction<String>) n -> message(null, embed("author.name", n))));
+            (IntFunction<String>) n -> message(null, embed("author.name", n))));
   }
 
   static JsonNode errorAt(JsonNode errors, String path) {
@@ -99,7 +100,7 @@ class DiscordLimitsTest {
 
   @ParameterizedTest(name = "{0} at most {1}")
   @MethodSource("limits")
-  void aMessagePastALimitIsRefusedWithTheFieldPath(String path, int limit, java.util.function.IntFunction<String> body)
+  void aMessagePastALimitIsRefusedWithTheFieldPath(String path, int limit, IntFunction<String> body)
       throws Exception {
     assertThat(post(body.apply(limit)).status()).isEqualTo(200);
     RawDiscord.Answer refused = post(body.apply(limit + 1));

@@ -8,8 +8,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import net.dv8tion.jda.api.EmbedBuilder;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.JDABuilder;
+import net.dv8tion.jda.api.entities.EmbedType;
 import net.dv8tion.jda.api.entities.Guild;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
 import net.dv8tion.jda.api.events.message.MessageReceivedEvent;
@@ -99,11 +101,11 @@ class JdaLoginTest {
   @Test
   void embedsComeBackAsRichEmbedsThatJdaReads() {
     var sent = jda.getTextChannelById(notices)
-        .sendMessageEmbeds(new net.dv8tion.jda.api.EmbedBuilder().setTitle("Yoga has started").setDescription("Join us").build())
+        .sendMessageEmbeds(new EmbedBuilder().setTitle("Yoga has started").setDescription("Join us").build())
         .complete();
     assertThat(sent.getEmbeds()).singleElement().satisfies(embed -> {
       assertThat(embed.getTitle()).isEqualTo("Yoga has started");
-      assertThat(embed.getType()).isEqualTo(net.dv8tion.jda.api.entities.EmbedType.RICH);
+      assertThat(embed.getType()).isEqualTo(EmbedType.RICH);
     });
     assertThat(discord.messages(notices).getLast().embeds())
         .containsExactly(new SentMessage.Embed("Yoga has started", "Join us"));

@@ -38,6 +38,7 @@ import net.dv8tion.jda.api.interactions.commands.build.OptionData;
 import net.dv8tion.jda.api.interactions.commands.build.SubcommandData;
 import net.dv8tion.jda.api.interactions.commands.build.SubcommandGroupData;
 import net.dv8tion.jda.api.utils.data.DataObject;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -518,7 +519,7 @@ class SlashCommandFidelityTest {
     assertThat(run.deferred()).isTrue();
     assertThat(run.ephemeral()).isTrue();
     assertThat(laterFirstFollowupEphemeral.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-    org.awaitility.Awaitility.await().atMost(WAIT).until(() -> run.followups().size() == 2);
+    Awaitility.await().atMost(WAIT).until(() -> run.followups().size() == 2);
     assertThat(run.followups()).extracting(SentMessage::content).containsExactly("later done", "public extra");
     List<String> channel = discord.messages(notices).stream().map(SentMessage::content).toList();
     assertThat(channel).contains("public extra").doesNotContain("later done");
@@ -590,7 +591,7 @@ class SlashCommandFidelityTest {
         + "\",\"botId\":\"" + bot.id() + "\",\"name\":\"carillon play\",\"option\":\"session\",\"typed\":\"eve\"}");
     assertThat(typed.statusCode()).isEqualTo(202);
     String typing = json.readTree(typed.body()).get("interaction").asText();
-    org.awaitility.Awaitility.await().atMost(WAIT).until(() ->
+    Awaitility.await().atMost(WAIT).until(() ->
         json.readTree(control("GET", "/interactions/" + typing, null).body()).get("choices").isArray());
     JsonNode offered = json.readTree(control("GET", "/interactions/" + typing, null).body());
     assertThat(offered.get("type").asText()).isEqualTo("autocomplete");
@@ -601,7 +602,7 @@ class SlashCommandFidelityTest {
         + "\",\"role\":" + managers + ",\"weight\":2,\"mode\":\"fast\"}}");
     assertThat(ran.statusCode()).isEqualTo(202);
     String id = json.readTree(ran.body()).get("interaction").asText();
-    org.awaitility.Awaitility.await().atMost(WAIT).until(() ->
+    Awaitility.await().atMost(WAIT).until(() ->
         !json.readTree(control("GET", "/interactions/" + id, null).body()).get("reply").isNull());
     JsonNode answered = json.readTree(control("GET", "/interactions/" + id, null).body());
     assertThat(answered.get("reply").get("content").asText())

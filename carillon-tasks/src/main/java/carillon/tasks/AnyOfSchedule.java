@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** {@link Schedule#anyOf}: each part is evaluated on its own (in its own zone); the earliest wins. */
-record AnyOfSchedule(List<Schedule> parts) implements Schedule {
+record AnyOfSchedule(List<Schedule> parts) implements Schedule, Candidates {
   AnyOfSchedule {
     parts = List.copyOf(parts);
     for (Schedule part : parts) {
@@ -23,6 +23,24 @@ record AnyOfSchedule(List<Schedule> parts) implements Schedule {
       Optional<Instant> candidate = part.next(after);
       if (candidate.isPresent() && (earliest == null || candidate.get().isBefore(earliest))) {
         earliest = candidate.get();
+      }
+    }
+    return Optional.ofNullable(earliest);
+  }
+
+  /** The earliest candidate of any part; at a shared instant, one that happens wins over a skipped one. */
+  @Override
+  public Optional<Occurrence> candidate(Instant after) {
+    Occurrence earliest = null;
+    for (Schedule part : parts) {
+      Optional<Occurrence> candidate = Candidates.candidate(part, after);
+      if (candidate.isEmpty()) {
+        continue;
+      }
+      Occurrence c = candidate.get();
+      if (earliest == null || c.instant().isBefore(earliest.instant())
+          || (c.instant().equals(earliest.instant()) && earliest.skipped() && !c.skipped())) {
+        earliest = c;
       }
     }
     return Optional.ofNullable(earliest);

@@ -4,8 +4,13 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -14,6 +19,18 @@ import java.util.Optional;
 /**
  * {@link Schedule#cron}: a five-field cron expression in one zone. Each field is a bit set; {@link #next}
  * jumps field by field (month, day, hour, minute) rather than testing every minute.
+ *
+ * <p>On clock changes it follows Vixie cron 4.1 ({@code cron.c}: {@code find_jobs} and the "time has
+ * changed" cases of the main loop, kept by cronie): a <em>wildcard</em> job (minute field starting with
+ * {@code *}, or an hour field with {@code *}, a range or a step) fires at every real instant whose wall
+ * time matches, so in a fall-back overlap it fires in both passes, and in a spring-forward gap its gap
+ * times do not exist and are not run. A <em>fixed-time</em> job fires once at the first pass of an
+ * overlap, and a time of it inside a gap fires right after the gap (at the transition instant).
+ *
+ * @param nthDaysOfWeek bit {@code day * 5 + (n - 1)} for {@code day#n} (day 0 is Sunday)
+ * @param lastDaysOfWeek bit {@code day} for {@code dayL}, the last such day of the month
+ * @param lastDayOfMonth {@code L} in the day-of-month field
+ * @param wildcard whether the job repeats in an overlap, as above
  */
 record CronSchedule(
     String expression,
@@ -23,8 +40,12 @@ record CronSchedule(
     long daysOfMonth,
     long months,
     long daysOfWeek,
+    long nthDaysOfWeek,
+    long lastDaysOfWeek,
+    boolean lastDayOfMonth,
     boolean dayOfMonthRestricted,
-    boolean dayOfWeekRestricted)
+    boolean dayOfWeekRestricted,
+    boolean wildcard)
     implements Schedule {
 
   private static final Map<String, String> MACROS = Map.of(
@@ -62,19 +83,71 @@ record CronSchedule(
     }
     long minutes = Field.MINUTE.parse(fields[0]);
     long hours = Field.HOUR.parse(fields[1]);
-    long daysOfMonth = Field.DAY_OF_MONTH.parse(fields[2]);
+    boolean lastDayOfMonth = false;
+    List<String> plainDaysOfMonth = new ArrayList<>();
+    for (String item : fields[2].split(",", -1)) {
+      if (item.equalsIgnoreCase("L")) {
+        lastDayOfMonth = true;
+      } else if (item.toUpperCase(Locale.ROOT).startsWith("L")) {
+        throw Field.DAY_OF_MONTH.error(fields[2], "has '" + item
+            + "'; L stands alone (the last day of the month), e.g. '0 9 L * *'");
+      } else {
+        plainDaysOfMonth.add(item);
+      }
+    }
+    long daysOfMonth = plainDaysOfMonth.isEmpty() ? 0 : Field.DAY_OF_MONTH.parse(String.join(",", plainDaysOfMonth));
     long months = Field.MONTH.parse(fields[3]);
-    long daysOfWeek = Field.DAY_OF_WEEK.parse(fields[4]);
+    long nthDaysOfWeek = 0;
+    long lastDaysOfWeek = 0;
+    List<String> plainDaysOfWeek = new ArrayList<>();
+    for (String item : fields[4].split(",", -1)) {
+      int hash = item.indexOf('#');
+      if (hash >= 0) {
+        nthDaysOfWeek |= nthDay(item, hash, fields[4]);
+      } else if (item.length() > 1 && item.toUpperCase(Locale.ROOT).endsWith("L")) {
+        lastDaysOfWeek |= 1L << (Field.DAY_OF_WEEK.singleDay(item.substring(0, item.length() - 1), fields[4]) % 7);
+      } else if (item.equalsIgnoreCase("L")) {
+        throw Field.DAY_OF_WEEK.error(fields[4],
+            "has 'L' without a day; use DAYL for the last such day of the month, e.g. 5L or FRIL");
+      } else {
+        plainDaysOfWeek.add(item);
+      }
+    }
+    long daysOfWeek = plainDaysOfWeek.isEmpty() ? 0 : Field.DAY_OF_WEEK.parse(String.join(",", plainDaysOfWeek));
     if ((daysOfWeek & (1L << 7)) != 0) { // 7 is Sunday too
       daysOfWeek = (daysOfWeek | 1L) & ~(1L << 7);
     }
     boolean domRestricted = !fields[2].startsWith("*");
     boolean dowRestricted = !fields[4].startsWith("*");
-    if (domRestricted && !dowRestricted) {
+    if (domRestricted && !dowRestricted && !lastDayOfMonth) {
       checkSomeDayExists(expression, daysOfMonth, months);
     }
-    return new CronSchedule(normalized, zone, minutes, hours, daysOfMonth, months, daysOfWeek,
-        domRestricted, dowRestricted);
+    boolean wildcard = fields[0].startsWith("*") || fields[1].matches(".*[*/-].*");
+    return new CronSchedule(normalized, zone, minutes, hours, daysOfMonth, months, daysOfWeek, nthDaysOfWeek,
+        lastDaysOfWeek, lastDayOfMonth, domRestricted, dowRestricted, wildcard);
+  }
+
+  /** {@code DAY#N}: the N-th such day of the month, N from 1 to 5 (Quartz and cronie-style extensions). */
+  private static long nthDay(String item, int hash, String field) {
+    String dayText = item.substring(0, hash);
+    if (dayText.isEmpty()) {
+      throw Field.DAY_OF_WEEK.error(field, "has no day before '#'; use DAY#N, e.g. SUN#1 (the first Sunday)");
+    }
+    if (dayText.matches(".*[*/,-].*")) {
+      throw Field.DAY_OF_WEEK.error(field, "has '#' after a range; use one day, e.g. SUN#1 (the first Sunday)");
+    }
+    int day = Field.DAY_OF_WEEK.singleDay(dayText, field) % 7;
+    String weekText = item.substring(hash + 1);
+    int week;
+    try {
+      week = Integer.parseInt(weekText);
+    } catch (NumberFormatException e) {
+      throw Field.DAY_OF_WEEK.error(field, "has week '" + weekText + "'; use 1-5 after '#', e.g. SUN#1");
+    }
+    if (week < 1 || week > 5) {
+      throw Field.DAY_OF_WEEK.error(field, "has week " + week + "; use 1-5 after '#', e.g. SUN#1");
+    }
+    return 1L << (day * 5 + week - 1);
   }
 
   /** Refuses expressions such as {@code 0 0 30 2 *} that can never fire, rather than never firing. */
@@ -90,13 +163,71 @@ record CronSchedule(
       }
     }
     throw new IllegalArgumentException("cron expression '" + expression
-        + "' never fires: none of its days of the month exists in any of its months");
+        + "' never fires: none of its days of the month exists in any of its months; e.g. '0 0 28 2 *' or '0 0 L 2 *'");
   }
 
   @Override
   public Optional<Instant> next(Instant after) {
-    LocalDateTime t = after.atZone(zone).toLocalDateTime().truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
-    LocalDate limit = t.toLocalDate().plusYears(SEARCH_YEARS);
+    ZoneRules rules = zone.getRules();
+    LocalDateTime start = after.atZone(zone).toLocalDateTime().truncatedTo(ChronoUnit.MINUTES);
+    LocalDate limit = start.toLocalDate().plusYears(SEARCH_YEARS);
+    // Walls in increasing order have nondecreasing first-pass instants: the first one after `after` wins.
+    Instant best = null;
+    for (LocalDateTime wall = nextWall(start, limit); wall != null; wall = nextWall(wall.plusMinutes(1), limit)) {
+      Instant first = firstPass(wall, rules);
+      if (first != null && first.isAfter(after)) {
+        best = first;
+        break;
+      }
+    }
+    if (best == null) {
+      return Optional.empty();
+    }
+    if (wildcard) {
+      best = earliestSecondPass(after, best, rules, limit);
+    }
+    return Optional.of(best);
+  }
+
+  /**
+   * The instant a matching wall time fires at first: its only instant; in an overlap the earlier one; in a
+   * gap nothing for a wildcard job, the end of the gap for a fixed-time one.
+   */
+  private Instant firstPass(LocalDateTime wall, ZoneRules rules) {
+    if (!rules.getValidOffsets(wall).isEmpty()) {
+      return ZonedDateTime.ofLocal(wall, zone, null).toInstant(); // the earlier offset in an overlap
+    }
+    return wildcard ? null : rules.getTransition(wall).getInstant();
+  }
+
+  /** A wildcard job also fires in the second pass of each overlap that ends after {@code after}. */
+  private Instant earliestSecondPass(Instant after, Instant best, ZoneRules rules, LocalDate limit) {
+    ZoneOffsetTransition transition = rules.previousTransition(after);
+    if (transition == null || transition.getInstant().plus(transition.getDuration().abs()).isBefore(after)) {
+      transition = rules.nextTransition(after);
+    }
+    while (transition != null && transition.getInstant().isBefore(best)) {
+      if (transition.isOverlap()) {
+        LocalDateTime end = transition.getDateTimeBefore(); // the repeated walls are [after, before)
+        ZoneOffset second = transition.getOffsetAfter();
+        for (LocalDateTime wall = nextWall(transition.getDateTimeAfter(), limit);
+            wall != null && wall.isBefore(end); wall = nextWall(wall.plusMinutes(1), limit)) {
+          Instant instant = wall.toInstant(second);
+          if (instant.isAfter(after)) {
+            if (instant.isBefore(best)) {
+              best = instant;
+            }
+            break;
+          }
+        }
+      }
+      transition = rules.nextTransition(transition.getInstant());
+    }
+    return best;
+  }
+
+  /** The first wall time at or after {@code t} that the fields match, or null past {@code limit}. */
+  private LocalDateTime nextWall(LocalDateTime t, LocalDate limit) {
     while (!t.toLocalDate().isAfter(limit)) {
       if (!has(months, t.getMonthValue())) {
         t = t.toLocalDate().withDayOfMonth(1).plusMonths(1).atStartOfDay();
@@ -119,21 +250,19 @@ record CronSchedule(
         t = t.withMinute(0).plusHours(1);
         continue;
       }
-      t = t.withMinute(minute);
-      // A time in a DST gap is shifted forward; in an overlap the earlier offset is used, so a wall time
-      // that repeats fires once.
-      Instant candidate = ZonedDateTime.ofLocal(t, zone, null).toInstant();
-      if (candidate.isAfter(after)) {
-        return Optional.of(candidate);
-      }
-      t = t.plusMinutes(1);
+      return t.withMinute(minute);
     }
-    return Optional.empty();
+    return null;
   }
 
   private boolean dayMatches(LocalDate date) {
-    boolean dom = has(daysOfMonth, date.getDayOfMonth());
-    boolean dow = has(daysOfWeek, date.getDayOfWeek().getValue() % 7);
+    int day = date.getDayOfMonth();
+    int length = date.lengthOfMonth();
+    int weekday = date.getDayOfWeek().getValue() % 7;
+    boolean dom = has(daysOfMonth, day) || (lastDayOfMonth && day == length);
+    boolean dow = has(daysOfWeek, weekday)
+        || has(nthDaysOfWeek, weekday * 5 + (day - 1) / 7)
+        || (has(lastDaysOfWeek, weekday) && day + 7 > length);
     if (dayOfMonthRestricted && dayOfWeekRestricted) {
       return dom || dow;
     }
@@ -226,6 +355,11 @@ record CronSchedule(
       return bits;
     }
 
+    /** One day of the week for {@code DAY#N} and {@code DAYL}: a name or 0-7. */
+    int singleDay(String text, String field) {
+      return value(text, field);
+    }
+
     private int value(String text, String field) {
       if (names != null) {
         for (int i = 0; i < names.length; i++) {
@@ -254,8 +388,19 @@ record CronSchedule(
       return names == null ? "" : " or " + names[0] + "-" + names[names.length - 1];
     }
 
-    private IllegalArgumentException error(String field, String problem) {
-      return new IllegalArgumentException("cron " + label + " field '" + field + "' " + problem);
+    IllegalArgumentException error(String field, String problem) {
+      String example = problem.contains("e.g.") ? "" : " (e.g. " + example() + ")";
+      return new IllegalArgumentException("cron " + label + " field '" + field + "' " + problem + example);
+    }
+
+    private String example() {
+      return switch (this) {
+        case MINUTE -> "0, 0,30 or */15";
+        case HOUR -> "7, 9-17 or */2";
+        case DAY_OF_MONTH -> "1, 1,15 or L";
+        case MONTH -> "JAN-MAR or 6";
+        case DAY_OF_WEEK -> "MON-FRI, SUN#1 or 5L";
+      };
     }
   }
 }

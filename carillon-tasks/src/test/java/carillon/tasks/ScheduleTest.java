@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,6 +46,18 @@ class ScheduleTest {
       cursor = next.get();
     }
     return out;
+  }
+
+  /**
+   * A case {@code "input|message start"}: {@code read} refuses the input with an
+   * {@link IllegalArgumentException} whose message starts so and gives an example.
+   */
+  static void assertRefusedWithExample(String caseText, Consumer<String> read) {
+    String[] parts = caseText.split("\\|");
+    assertThatThrownBy(() -> read.accept(parts[0]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(parts[1])
+        .hasMessageContaining("e.g.");
   }
 
   @Nested
@@ -317,7 +330,7 @@ class ScheduleTest {
       return Stream.of(
           Arguments.of("", "schedule is empty; e.g."),
           Arguments.of("hourly 07:00 UTC",
-              "schedule 'hourly 07:00 UTC' starts with 'hourly'; expected daily, weekly, cron or once"),
+              "schedule 'hourly 07:00 UTC' starts with 'hourly'; expected daily, weekly, cron or once, or rrule"),
           Arguments.of("daily 07:00", "schedule 'daily 07:00' has 2 words; expected daily TIMES ZONE"),
           Arguments.of("daily 25:00 UTC", "time '25:00' is not a time of day; use HH:mm from 00:00 to 23:59"),
           Arguments.of("daily 07:00 Mars/Olympus",

@@ -7,10 +7,12 @@ import carillon.testing.ExpectedLog;
 import ch.qos.logback.classic.Level;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -65,9 +67,9 @@ class TaskGroupTest {
     time.advance(Duration.ofMinutes(2));
     assertThat(group.snapshot()).containsExactly(
         new TaskInfo("heartbeat", TaskInfo.Kind.LOOP, TaskInfo.State.WAITING,
-            java.util.Optional.of(T0.plus(Duration.ofMinutes(3))), 3, java.util.Optional.empty()),
-        new TaskInfo("idle", TaskInfo.Kind.LOOP, TaskInfo.State.IDLE, java.util.Optional.empty(), 0,
-            java.util.Optional.empty()));
+            Optional.of(T0.plus(Duration.ofMinutes(3))), 3, Optional.empty()),
+        new TaskInfo("idle", TaskInfo.Kind.LOOP, TaskInfo.State.IDLE, Optional.empty(), 0,
+            Optional.empty()));
     assertThat(idle.isRunning()).isFalse();
   }
 
@@ -96,8 +98,8 @@ class TaskGroupTest {
     assertThat(report.allEnded()).isTrue();
     assertThat(report.entries()).extracting(ShutdownReport.Entry::name, ShutdownReport.Entry::ending)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("sync", ShutdownReport.Ending.FINISHED),
-            org.assertj.core.groups.Tuple.tuple("flush", ShutdownReport.Ending.FINISHED));
+            Tuple.tuple("sync", ShutdownReport.Ending.FINISHED),
+            Tuple.tuple("flush", ShutdownReport.Ending.FINISHED));
     assertThat(afterRan).isTrue();
     assertThat(loop.isRunning()).isFalse();
   }
@@ -131,9 +133,9 @@ class TaskGroupTest {
 
     assertThat(report.entries()).extracting(ShutdownReport.Entry::name, ShutdownReport.Entry::ending)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("long-iteration", ShutdownReport.Ending.CANCELLED),
-            org.assertj.core.groups.Tuple.tuple("stubborn", ShutdownReport.Ending.NOT_ENDED),
-            org.assertj.core.groups.Tuple.tuple("polite", ShutdownReport.Ending.CANCELLED));
+            Tuple.tuple("long-iteration", ShutdownReport.Ending.CANCELLED),
+            Tuple.tuple("stubborn", ShutdownReport.Ending.NOT_ENDED),
+            Tuple.tuple("polite", ShutdownReport.Ending.CANCELLED));
     assertThat(report.took()).isGreaterThanOrEqualTo(Duration.ofMillis(500));
     assertThat(report.notEnded()).extracting(ShutdownReport.Entry::name).containsExactly("stubborn");
     assertThat(logs.messages(Level.WARN)).contains("Task group 'test-group': task 'stubborn' did not end within PT0.5S");

@@ -73,9 +73,10 @@ public final class Demo implements AutoCloseable {
     AudioItem chime = importAudio(dataDir, "Temple chime", DemoAudio.chime(528, 3));
     AudioItem tone = importAudio(dataDir, "Settling tone", DemoAudio.tone(432, 4));
     Instant start = carillon.time().now().plus(startIn).truncatedTo(ChronoUnit.SECONDS);
-    session = carillon.sessions().create(new SessionSpec(guild.id(), "Morning meditation", hall, notices, members,
-        "once " + start, List.of(chime.id(), tone.id(), chime.id()), Duration.ofSeconds(2), null, false, 1,
-        "Settle in; the bell starts us.", null, true, Duration.ofMinutes(5)));
+    session = carillon.sessions().create(SessionSpec.builder(guild.id(), "Morning meditation").voiceChannel(hall)
+        .textChannel(notices).mentionRole(members).schedule("once " + start)
+        .playlist(List.of(chime.id(), tone.id(), chime.id())).gap(Duration.ofSeconds(2)).reminderMinutes(1)
+        .startText("Settle in; the bell starts us.").lateGrace(Duration.ofMinutes(5)).build());
 
     out.printf("""
         Carillon demo: Carillon plays a scheduled session on a local Discord emulator.

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
@@ -140,7 +141,7 @@ public final class Backup {
             audioFiles++;
           }
         }
-      } catch (java.util.zip.ZipException e) {
+      } catch (ZipException e) {
         throw new BackupException(archive + " is not a Carillon backup (not a readable zip file: " + e.getMessage() + ")",
             e);
       }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -289,7 +290,12 @@ public final class ConfigLoader {
     return new Config(value(Setting.DATA_DIR), value(Setting.TIME_ZONE), value(Setting.LANGUAGE),
         value(Setting.SHUTDOWN_TIMEOUT), value(Setting.WEB_ADDRESS), Boolean.TRUE.equals(value(Setting.WEB_SECURE_COOKIES)),
         Optional.ofNullable(value(Setting.WEB_PUBLIC_URL)),
-        Optional.ofNullable(value(Setting.WEB_TRUSTED_PROXIES)).orElse(List.of()), database, postgres, bound, Optional.ofNullable(value(Setting.COMMANDS_ROLE)), shown);
+        Optional.ofNullable(value(Setting.WEB_TRUSTED_PROXIES)).orElse(List.of()),
+        database, postgres, bound, Optional.ofNullable(value(Setting.COMMANDS_ROLE)),
+        // NaN only when the value was refused: that problem is reported and no Config is handed out.
+        Objects.requireNonNullElse(value(Setting.PLAYBACK_TARGET_LOUDNESS), Double.NaN),
+        Optional.ofNullable(value(Setting.METRICS_ADDRESS)), value(Setting.LOG_FORMAT),
+        shown);
   }
 
   /** A PostgreSQL store's user and password: the password from the environment or a file, like tokens. */

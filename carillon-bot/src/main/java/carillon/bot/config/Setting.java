@@ -1,7 +1,9 @@
 package carillon.bot.config;
 
+import carillon.bot.web.http.ClientAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -57,6 +59,9 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
   static final String POSTGRES_PREFIX = "jdbc:postgresql:";
   static final Duration MAX_SHUTDOWN_TIMEOUT = Duration.ofMinutes(5);
   static final int MAX_SHARDS = 64;
+  /** The range of {@code playback.targetLoudness}, in LUFS: from very quiet to louder than streaming music. */
+  static final double MIN_TARGET_LOUDNESS = -40;
+  static final double MAX_TARGET_LOUDNESS = -5;
   private static final String MASK = "********";
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
   /** A password in a JDBC URL: {@code password=...} among the parameters, or {@code user:password@host}. */
@@ -102,6 +107,17 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
       "a role id, or a role's exact name", false, "members with this role may use `/carillon`, besides those with"
           + " Manage Server; a name is resolved to its role once per guild, and refused while more than one role has it",
       String::valueOf);
+  public static final Setting<Double> PLAYBACK_TARGET_LOUDNESS = new Setting<>("playback.targetLoudness", "-18",
+      Setting::loudness, "a number of LUFS from " + (int) MIN_TARGET_LOUDNESS + " to " + (int) MAX_TARGET_LOUDNESS,
+      false, "the integrated loudness (EBU R 128) every file is played at; -18 suits speech and bells",
+      String::valueOf);
+  public static final Setting<InetSocketAddress> METRICS_ADDRESS = new Setting<>("metrics.address", null,
+      Setting::address, "`HOST:PORT` or `:PORT` (`:PORT` is loopback)", false,
+      "where Prometheus scrapes `/metrics`; off when unset. It needs no credentials: keep it on loopback or a "
+          + "network only Prometheus reaches", a -> a.getHostString() + ":" + a.getPort());
+  public static final Setting<LogFormat> LOG_FORMAT = new Setting<>("log.format", "text", Setting::logFormat,
+      "`text` or `json`", false, "the log on standard output: lines for people, or JSON lines for a log collector",
+      f -> f.name().toLowerCase(Locale.ROOT));
 
   /** Each account's keys, under {@code accounts.NAME}. */
   public static final Setting<Path> TOKEN_FILE = new Setting<>("tokenFile", null, Setting::path, "a readable file",
@@ -113,7 +129,8 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
 
   /** Every top-level and section setting, in the order {@code carillon config} prints them. */
   public static final List<Setting<?>> ALL = List.of(DATA_DIR, TIME_ZONE, LANGUAGE, SHUTDOWN_TIMEOUT, WEB_ADDRESS,
-      WEB_SECURE_COOKIES, WEB_PUBLIC_URL, WEB_TRUSTED_PROXIES, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD_FILE, DATABASE_PASSWORD, COMMANDS_ROLE);
+      WEB_SECURE_COOKIES, WEB_PUBLIC_URL, WEB_TRUSTED_PROXIES, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD_FILE,
+      DATABASE_PASSWORD, COMMANDS_ROLE, PLAYBACK_TARGET_LOUDNESS, METRICS_ADDRESS, LOG_FORMAT);
   /** The settings of each account under {@code accounts.NAME}. */
   public static final List<Setting<?>> ACCOUNT = List.of(TOKEN_FILE, SHARDS, TOKEN);
 
@@ -242,7 +259,7 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
     URI url;
     try {
       url = new URI(text.strip());
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw new Rejected("is not a URL; write it like https://carillon.example.org");
     }
     if (url.getScheme() == null || !(url.getScheme().equalsIgnoreCase("http") || url.getScheme().equalsIgnoreCase("https"))
@@ -263,13 +280,21 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
         continue;
       }
       try {
-        carillon.bot.web.http.ClientAddress.check(part);
+        ClientAddress.check(part);
       } catch (IllegalArgumentException e) {
         throw new Rejected("has an entry that is not an IP address or range: " + e.getMessage());
       }
       proxies.add(part.strip());
     }
     return List.copyOf(proxies);
+  }
+
+  private static LogFormat logFormat(String text) throws Rejected {
+    return switch (text) {
+      case "text" -> LogFormat.TEXT;
+      case "json" -> LogFormat.JSON;
+      default -> throw new Rejected("is not a log format; the formats are text and json");
+    };
   }
 
   private static Boolean bool(String text) throws Rejected {
@@ -298,5 +323,18 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
       // fall through to the one message
     }
     throw new Rejected("is not a shard count; it is a whole number from 1 to " + MAX_SHARDS);
+  }
+
+  private static Double loudness(String text) throws Rejected {
+    try {
+      double lufs = Double.parseDouble(text.strip());
+      if (lufs >= MIN_TARGET_LOUDNESS && lufs <= MAX_TARGET_LOUDNESS) {
+        return lufs;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the one message
+    }
+    throw new Rejected("is not a loudness from " + (int) MIN_TARGET_LOUDNESS + " to " + (int) MAX_TARGET_LOUDNESS
+        + " LUFS, such as -18");
   }
 }

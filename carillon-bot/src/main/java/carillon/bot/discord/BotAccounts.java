@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +26,7 @@ import net.dv8tion.jda.api.events.session.ReadyEvent;
 import net.dv8tion.jda.api.events.session.ShutdownEvent;
 import net.dv8tion.jda.api.exceptions.InvalidTokenException;
 import net.dv8tion.jda.api.hooks.ListenerAdapter;
+import net.dv8tion.jda.api.interactions.commands.build.CommandData;
 import net.dv8tion.jda.api.requests.CloseCode;
 import net.dv8tion.jda.api.requests.GatewayIntent;
 import net.dv8tion.jda.api.sharding.DefaultShardManagerBuilder;
@@ -185,6 +187,15 @@ public final class BotAccounts implements AutoCloseable {
     return List.copyOf(live.keySet());
   }
 
+  /**
+   * The average gateway heartbeat round trip of a logged-in account, in milliseconds, as JDA measures it
+   * (-1 before the first heartbeat); empty when the account is not logged in.
+   */
+  public OptionalDouble gatewayPingMillis(String account) {
+    ShardManager connection = live.get(account);
+    return connection == null ? OptionalDouble.empty() : OptionalDouble.of(connection.getAverageGatewayPing());
+  }
+
   /** The guild as {@code account} sees it, if that account is logged in and in the guild. */
   public Optional<Guild> guild(String account, long guildId) {
     ShardManager connection = live.get(account);
@@ -219,7 +230,7 @@ public final class BotAccounts implements AutoCloseable {
    * Registers {@code command} in every guild with that guild's {@link #primaryIn primary} account, and
    * clears it from the other accounts there, so that members see one /carillon per server.
    */
-  public void registerGuildCommand(net.dv8tion.jda.api.interactions.commands.build.CommandData command) {
+  public void registerGuildCommand(CommandData command) {
     for (String name : all.keySet()) {
       ShardManager connection = live.get(name);
       if (connection == null) {

@@ -13,6 +13,7 @@ import net.dv8tion.jda.api.events.channel.update.ChannelUpdateNameEvent;
 import net.dv8tion.jda.api.events.guild.GuildJoinEvent;
 import net.dv8tion.jda.api.events.guild.GuildLeaveEvent;
 import net.dv8tion.jda.api.events.guild.GuildReadyEvent;
+import net.dv8tion.jda.api.events.guild.update.GuildUpdateNameEvent;
 import net.dv8tion.jda.api.events.session.ShutdownEvent;
 import net.dv8tion.jda.api.hooks.ListenerAdapter;
 
@@ -76,7 +77,7 @@ public final class GuildCacheSync extends ListenerAdapter {
   }
 
   @Override
-  public void onGuildUpdateName(net.dv8tion.jda.api.events.guild.update.GuildUpdateNameEvent event) {
+  public void onGuildUpdateName(GuildUpdateNameEvent event) {
     directory.setName(event.getGuild().getIdLong(), event.getNewName());
   }
 

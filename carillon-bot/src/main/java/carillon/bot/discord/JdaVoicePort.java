@@ -134,6 +134,9 @@ public final class JdaVoicePort implements VoicePort {
       CompletableFuture<TrackEnd> ended = new CompletableFuture<>();
       currentEnded = ended;
       current = loaded;
+      // Only a track that needs a gain gets a filter: any filter makes LavaPlayer decode, so a track at 0 dB
+      // keeps Ogg/Opus passthrough (docs/sessions.md, "Loudness").
+      player.setFilterFactory(track.gainDb() == 0 ? null : new GainFilterFactory(track.gainDb()));
       player.setPaused(false);
       if (!player.startTrack(loaded, false)) {
         throw new VoiceException("the player would not start '" + track.name() + "'");

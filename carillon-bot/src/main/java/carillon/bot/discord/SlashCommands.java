@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Map.Entry;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import net.dv8tion.jda.api.Permission;
@@ -30,6 +31,8 @@ import net.dv8tion.jda.api.entities.Member;
 import net.dv8tion.jda.api.events.interaction.command.CommandAutoCompleteInteractionEvent;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
 import net.dv8tion.jda.api.hooks.ListenerAdapter;
+import net.dv8tion.jda.api.interactions.InteractionContextType;
+import net.dv8tion.jda.api.interactions.InteractionHook;
 import net.dv8tion.jda.api.interactions.commands.Command;
 import net.dv8tion.jda.api.interactions.commands.DefaultMemberPermissions;
 import net.dv8tion.jda.api.interactions.commands.OptionMapping;
@@ -38,7 +41,6 @@ import net.dv8tion.jda.api.interactions.commands.build.CommandData;
 import net.dv8tion.jda.api.interactions.commands.build.Commands;
 import net.dv8tion.jda.api.interactions.commands.build.OptionData;
 import net.dv8tion.jda.api.interactions.commands.build.SubcommandData;
-import net.dv8tion.jda.api.interactions.InteractionHook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +84,7 @@ public final class SlashCommands extends ListenerAdapter {
   public CommandData definition() {
     OptionData session = new OptionData(OptionType.STRING, "session", "The session", false, true);
     return Commands.slash(NAME, "Scheduled voice sessions")
-        .setContexts(net.dv8tion.jda.api.interactions.InteractionContextType.GUILD)
+        .setContexts(InteractionContextType.GUILD)
         // Discord shows the command to Manage Server only, unless a role is configured: then everyone sees
         // it and the role is checked here (Discord's own per-role overrides are set by server admins).
         .setDefaultPermissions(commandRole.isPresent() ? DefaultMemberPermissions.ENABLED
@@ -256,8 +258,8 @@ public final class SlashCommands extends ListenerAdapter {
 
   private String next(long guildId, Texts texts) {
     return sessions.inGuild(guildId).stream()
-        .flatMap(s -> scheduler.nextStart(s.id()).map(t -> java.util.Map.entry(s, t)).stream())
-        .min(java.util.Map.Entry.comparingByValue())
+        .flatMap(s -> scheduler.nextStart(s.id()).map(t -> Map.entry(s, t)).stream())
+        .min(Entry.comparingByValue())
         .map(next -> texts.format("next", next.getKey().name(), timestamp(next.getValue())))
         .orElseGet(() -> texts.format("next.none"));
   }

@@ -1,8 +1,10 @@
 package carillon.bot.guild;
 
-import java.util.List;
-import java.util.Optional;
 import carillon.bot.store.Database;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The channel and role cache: what Carillon knows of each guild's channels and roles, so sessions can be
@@ -84,9 +86,9 @@ public final class GuildDirectory {
   }
 
   /** Every known guild's name, by id. */
-  public java.util.Map<Long, String> names() {
+  public Map<Long, String> names() {
     return db.withHandle(h -> h.createQuery("SELECT guild_id, name FROM guild")
-        .reduceRows(new java.util.HashMap<Long, String>(), (acc, row) -> {
+        .reduceRows(new HashMap<Long, String>(), (acc, row) -> {
           acc.put(row.getColumn("guild_id", Long.class), row.getColumn("name", String.class));
           return acc;
         }));

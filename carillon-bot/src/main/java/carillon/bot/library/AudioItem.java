@@ -2,9 +2,12 @@ package carillon.bot.library;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
- * An audio file in the library: its content hash (the id), the name people see, the format and duration
- * LavaPlayer found when it was imported, and its size.
+ * An audio file in the library: its content hash (the id), the name people see, the format LavaPlayer found
+ * and the duration it decoded when it was imported, its size, and its loudness: empty for silence (nothing
+ * above BS.1770's -70 LUFS gate) and for files imported before Carillon measured it.
  */
-public record AudioItem(String id, String name, String format, Duration duration, long sizeBytes, Instant importedAt) {}
+public record AudioItem(String id, String name, String format, Duration duration, long sizeBytes, Instant importedAt,
+    Optional<Loudness> loudness) {}

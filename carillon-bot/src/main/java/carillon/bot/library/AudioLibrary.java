@@ -1,5 +1,6 @@
 package carillon.bot.library;
 
+import carillon.bot.naming.NameKey;
 import carillon.bot.playback.Track;
 import carillon.bot.store.Database;
 import java.io.IOException;
@@ -20,11 +21,18 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The audio files sessions play. An import copies the file into the data directory under its content
- * hash (a name a user chose never becomes a path), asks LavaPlayer to decode it, and refuses it with the
- * reason if it cannot. Importing the same content twice gives the same item.
+ * hash (a name a user chose never becomes a path), decodes it completely ({@link AudioProbe}) and refuses
+ * it with the reason if it does not decode to its end. A WAV LavaPlayer cannot read (float, 8-bit, µ-law)
+ * is stored converted to 16-bit PCM, still under the hash of the uploaded content. Importing the same
+ * content twice under the same name gives the same item; under another name it is refused, naming the item
+ * that has it. Names are unique in the library after NFKC and case folding ({@link NameKey}): the library
+ * is shared by every guild, so a name is unique for each of them.
  *
  * <pre>{@code
  * AudioLibrary library = new AudioLibrary(dataDir, db, Clock.systemUTC(), new AudioProbe(), 200 * 1024 * 1024);
@@ -32,6 +40,7 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class AudioLibrary {
+  private static final Logger log = LoggerFactory.getLogger(AudioLibrary.class);
   static final int MAX_NAME = 100;
   private static final Pattern ID = Pattern.compile("[0-9a-f]{64}");
 
@@ -47,13 +56,43 @@ public final class AudioLibrary {
     this.clock = clock;
     this.probe = probe;
     this.maxBytes = maxBytes;
+    fillNameKeys();
+  }
+
+  /**
+   * Gives items imported before names had keys (database version 5) theirs, in import order; a later item
+   * whose name clashes with an earlier one's is renamed "Name (2)", "Name (3)"...
+   */
+  private void fillNameKeys() {
+    List<AudioItem> unkeyed = db.withHandle(h -> h.createQuery(
+        "SELECT * FROM audio_item WHERE name_key IS NULL ORDER BY imported_at, id").map((rs, ctx) -> row(rs)).list());
+    for (AudioItem item : unkeyed) {
+      String name = item.name();
+      for (int n = 2; findByName(name).isPresent(); n++) {
+        name = item.name() + " (" + n + ")";
+      }
+      String key = NameKey.of(name);
+      String newName = name;
+      db.useHandle(h -> h.execute("UPDATE audio_item SET name = ?, name_key = ? WHERE id = ?", newName, key, item.id()));
+      if (!newName.equals(item.name())) {
+        log.info("Audio file {} renamed from '{}' to '{}': library names are now unique regardless of case",
+            item.id(), item.name(), newName);
+      }
+    }
+  }
+
+  /** The item whose name is {@code name} after NFKC and case folding. */
+  public Optional<AudioItem> findByName(String name) {
+    return db.withHandle(h -> h.createQuery("SELECT * FROM audio_item WHERE name_key = ?").bind(0, NameKey.of(name.strip()))
+        .map((rs, ctx) -> row(rs)).findOne());
   }
 
   /**
    * Imports {@code source} as {@code name}.
    *
-   * @return the new item, or the existing one if the same content was imported before (under its first name)
-   * @throws AudioRejectedException if the name is invalid, the file empty or too large, or not decodable
+   * @return the new item, or the existing one if the same content was imported before under this name
+   * @throws AudioRejectedException if the name is invalid or taken, the file empty, too large, not decodable
+   *     to its end, or already in the library under another name ({@link AudioRejectedException#existing()})
    */
   public AudioItem importFile(Path source, String name) throws AudioRejectedException, IOException, InterruptedException {
     String shown = checkName(name);
@@ -75,19 +114,30 @@ public final class AudioLibrary {
       String id = copyHashing(source, temp, shown);
       Optional<AudioItem> existing = find(id);
       if (existing.isPresent()) {
-        return existing.get();
+        return sameName(existing.get(), shown);
       }
+      checkNameFree(shown, id);
       AudioProbe.Found found = probe.probe(temp, shown);
       Path target = fileOf(id);
       Files.createDirectories(target.getParent());
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(found.playable(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       AudioItem item = new AudioItem(id, shown, found.format(), found.duration(), size,
-          Instant.ofEpochMilli(clock.millis()));
-      db.useHandle(h -> h.execute("""
-          INSERT INTO audio_item (id, name, format, duration_ms, size_bytes, imported_at) VALUES (?, ?, ?, ?, ?, ?)
-          ON CONFLICT (id) DO NOTHING""", item.id(), item.name(), item.format(), item.duration().toMillis(),
-          item.sizeBytes(), item.importedAt().toEpochMilli()));
-      return find(id).orElseThrow();
+          Instant.ofEpochMilli(clock.millis()), found.loudness());
+      try {
+        db.useHandle(h -> h.execute("""
+            INSERT INTO audio_item (id, name, name_key, format, duration_ms, size_bytes, imported_at, loudness_lufs,
+              true_peak_dbtp)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""", item.id(), item.name(), NameKey.of(item.name()),
+            item.format(), item.duration().toMillis(), item.sizeBytes(), item.importedAt().toEpochMilli(),
+            item.loudness().map(Loudness::integratedLufs).orElse(null),
+            item.loudness().map(Loudness::truePeakDbtp).orElse(null)));
+      } catch (UnableToExecuteStatementException e) {
+        // Another import took the name meanwhile (the unique index on name_key): refuse as if it had been first.
+        Files.deleteIfExists(target);
+        checkNameFree(shown, id);
+        throw e;
+      }
+      return sameName(find(id).orElseThrow(), shown);
     } finally {
       Files.deleteIfExists(temp);
     }
@@ -125,10 +175,24 @@ public final class AudioLibrary {
     return find(id).map(item -> new Track(item.id(), item.name(), fileOf(item.id()), item.duration()));
   }
 
+  /** The item as a track to play at {@code target}'s loudness: with the gain that takes it there. */
+  public Optional<Track> track(String id, LoudnessTarget target) {
+    return find(id).map(item -> new Track(item.id(), item.name(), fileOf(item.id()), item.duration(),
+        target.gainDb(item.loudness())));
+  }
+
+  /**
+   * Renames an item.
+   *
+   * @throws AudioRejectedException if the id or name is invalid, there is no such item, or another item has
+   *     the name after NFKC and case folding ({@link AudioRejectedException#existing()} is that item)
+   */
   public void rename(String id, String name) throws AudioRejectedException {
     checkId(id);
     String shown = checkName(name);
-    int rows = db.withHandle(h -> h.execute("UPDATE audio_item SET name = ? WHERE id = ?", shown, id));
+    checkNameFree(shown, id);
+    int rows = db.withHandle(h -> h.execute("UPDATE audio_item SET name = ?, name_key = ? WHERE id = ?", shown,
+        NameKey.of(shown), id));
     if (rows == 0) {
       throw new AudioRejectedException("id", "there is no audio file with id " + id);
     }
@@ -146,6 +210,24 @@ public final class AudioLibrary {
     }
     db.useHandle(h -> h.execute("DELETE FROM audio_item WHERE id = ?", id));
     Files.deleteIfExists(fileOf(id));
+  }
+
+  /** The item imported with this content before, if its name is this one (in any case); else a refusal naming it. */
+  private static AudioItem sameName(AudioItem existing, String shown) throws AudioRejectedException {
+    if (!NameKey.of(existing.name()).equals(NameKey.of(shown))) {
+      throw new AudioRejectedException("file", "'" + shown + "' has the same content as '" + existing.name()
+          + "' (id " + existing.id() + "), which is already in the library", existing);
+    }
+    return existing;
+  }
+
+  /** Refuses {@code shown} if an item other than {@code id} has that name after NFKC and case folding. */
+  private void checkNameFree(String shown, String id) throws AudioRejectedException {
+    Optional<AudioItem> holder = findByName(shown);
+    if (holder.isPresent() && !holder.get().id().equals(id)) {
+      throw new AudioRejectedException("name", "the library already has a file named '" + holder.get().name()
+          + "' (id " + holder.get().id() + "); names must differ in more than case", holder.get());
+    }
   }
 
   /** Where an item's content lives: {@code audio/<first two hex digits>/<hash>}. */
@@ -196,8 +278,11 @@ public final class AudioLibrary {
   }
 
   private static AudioItem row(ResultSet rs) throws SQLException {
+    double lufs = rs.getDouble("loudness_lufs");
+    Optional<Loudness> loudness = rs.wasNull() ? Optional.empty()
+        : Optional.of(new Loudness(lufs, rs.getDouble("true_peak_dbtp")));
     return new AudioItem(rs.getString("id"), rs.getString("name"), rs.getString("format"),
         Duration.ofMillis(rs.getLong("duration_ms")), rs.getLong("size_bytes"),
-        Instant.ofEpochMilli(rs.getLong("imported_at")));
+        Instant.ofEpochMilli(rs.getLong("imported_at")), loudness);
   }
 }

@@ -160,6 +160,9 @@ public final class Playback {
   }
 
   void ended(ActiveRun run, RunOutcome outcome, int tracksPlayed, String error) {
+    // One line per run that ends: what an operator reads to know what happened, whatever the notices did.
+    log.info("Run {} of '{}' ended {}: {} track(s) played{}", run.runId(), run.session().name(), outcome, tracksPlayed,
+        error == null ? "" : " (" + error + ")");
     try {
       runs.finish(run.runId(), outcome, time.now(), tracksPlayed, error);
     } finally {

@@ -60,10 +60,6 @@ public final class Slots {
     releaseListeners.forEach(l -> l.accept(slot));
   }
 
-  public synchronized Optional<VoiceSlot> slotOf(long sessionId) {
-    return busy.entrySet().stream().filter(e -> e.getValue() == sessionId).map(Map.Entry::getKey).findFirst();
-  }
-
   public synchronized Map<VoiceSlot, Long> busySlots() {
     return Map.copyOf(busy);
   }

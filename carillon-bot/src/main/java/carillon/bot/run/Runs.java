@@ -1,14 +1,15 @@
 package carillon.bot.run;
 
+import carillon.bot.store.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import carillon.bot.store.Database;
 
 /**
  * The run history, and the claim that makes an occurrence play at most once: a run row is unique on
@@ -71,9 +72,9 @@ public final class Runs {
   }
 
   /** The latest scheduled instant of every session that has runs (one query, for start-up). */
-  public java.util.Map<Long, Instant> lastScheduledAtBySession() {
+  public Map<Long, Instant> lastScheduledAtBySession() {
     return db.withHandle(h -> h.createQuery("SELECT session_id, max(scheduled_at) AS last FROM run GROUP BY session_id")
-        .reduceRows(new java.util.HashMap<Long, Instant>(), (acc, row) -> {
+        .reduceRows(new HashMap<Long, Instant>(), (acc, row) -> {
           acc.put(row.getColumn("session_id", Long.class), Instant.ofEpochMilli(row.getColumn("last", Long.class)));
           return acc;
         }));

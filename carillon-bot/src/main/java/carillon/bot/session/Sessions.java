@@ -8,6 +8,7 @@ import static carillon.bot.session.SessionLimits.MAX_TEXT;
 
 import carillon.bot.guild.Channel;
 import carillon.bot.guild.GuildDirectory;
+import carillon.bot.store.Database;
 import carillon.tasks.Schedule;
 import carillon.tasks.TimeSource;
 import java.sql.ResultSet;
@@ -15,6 +16,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,15 +26,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
-import carillon.bot.store.Database;
 
 /**
  * Sessions: validated, stored, and announced to whoever plans them ({@link #onChange}).
  *
  * <pre>{@code
- * Session s = sessions.create(new SessionSpec(guild, "Morning meditation", hall, notices, null,
- *     "weekly MON,WED,FRI 07:00 Asia/Ho_Chi_Minh", List.of(bellId, talkId), Duration.ofSeconds(5),
- *     null, false, 10, null, null, true, Duration.ofMinutes(15)));
+ * Session s = sessions.create(SessionSpec.builder(guild, "Morning meditation").voiceChannel(hall)
+ *     .textChannel(notices).schedule("weekly MON,WED,FRI 07:00 Asia/Ho_Chi_Minh").playlist(List.of(bellId, talkId))
+ *     .gap(Duration.ofSeconds(5)).reminderMinutes(10).lateGrace(Duration.ofMinutes(15)).build());
  * }</pre>
  */
 public final class Sessions {
@@ -253,7 +254,7 @@ public final class Sessions {
   // ---- rows
 
   private static Map<String, Object> columns(Session s) {
-    var map = new java.util.HashMap<String, Object>();
+    var map = new HashMap<String, Object>();
     map.put("guild", s.guildId());
     map.put("name", s.name());
     map.put("voice", s.voiceChannelId());
@@ -295,7 +296,7 @@ public final class Sessions {
     for (int i = 0; i < args.length; i++) {
       tracks.bind(i, args[i]);
     }
-    Map<Long, List<String>> playlists = tracks.reduceRows(new java.util.HashMap<Long, List<String>>(), (acc, row) -> {
+    Map<Long, List<String>> playlists = tracks.reduceRows(new HashMap<Long, List<String>>(), (acc, row) -> {
       acc.computeIfAbsent(row.getColumn("session_id", Long.class), k -> new ArrayList<>())
           .add(row.getColumn("audio_id", String.class));
       return acc;

@@ -1,5 +1,6 @@
 package carillon.bot.store;
 
+import carillon.bot.config.Config;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
@@ -51,7 +52,7 @@ public final class Database implements AutoCloseable {
   }
 
   /** Opens the store the configuration names: PostgreSQL for a jdbc:postgresql: URL, else its SQLite file. */
-  public static Database open(carillon.bot.config.Config config) {
+  public static Database open(Config config) {
     return config.postgres()
         .map(pg -> openPostgres(config.databaseUrl(), pg.user(), pg.password().value()))
         .orElseGet(() -> openSqlite(config.sqliteFile()));

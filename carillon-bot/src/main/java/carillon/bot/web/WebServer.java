@@ -7,6 +7,7 @@ import carillon.bot.playback.Slots;
 import carillon.bot.queue.CommandQueue;
 import carillon.bot.run.Runs;
 import carillon.bot.schedule.Scheduler;
+import carillon.bot.session.FieldError;
 import carillon.bot.session.Sessions;
 import carillon.bot.store.Database;
 import carillon.bot.web.auth.Auth;
@@ -28,6 +29,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.Javalin;
@@ -38,15 +40,31 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +105,7 @@ public final class WebServer implements AutoCloseable {
   private final byte[] setupPage;
   private volatile boolean closed;
   /** The Host header values accepted (lower case): set at start, when the port is known. */
-  private volatile java.util.Set<String> hosts = java.util.Set.of();
+  private volatile Set<String> hosts = Set.of();
 
   /** The answer of {@code /health}. */
   private record Health(String status) {}
@@ -173,8 +191,8 @@ public final class WebServer implements AutoCloseable {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       // Jetty's EofException (and its HttpEofException, "Early EOF") is an EOFException; an idle timeout
       // while reading the body arrives as a TimeoutException.
-      if (cause instanceof java.io.EOFException || cause instanceof java.util.concurrent.TimeoutException
-          || cause instanceof org.eclipse.jetty.http.BadMessageException) {
+      if (cause instanceof EOFException || cause instanceof TimeoutException
+          || cause instanceof BadMessageException) {
         return true;
       }
     }
@@ -198,8 +216,8 @@ public final class WebServer implements AutoCloseable {
       http.setIdleTimeout(IO_TIMEOUT.toMillis());
     });
     config.jetty.addConnector((server, http) -> {
-      org.eclipse.jetty.server.ServerConnector connector = new org.eclipse.jetty.server.ServerConnector(server,
-          new org.eclipse.jetty.server.HttpConnectionFactory(http));
+      ServerConnector connector = new ServerConnector(server,
+          new HttpConnectionFactory(http));
       connector.setHost(settings.address().getHostString());
       connector.setPort(settings.address().getPort());
       connector.setIdleTimeout(IO_TIMEOUT.toMillis());
@@ -274,13 +292,13 @@ public final class WebServer implements AutoCloseable {
       ctx.header("Cache-Control", "no-store");
     }
     String host = ctx.header("Host");
-    if (host == null || !hosts.contains(host.toLowerCase(java.util.Locale.ROOT))) {
+    if (host == null || !hosts.contains(host.toLowerCase(Locale.ROOT))) {
       // A page and its login form trust the Host header (the Origin check): a name this server is not reached
       // by is a DNS-rebinding or spoofing attempt, or web.publicUrl is not set behind a proxy.
       throw new Problem(421, "wrong-host", "Misdirected request",
           "this server is not reached as '" + Requests.shorten(String.valueOf(host)) + "'; set web.publicUrl when it is"
-              + " served through a proxy", List.of(new carillon.bot.session.FieldError("Host",
-          "must be one of " + new java.util.TreeSet<>(hosts))), Map.of());
+              + " served through a proxy", List.of(new FieldError("Host",
+          "must be one of " + new TreeSet<>(hosts))), Map.of());
     }
     if (!ctx.isMultipart() && ctx.contentLength() > MAX_JSON_BYTES) {
       // Refused before anyone reads it (Javalin would log a WARN per request while refusing it).
@@ -355,50 +373,50 @@ public final class WebServer implements AutoCloseable {
    * The Host values a request may name: {@code web.publicUrl}'s host (and port), and the address it listens on
    * with its port, as an IP or {@code localhost}; for a wildcard address, every address of this machine.
    */
-  private java.util.Set<String> allowedHosts(int port) {
-    java.util.Set<String> names = new java.util.HashSet<>();
+  private Set<String> allowedHosts(int port) {
+    Set<String> names = new HashSet<>();
     settings.publicUrl().ifPresent(url -> {
-      String host = url.getHost().toLowerCase(java.util.Locale.ROOT);
+      String host = url.getHost().toLowerCase(Locale.ROOT);
       int urlPort = url.getPort();
       names.add(urlPort < 0 ? host : host + ":" + urlPort);
       if (urlPort < 0) {
         names.add(host + ":" + ("https".equalsIgnoreCase(url.getScheme()) ? 443 : 80));
       }
     });
-    java.util.List<java.net.InetAddress> addresses = new java.util.ArrayList<>();
-    java.net.InetAddress bound = settings.address().getAddress();
+    List<InetAddress> addresses = new ArrayList<>();
+    InetAddress bound = settings.address().getAddress();
     if (bound == null || bound.isAnyLocalAddress()) {
       try {
-        java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())
-            .forEach(nic -> addresses.addAll(java.util.Collections.list(nic.getInetAddresses())));
-      } catch (java.net.SocketException e) {
+        Collections.list(NetworkInterface.getNetworkInterfaces())
+            .forEach(nic -> addresses.addAll(Collections.list(nic.getInetAddresses())));
+      } catch (SocketException e) {
         log.warn("Cannot list this machine's addresses for the Host check; set web.publicUrl: {}", e.toString());
       }
     } else {
       addresses.add(bound);
     }
-    if (addresses.stream().anyMatch(java.net.InetAddress::isLoopbackAddress)) {
+    if (addresses.stream().anyMatch(InetAddress::isLoopbackAddress)) {
       names.add("localhost:" + port);
     }
-    for (java.net.InetAddress address : addresses) {
+    for (InetAddress address : addresses) {
       String text = address.getHostAddress();
       int zone = text.indexOf('%');
       text = zone < 0 ? text : text.substring(0, zone);
-      names.add((address instanceof java.net.Inet6Address ? "[" + text + "]" : text) + ":" + port);
+      names.add((address instanceof Inet6Address ? "[" + text + "]" : text) + ":" + port);
     }
-    return java.util.Set.copyOf(names);
+    return Set.copyOf(names);
   }
 
   /** {@code scheme://host[:port]} of a URL, as browsers send it in Origin. */
-  private static String origin(java.net.URI url) {
-    return url.getScheme().toLowerCase(java.util.Locale.ROOT) + "://" + url.getHost().toLowerCase(java.util.Locale.ROOT)
+  private static String origin(URI url) {
+    return url.getScheme().toLowerCase(Locale.ROOT) + "://" + url.getHost().toLowerCase(Locale.ROOT)
         + (url.getPort() < 0 ? "" : ":" + url.getPort());
   }
 
   /** The OpenAPI document, written in YAML for people and served as JSON. */
   private static byte[] openApi(ObjectMapper json) {
     try {
-      return json.writeValueAsBytes(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+      return json.writeValueAsBytes(new YAMLMapper()
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(resource("openapi.yaml")));
     } catch (IOException e) {
       throw new UncheckedIOException("the OpenAPI document is not valid YAML", e);

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -84,7 +85,7 @@ class BrowserTest {
   }
 
   private void drag(By from, By to) {
-    ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+    ((JavascriptExecutor) browser).executeScript(
         "const [source, target] = arguments;"
         + "const data = new DataTransfer();"
         + "source.dispatchEvent(new DragEvent('dragstart', {bubbles: true, dataTransfer: data}));"

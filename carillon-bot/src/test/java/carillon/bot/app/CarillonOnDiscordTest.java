@@ -22,6 +22,9 @@ import carillon.testing.ExpectedLog;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,8 +53,9 @@ class CarillonOnDiscordTest {
   }
 
   private SessionSpec spec(String name, long voice, Instant start, List<String> playlist, Duration gap) {
-    return new SessionSpec(world.guild.id(), name, voice, world.notices, world.members, "once " + start, playlist, gap,
-        null, false, 1, null, null, true, Duration.ofMinutes(5));
+    return SessionSpec.builder(world.guild.id(), name).voiceChannel(voice).textChannel(world.notices)
+        .mentionRole(world.members).schedule("once " + start).playlist(playlist).gap(gap).reminderMinutes(1)
+        .lateGrace(Duration.ofMinutes(5)).build();
   }
 
   private Instant soon(int seconds) {
@@ -115,6 +119,46 @@ class CarillonOnDiscordTest {
     assertThat(posted.get(2).embeds().getFirst().description()).startsWith("Ran ");
   }
 
+  /** DemoAudio's WAV with every sample multiplied by {@code factor}. */
+  private static byte[] scaled(byte[] wav, double factor) {
+    ByteBuffer samples = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 44; i + 1 < wav.length; i += 2) {
+      samples.putShort(i, (short) Math.round(samples.getShort(i) * factor));
+    }
+    return wav;
+  }
+
+  /** RMS of the left channel over the middle of a track (its fades left out). */
+  private double middleLevel(VoiceConnectionSnapshot heard, Spurt track) {
+    short[] pcm = world.discord.voicePcm(heard.id()).orElseThrow();
+    int quarter = (track.pcmTo() - track.pcmFrom()) / 4;
+    double sum = 0;
+    int n = 0;
+    for (int i = track.pcmFrom() + quarter - quarter % 2; i < track.pcmTo() - quarter; i += 2) {
+      sum += (double) pcm[i] * pcm[i];
+      n++;
+    }
+    return Math.sqrt(sum / n);
+  }
+
+  @Test
+  void filesOfDifferentLoudnessAreHeardAtTheTargetLoudness() throws Exception {
+    world = new DiscordWorld(dir, 1);
+    // The same 440 Hz tone at 0.6 and at 0.05 of full scale: -5.1 and -26.7 LUFS, 21.6 LU apart.
+    AudioItem loud = world.audio("Loud", scaled(DemoAudio.tone(440, 1.2), 2));
+    AudioItem quiet = world.audio("Quiet", scaled(DemoAudio.tone(440, 1.2), 1 / 6.0));
+    Session session = world.session(spec("Even", world.hall, soon(3), List.of(loud.id(), quiet.id()), Duration.ofMillis(500)));
+    awaitRun(session, RunOutcome.COMPLETED);
+
+    VoiceConnectionSnapshot heard = connection();
+    assertThat(heard.spurts()).hasSize(2);
+    // At the default -18 LUFS, a 440 Hz sine in both channels has a peak of 10^((-18 + 0.691) / 20) = 0.136
+    // of full scale: an RMS of 0.136 / sqrt(2) x 32768 = 3163 (Opus keeps the level within a few per cent).
+    for (Spurt track : heard.spurts()) {
+      assertThat(middleLevel(heard, track)).isBetween(3163 / 1.12, 3163 * 1.12);
+    }
+  }
+
   @Test
   void pauseResumeVolumeSkipAndStopThroughTheCommandQueueActOnWhatIsHeard() throws Exception {
     world = new DiscordWorld(dir, 1);
@@ -164,7 +208,7 @@ class CarillonOnDiscordTest {
     world = new DiscordWorld(dir, 1);
     AudioItem lost = world.audio("Lost", DemoAudio.tone(660, 2));
     AudioItem kept = world.audio("Kept", DemoAudio.tone(440, 2));
-    java.nio.file.Files.delete(world.carillon.library().track(lost.id()).orElseThrow().file());
+    Files.delete(world.carillon.library().track(lost.id()).orElseThrow().file());
     Session session = world.session(spec("Gaps", world.hall, soon(2), List.of(lost.id(), kept.id()), Duration.ZERO));
 
     Run run = awaitRun(session, RunOutcome.COMPLETED);

@@ -75,8 +75,9 @@ class CommandEntrancesTest {
     world.guild.giveRole(alice.id(), world.guild.createRole("managers", Permission.MANAGE_SERVER.getRawValue()));
     await().atMost(WAIT).until(() -> world.discord.commandNames(world.bell, world.guild.id()).contains("carillon"));
     AudioItem tone = world.audio("Long tone", DemoAudio.tone(440, 30));
-    session = world.session(new SessionSpec(world.guild.id(), "Study hour", world.hall, world.notices, null,
-        "daily 23:59 UTC", List.of(tone.id()), Duration.ZERO, null, false, 0, null, null, true, Duration.ofMinutes(5)));
+    session = world.session(SessionSpec.builder(world.guild.id(), "Study hour").voiceChannel(world.hall)
+        .textChannel(world.notices).schedule("daily 23:59 UTC").playlist(List.of(tone.id())).gap(Duration.ZERO)
+        .lateGrace(Duration.ofMinutes(5)).build());
 
     base = URI.create("http://127.0.0.1:" + world.carillon.webPort());
     new AdminAccounts(world.carillon.db(), world.carillon.time()).create("alice", PASSWORD);

@@ -5,14 +5,19 @@ import static org.awaitility.Awaitility.await;
 
 import carillon.bot.config.ConfigLoader;
 import carillon.bot.run.Run;
+import carillon.bot.run.RunOutcome;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.read.ListAppender;
-import org.slf4j.LoggerFactory;
-import carillon.bot.run.RunOutcome;
+import ch.qos.logback.core.spi.FilterReply;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The demo as ./carillon runs it, with the session starting in seconds instead of a minute. */
 class DemoTest {
@@ -29,11 +35,11 @@ class DemoTest {
   void theDemoSessionRemindsStartsIsHeardEndsAndShutsDownCleanly() throws Exception {
     // Anything logged at ERROR (by Carillon, JDA or LavaPlayer) is a bug the demo would show a user.
     ListAppender<ILoggingEvent> errors = new ListAppender<>();
-    errors.addFilter(new ch.qos.logback.core.filter.Filter<>() {
+    errors.addFilter(new Filter<>() {
       @Override
-      public ch.qos.logback.core.spi.FilterReply decide(ILoggingEvent event) {
+      public FilterReply decide(ILoggingEvent event) {
         return event.getLevel().isGreaterOrEqual(Level.ERROR)
-            ? ch.qos.logback.core.spi.FilterReply.NEUTRAL : ch.qos.logback.core.spi.FilterReply.DENY;
+            ? FilterReply.NEUTRAL : FilterReply.DENY;
       }
     });
     errors.start();
@@ -45,15 +51,15 @@ class DemoTest {
         "CARILLON_WEB_ADDRESS", "127.0.0.1:0")), out, Duration.ofSeconds(3));
     try {
       // While it plays, the panel shows the notices and a level meter of the bot.
-      var http = java.net.http.HttpClient.newHttpClient();
-      var panel = java.net.URI.create("http://127.0.0.1:" + demo.discord.port() + "/_emulator/panel");
+      var http = HttpClient.newHttpClient();
+      var panel = URI.create("http://127.0.0.1:" + demo.discord.port() + "/_emulator/panel");
       await().atMost(Duration.ofSeconds(60)).until(() -> {
-        String state = http.send(java.net.http.HttpRequest.newBuilder(panel.resolve("panel/state")).build(),
-            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String state = http.send(HttpRequest.newBuilder(panel.resolve("panel/state")).build(),
+            BodyHandlers.ofString()).body();
         return state.contains("\"levelDbfs\":-") && state.contains("Morning meditation has started");
       });
-      assertThat(http.send(java.net.http.HttpRequest.newBuilder(panel).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString()).body()).contains("What Discord would show");
+      assertThat(http.send(HttpRequest.newBuilder(panel).build(),
+          BodyHandlers.ofString()).body()).contains("What Discord would show");
       await().atMost(Duration.ofSeconds(60)).until(() -> demo.carillon.runs().forSession(demo.session.id()).stream()
           .anyMatch(r -> r.outcome() == RunOutcome.COMPLETED));
       Run run = demo.carillon.runs().forSession(demo.session.id()).getFirst();

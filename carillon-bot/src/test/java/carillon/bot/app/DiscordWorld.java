@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,7 +63,7 @@ final class DiscordWorld implements AutoCloseable {
     if (count > 1) {
       list.add(new Config.Account("gong", new Secret(gong.token()), 1));
     }
-    Map<String, String> all = new java.util.HashMap<>(env);
+    Map<String, String> all = new HashMap<>(env);
     all.putAll(Map.of("CARILLON_DATA_DIR", dataDir.toString(), "CARILLON_SHUTDOWN_TIMEOUT", "8s",
         "CARILLON_WEB_ADDRESS", "127.0.0.1:0"));
     Config config = ConfigLoader.load(Optional.empty(), all).withAccounts(list);

@@ -58,8 +58,9 @@ class SlashCommandsTest {
   }
 
   private Session session(String name, AudioItem item) throws Exception {
-    return world.session(new SessionSpec(world.guild.id(), name, world.hall, world.notices, null, "daily 23:59 UTC",
-        List.of(item.id()), Duration.ZERO, null, false, 0, null, null, true, Duration.ofMinutes(5)));
+    return world.session(SessionSpec.builder(world.guild.id(), name).voiceChannel(world.hall)
+        .textChannel(world.notices).schedule("daily 23:59 UTC").playlist(List.of(item.id())).gap(Duration.ZERO)
+        .lateGrace(Duration.ofMinutes(5)).build());
   }
 
   private String reply(Interaction interaction) throws Exception {

@@ -158,6 +158,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theTargetLoudness() throws Exception {
+    assertThat(ConfigLoader.load(Optional.empty(), Map.of()).targetLoudness()).isEqualTo(-18);
+    assertThat(ConfigLoader.load(Optional.of(yaml("playback: { targetLoudness: -23 }\n")), Map.of()).targetLoudness())
+        .isEqualTo(-23);
+    assertThat(ConfigLoader.load(Optional.empty(), Map.of("CARILLON_PLAYBACK_TARGET_LOUDNESS", "-16.5")).targetLoudness())
+        .isEqualTo(-16.5);
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(yaml("playback: { targetLoudness: 3 }\n")), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).problems()).singleElement()
+            .satisfies(p -> assertThat(p).startsWith("playback.targetLoudness").contains("from -40 to -5 LUFS")));
+  }
+
+  @Test
   void secureCookiesAndTheCommandRole() throws Exception {
     Config config = ConfigLoader.load(Optional.of(yaml("web: { secureCookies: true }\ncommands: { role: DJ }\n")), Map.of());
     assertThat(config.secureCookies()).isTrue();

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import carillon.bot.config.Secret;
+import carillon.bot.guild.GuildDirectory;
 import carillon.bot.playback.Slots;
 import carillon.bot.store.Database;
-import carillon.bot.guild.GuildDirectory;
 import carillon.emulator.BotAccount;
 import carillon.emulator.DiscordEmulator;
 import carillon.emulator.EmulatorExtension;
@@ -19,6 +19,7 @@ import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,7 +102,7 @@ class BotAccountsTest {
           .contains("4014"));
 
       discord.closeGateway(gong, 4004);
-      accounts.allClosed().get(20, java.util.concurrent.TimeUnit.SECONDS);
+      accounts.allClosed().get(20, TimeUnit.SECONDS);
       assertThat(accounts.names()).isEmpty();
     }
   }

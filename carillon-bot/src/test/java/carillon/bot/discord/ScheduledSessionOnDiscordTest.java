@@ -86,9 +86,9 @@ class ScheduledSessionOnDiscordTest {
         scheduler.start();
 
         Instant start = time.now().plusSeconds(3).truncatedTo(ChronoUnit.SECONDS);
-        Session session = sessions.create(new SessionSpec(guild.id(), "Evening sit", hall, notices, null,
-            "once " + start, List.of(chime.id(), tone.id()), Duration.ofMillis(500), null, false, 0, null, null, true,
-            Duration.ofMinutes(5)));
+        Session session = sessions.create(SessionSpec.builder(guild.id(), "Evening sit").voiceChannel(hall)
+            .textChannel(notices).schedule("once " + start).playlist(List.of(chime.id(), tone.id()))
+            .gap(Duration.ofMillis(500)).lateGrace(Duration.ofMinutes(5)).build());
 
         await().atMost(Duration.ofSeconds(40)).until(() -> runs.forSession(session.id()).stream()
             .anyMatch(r -> r.outcome() == RunOutcome.COMPLETED));

@@ -1,9 +1,9 @@
 package carillon.bot.queue;
 
-import static carillon.bot.core.Harness.spec;
+import static carillon.bot.testing.Harness.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import carillon.bot.core.Harness;
+import carillon.bot.testing.Harness;
 import carillon.bot.session.Session;
 import carillon.testing.ExpectedLog;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package carillon.bot.web;
 
-import carillon.bot.core.SilentNotices;
+import carillon.bot.testing.SilentNotices;
 import carillon.bot.guild.Channel;
 import carillon.bot.guild.GuildDirectory;
 import carillon.bot.library.AudioLibrary;
@@ -42,9 +42,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -108,9 +110,9 @@ public final class ApiBenchmark {
       List<Long> toPlay = new ArrayList<>();
       for (long guild : guildIds) {
         for (int s = 0; s < SESSIONS_PER_GUILD; s++) {
-          Session session = sessions.create(new SessionSpec(guild, "Session " + s, guild * 100 + s, null, null,
-              "weekly MON 07:00 Asia/Ho_Chi_Minh", List.of(audio), Duration.ofSeconds(5), null, false, 10, null, null, true,
-              Duration.ofMinutes(15)));
+          Session session = sessions.create(SessionSpec.builder(guild, "Session " + s).voiceChannel(guild * 100 + s)
+              .schedule("weekly MON 07:00 Asia/Ho_Chi_Minh").playlist(List.of(audio)).gap(Duration.ofSeconds(5))
+              .reminderMinutes(10).lateGrace(Duration.ofMinutes(15)).build());
           if (s < ACCOUNTS_PER_GUILD) {
             toPlay.add(session.id());
           }
@@ -136,10 +138,10 @@ public final class ApiBenchmark {
       }
 
       AdminAccounts accounts = new AdminAccounts(db, time);
-      AdminAccounts.Account owner = accounts.create("bench", "benchmark password", true, java.util.Set.of());
+      AdminAccounts.Account owner = accounts.create("bench", "benchmark password", true, Set.of());
       List<String> secrets = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
-        secrets.add(TokensInStore.issue(db, time, owner.id(), "client " + c, new java.util.HashSet<>(guildIds),
+        secrets.add(TokensInStore.issue(db, time, owner.id(), "client " + c, new HashSet<>(guildIds),
             Duration.ofDays(1)));
       }
       URI base = URI.create("http://127.0.0.1:" + web.port());
@@ -250,7 +252,7 @@ public final class ApiBenchmark {
     public Connection join(VoiceSlot slot, long channelId) {
       return new Connection() {
         @Override
-        public PlayingTrack play(Track track, java.time.Duration from) {
+        public PlayingTrack play(Track track, Duration from) {
           CompletableFuture<TrackEnd> ended = new CompletableFuture<>();
           return new PlayingTrack() {
             @Override
@@ -259,8 +261,8 @@ public final class ApiBenchmark {
             }
 
             @Override
-            public java.time.Duration position() {
-              return java.time.Duration.ZERO;
+            public Duration position() {
+              return Duration.ZERO;
             }
 
             @Override

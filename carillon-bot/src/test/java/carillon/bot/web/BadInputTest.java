@@ -41,8 +41,9 @@ class BadInputTest {
     w.owner("alice");
     alice = w.login("alice");
     String bell = w.core.track("Bell", Duration.ofSeconds(30));
-    session = w.core.create(new SessionSpec(GUILD, "Morning", WebHarness.HALL, null, null, "daily 07:00 UTC",
-        List.of(bell), Duration.ZERO, null, false, 0, null, null, true, Duration.ofMinutes(15))).id();
+    session = w.core.create(SessionSpec.builder(GUILD, "Morning").voiceChannel(WebHarness.HALL)
+        .schedule("daily 07:00 UTC").playlist(List.of(bell)).gap(Duration.ZERO).lateGrace(Duration.ofMinutes(15))
+        .build()).id();
   }
 
   @AfterEach

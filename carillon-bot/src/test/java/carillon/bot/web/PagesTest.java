@@ -44,8 +44,9 @@ class PagesTest {
   }
 
   long morning() {
-    return w.core.create(new SessionSpec(GUILD, "Morning", WebHarness.HALL, null, null, "daily 07:00 Asia/Ho_Chi_Minh",
-        List.of(bell), Duration.ZERO, null, false, 0, null, null, true, Duration.ofMinutes(15))).id();
+    return w.core.create(SessionSpec.builder(GUILD, "Morning").voiceChannel(WebHarness.HALL)
+        .schedule("daily 07:00 Asia/Ho_Chi_Minh").playlist(List.of(bell)).gap(Duration.ZERO)
+        .lateGrace(Duration.ofMinutes(15)).build()).id();
   }
 
   static void assertPage(Response page, int status) {
@@ -96,8 +97,9 @@ class PagesTest {
   void theSessionListShowsStateAndNextOccurrenceWithEveryNameEscaped() {
     morning();
     // Names from before the API refused markup, or from elsewhere, are still shown as text.
-    w.core.create(new SessionSpec(GUILD, "<script>alert(1)</script>", WebHarness.HALL, null, null, "daily 08:00 UTC",
-        List.of(bell), Duration.ZERO, null, false, 0, null, null, false, Duration.ofMinutes(15)));
+    w.core.create(SessionSpec.builder(GUILD, "<script>alert(1)</script>").voiceChannel(WebHarness.HALL)
+        .schedule("daily 08:00 UTC").playlist(List.of(bell)).gap(Duration.ZERO).enabled(false)
+        .lateGrace(Duration.ofMinutes(15)).build());
     Response page = alice.get("/guilds/1000");
     assertPage(page, 200);
     assertThat(page.body()).contains("Morning", "SCHEDULED", "Sat 28 Mar 2026, 07:00", "DISABLED",

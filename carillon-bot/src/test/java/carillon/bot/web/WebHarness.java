@@ -1,9 +1,10 @@
 package carillon.bot.web;
 
-import carillon.bot.core.Harness;
 import carillon.bot.guild.Channel;
 import carillon.bot.library.AudioLibrary;
 import carillon.bot.library.AudioProbe;
+import carillon.bot.store.Database;
+import carillon.bot.testing.Harness;
 import carillon.bot.web.auth.AdminAccounts;
 import carillon.bot.web.auth.Auth;
 import carillon.bot.web.auth.InvalidInputException;
@@ -12,9 +13,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +26,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /**
  * The bot core of {@link Harness} (real SQLite file, ManualTimeSource, fake voice) behind a real
@@ -53,13 +61,13 @@ public final class WebHarness implements AutoCloseable {
   }
 
   /** On another store (PostgreSQL), opened by {@code store}. */
-  public WebHarness(Path dir, Instant start, long maxUploadBytes, java.util.function.Supplier<carillon.bot.store.Database> store) {
+  public WebHarness(Path dir, Instant start, long maxUploadBytes, Supplier<Database> store) {
     this(dir, start, maxUploadBytes, store, settings -> settings);
   }
 
   /** With settings changed by {@code adjust} (behind a proxy, say). */
-  public WebHarness(Path dir, Instant start, long maxUploadBytes, java.util.function.Supplier<carillon.bot.store.Database> store,
-      java.util.function.UnaryOperator<WebSettings> adjust) {
+  public WebHarness(Path dir, Instant start, long maxUploadBytes, Supplier<Database> store,
+      UnaryOperator<WebSettings> adjust) {
     core = store == null ? new Harness(dir, start) : new Harness(dir, start, store);
     core.guilds.replaceGuild(OTHER, List.of(new Channel(OTHER, OTHER_VOICE, "Other hall", Channel.Kind.VOICE)), List.of());
     core.slots.join("bot-b", OTHER);
@@ -124,7 +132,7 @@ public final class WebHarness implements AutoCloseable {
     return client;
   }
 
-  public record Response(int status, java.net.http.HttpHeaders headers, String body, ObjectMapper mapper) {
+  public record Response(int status, HttpHeaders headers, String body, ObjectMapper mapper) {
     public JsonNode json() {
       try {
         return mapper.readTree(body);
@@ -166,8 +174,8 @@ public final class WebHarness implements AutoCloseable {
     public HttpRequest.Builder request(String path) {
       HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
       if (cookie != null || device != null) {
-        builder.header("Cookie", String.join("; ", java.util.stream.Stream.of(cookie, device)
-            .filter(java.util.Objects::nonNull).toList()));
+        builder.header("Cookie", String.join("; ", Stream.of(cookie, device)
+            .filter(Objects::nonNull).toList()));
       }
       if (bearer != null) {
         builder.header("Authorization", "Bearer " + bearer);
@@ -226,7 +234,7 @@ public final class WebHarness implements AutoCloseable {
   }
 
   public static String encode(String text) {
-    return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8);
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
   }
 
   @Override

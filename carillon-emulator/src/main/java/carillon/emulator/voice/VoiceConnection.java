@@ -4,12 +4,14 @@ import io.github.jaredmdobson.concentus.OpusDecoder;
 import io.github.jaredmdobson.concentus.OpusException;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +53,7 @@ final class VoiceConnection {
   private long lastArrivalNanos = -1;
   private final List<Long> interArrivalNanos = new ArrayList<>();
   private long firstArrivalNanos = -1;
-  private final java.time.Clock clock;
+  private final Clock clock;
   private Instant firstAudioAt;
   /** Each spurt as {start nanos, end nanos, first pcm value index}, relative to the first audio packet. */
   private final List<long[]> spurts = new ArrayList<>();
@@ -65,7 +67,7 @@ final class VoiceConnection {
   private long soundSamples;
   private long silenceSamples;
 
-  VoiceConnection(long id, VoiceGrant grant, int ssrc, byte[] secretKey, java.time.Clock clock) {
+  VoiceConnection(long id, VoiceGrant grant, int ssrc, byte[] secretKey, Clock clock) {
     this.clock = clock;
     this.id = id;
     this.grant = grant;
@@ -242,9 +244,9 @@ final class VoiceConnection {
   }
 
   /** The level of the last {@code window} of audio in dBFS, if audio arrived within that window. */
-  synchronized java.util.OptionalDouble level(Duration window) {
+  synchronized OptionalDouble level(Duration window) {
     if (disconnectedAt != null || lastArrivalNanos < 0 || System.nanoTime() - lastArrivalNanos > window.toNanos()) {
-      return java.util.OptionalDouble.empty();
+      return OptionalDouble.empty();
     }
     decodePending();
     int values = (int) Math.min(pcmLength, window.toNanos() * SAMPLE_RATE / 1_000_000_000L * CHANNELS);
@@ -253,7 +255,7 @@ final class VoiceConnection {
       sum += (double) pcm[i] * pcm[i];
     }
     double rms = values == 0 ? 0 : Math.sqrt(sum / values);
-    return java.util.OptionalDouble.of(rms < 1 ? -90.0 : Math.max(-90.0, 20 * Math.log10(rms / 32768.0)));
+    return OptionalDouble.of(rms < 1 ? -90.0 : Math.max(-90.0, 20 * Math.log10(rms / 32768.0)));
   }
 
   synchronized short[] pcm() {

@@ -1,5 +1,7 @@
 package carillon.emulator.voice;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,10 +26,10 @@ import java.util.Optional;
  * }</pre>
  */
 public record VoiceConnectionSnapshot(
-    @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = com.fasterxml.jackson.databind.ser.std.ToStringSerializer.class) long id,
-    @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = com.fasterxml.jackson.databind.ser.std.ToStringSerializer.class) long guildId,
-    @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = com.fasterxml.jackson.databind.ser.std.ToStringSerializer.class) long channelId,
-    @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = com.fasterxml.jackson.databind.ser.std.ToStringSerializer.class) long userId,
+    @JsonSerialize(using = ToStringSerializer.class) long id,
+    @JsonSerialize(using = ToStringSerializer.class) long guildId,
+    @JsonSerialize(using = ToStringSerializer.class) long channelId,
+    @JsonSerialize(using = ToStringSerializer.class) long userId,
     String encryptionMode,
     Instant connectedAt,
     Optional<Instant> disconnectedAt,

@@ -15,15 +15,18 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
@@ -121,7 +124,7 @@ public final class VoiceServer implements VoiceService {
                   ws -> {
                     ws.onConnect(
                         ctx -> {
-                          ctx.session.setIdleTimeout(java.time.Duration.ofMinutes(2));
+                          ctx.session.setIdleTimeout(Duration.ofMinutes(2));
                           sockets.put(ctx.sessionId(), ctx);
                           send(ctx, 8, json.createObjectNode().put("heartbeat_interval", HEARTBEAT_INTERVAL_MS));
                         });
@@ -129,7 +132,7 @@ public final class VoiceServer implements VoiceService {
                     ws.onClose(ctx -> onSocketClosed(ctx.sessionId(), ctx.status()));
                     ws.onError(
                         ctx -> {
-                          if (ctx.error() instanceof java.nio.channels.ClosedChannelException) {
+                          if (ctx.error() instanceof ClosedChannelException) {
                             // the client went away without a close frame; onClose records it
                             LOG.debug("voice socket {} (connection {}) closed abruptly by the client",
                                 ctx.sessionId(), connectionIdOf(ctx.sessionId()));
@@ -163,7 +166,7 @@ public final class VoiceServer implements VoiceService {
    * @throws IllegalArgumentException for a mode it does not support
    */
   public static VoiceServer offering(String... modes) {
-    List<VoiceCrypto> offered = new java.util.ArrayList<>();
+    List<VoiceCrypto> offered = new ArrayList<>();
     for (String mode : modes) {
       offered.add(VoiceCrypto.fromMode(mode));
     }
@@ -242,9 +245,9 @@ public final class VoiceServer implements VoiceService {
   }
 
   @Override
-  public java.util.OptionalDouble level(long connectionId, java.time.Duration window) {
+  public OptionalDouble level(long connectionId, Duration window) {
     VoiceConnection c = connections.get(connectionId);
-    return c == null ? java.util.OptionalDouble.empty() : c.level(window);
+    return c == null ? OptionalDouble.empty() : c.level(window);
   }
 
   @Override

@@ -1,7 +1,9 @@
 package carillon.emulator.voice;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -52,8 +54,8 @@ public interface VoiceService extends AutoCloseable {
    * How loud the connection is now: the level of its last {@code window} of audio in dBFS (0 is full scale),
    * or empty if it is closed or sent nothing in that window (silence between tracks and while paused).
    */
-  default java.util.OptionalDouble level(long connectionId, java.time.Duration window) {
-    return java.util.OptionalDouble.empty();
+  default OptionalDouble level(long connectionId, Duration window) {
+    return OptionalDouble.empty();
   }
 
   @Override

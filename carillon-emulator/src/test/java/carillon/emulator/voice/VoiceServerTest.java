@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.jaredmdobson.concentus.OpusApplication;
 import io.github.jaredmdobson.concentus.OpusEncoder;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +69,7 @@ class VoiceServerTest {
     byte[] out = new byte[4000];
     for (int off = 0; off < pcm.length; off += 960 * 2) {
       int n = enc.encode(pcm, off, 960, out, 0, out.length);
-      frames.add(java.util.Arrays.copyOf(out, n));
+      frames.add(Arrays.copyOf(out, n));
     }
     return frames;
   }
@@ -264,8 +269,8 @@ class VoiceServerTest {
 
   @Test
   void connected_at_comes_from_the_injected_clock() throws Exception {
-    java.time.Instant t0 = java.time.Instant.parse("2026-01-01T00:00:00Z");
-    try (VoiceServer fixed = VoiceServer.start(java.time.Clock.fixed(t0, java.time.ZoneOffset.UTC))) {
+    Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+    try (VoiceServer fixed = VoiceServer.start(Clock.fixed(t0, ZoneOffset.UTC))) {
       fixed.grant(grant);
       try (TestVoiceClient client = new TestVoiceClient(fixed)) {
         client.handshake(grant, "aead_aes256_gcm_rtpsize");
@@ -296,7 +301,7 @@ class VoiceServerTest {
       client.await(8);
       client.identify(grant, grant.token());
       client.await(2);
-      var select = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+      var select = new ObjectMapper().createObjectNode();
       select.put("protocol", "udp");
       select.putObject("data").put("address", "127.0.0.1").put("port", 1).put("mode", "xsalsa20_poly1305");
       client.send(1, select);

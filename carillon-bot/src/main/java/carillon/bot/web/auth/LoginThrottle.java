@@ -2,6 +2,7 @@ package carillon.bot.web.auth;
 
 import carillon.bot.web.http.Problem;
 import carillon.tasks.TimeSource;
+import io.github.bucket4j.BandwidthBuilder;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
@@ -145,8 +146,8 @@ final class LoginThrottle {
         .build();
   }
 
-  private static Function<io.github.bucket4j.BandwidthBuilder.BandwidthBuilderCapacityStage,
-      io.github.bucket4j.BandwidthBuilder.BandwidthBuilderBuildStage> limit(int attempts, Duration period) {
+  private static Function<BandwidthBuilder.BandwidthBuilderCapacityStage,
+      BandwidthBuilder.BandwidthBuilderBuildStage> limit(int attempts, Duration period) {
     return capacity -> capacity.capacity(attempts).refillGreedy(attempts, period);
   }
 

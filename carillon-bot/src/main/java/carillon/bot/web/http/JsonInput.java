@@ -9,6 +9,7 @@ import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -31,7 +32,7 @@ public final class JsonInput {
   /** Reads the body of {@code ctx}: it must be {@code application/json} and one JSON object. */
   public static JsonInput of(Context ctx, ObjectMapper json) {
     String type = ctx.contentType();
-    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
       throw Problem.unsupportedMediaType("the body must be JSON, sent as Content-Type: application/json (was "
           + (type == null ? "none" : "'" + type + "'") + ")");
     }
@@ -249,7 +250,7 @@ public final class JsonInput {
       case BOOLEAN -> value.asText();
       case ARRAY -> "a list";
       case OBJECT -> "an object";
-      default -> value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+      default -> value.getNodeType().name().toLowerCase(Locale.ROOT);
     };
   }
 }

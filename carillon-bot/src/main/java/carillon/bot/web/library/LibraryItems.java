@@ -28,9 +28,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The audio library, shared by every guild, as the API and the pages both show and change it, over
- * plain values (no HTTP here): the items with the playlists that use each, uploads (all or nothing:
- * if one file is refused, none is kept, and each refused file is named), renaming and deleting. An
- * item used by a playlist of a guild the principal cannot see is not theirs to change.
+ * plain values (no HTTP here): the items with the playlists that use each, uploads, renaming and
+ * deleting. An upload of several files is all or nothing: if one is refused (not audio, too large, a bad
+ * name), none is kept, and the answer names each refused file: 409 when every refusal is a clash with a
+ * file already there (the same content under another name, or a name taken), else 422. An item used by
+ * a playlist of a guild the principal cannot see is not theirs to change.
  */
 public final class LibraryItems {
   private static final Logger log = LoggerFactory.getLogger(LibraryItems.class);
@@ -39,11 +41,14 @@ public final class LibraryItems {
   /**
    * An audio file as the library shows it.
    *
+   * @param loudnessLufs integrated loudness (EBU R 128), rounded to 0.1 LU as a meter shows it; null for
+   *     silence and for files imported before loudness was measured
+   * @param truePeakDbtp true peak in dBTP, rounded to 0.1 dB; null as for loudness
    * @param usedBy the sessions of guilds the principal sees whose playlists use it
    * @param usedElsewhere how many playlists of other guilds use it
    */
-  public record ItemView(String id, String name, String format, long durationMs, long sizeBytes, Instant importedAt,
-      List<UseView> usedBy, long usedElsewhere) {}
+  public record ItemView(String id, String name, String format, long durationMs, Double loudnessLufs,
+      Double truePeakDbtp, long sizeBytes, Instant importedAt, List<UseView> usedBy, long usedElsewhere) {}
 
   /** @param session the session's id; {@code guild} its guild's, as a string */
   public record UseView(long session, String name, String guild) {}
@@ -82,7 +87,9 @@ public final class LibraryItems {
   }
 
   private static ItemView view(AudioItem item, List<AudioLibrary.Use> uses, Principal principal) {
-    return new ItemView(item.id(), item.name(), item.format(), item.duration().toMillis(), item.sizeBytes(),
+    return new ItemView(item.id(), item.name(), item.format(), item.duration().toMillis(),
+        item.loudness().map(l -> Math.round(l.integratedLufs() * 10) / 10.0).orElse(null),
+        item.loudness().map(l -> Math.round(l.truePeakDbtp() * 10) / 10.0).orElse(null), item.sizeBytes(),
         item.importedAt(), uses.stream().filter(u -> principal.sees(u.guildId()))
             .map(u -> new UseView(u.sessionId(), u.sessionName(), String.valueOf(u.guildId()))).toList(),
         uses.stream().filter(u -> !principal.sees(u.guildId())).count());
@@ -115,6 +122,7 @@ public final class LibraryItems {
     Files.createDirectories(uploadDir);
     List<AudioItem> imported = new ArrayList<>();
     List<String> created = new ArrayList<>();
+    List<FieldError> conflicts = new ArrayList<>(); // the same content or name as an item already there: 409
     for (int i = 0; i < files.size(); i++) {
       Path temp = Files.createTempFile(uploadDir, "upload-", ".part");
       try {
@@ -126,13 +134,23 @@ public final class LibraryItems {
         }
         imported.add(item);
       } catch (AudioRejectedException e) {
-        errors.add(new FieldError("files[" + i + "]", e.getMessage()));
+        (e.existing().isPresent() ? conflicts : errors).add(new FieldError("files[" + i + "]", e.getMessage()));
       } finally {
         Files.deleteIfExists(temp);
       }
     }
+    if (errors.isEmpty() && !conflicts.isEmpty()) {
+      undo(created);
+      log.info("{}'s upload of {} file(s) was refused: {}", principal.name(), files.size(), conflicts);
+      throw Problem.conflict(conflicts.getFirst().field(),
+          String.join("; ", conflicts.stream().map(e -> e.field() + ": " + e.message()).toList()));
+    }
+    errors.addAll(conflicts);
     if (!errors.isEmpty()) {
       undo(created);
+      // One line, no stack trace: a refused file is the uploader's mistake, not Carillon's.
+      log.info("{}'s upload of {} file(s) was refused: {}", principal.name(), files.size(),
+          String.join("; ", errors.stream().map(e -> e.field() + ": " + e.message()).toList()));
       throw Problem.invalid(errors);
     }
     log.info("{} uploaded {} audio file(s)", principal.name(), imported.size());
@@ -204,7 +222,7 @@ public final class LibraryItems {
     try {
       library.rename(id, name);
     } catch (AudioRejectedException e) {
-      throw Problem.invalid(e.field(), e.getMessage());
+      throw e.existing().isPresent() ? Problem.conflict(e.field(), e.getMessage()) : Problem.invalid(e.field(), e.getMessage());
     }
     return library.find(id).orElseThrow(() -> Problem.notFound("there is no audio file with id " + id));
   }

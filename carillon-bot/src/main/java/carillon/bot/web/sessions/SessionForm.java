@@ -48,15 +48,16 @@ record SessionForm(String name, String voiceChannel, String textChannel, String 
     if (name != null && Names.hasMarkup(name)) {
       unreadable.add(new FieldError("name", Names.MARKUP_MESSAGE));
     }
-    return new SessionSpec(guild, name, id("voiceChannel", voiceChannel, unreadable),
-        id("textChannel", textChannel, unreadable), id("mentionRole", mentionRole, unreadable), schedule, playlist,
-        duration(number("gapSeconds", gapSeconds, 0, (int) SessionLimits.MAX_GAP.toSeconds(), 0, unreadable), false),
-        duration(number("maxDurationMinutes", maxDurationMinutes, 1, Integer.MAX_VALUE, null, unreadable), true),
-        repeat, Optional.ofNullable(number("reminderMinutes", reminderMinutes, 0,
-            SessionLimits.MAX_REMINDER_MINUTES, 0, unreadable)).orElse(0),
-        startText, endText, enabled, duration(number("lateGraceMinutes", lateGraceMinutes, 0,
-            (int) SessionLimits.MAX_LATE_GRACE.toMinutes(), (int) SessionLimits.DEFAULT_LATE_GRACE.toMinutes(),
-            unreadable), true));
+    return SessionSpec.builder(guild, name).voiceChannel(id("voiceChannel", voiceChannel, unreadable))
+        .textChannel(id("textChannel", textChannel, unreadable))
+        .mentionRole(id("mentionRole", mentionRole, unreadable)).schedule(schedule).playlist(playlist)
+        .gap(duration(number("gapSeconds", gapSeconds, 0, (int) SessionLimits.MAX_GAP.toSeconds(), 0, unreadable), false))
+        .maxDuration(duration(number("maxDurationMinutes", maxDurationMinutes, 1, Integer.MAX_VALUE, null, unreadable), true))
+        .repeat(repeat)
+        .reminderMinutes(Optional.ofNullable(number("reminderMinutes", reminderMinutes, 0, SessionLimits.MAX_REMINDER_MINUTES, 0, unreadable)).orElse(0))
+        .startText(startText).endText(endText).enabled(enabled)
+        .lateGrace(duration(number("lateGraceMinutes", lateGraceMinutes, 0, (int) SessionLimits.MAX_LATE_GRACE.toMinutes(), (int) SessionLimits.DEFAULT_LATE_GRACE.toMinutes(), unreadable), true))
+        .build();
   }
 
   /** The fields as the form template shows them: text fields never null, the playlist with empty choices after it. */

@@ -176,9 +176,10 @@ final class SessionsApi {
     if (name != null && Names.hasMarkup(name)) {
       in.error("name", Names.MARKUP_MESSAGE);
     }
-    return new SessionSpec(guild, name, voice, text, role, schedule, playlist,
-        gap == null ? null : Duration.ofSeconds(gap), max == null ? null : Duration.ofMinutes(max),
-        repeat != null && repeat, reminder == null ? 0 : reminder, startText, endText, enabled == null || enabled,
-        grace == null ? null : Duration.ofMinutes(grace));
+    return SessionSpec.builder(guild, name).voiceChannel(voice).textChannel(text).mentionRole(role).schedule(schedule)
+        .playlist(playlist).gap(gap == null ? null : Duration.ofSeconds(gap))
+        .maxDuration(max == null ? null : Duration.ofMinutes(max)).repeat(repeat != null && repeat)
+        .reminderMinutes(reminder == null ? 0 : reminder).startText(startText).endText(endText)
+        .enabled(enabled == null || enabled).lateGrace(grace == null ? null : Duration.ofMinutes(grace)).build();
   }
 }

@@ -7,10 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import carillon.bot.web.WebHarness;
 import carillon.bot.web.WebHarness.Client;
 import carillon.bot.web.WebHarness.Response;
+import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,7 +134,7 @@ class LoginUnderAttackTest {
     assertProblem(alice.put("/api/me/password", "{\"currentPassword\": \"" + PASSWORD
         + "\", \"newPassword\": \"a new and long password\"}"), 429, "rate-limited");
 
-    w.core.time.advance(java.time.Duration.ofMinutes(1));
+    w.core.time.advance(Duration.ofMinutes(1));
     Response changed = alice.put("/api/me/password", "{\"currentPassword\": \"" + PASSWORD
         + "\", \"newPassword\": \"a new and long password\", \"revokeApiTokens\": true}");
 
@@ -205,11 +209,11 @@ class LoginUnderAttackTest {
         .startsWith("HTTP/1.1 200");
   }
 
-  private String raw(String request) throws java.io.IOException {
-    try (java.net.Socket socket = new java.net.Socket(w.base.getHost(), w.base.getPort())) {
+  private String raw(String request) throws IOException {
+    try (Socket socket = new Socket(w.base.getHost(), w.base.getPort())) {
       socket.setSoTimeout(30_000);
-      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 }

@@ -1,8 +1,10 @@
 package carillon.bot.web.auth;
 
-import carillon.bot.core.PostgresServer;
+import carillon.bot.testing.PostgresServer;
 import carillon.bot.web.WebHarness;
 import java.nio.file.Path;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every WebAuthTest again, on a real PostgreSQL server instead of a SQLite file. */
@@ -14,10 +16,10 @@ class WebAuthOnPostgresTest extends WebAuthTest {
     return new WebHarness(dir, T0, 1_000_000, postgres.database());
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void theseTestsRunOnPostgresql() {
     start();
     String version = w.core.db.withHandle(h -> h.createQuery("SELECT version()").mapTo(String.class).one());
-    org.assertj.core.api.Assertions.assertThat(version).startsWith("PostgreSQL");
+    Assertions.assertThat(version).startsWith("PostgreSQL");
   }
 }

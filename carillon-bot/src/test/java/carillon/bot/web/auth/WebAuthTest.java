@@ -5,14 +5,17 @@ import static carillon.bot.web.WebHarness.OTHER;
 import static carillon.bot.web.WebHarness.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import carillon.bot.session.FieldError;
+import carillon.bot.session.SessionSpec;
+import carillon.bot.web.WebHarness;
 import carillon.bot.web.WebHarness.Client;
 import carillon.bot.web.WebHarness.Response;
-import carillon.bot.web.WebHarness;
 import carillon.bot.web.WebServer;
 import carillon.bot.web.http.Pages;
 import carillon.testing.LogCapture;
 import carillon.testing.LoggedEvent;
 import ch.qos.logback.classic.Level;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +24,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,7 +97,7 @@ public class WebAuthTest {
 
     // The open prefix of static assets does not open anything else.
     for (String sneaky : List.of("/assets/../api/me", "/assets/%2e%2e/api/me", "/assets/..%2fapi/me", "//api/me")) {
-      Response response = anonymous.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + w.web.port()
+      Response response = anonymous.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + w.web.port()
           + sneaky)).GET().build());
       assertThat(response.status()).as(sneaky).isIn(303, 400, 401, 404);
       assertThat(response.body()).as(sneaky).doesNotContain("csrfToken");
@@ -330,8 +334,9 @@ public class WebAuthTest {
     assertProblem(bao.get("/api/accounts"), 403, "forbidden");
     // A session of the other guild does not exist, as far as bao can tell.
     String bell = w.core.track("Bell", Duration.ofSeconds(30));
-    long foreign = w.core.create(new carillon.bot.session.SessionSpec(OTHER, "Theirs", WebHarness.OTHER_VOICE, null, null,
-        "daily 07:00 UTC", List.of(bell), Duration.ZERO, null, false, 0, null, null, true, Duration.ofMinutes(15))).id();
+    long foreign = w.core.create(SessionSpec.builder(OTHER, "Theirs").voiceChannel(WebHarness.OTHER_VOICE)
+        .schedule("daily 07:00 UTC").playlist(List.of(bell)).gap(Duration.ZERO).lateGrace(Duration.ofMinutes(15))
+        .build()).id();
     for (Response r : List.of(bao.get("/api/sessions/" + foreign), bao.put("/api/sessions/" + foreign + "/enabled",
         "{\"enabled\": false}"), bao.delete("/api/sessions/" + foreign),
         bao.post("/api/sessions/" + foreign + "/commands", "{\"kind\": \"PLAY\"}"))) {
@@ -443,9 +448,9 @@ public class WebAuthTest {
     start();
     AdminAccounts cli = new AdminAccounts(w.core.db, w.core.time);
     assertThat(cli.any()).isFalse();
-    InvalidInputException refused = org.junit.jupiter.api.Assertions.assertThrows(InvalidInputException.class,
+    InvalidInputException refused = Assertions.assertThrows(InvalidInputException.class,
         () -> cli.create("../root", "short"));
-    assertThat(refused.errors()).extracting(carillon.bot.session.FieldError::field).containsExactly("name", "password");
+    assertThat(refused.errors()).extracting(FieldError::field).containsExactly("name", "password");
     cli.create("Root", PASSWORD);
     assertThat(cli.any()).isTrue();
     assertThat(w.login("root").get("/api/me").json().get("allGuilds").asBoolean()).isTrue();

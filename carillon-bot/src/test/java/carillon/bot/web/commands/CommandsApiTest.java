@@ -39,8 +39,9 @@ class CommandsApiTest {
     alice = w.login("alice");
     String talk = w.core.track("Talk", Duration.ofMinutes(10));
     String bell = w.core.track("Bell", Duration.ofSeconds(30));
-    session = w.core.create(new SessionSpec(GUILD, "Morning", WebHarness.HALL, null, null, "daily 23:00 UTC",
-        List.of(talk, bell), Duration.ofSeconds(20), null, false, 0, null, null, true, Duration.ofMinutes(15))).id();
+    session = w.core.create(SessionSpec.builder(GUILD, "Morning").voiceChannel(WebHarness.HALL)
+        .schedule("daily 23:00 UTC").playlist(List.of(talk, bell)).gap(Duration.ofSeconds(20))
+        .lateGrace(Duration.ofMinutes(15)).build()).id();
   }
 
   @AfterEach

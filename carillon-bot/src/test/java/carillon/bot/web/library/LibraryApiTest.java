@@ -6,19 +6,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import carillon.bot.app.DemoAudio;
 import carillon.bot.session.SessionSpec;
+import carillon.bot.web.WebHarness;
 import carillon.bot.web.WebHarness.Client;
 import carillon.bot.web.WebHarness.Response;
-import carillon.bot.web.WebHarness;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 
 /** The audio library: uploads checked by decoding, all or nothing; rename; delete; where used. */
 public class LibraryApiTest {
@@ -103,6 +111,8 @@ public class LibraryApiTest {
     assertThat(items.findValuesAsText("name")).containsExactly("Temple bell", "Settling tone");
     assertThat(items.get(0).get("format").asText()).isEqualTo("wav");
     assertThat(items.get(1).get("durationMs").asLong()).isBetween(1450L, 1550L);
+    assertThat(items.get(1).get("loudnessLufs").asDouble()).isBetween(-11.4, -10.9);
+    assertThat(items.get(1).get("truePeakDbtp").asDouble()).isBetween(-10.7, -10.2);
     assertThat(items.get(0).get("id").asText()).matches("[0-9a-f]{64}");
 
     JsonNode library = alice.get("/api/library").json();
@@ -110,10 +120,34 @@ public class LibraryApiTest {
     assertThat(library.get("maxUploadBytes").asLong()).isEqualTo(MAX_UPLOAD);
     assertThat(storedFiles()).isEqualTo(2);
 
-    // The same content again is the same item.
-    Response again = upload(alice, new Part("Copy.wav", DemoAudio.chime(528, 1)));
+    // The same content under its name again is the same item.
+    Response again = upload(alice, new Part("temple BELL.wav", DemoAudio.chime(528, 1)));
     assertThat(again.json().get("items").get(0).get("name").asText()).isEqualTo("Temple bell");
     assertThat(storedFiles()).isEqualTo(2);
+  }
+
+  @Test
+  void theSameContentUnderANewNameOrATakenNameIsAConflictNamingTheExistingFile() throws Exception {
+    String bell = upload(alice, new Part("Temple bell.wav", DemoAudio.chime(528, 1))).json().get("items").get(0)
+        .get("id").asText();
+    Response copy = upload(alice, new Part("Copy.wav", DemoAudio.chime(528, 1)));
+    assertProblem(copy, 409, "conflict");
+    assertThat(copy.json().get("errors").get(0).get("field").asText()).isEqualTo("files[0]");
+    assertThat(copy.json().get("detail").asText())
+        .isEqualTo("files[0]: 'Copy' has the same content as 'Temple bell' (id " + bell + "), which is already in the library");
+    // A taken name (after case folding and NFKC), in an upload with a new file: all or nothing.
+    Response taken = upload(alice, new Part("Tone.wav", DemoAudio.tone(432, 1)), new Part("ＴＥＭＰＬＥ bell.wav", DemoAudio.tone(500, 1)));
+    assertProblem(taken, 409, "conflict");
+    assertThat(taken.json().get("errors").get(0).get("field").asText()).isEqualTo("files[1]");
+    assertThat(taken.json().get("detail").asText()).contains("already has a file named 'Temple bell' (id " + bell + ")");
+    assertThat(alice.get("/api/library").json().get("items").findValuesAsText("name")).containsExactly("Temple bell");
+    assertThat(storedFiles()).isOne();
+
+    String tone = upload(alice, new Part("Tone.wav", DemoAudio.tone(432, 1))).json().get("items").get(0).get("id").asText();
+    Response renamed = alice.put("/api/library/" + tone + "/name", "{\"name\": \"temple Bell\"}");
+    assertProblem(renamed, 409, "conflict");
+    assertThat(renamed.json().get("errors").get(0).get("field").asText()).isEqualTo("name");
+    assertThat(w.library.find(tone).orElseThrow().name()).isEqualTo("Tone");
   }
 
   @Test
@@ -122,6 +156,35 @@ public class LibraryApiTest {
     assertProblem(refused, 422, "invalid-input");
     assertThat(refused.json().get("errors").get(0).get("field").asText()).isEqualTo("files[0]");
     assertThat(refused.json().get("errors").get(0).get("message").asText()).contains("'notes'", "not audio");
+    assertNothingStored();
+  }
+
+  @Test
+  void aTruncatedFileIsRefusedWithWhereItEndsInOneLogLineWithoutAStackTrace() throws Exception {
+    byte[] cut = DemoAudio.tone(440, 1); // 1 s of samples, a header claiming 2 s
+    ByteBuffer.wrap(cut).order(ByteOrder.LITTLE_ENDIAN).putInt(4, 36 + 2 * 192_000).putInt(40, 2 * 192_000);
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    Logger api = (Logger) LoggerFactory.getLogger(LibraryItems.class);
+    Level before = api.getLevel();
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    root.addAppender(logged);
+    api.setLevel(Level.INFO);
+    Response refused;
+    try {
+      refused = upload(alice, new Part("cut.wav", cut));
+    } finally {
+      api.setLevel(before);
+      root.detachAppender(logged);
+    }
+    assertProblem(refused, 422, "invalid-input");
+    assertThat(refused.json().get("errors").get(0).get("message").asText())
+        .matches("'cut' ends at (0\\.9|1\\.0) s but its header says 2\\.0 s.*");
+    assertThat(logged.list).singleElement().satisfies(event -> {
+      assertThat(event.getLevel()).isEqualTo(Level.INFO);
+      assertThat(event.getFormattedMessage()).contains("alice", "files[0]: 'cut' ends at ");
+      assertThat(event.getThrowableProxy()).isNull();
+    });
     assertNothingStored();
   }
 
@@ -168,7 +231,7 @@ public class LibraryApiTest {
   @ParameterizedTest
   @ValueSource(ints = {1, 250_000})
   void aFilePartWithoutAFileNameIsAFieldError(int size) throws Exception {
-    byte[] chime = java.util.Arrays.copyOf(DemoAudio.chime(528, 1), size); // past Jetty's form field limit too
+    byte[] chime = Arrays.copyOf(DemoAudio.chime(528, 1), size); // past Jetty's form field limit too
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     body.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"files\"\r\n"
         + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
@@ -222,8 +285,9 @@ public class LibraryApiTest {
     }
     assertThat(w.library.find(bell).orElseThrow().name()).isEqualTo("Temple bell");
 
-    long session = w.core.create(new SessionSpec(GUILD, "Morning", WebHarness.HALL, null, null, "daily 07:00 UTC",
-        List.of(bell), Duration.ZERO, null, false, 0, null, null, true, Duration.ofMinutes(15))).id();
+    long session = w.core.create(SessionSpec.builder(GUILD, "Morning").voiceChannel(WebHarness.HALL)
+        .schedule("daily 07:00 UTC").playlist(List.of(bell)).gap(Duration.ZERO).lateGrace(Duration.ofMinutes(15))
+        .build()).id();
     JsonNode used = alice.get("/api/library").json().get("items").get(0);
     assertThat(used.get("usedBy").get(0).get("name").asText()).isEqualTo("Morning");
     assertThat(used.get("usedBy").get(0).get("session").asLong()).isEqualTo(session);
@@ -246,8 +310,8 @@ public class LibraryApiTest {
     w.admin("bao", WebHarness.OTHER);
     Client bao = w.login("bao");
     String bell = upload(alice, new Part("bell.wav", DemoAudio.chime(528, 1))).json().get("items").get(0).get("id").asText();
-    w.core.create(new SessionSpec(GUILD, "Morning", WebHarness.HALL, null, null, "daily 07:00 UTC", List.of(bell),
-        Duration.ZERO, null, false, 0, null, null, true, Duration.ofMinutes(15)));
+    w.core.create(SessionSpec.builder(GUILD, "Morning").voiceChannel(WebHarness.HALL).schedule("daily 07:00 UTC")
+        .playlist(List.of(bell)).gap(Duration.ZERO).lateGrace(Duration.ofMinutes(15)).build());
     JsonNode seen = bao.get("/api/library").json().get("items").get(0);
     assertThat(seen.get("usedBy")).isEmpty();
     assertThat(seen.get("usedElsewhere").asInt()).isOne();

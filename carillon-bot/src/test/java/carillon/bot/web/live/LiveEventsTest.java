@@ -5,8 +5,8 @@ import static carillon.bot.web.WebHarness.OTHER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import carillon.bot.session.SessionSpec;
-import carillon.bot.web.WebHarness.Client;
 import carillon.bot.web.WebHarness;
+import carillon.bot.web.WebHarness.Client;
 import carillon.bot.web.auth.WebAuthTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -14,7 +14,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -69,8 +72,8 @@ class LiveEventsTest {
     }
 
     /** Every event received so far, in order, and how far each event name has been read. */
-    final List<Event> seen = new java.util.ArrayList<>();
-    final java.util.Map<String, Integer> read = new java.util.HashMap<>();
+    final List<Event> seen = new ArrayList<>();
+    final Map<String, Integer> read = new HashMap<>();
 
     /**
      * The next event named {@code name} that matches, after the last one read of that name (events of
@@ -119,8 +122,9 @@ class LiveEventsTest {
     alice = w.login("alice");
     bell = w.core.track("Bell", Duration.ofSeconds(30));
     String talk = w.core.track("Talk", Duration.ofMinutes(10));
-    session = w.core.create(new SessionSpec(GUILD, "Morning", WebHarness.HALL, null, null, "daily 23:00 UTC",
-        List.of(talk, bell), Duration.ofSeconds(20), null, false, 0, null, null, true, Duration.ofMinutes(15))).id();
+    session = w.core.create(SessionSpec.builder(GUILD, "Morning").voiceChannel(WebHarness.HALL)
+        .schedule("daily 23:00 UTC").playlist(List.of(talk, bell)).gap(Duration.ofSeconds(20))
+        .lateGrace(Duration.ofMinutes(15)).build()).id();
   }
 
   @AfterEach
@@ -193,8 +197,9 @@ class LiveEventsTest {
       alice.post("/api/sessions/" + session + "/commands", "{\"kind\": \"PLAY\"}");
       alice.get("/api/commands/1?wait=10");
       w.core.time.settle();
-      w.core.create(new SessionSpec(OTHER, "Theirs", WebHarness.OTHER_VOICE, null, null, "daily 07:00 UTC",
-          List.of(bell), Duration.ZERO, null, false, 0, null, null, true, Duration.ofMinutes(15)));
+      w.core.create(SessionSpec.builder(OTHER, "Theirs").voiceChannel(WebHarness.OTHER_VOICE)
+          .schedule("daily 07:00 UTC").playlist(List.of(bell)).gap(Duration.ZERO).lateGrace(Duration.ofMinutes(15))
+          .build());
       for (Events stream : List.of(theirs, script)) {
         Event next = stream.nextAny();
         assertThat(next.name()).isEqualTo("session");

@@ -1,14 +1,16 @@
 package carillon.bot.web.sessions;
 
-import static carillon.bot.web.auth.WebAuthTest.assertProblem;
 import static carillon.bot.web.WebHarness.GUILD;
+import static carillon.bot.web.auth.WebAuthTest.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import carillon.bot.web.WebHarness;
 import carillon.bot.web.WebHarness.Client;
 import carillon.bot.web.WebHarness.Response;
-import carillon.bot.web.WebHarness;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -284,6 +286,6 @@ class SessionsApiTest {
   }
 
   static String encode(String text) {
-    return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8);
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
   }
 }

@@ -1,4 +1,4 @@
-package carillon.bot.core;
+package carillon.bot.testing;
 
 import carillon.bot.playback.Track;
 import carillon.bot.playback.VoiceException;
@@ -21,15 +21,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class FakeVoice implements VoicePort {
   private final ManualTimeSource time;
   public final List<String> events = new CopyOnWriteArrayList<>();
-  final Set<Long> failingChannels = ConcurrentHashMap.newKeySet();
+  public final Set<Long> failingChannels = ConcurrentHashMap.newKeySet();
   private volatile boolean killed;
 
-  FakeVoice(ManualTimeSource time) {
+  public FakeVoice(ManualTimeSource time) {
     this.time = time;
   }
 
   /** Simulates the process dying: tracks stop progressing and nothing more is logged. */
-  void kill() {
+  public void kill() {
     killed = true;
   }
 

@@ -1,4 +1,4 @@
-package carillon.bot.core;
+package carillon.bot.testing;
 
 import carillon.bot.guild.Channel;
 import carillon.bot.guild.GuildDirectory;
@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The bot core wired as the application wires it, on a real SQLite file, a ManualTimeSource and the
@@ -57,24 +58,24 @@ public final class Harness implements AutoCloseable {
   public Scheduler scheduler;
   public CommandQueue commands;
 
-  final Duration joinAhead;
-  private final java.util.function.Supplier<Database> store;
+  public final Duration joinAhead;
+  private final Supplier<Database> store;
 
   public Harness(Path dir, Instant start) {
     this(dir, start, Duration.ZERO);
   }
 
   /** {@code joinAhead}: how long before a start bots join the voice channel (the application's setting). */
-  Harness(Path dir, Instant start, Duration joinAhead) {
+  public Harness(Path dir, Instant start, Duration joinAhead) {
     this(dir, start, joinAhead, null);
   }
 
   /** On another store (PostgreSQL): {@code store} opens it again after a crash, as a restarted process would. */
-  public Harness(Path dir, Instant start, java.util.function.Supplier<Database> store) {
+  public Harness(Path dir, Instant start, Supplier<Database> store) {
     this(dir, start, Duration.ZERO, store);
   }
 
-  private Harness(Path dir, Instant start, Duration joinAhead, java.util.function.Supplier<Database> store) {
+  private Harness(Path dir, Instant start, Duration joinAhead, Supplier<Database> store) {
     this.joinAhead = joinAhead;
     this.time = new ManualTimeSource(start);
     this.dbFile = dir.resolve("carillon.db");
@@ -123,8 +124,8 @@ public final class Harness implements AutoCloseable {
   }
 
   public static SessionSpec spec(String name, String schedule, List<String> playlist) {
-    return new SessionSpec(GUILD, name, HALL, NOTICES, null, schedule, playlist, Duration.ZERO, null, false, 0, null,
-        null, true, Duration.ofMinutes(15));
+    return SessionSpec.builder(GUILD, name).voiceChannel(HALL).textChannel(NOTICES).schedule(schedule)
+        .playlist(playlist).gap(Duration.ZERO).lateGrace(Duration.ofMinutes(15)).build();
   }
 
   public Session create(SessionSpec spec) {
@@ -138,12 +139,12 @@ public final class Harness implements AutoCloseable {
   }
 
   /** The process dies: timers stop, playback freezes, nothing is recorded; then a new process starts. */
-  void crashAndRestart() {
+  public void crashAndRestart() {
     crashAndRestart(Duration.ZERO);
   }
 
   /** As {@link #crashAndRestart()}, with the process down for {@code downtime}. */
-  void crashAndRestart(Duration downtime) {
+  public void crashAndRestart(Duration downtime) {
     scheduler.stop();
     voice.kill();
     db.close();

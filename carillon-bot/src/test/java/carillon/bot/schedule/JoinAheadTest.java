@@ -1,6 +1,7 @@
-package carillon.bot.core;
+package carillon.bot.schedule;
 
-import static carillon.bot.core.Harness.spec;
+import carillon.bot.testing.Harness;
+import static carillon.bot.testing.Harness.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import carillon.bot.run.Run;

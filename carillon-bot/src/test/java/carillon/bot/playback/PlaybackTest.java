@@ -1,6 +1,7 @@
-package carillon.bot.core;
+package carillon.bot.playback;
 
-import static carillon.bot.core.Harness.spec;
+import carillon.bot.testing.Harness;
+import static carillon.bot.testing.Harness.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import carillon.bot.run.Run;
@@ -37,8 +38,9 @@ class PlaybackTest {
 
   static SessionSpec repeating(String name, List<String> playlist, Duration gap, Duration max) {
     SessionSpec s = spec(name, "once 2026-03-27T06:00:00Z", playlist);
-    return new SessionSpec(s.guildId(), s.name(), s.voiceChannelId(), s.textChannelId(), null, s.schedule(),
-        s.playlist(), gap, max, max != null, 0, null, null, true, Duration.ofMinutes(15));
+    return SessionSpec.builder(s.guildId(), s.name()).voiceChannel(s.voiceChannelId()).textChannel(s.textChannelId())
+        .schedule(s.schedule()).playlist(s.playlist()).gap(gap).maxDuration(max).repeat(max != null)
+        .lateGrace(Duration.ofMinutes(15)).build();
   }
 
   @Test

@@ -1,4 +1,4 @@
-package carillon.bot.core;
+package carillon.bot.testing;
 
 import carillon.bot.playback.NoticePort;
 import carillon.bot.playback.VoiceSlot;

@@ -1,6 +1,7 @@
-package carillon.bot.core;
+package carillon.bot.queue;
 
-import static carillon.bot.core.Harness.spec;
+import carillon.bot.testing.Harness;
+import static carillon.bot.testing.Harness.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,6 +18,7 @@ import carillon.bot.session.SessionSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -37,7 +39,7 @@ class CommandQueueTest {
   String talk;
   Session session;
 
-  /** The world the tests run in: a SQLite file here; {@link PostgresStoreTest} runs them on PostgreSQL. */
+  /** The world the tests run in: a SQLite file here; {@link CommandQueueOnPostgresTest} runs them on PostgreSQL. */
   Harness newWorld(Path dir, Instant start) {
     return new Harness(dir, start);
   }
@@ -49,8 +51,9 @@ class CommandQueueTest {
     talk = world.track("Talk", Duration.ofMinutes(10));
     world.start();
     SessionSpec s = spec("Meditation Hall", "daily 23:00 UTC", List.of(talk, bell));
-    session = world.create(new SessionSpec(s.guildId(), s.name(), s.voiceChannelId(), s.textChannelId(), null,
-        s.schedule(), s.playlist(), Duration.ofSeconds(20), null, false, 0, null, null, true, Duration.ofMinutes(15)));
+    session = world.create(SessionSpec.builder(s.guildId(), s.name()).voiceChannel(s.voiceChannelId())
+        .textChannel(s.textChannelId()).schedule(s.schedule()).playlist(s.playlist()).gap(Duration.ofSeconds(20))
+        .lateGrace(Duration.ofMinutes(15)).build());
   }
 
   @AfterEach
@@ -194,7 +197,7 @@ class CommandQueueTest {
   @Test
   void commandsOfOneGuildApplyInTheOrderTheyWereAccepted() throws Exception {
     enter("playing");
-    List<Long> ids = new java.util.ArrayList<>();
+    List<Long> ids = new ArrayList<>();
     for (CommandKind kind : List.of(CommandKind.PAUSE, CommandKind.RESUME, CommandKind.PAUSE, CommandKind.RESUME,
         CommandKind.STOP)) {
       ids.add(world.commands.submit(new CommandRequest(kind, session.id(), null, CommandSource.SLASH, "bob")).id());

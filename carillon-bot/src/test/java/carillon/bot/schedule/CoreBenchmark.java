@@ -1,5 +1,6 @@
-package carillon.bot.core;
+package carillon.bot.schedule;
 
+import carillon.bot.testing.SilentNotices;
 import carillon.bot.guild.GuildDirectory;
 import carillon.bot.playback.Notifier;
 import carillon.bot.playback.Playback;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,7 +56,7 @@ public final class CoreBenchmark {
     System.out.printf(Locale.ROOT, "carillon-bot core benchmark: %,d sessions, %,d guilds, SQLite in %s; %d cores%n",
         SESSIONS, GUILDS, dir, Runtime.getRuntime().availableProcessors());
     try (Database db = Database.openSqlite(dir.resolve("carillon.db"))) {
-      Instant burst = time.now().plusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plusSeconds(60);
+      Instant burst = time.now().plusSeconds(60).truncatedTo(ChronoUnit.MINUTES).plusSeconds(60);
       insertSessions(db, burst);
 
       Map<Long, Instant> scheduledByChannel = new ConcurrentHashMap<>();

@@ -1,4 +1,4 @@
-package carillon.bot.core;
+package carillon.bot.testing;
 
 import carillon.bot.store.Database;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;

@@ -1,6 +1,7 @@
-package carillon.bot.core;
+package carillon.bot.schedule;
 
-import static carillon.bot.core.Harness.spec;
+import carillon.bot.testing.Harness;
+import static carillon.bot.testing.Harness.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import carillon.bot.run.Run;
@@ -26,7 +27,7 @@ class SchedulerTest {
   String bell;
   String talk;
 
-  /** The world the tests run in: a SQLite file here; {@link PostgresStoreTest} runs them on PostgreSQL. */
+  /** The world the tests run in: a SQLite file here; {@link SchedulerOnPostgresTest} runs them on PostgreSQL. */
   Harness newWorld(Path dir, Instant start) {
     return new Harness(dir, start);
   }
@@ -49,9 +50,10 @@ class SchedulerTest {
   }
 
   static SessionSpec with(SessionSpec s, Duration gap, Integer reminderMinutes, Duration grace) {
-    return new SessionSpec(s.guildId(), s.name(), s.voiceChannelId(), s.textChannelId(), s.mentionRoleId(),
-        s.schedule(), s.playlist(), gap, s.maxDuration(), s.repeat(), reminderMinutes, s.startText(), s.endText(),
-        s.enabled(), grace);
+    return SessionSpec.builder(s.guildId(), s.name()).voiceChannel(s.voiceChannelId()).textChannel(s.textChannelId())
+        .mentionRole(s.mentionRoleId()).schedule(s.schedule()).playlist(s.playlist()).gap(gap)
+        .maxDuration(s.maxDuration()).repeat(s.repeat()).reminderMinutes(reminderMinutes).startText(s.startText())
+        .endText(s.endText()).enabled(s.enabled()).lateGrace(grace).build();
   }
 
   @Test
@@ -212,8 +214,9 @@ class SchedulerTest {
   @ExpectedLog(logger = "carillon.tasks.Task", message = "RejectedExecutionException")
   @Test
   void aCrashAfterTheMaximumDurationRanOutIsRecordedAsInterrupted() {
-    Session s = world.create(new SessionSpec(Harness.GUILD, "Short", Harness.HALL, Harness.NOTICES, null, "daily 06:00 UTC", List.of(talk),
-        Duration.ZERO, Duration.ofMinutes(4), false, 0, null, null, true, Duration.ofMinutes(15)));
+    Session s = world.create(SessionSpec.builder(Harness.GUILD, "Short").voiceChannel(Harness.HALL)
+        .textChannel(Harness.NOTICES).schedule("daily 06:00 UTC").playlist(List.of(talk)).gap(Duration.ZERO)
+        .maxDuration(Duration.ofMinutes(4)).lateGrace(Duration.ofMinutes(15)).build());
     world.time.advance(Duration.ofHours(6).plusMinutes(3));
 
     world.crashAndRestart(Duration.ofMinutes(2));
@@ -255,8 +258,9 @@ class SchedulerTest {
     world.slots.join("bot-b", Harness.GUILD);
     Session first = world.create(spec("Hall", "once 2026-03-27T06:00:00Z", List.of(talk)));
     SessionSpec garden = spec("Garden", "once 2026-03-27T06:00:00Z", List.of(talk));
-    Session second = world.create(new SessionSpec(garden.guildId(), garden.name(), Harness.GARDEN, null, null,
-        garden.schedule(), garden.playlist(), Duration.ZERO, null, false, 0, null, null, true, Duration.ofMinutes(15)));
+    Session second = world.create(SessionSpec.builder(garden.guildId(), garden.name()).voiceChannel(Harness.GARDEN)
+        .schedule(garden.schedule()).playlist(garden.playlist()).gap(Duration.ZERO).lateGrace(Duration.ofMinutes(15))
+        .build());
     world.time.advance(Duration.ofHours(6).plusMinutes(1));
     assertThat(world.playback.all()).hasSize(2);
     world.time.advance(Duration.ofHours(1));

@@ -1,4 +1,4 @@
-package carillon.bot.core;
+package carillon.bot.testing;
 
 import carillon.bot.playback.NoticePort;
 import carillon.bot.playback.VoiceSlot;
@@ -12,10 +12,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** Records notices as "time text" lines; can be made to fail like a channel without permission. */
 public final class FakeNotices implements NoticePort {
   private final TimeSource time;
-  final List<String> sent = new CopyOnWriteArrayList<>();
-  volatile boolean failing;
+  public final List<String> sent = new CopyOnWriteArrayList<>();
+  public volatile boolean failing;
 
-  FakeNotices(TimeSource time) {
+  public FakeNotices(TimeSource time) {
     this.time = time;
   }
 

@@ -1,11 +1,15 @@
-package carillon.bot.core;
+package carillon.bot.queue;
 
+import carillon.bot.testing.Harness;
+import carillon.bot.testing.PostgresServer;
 import java.nio.file.Path;
 import java.time.Instant;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Every scheduler test again, on a real PostgreSQL server instead of a SQLite file. */
-class SchedulerOnPostgresTest extends SchedulerTest {
+/** Every command queue test again, on a real PostgreSQL server instead of a SQLite file. */
+class CommandQueueOnPostgresTest extends CommandQueueTest {
   @RegisterExtension static final PostgresServer postgres = new PostgresServer();
 
   @Override
@@ -13,9 +17,9 @@ class SchedulerOnPostgresTest extends SchedulerTest {
     return new Harness(dir, start, postgres.database());
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void theseTestsRunOnPostgresql() {
     String version = world.db.withHandle(h -> h.createQuery("SELECT version()").mapTo(String.class).one());
-    org.assertj.core.api.Assertions.assertThat(version).startsWith("PostgreSQL");
+    Assertions.assertThat(version).startsWith("PostgreSQL");
   }
 }

@@ -1,6 +1,7 @@
-package carillon.bot.core;
+package carillon.bot.session;
 
-import static carillon.bot.core.Harness.spec;
+import carillon.bot.testing.Harness;
+import static carillon.bot.testing.Harness.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -45,9 +46,11 @@ class SessionsTest {
 
   @Test
   void aValidSessionIsStoredWithEveryField() throws Exception {
-    SessionSpec spec = new SessionSpec(Harness.GUILD, "  Morning meditation ", Harness.HALL, Harness.NOTICES,
-        Harness.MEMBERS_ROLE, "weekly MON,WED 07:00 Asia/Ho_Chi_Minh", List.of(bell, bell), Duration.ofSeconds(5),
-        Duration.ofMinutes(45), true, 10, "Welcome", " ", true, Duration.ofMinutes(20));
+    SessionSpec spec = SessionSpec.builder(Harness.GUILD, " Morning meditation ").voiceChannel(Harness.HALL)
+        .textChannel(Harness.NOTICES).mentionRole(Harness.MEMBERS_ROLE)
+        .schedule("weekly MON,WED 07:00 Asia/Ho_Chi_Minh").playlist(List.of(bell, bell)).gap(Duration.ofSeconds(5))
+        .maxDuration(Duration.ofMinutes(45)).repeat(true).reminderMinutes(10).startText("Welcome").endText(" ")
+        .lateGrace(Duration.ofMinutes(20)).build();
     Session s = world.sessions.create(spec);
     assertThat(world.sessions.find(s.id())).contains(s);
     assertThat(s.name()).isEqualTo("Morning meditation");
@@ -64,9 +67,10 @@ class SessionsTest {
 
   @Test
   void everyInvalidFieldIsNamedWithWhatIsAllowed() {
-    SessionSpec bad = new SessionSpec(Harness.GUILD, "", 42L, Harness.HALL, 77L, "weekly XYZ 07:00 UTC",
-        List.of(bell, "f".repeat(64)), Duration.ofSeconds(-1), Duration.ZERO, true, -5, null, "x".repeat(2001), true,
-        Duration.ofHours(48));
+    SessionSpec bad = SessionSpec.builder(Harness.GUILD, "").voiceChannel(42L).textChannel(Harness.HALL)
+        .mentionRole(77L).schedule("weekly XYZ 07:00 UTC").playlist(List.of(bell, "f".repeat(64)))
+        .gap(Duration.ofSeconds(-1)).maxDuration(Duration.ZERO).repeat(true).reminderMinutes(-5)
+        .endText("x".repeat(2001)).lateGrace(Duration.ofHours(48)).build();
     assertThat(errorsOf(bad)).containsExactly(
         new FieldError("name", "must be 1 to 100 characters, without control characters"),
         new FieldError("voiceChannel", "no channel 42 in this guild"),
@@ -85,8 +89,8 @@ class SessionsTest {
   @Test
   void emptyPlaylistMissingVoiceChannelAndRepeatWithoutMaximumAreRefused() {
     SessionSpec s = spec("Empty", "daily 07:00 UTC", List.of());
-    assertThat(errorsOf(new SessionSpec(s.guildId(), s.name(), null, null, null, s.schedule(), s.playlist(),
-        Duration.ZERO, null, true, 0, null, null, true, Duration.ZERO))).containsExactly(
+    assertThat(errorsOf(SessionSpec.builder(s.guildId(), s.name()).schedule(s.schedule()).playlist(s.playlist())
+        .gap(Duration.ZERO).repeat(true).lateGrace(Duration.ZERO).build())).containsExactly(
         new FieldError("voiceChannel", "is required: the voice channel the session plays in"),
         new FieldError("playlist", "is empty: add at least one audio file from the library"),
         new FieldError("repeat", "needs a maximum duration: the playlist repeats until it is reached"));
