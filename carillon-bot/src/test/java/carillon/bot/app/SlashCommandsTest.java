@@ -57,6 +57,14 @@ class SlashCommandsTest {
     await().atMost(WAIT).until(() -> world.discord.commandNames(world.bell, world.guild.id()).contains("carillon"));
   }
 
+  /** A member with a new role named 'Session host', the configured command role. */
+  private UserHandle host(String name) throws Exception {
+    UserHandle member = world.discord.createUser(name);
+    world.guild.addMember(member);
+    world.guild.giveRole(member.id(), world.guild.createRole("Session host", 0));
+    return member;
+  }
+
   private Session session(String name, AudioItem item) throws Exception {
     return world.session(SessionSpec.builder(world.guild.id(), name).voiceChannel(world.hall)
         .textChannel(world.notices).schedule("daily 23:59 UTC").playlist(List.of(item.id())).gap(Duration.ZERO)
@@ -119,9 +127,7 @@ class SlashCommandsTest {
   @Test
   void withACommandRoleMembersWithItMayUseItAndOthersAreToldWhatTheyNeed() throws Exception {
     people(Map.of("CARILLON_COMMANDS_ROLE", "Session host"), 1);
-    UserHandle chloe = world.discord.createUser("chloe");
-    world.guild.addMember(chloe);
-    world.guild.giveRole(chloe.id(), world.guild.createRole("Session host", 0));
+    UserHandle chloe = host("chloe");
 
     assertThat(reply(chloe.runSlashCommand(world.notices, world.bell, "carillon status", Map.of())))
         .isEqualTo("Nothing is playing in this server.");
@@ -144,11 +150,9 @@ class SlashCommandsTest {
   @Test
   void theCommandRoleIsOneRoleAndARoleMadeLaterWithItsNameGivesNothing() throws Exception {
     people(Map.of("CARILLON_COMMANDS_ROLE", "Session host"), 1);
-    UserHandle chloe = world.discord.createUser("chloe");
+    UserHandle chloe = host("chloe");
     UserHandle mallory = world.discord.createUser("mallory");
-    world.guild.addMember(chloe);
     world.guild.addMember(mallory);
-    world.guild.giveRole(chloe.id(), world.guild.createRole("Session host", 0));
     assertThat(reply(chloe.runSlashCommand(world.notices, world.bell, "carillon status", Map.of())))
         .isEqualTo("Nothing is playing in this server.");
 
@@ -166,9 +170,7 @@ class SlashCommandsTest {
   @ExpectedLog(level = ExpectedLog.Severity.WARN, logger = "carillon.bot.discord.CommandRole", message = "2 roles")
   void aRoleNameThatTwoRolesHaveGivesNothing() throws Exception {
     people(Map.of("CARILLON_COMMANDS_ROLE", "Session host"), 1);
-    UserHandle chloe = world.discord.createUser("chloe");
-    world.guild.addMember(chloe);
-    world.guild.giveRole(chloe.id(), world.guild.createRole("Session host", 0));
+    UserHandle chloe = host("chloe");
     world.guild.createRole("Session host", 0);
 
     assertThat(reply(chloe.runSlashCommand(world.notices, world.bell, "carillon status", Map.of())))
