@@ -3,6 +3,7 @@ package carillon.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import carillon.testing.ExpectedLog;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /** The real JDA 6.5 against the emulator: login, guild, messages both ways, slash commands. */
+// JDA's rate limiter complains when shutdownNow interrupts a request in flight: JDA's own noise at shutdown.
+@ExpectedLog(logger = "net.dv8tion.jda.api.requests.RestRateLimiter", message = "Unable to acquire lock while thread is interrupted")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JdaLoginTest {
   static final Duration WAIT = Duration.ofSeconds(20);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import carillon.testing.ExpectedLog;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -75,6 +76,8 @@ class JdaRecoveryTest {
     await().atMost(WAIT).until(() -> jda.getStatus() == JDA.Status.CONNECTED);
   }
 
+  // JDA logs the close the test provokes as an ERROR, then resumes.
+  @ExpectedLog(logger = "net.dv8tion.jda.internal.requests.WebSocketClient", message = "closed by the emulator")
   @Test
   void aClosedGatewayIsResumedAndTheEventSentMeanwhileIsReplayed() {
     awaitConnected();

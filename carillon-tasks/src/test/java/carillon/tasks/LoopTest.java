@@ -3,6 +3,7 @@ package carillon.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import carillon.testing.ExpectedLog;
 import ch.qos.logback.classic.Level;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -426,6 +427,8 @@ class LoopTest {
     }
   }
 
+  // Errors, retries and hooks: what they log is what these tests check.
+  @ExpectedLog(logger = "carillon.tasks.Loop")
   @Nested
   class Errors {
     @Test

@@ -3,6 +3,7 @@ package carillon.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import carillon.testing.ExpectedLog;
 import ch.qos.logback.classic.Level;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +43,7 @@ class TaskGroupTest {
     assertThat(group.snapshot()).singleElement().extracting(TaskInfo::state).isEqualTo(TaskInfo.State.ENDED);
   }
 
+  @ExpectedLog(logger = "carillon.tasks.Task", message = "no channel") // the log line is the behaviour
   @Test
   void aFailingTaskIsLoggedWithItsNameAndKept() throws Exception {
     Task task = group.spawn("send reminder", () -> {

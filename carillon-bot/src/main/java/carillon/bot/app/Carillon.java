@@ -171,8 +171,9 @@ public final class Carillon implements AutoCloseable {
     commands.recover();
     InetSocketAddress address = new InetSocketAddress(config.webAddress().getHostString(), config.webAddress().getPort());
     web = new WebServer(new WebSettings(address, config.dataDir().resolve("web-uploads"), config.timeZone(),
-        MAX_UPLOAD_BYTES, Duration.ofHours(12), config.secureCookies()), db, sessions, scheduler, commands, library, runs, guilds,
-        playback, slots, time, new Readiness(accounts::gateways, settings.voiceOff()));
+        MAX_UPLOAD_BYTES, Duration.ofHours(12), config.secureCookies(), config.publicUrl(), config.trustedProxies()), db,
+        sessions, scheduler, commands, library, runs, guilds, playback, slots, time,
+        new Readiness(accounts::gateways, settings.voiceOff()));
     try {
       web.start();
     } catch (RuntimeException e) {

@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param shutdownTimeout how long shutdown waits for background tasks before it closes Discord and the store
  * @param webAddress where the admin web page and the REST API listen
  * @param secureCookies mark the login cookie Secure: the page is served over HTTPS (by a proxy in front)
+ * @param publicUrl where people reach the page through a proxy, if set (web.publicUrl)
+ * @param trustedProxies the proxies whose forwarded headers name the client (web.trustedProxies)
  * @param databaseUrl the JDBC URL of the store
  * @param postgres the user and password, when the store is PostgreSQL
  * @param accounts the bot accounts to log in with, in the order they are configured
@@ -33,7 +35,8 @@ import java.util.Optional;
  * @param shown every key of {@link Setting#ALL} with its value as printed (secrets masked), in the table's order
  */
 public record Config(Path dataDir, ZoneId timeZone, Locale language, Duration shutdownTimeout,
-    InetSocketAddress webAddress, boolean secureCookies, String databaseUrl, Optional<Postgres> postgres,
+    InetSocketAddress webAddress, boolean secureCookies, Optional<URI> publicUrl, List<String> trustedProxies,
+    String databaseUrl, Optional<Postgres> postgres,
     List<Account> accounts, Optional<String> commandRole, double targetLoudness,
     Optional<InetSocketAddress> metricsAddress, LogFormat logFormat, Optional<URI> discordEndpoint,
     Map<String, String> shown) {
@@ -46,6 +49,7 @@ public record Config(Path dataDir, ZoneId timeZone, Locale language, Duration sh
 
   public Config {
     accounts = List.copyOf(accounts);
+    trustedProxies = List.copyOf(trustedProxies);
     shown = Collections.unmodifiableMap(new LinkedHashMap<>(shown));
   }
 
@@ -67,8 +71,9 @@ public record Config(Path dataDir, ZoneId timeZone, Locale language, Duration sh
 
   /** This configuration with other accounts (the demo's, on the emulator). */
   public Config withAccounts(List<Account> others) {
-    return new Config(dataDir, timeZone, language, shutdownTimeout, webAddress, secureCookies, databaseUrl, postgres,
-        others, commandRole, targetLoudness, metricsAddress, logFormat, discordEndpoint, shown);
+    return new Config(dataDir, timeZone, language, shutdownTimeout, webAddress, secureCookies, publicUrl,
+        trustedProxies, databaseUrl, postgres, others, commandRole, targetLoudness, metricsAddress, logFormat,
+        discordEndpoint, shown);
   }
 
   /** The SQLite file the store uses. */

@@ -289,6 +289,8 @@ public final class ConfigLoader {
     Setting.ALL.forEach(s -> shown.put(s.key(), s.shown(parsed.get(s))));
     return new Config(value(Setting.DATA_DIR), value(Setting.TIME_ZONE), value(Setting.LANGUAGE),
         value(Setting.SHUTDOWN_TIMEOUT), value(Setting.WEB_ADDRESS), Boolean.TRUE.equals(value(Setting.WEB_SECURE_COOKIES)),
+        Optional.ofNullable(value(Setting.WEB_PUBLIC_URL)),
+        Optional.ofNullable(value(Setting.WEB_TRUSTED_PROXIES)).orElse(List.of()),
         database, postgres, bound, Optional.ofNullable(value(Setting.COMMANDS_ROLE)),
         // NaN only when the value was refused: that problem is reported and no Config is handed out.
         Objects.requireNonNullElse(value(Setting.PLAYBACK_TARGET_LOUDNESS), Double.NaN),

@@ -1,5 +1,6 @@
 package carillon.bot.config;
 
+import carillon.bot.web.http.ClientAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -83,6 +84,15 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
       Setting::bool, "`true` or `false`", false,
       "`true` when the page is served over HTTPS (by a proxy in front): the login cookie is then marked `Secure`",
       String::valueOf);
+  public static final Setting<URI> WEB_PUBLIC_URL = new Setting<>("web.publicUrl", null, Setting::publicUrl,
+      "`https://HOST` or `http://HOST:PORT`, no path", false,
+      "the address people reach the page at through a proxy: requests must name its host (`Host`), and the login"
+          + " form's origin may be it; unset, requests must name the address Carillon listens on",
+      URI::toString);
+  public static final Setting<List<String>> WEB_TRUSTED_PROXIES = new Setting<>("web.trustedProxies", null,
+      Setting::proxies, "IP addresses or ranges, comma-separated (`10.0.0.2, 10.1.0.0/16, ::1`)",
+      false, "the proxies in front whose `Forwarded`/`X-Forwarded-For` name the client (login limits are per client); unset: none",
+      list -> list.isEmpty() ? "(none)" : String.join(", ", list));
   public static final Setting<String> DATABASE_URL = new Setting<>("database.url", "jdbc:sqlite:<dataDir>/carillon.db",
       Setting::store, "`jdbc:sqlite:PATH` or `jdbc:postgresql://HOST:PORT/DATABASE`", false,
       "the store; PostgreSQL where one machine is outgrown (a password in it is masked when printed)",
@@ -94,7 +104,8 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
   public static final Setting<Secret> DATABASE_PASSWORD = new Setting<>("database.password", null, Secret::new,
       "text", true, "PostgreSQL's password", s -> MASK);
   public static final Setting<String> COMMANDS_ROLE = new Setting<>("commands.role", null, Setting::text,
-      "a role name", false, "members with a role of this name may use `/carillon`, besides those with Manage Server",
+      "a role id, or a role's exact name", false, "members with this role may use `/carillon`, besides those with"
+          + " Manage Server; a name is resolved to its role once per guild, and refused while more than one role has it",
       String::valueOf);
   public static final Setting<Double> PLAYBACK_TARGET_LOUDNESS = new Setting<>("playback.targetLoudness", "-18",
       Setting::loudness, "a number of LUFS from " + (int) MIN_TARGET_LOUDNESS + " to " + (int) MAX_TARGET_LOUDNESS,
@@ -122,8 +133,8 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
 
   /** Every top-level and section setting, in the order {@code carillon config} prints them. */
   public static final List<Setting<?>> ALL = List.of(DATA_DIR, TIME_ZONE, LANGUAGE, SHUTDOWN_TIMEOUT, WEB_ADDRESS,
-      WEB_SECURE_COOKIES, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD_FILE, DATABASE_PASSWORD, COMMANDS_ROLE,
-      PLAYBACK_TARGET_LOUDNESS, METRICS_ADDRESS, LOG_FORMAT, DISCORD_ENDPOINT);
+      WEB_SECURE_COOKIES, WEB_PUBLIC_URL, WEB_TRUSTED_PROXIES, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD_FILE,
+      DATABASE_PASSWORD, COMMANDS_ROLE, PLAYBACK_TARGET_LOUDNESS, METRICS_ADDRESS, LOG_FORMAT, DISCORD_ENDPOINT);
   /** The settings of each account under {@code accounts.NAME}. */
   public static final List<Setting<?>> ACCOUNT = List.of(TOKEN_FILE, SHARDS, TOKEN);
 
@@ -246,6 +257,40 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
     } catch (NumberFormatException e) {
       throw new Rejected("is not an address; write HOST:PORT or :PORT, with a port from 0 to 65535 (0 picks a free port)");
     }
+  }
+
+  private static URI publicUrl(String text) throws Rejected {
+    URI url;
+    try {
+      url = new URI(text.strip());
+    } catch (URISyntaxException e) {
+      throw new Rejected("is not a URL; write it like https://carillon.example.org");
+    }
+    if (url.getScheme() == null || !(url.getScheme().equalsIgnoreCase("http") || url.getScheme().equalsIgnoreCase("https"))
+        || url.getHost() == null) {
+      throw new Rejected("is not an http or https URL with a host; write it like https://carillon.example.org");
+    }
+    if ((url.getRawPath() != null && !url.getRawPath().isEmpty() && !url.getRawPath().equals("/"))
+        || url.getRawQuery() != null || url.getRawFragment() != null || url.getRawUserInfo() != null) {
+      throw new Rejected("has more than a scheme, host and port; Carillon is served at the root of its host");
+    }
+    return url;
+  }
+
+  private static List<String> proxies(String text) throws Rejected {
+    List<String> proxies = new ArrayList<>();
+    for (String part : text.split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      try {
+        ClientAddress.check(part);
+      } catch (IllegalArgumentException e) {
+        throw new Rejected("has an entry that is not an IP address or range: " + e.getMessage());
+      }
+      proxies.add(part.strip());
+    }
+    return List.copyOf(proxies);
   }
 
   private static LogFormat logFormat(String text) throws Rejected {

@@ -79,9 +79,10 @@ public final class SlashCommands extends ListenerAdapter {
   private final Playback playback;
   private final CommandQueue commands;
   private final Optional<String> commandRole;
+  private final CommandRole role;
   private final TaskGroup tasks;
 
-  /** {@code commandRole}: members with a role of this name may use the commands too. */
+  /** {@code commandRole}: members with this role (an id, or a name: see {@link CommandRole}) may use the commands too. */
   public SlashCommands(Sessions sessions, Scheduler scheduler, Playback playback, CommandQueue commands,
       Optional<String> commandRole, TaskGroup tasks) {
     this.tasks = tasks;
@@ -90,6 +91,7 @@ public final class SlashCommands extends ListenerAdapter {
     this.playback = playback;
     this.commands = commands;
     this.commandRole = commandRole;
+    this.role = new CommandRole(commandRole);
   }
 
   /** The command as registered in each guild. */
@@ -133,6 +135,11 @@ public final class SlashCommands extends ListenerAdapter {
 
   /** Sessions whose name contains what was typed (ignoring case and Unicode form), by name, within Discord's limits. */
   private void suggest(CommandAutoCompleteInteractionEvent event) {
+    if (event.getMember() == null || !allowed(event.getMember())) {
+      // The same rule as the command: session names are not shown to members who may not run it.
+      event.replyChoices(List.of()).queue(null, e -> log.warn("Could not answer autocomplete: {}", e.getMessage()));
+      return;
+    }
     List<Command.Choice> choices;
     try {
       String typed = NameKey.of(event.getFocusedOption().getValue().strip());
@@ -226,7 +233,7 @@ public final class SlashCommands extends ListenerAdapter {
 
   private boolean allowed(Member member) {
     return member.hasPermission(Permission.MANAGE_SERVER)
-        || commandRole.map(role -> member.getRoles().stream().anyMatch(r -> r.getName().equalsIgnoreCase(role))).orElse(false);
+        || role.heldBy(member);
   }
 
   /** Submits a control to the queue and waits (on our task) for its result, up to {@link #REPLY_WITHIN}. */

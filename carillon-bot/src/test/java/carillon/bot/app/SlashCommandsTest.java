@@ -14,6 +14,7 @@ import carillon.emulator.Interaction;
 import carillon.emulator.ManualClock;
 import carillon.emulator.SentMessage;
 import carillon.emulator.UserHandle;
+import carillon.testing.ExpectedLog;
 import java.nio.file.Path;
 import java.text.Normalizer;
 import java.text.Normalizer.Form;
@@ -62,6 +63,14 @@ class SlashCommandsTest {
     world.guild.addMember(bao);
     world.guild.giveRole(alice.id(), managers);
     await().atMost(WAIT).until(() -> world.discord.commandNames(world.bell, world.guild.id()).contains("carillon"));
+  }
+
+  /** A member with a new role named 'Session host', the configured command role. */
+  private UserHandle host(String name) throws Exception {
+    UserHandle member = world.discord.createUser(name);
+    world.guild.addMember(member);
+    world.guild.giveRole(member.id(), world.guild.createRole("Session host", 0));
+    return member;
   }
 
   private Session session(String name, AudioItem item) throws Exception {
@@ -126,14 +135,54 @@ class SlashCommandsTest {
   @Test
   void withACommandRoleMembersWithItMayUseItAndOthersAreToldWhatTheyNeed() throws Exception {
     people(Map.of("CARILLON_COMMANDS_ROLE", "Session host"), 1);
-    UserHandle chloe = world.discord.createUser("chloe");
-    world.guild.addMember(chloe);
-    world.guild.giveRole(chloe.id(), world.guild.createRole("Session host", 0));
+    UserHandle chloe = host("chloe");
 
     assertThat(reply(chloe.runSlashCommand(world.notices, world.bell, "carillon status", Map.of())))
         .isEqualTo("Nothing is playing in this server.");
     assertThat(reply(bao.runSlashCommand(world.notices, world.bell, "carillon status", Map.of())))
         .isEqualTo("You need the Manage Server permission or the role 'Session host' to use /carillon.");
+  }
+
+  @Test
+  void autocompleteShowsNoSessionToAMemberWhoMayNotRunTheCommand() throws Exception {
+    people(Map.of("CARILLON_COMMANDS_ROLE", "Session host"), 1);
+    session("Study hour", world.audio("Long tone", DemoAudio.tone(440, 30)));
+
+    // With a role configured every member sees the command; before the fix bao got every session's name.
+    assertThat(bao.autocomplete(world.notices, world.bell, "carillon play", "session", "", Map.of()).awaitChoices(WAIT))
+        .isEmpty();
+    assertThat(alice.autocomplete(world.notices, world.bell, "carillon play", "session", "", Map.of()).awaitChoices(WAIT))
+        .extracting(Interaction.Choice::name).containsExactly("Study hour");
+  }
+
+  @Test
+  void theCommandRoleIsOneRoleAndARoleMadeLaterWithItsNameGivesNothing() throws Exception {
+    people(Map.of("CARILLON_COMMANDS_ROLE", "Session host"), 1);
+    UserHandle chloe = host("chloe");
+    UserHandle mallory = world.discord.createUser("mallory");
+    world.guild.addMember(mallory);
+    assertThat(reply(chloe.runSlashCommand(world.notices, world.bell, "carillon status", Map.of())))
+        .isEqualTo("Nothing is playing in this server.");
+
+    // Before the fix any role of that name, in any case, gave control.
+    world.guild.giveRole(mallory.id(), world.guild.createRole("session HOST", 0));
+    world.guild.giveRole(mallory.id(), world.guild.createRole("Session host", 0));
+
+    assertThat(reply(mallory.runSlashCommand(world.notices, world.bell, "carillon status", Map.of())))
+        .startsWith("You need the Manage Server permission");
+    assertThat(reply(chloe.runSlashCommand(world.notices, world.bell, "carillon status", Map.of())))
+        .isEqualTo("Nothing is playing in this server.");
+  }
+
+  @Test
+  @ExpectedLog(level = ExpectedLog.Severity.WARN, logger = "carillon.bot.discord.CommandRole", message = "2 roles")
+  void aRoleNameThatTwoRolesHaveGivesNothing() throws Exception {
+    people(Map.of("CARILLON_COMMANDS_ROLE", "Session host"), 1);
+    UserHandle chloe = host("chloe");
+    world.guild.createRole("Session host", 0);
+
+    assertThat(reply(chloe.runSlashCommand(world.notices, world.bell, "carillon status", Map.of())))
+        .startsWith("You need the Manage Server permission");
   }
 
   @Test

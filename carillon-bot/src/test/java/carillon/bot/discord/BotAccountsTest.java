@@ -11,6 +11,7 @@ import carillon.emulator.BotAccount;
 import carillon.emulator.DiscordEmulator;
 import carillon.emulator.EmulatorExtension;
 import carillon.emulator.GuildHandle;
+import carillon.testing.ExpectedLog;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -27,6 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /** Several bot accounts in one process, with the real JDA against the emulator. */
+// Accounts Discord refuses or closes for good: the ERROR naming the account is the behaviour, JDA's own lines come with it.
+@ExpectedLog(logger = "carillon.bot.discord.BotAccounts")
+@ExpectedLog(logger = "net.dv8tion.jda.internal.requests.WebSocketClient")
 @ExtendWith(EmulatorExtension.class)
 class BotAccountsTest {
   @TempDir Path dir;

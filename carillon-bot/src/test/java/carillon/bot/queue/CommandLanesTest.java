@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import carillon.bot.testing.Harness;
 import carillon.bot.session.Session;
+import carillon.testing.ExpectedLog;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -25,6 +26,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * a status, a listener's bug), that command still ends for whoever waits on it, and the guild's later
  * commands still run.
  */
+// Injected store failures: the ERROR naming the command and the step is the behaviour.
+@ExpectedLog(logger = "carillon.bot.queue.CommandQueue", message = "injected: the store does not answer")
 class CommandLanesTest {
   static final Instant T0 = Instant.parse("2026-03-27T00:00:00Z");
 

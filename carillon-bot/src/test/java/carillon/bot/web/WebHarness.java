@@ -1,10 +1,10 @@
 package carillon.bot.web;
 
-import carillon.bot.testing.Harness;
 import carillon.bot.guild.Channel;
 import carillon.bot.library.AudioLibrary;
 import carillon.bot.library.AudioProbe;
 import carillon.bot.store.Database;
+import carillon.bot.testing.Harness;
 import carillon.bot.web.auth.AdminAccounts;
 import carillon.bot.web.auth.Auth;
 import carillon.bot.web.auth.InvalidInputException;
@@ -26,8 +26,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /**
  * The bot core of {@link Harness} (real SQLite file, ManualTimeSource, fake voice) behind a real
@@ -59,11 +62,22 @@ public final class WebHarness implements AutoCloseable {
 
   /** On another store (PostgreSQL), opened by {@code store}. */
   public WebHarness(Path dir, Instant start, long maxUploadBytes, Supplier<Database> store) {
-    this(dir, start, maxUploadBytes, store, Readiness.withoutAccounts());
+    this(dir, start, maxUploadBytes, store, Readiness.withoutAccounts(), settings -> settings);
   }
 
   /** With what the readiness check and the voice banner see of the bot accounts and voice. */
   public WebHarness(Path dir, Instant start, long maxUploadBytes, Supplier<Database> store, Readiness readiness) {
+    this(dir, start, maxUploadBytes, store, readiness, settings -> settings);
+  }
+
+  /** With settings changed by {@code adjust} (behind a proxy, say). */
+  public WebHarness(Path dir, Instant start, long maxUploadBytes, Supplier<Database> store,
+      UnaryOperator<WebSettings> adjust) {
+    this(dir, start, maxUploadBytes, store, Readiness.withoutAccounts(), adjust);
+  }
+
+  private WebHarness(Path dir, Instant start, long maxUploadBytes, Supplier<Database> store, Readiness readiness,
+      UnaryOperator<WebSettings> adjust) {
     core = store == null ? new Harness(dir, start) : new Harness(dir, start, store);
     core.guilds.replaceGuild(OTHER, List.of(new Channel(OTHER, OTHER_VOICE, "Other hall", Channel.Kind.VOICE)), List.of());
     core.slots.join("bot-b", OTHER);
@@ -72,8 +86,8 @@ public final class WebHarness implements AutoCloseable {
     accounts = new AdminAccounts(core.db, core.time);
     WebSettings settings = new WebSettings(new InetSocketAddress("127.0.0.1", 0), dir.resolve("uploads"), ZONE,
         maxUploadBytes, Duration.ofHours(12), false);
-    web = new WebServer(settings, core.db, core.sessions, core.scheduler, core.commands, library, core.runs,
-        core.guilds, core.playback, core.slots, core.time, readiness);
+    web = new WebServer(adjust.apply(settings), core.db, core.sessions, core.scheduler, core.commands, library,
+        core.runs, core.guilds, core.playback, core.slots, core.time, readiness);
     web.start();
     base = URI.create("http://127.0.0.1:" + web.port());
   }
@@ -152,17 +166,26 @@ public final class WebHarness implements AutoCloseable {
     public String cookie;
     public String csrf;
     public String bearer;
+    /** The device cookie a successful login set: the browser that logged in before. */
+    public String device;
 
     public void adopt(Response login) {
-      String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
-      cookie = setCookie.substring(0, setCookie.indexOf(';'));
+      for (String setCookie : login.headers().allValues("Set-Cookie")) {
+        String pair = setCookie.substring(0, setCookie.indexOf(';'));
+        if (pair.startsWith("carillon_device=")) {
+          device = pair;
+        } else {
+          cookie = pair;
+        }
+      }
       csrf = login.json().get("csrfToken").asText();
     }
 
     public HttpRequest.Builder request(String path) {
       HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
-      if (cookie != null) {
-        builder.header("Cookie", cookie);
+      if (cookie != null || device != null) {
+        builder.header("Cookie", String.join("; ", Stream.of(cookie, device)
+            .filter(Objects::nonNull).toList()));
       }
       if (bearer != null) {
         builder.header("Authorization", "Bearer " + bearer);

@@ -26,8 +26,6 @@ import org.jdbi.v3.core.Handle;
  * }</pre>
  */
 public final class AdminAccounts {
-  static final int MIN_PASSWORD = 12;
-  static final int MAX_PASSWORD = 1024;
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._@-]{0,63}");
 
   /**
@@ -85,7 +83,7 @@ public final class AdminAccounts {
   public Account create(String name, String password, boolean allGuilds, Set<Long> guilds) throws InvalidInputException {
     List<FieldError> errors = new ArrayList<>();
     String normalized = checkName(name, errors);
-    checkPassword("password", password, errors);
+    PasswordPolicy.check("password", password, normalized, errors);
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);
     }
@@ -148,7 +146,8 @@ public final class AdminAccounts {
     if (current == null || !hasher.verify(current, stored)) {
       errors.add(new FieldError("currentPassword", "is not the account's password"));
     }
-    checkPassword("newPassword", replacement, errors);
+    String name = find(id).map(Account::name).orElse(null);
+    PasswordPolicy.check("newPassword", replacement, name, errors);
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);
     }
@@ -163,13 +162,6 @@ public final class AdminAccounts {
           + " or digit"));
     }
     return normalized;
-  }
-
-  private static void checkPassword(String field, String password, List<FieldError> errors) {
-    if (password == null || password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
-      errors.add(new FieldError(field, "must be " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters"
-          + (password == null ? "" : ", was " + password.length())));
-    }
   }
 
   private static List<Account> load(Handle h, String where, Object... args) {

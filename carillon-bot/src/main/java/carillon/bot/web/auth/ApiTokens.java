@@ -85,6 +85,12 @@ final class ApiTokens {
         time.now().toEpochMilli(), tokenId, accountId)) > 0;
   }
 
+  /** Revokes every token of the account not yet revoked; how many. */
+  int revokeAll(long accountId) {
+    return db.withHandle(h -> h.execute("UPDATE web_token SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL",
+        time.now().toEpochMilli(), accountId));
+  }
+
   /** Records a use, unless one was recorded in the last minute. */
   void touch(Token token) {
     Instant now = time.now();

@@ -6,6 +6,8 @@ import carillon.bot.web.auth.AdminAccounts.Account;
 import carillon.bot.web.auth.AuthViews.AccountView;
 import carillon.bot.web.auth.AuthViews.LoginView;
 import carillon.bot.web.auth.AuthViews.Me;
+import carillon.bot.web.auth.AuthViews.PasswordChanged;
+import carillon.bot.web.http.ClientAddress;
 import carillon.bot.web.http.JsonInput;
 import carillon.bot.web.http.Pages;
 import carillon.bot.web.http.Principal;
@@ -31,8 +33,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Who may do what: every request except login, setup, health and static assets must come from a
  * logged-in admin (the login cookie) or carry an API token; a logged-in browser's state-changing
- * requests must also carry the login's CSRF token in {@value #CSRF_HEADER}. Failed logins are limited
- * per account name and per client address.
+ * requests must also carry the login's CSRF token in {@value #CSRF_HEADER}. Password attempts (login, setup,
+ * password change) are reserved before any hashing, per client and per account ({@link LoginThrottle}); a
+ * client that logged in before keeps its way in while the account is under attack.
  *
  * <p>The first admin is created with {@link AdminAccounts#create(String, String)} from the command line,
  * or through a one-time link logged at start while no account exists.
@@ -40,6 +43,9 @@ import org.slf4j.LoggerFactory;
 public final class Auth {
   private static final Logger log = LoggerFactory.getLogger(Auth.class);
   static final String COOKIE = "carillon_session";
+  /** A long-lived random cookie that marks a browser that logged in before (see {@link LoginThrottle}). */
+  static final String DEVICE_COOKIE = "carillon_device";
+  private static final Duration DEVICE_LIFETIME = Duration.ofDays(400);
   /** The header that carries a logged-in browser's CSRF token on requests that change something. */
   public static final String CSRF_HEADER = "X-CSRF-Token";
   /** What answers without authentication: exact paths, and prefixes ending in '/'. */
@@ -60,8 +66,9 @@ public final class Auth {
   private final TimeSource time;
   private final ObjectMapper json;
   private final boolean secureCookies;
-  private final LoginLimiter byName;
-  private final LoginLimiter byAddress;
+  private final LoginThrottle attempts;
+  private final LoginThrottle passwordChanges;
+  private final ClientAddress clients;
   private final AccountsApi accountsApi;
   private final LoginPages loginPages;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
@@ -72,9 +79,12 @@ public final class Auth {
    * @param loginLifetime how long a login lasts
    * @param secureCookies mark the login cookie {@code Secure} (the page is served over HTTPS)
    * @param pages renders the login page
+   * @param clients tells a request's client address (through trusted proxies)
+   * @param publicOrigin the origin the page is served at ({@code https://carillon.example.org}), if configured:
+   *     the login form's Origin check accepts it
    */
   public Auth(Database db, TimeSource time, ObjectMapper json, Duration loginLifetime, boolean secureCookies,
-      Pages pages) {
+      Pages pages, ClientAddress clients, Optional<String> publicOrigin) {
     this.secrets = new Secrets();
     this.accounts = new AdminAccounts(db, time, new PasswordHasher(secrets, PasswordHasher.DEFAULT));
     this.logins = new Logins(db, time, secrets, loginLifetime);
@@ -82,10 +92,11 @@ public final class Auth {
     this.time = time;
     this.json = json;
     this.secureCookies = secureCookies;
-    this.byName = new LoginLimiter(time, 5, Duration.ofMinutes(15));
-    this.byAddress = new LoginLimiter(time, 20, Duration.ofMinutes(15));
+    this.attempts = new LoginThrottle(time);
+    this.passwordChanges = new LoginThrottle(time);
+    this.clients = clients;
     this.accountsApi = new AccountsApi(accounts, tokens, this, json);
-    this.loginPages = new LoginPages(this, pages);
+    this.loginPages = new LoginPages(this, pages, publicOrigin);
   }
 
   /** The login, setup, account and token routes of the API, and the login page. */
@@ -185,7 +196,9 @@ public final class Auth {
   }
 
   private Principal fromToken(String authorization) {
-    if (!authorization.startsWith("Bearer ") || !authorization.substring(7).strip().startsWith(ApiTokens.PREFIX)) {
+    // The scheme is case-insensitive (RFC 9110, 11.1): "bearer" is "Bearer".
+    if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+        || !authorization.substring(7).strip().startsWith(ApiTokens.PREFIX)) {
       throw Problem.unauthenticated("the Authorization header must be 'Bearer " + ApiTokens.PREFIX + "...' with an API token");
     }
     String secret = authorization.substring(7).strip();
@@ -237,30 +250,39 @@ public final class Auth {
     String name = in.string("name", true);
     String password = in.string("password", true);
     in.check();
-    Account account = checkLogin(name, password, ctx.ip());
+    Account account = checkLogin(name, password, ctx);
     Logins.Started started = startLogin(ctx, account);
     ctx.json(loginView(account, started));
   }
 
   /**
-   * Checks a login attempt: refused with 429 while its name or address has failed too often, 401 if the
-   * password is wrong (counted), the account otherwise.
+   * Checks a login attempt: 429 when its client, or its account from a client it does not know, has used its
+   * attempts (reserved before the password is hashed); 401 if the password is wrong; the account otherwise, and
+   * the browser is marked as one that logged in (its device cookie).
    */
-  Account checkLogin(String name, String password, String address) {
+  Account checkLogin(String name, String password, Context ctx) {
     String nameKey = "name:" + (name == null ? "" : name.strip().toLowerCase(Locale.ROOT));
-    String addressKey = "address:" + address;
-    Duration wait = max(byName.blockedFor(nameKey), byAddress.blockedFor(addressKey));
-    if (!wait.isZero()) {
-      throw Problem.rateLimited("too many failed logins; try again in " + seconds(wait) + " s", seconds(wait));
-    }
+    String device = deviceOf(ctx);
+    LoginThrottle.Attempt attempt = attempts.reserve(nameKey, clients.of(ctx), device);
     Optional<Account> account = accounts.verify(name, password);
     if (account.isEmpty()) {
-      byName.failed(nameKey);
-      byAddress.failed(addressKey);
       throw Problem.unauthenticated("wrong name or password");
     }
-    byName.succeeded(nameKey);
+    attempt.succeeded();
+    if (device == null) {
+      String issued = secrets.newSecret("");
+      ctx.attribute(DEVICE_COOKIE, DEVICE_COOKIE + "=" + issued + "; Path=/; Max-Age=" + DEVICE_LIFETIME.toSeconds()
+          + "; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : "")); // set beside the login's cookie
+      device = Secrets.sha256(issued);
+    }
+    attempts.rememberDevice(nameKey, device);
     return account.get();
+  }
+
+  /** The hash of the request's device cookie, or null. */
+  private static String deviceOf(Context ctx) {
+    String cookie = ctx.cookie(DEVICE_COOKIE);
+    return cookie == null || cookie.isEmpty() || cookie.length() > 200 ? null : Secrets.sha256(cookie);
   }
 
   /** Starts a login: sets the cookie on the response. */
@@ -272,6 +294,10 @@ public final class Auth {
       cookie.append("; Secure");
     }
     ctx.header("Set-Cookie", cookie.toString());
+    String deviceCookie = ctx.attribute(DEVICE_COOKIE);
+    if (deviceCookie != null) {
+      ctx.res().addHeader("Set-Cookie", deviceCookie);
+    }
     return started;
   }
 
@@ -299,19 +325,15 @@ public final class Auth {
     String name = in.string("name", true);
     String password = in.string("password", true);
     in.check();
-    String addressKey = "address:" + ctx.ip();
-    Duration wait = byAddress.blockedFor(addressKey);
-    if (!wait.isZero()) {
-      throw Problem.rateLimited("too many failed attempts; try again in " + seconds(wait) + " s", seconds(wait));
-    }
+    LoginThrottle.Attempt attempt = attempts.reserve("setup", clients.of(ctx), null);
     String expected = setupHash;
     if (expected == null) {
       throw Problem.forbidden("setup is over: an admin account exists; log in instead");
     }
     if (!Secrets.same(Secrets.sha256(secret), expected)) {
-      byAddress.failed(addressKey);
       throw Problem.forbidden("the setup token is wrong; use the link printed in Carillon's log");
     }
+    attempt.succeeded();
     Account account;
     synchronized (this) {
       if (setupHash == null || accounts.any()) {
@@ -339,23 +361,29 @@ public final class Auth {
     JsonInput in = JsonInput.of(ctx, json);
     String current = in.string("currentPassword", true);
     String replacement = in.string("newPassword", true);
+    boolean revokeTokens = Boolean.TRUE.equals(in.bool("revokeApiTokens", false));
     in.check();
+    // Like a login: a stolen login cookie must not become unlimited guesses at the password.
+    LoginThrottle.Attempt attempt = passwordChanges.reserve("account:" + principal.accountId(),
+        "change:" + clients.of(ctx), null);
     try {
       accounts.changePassword(principal.accountId(), current, replacement);
     } catch (InvalidInputException e) {
+      if (e.errors().stream().noneMatch(error -> error.field().equals("currentPassword"))) {
+        attempt.succeeded(); // the current password was right: only the new one is refused
+      }
       throw Problem.invalid(e.errors());
     }
-    logins.endAll(principal.accountId()); // other browsers must log in with the new password
+    attempt.succeeded();
+    logins.endAll(principal.accountId()); // every other browser must log in with the new password
+    int revoked = revokeTokens ? tokens.revokeAll(principal.accountId()) : 0;
     forgetCached();
     Account account = accounts.find(principal.accountId()).orElseThrow();
-    ctx.json(loginView(account, startLogin(ctx, account)));
+    log.info("'{}' changed the password; other logins ended{}", account.name(),
+        revokeTokens ? ", " + revoked + " API tokens revoked" : "");
+    Logins.Started started = startLogin(ctx, account);
+    ctx.json(new PasswordChanged(AccountView.of(account), started.csrfToken(), started.expiresAt(), revokeTokens,
+        revoked));
   }
 
-  private static Duration max(Duration a, Duration b) {
-    return a.compareTo(b) >= 0 ? a : b;
-  }
-
-  private static long seconds(Duration wait) {
-    return Math.max(1, (wait.toMillis() + 999) / 1000);
-  }
 }

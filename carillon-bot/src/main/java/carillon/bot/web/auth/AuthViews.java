@@ -22,6 +22,13 @@ final class AuthViews {
   record LoginView(@JsonUnwrapped AccountView account, String csrfToken, Instant expiresAt) {}
 
   /**
+   * A changed password: the new login of this browser (every other one ended), and whether the account's API
+   * tokens were revoked too, as the request chose ({@code revokeApiTokens}), with how many.
+   */
+  record PasswordChanged(@JsonUnwrapped AccountView account, String csrfToken, Instant expiresAt,
+      boolean revokeApiTokens, int apiTokensRevoked) {}
+
+  /**
    * Who the request acts for.
    *
    * @param kind admin or token

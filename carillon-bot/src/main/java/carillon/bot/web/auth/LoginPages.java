@@ -7,15 +7,18 @@ import carillon.bot.web.http.Problem;
 import carillon.bot.web.http.Requests;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import java.util.Optional;
 
 /** The login page, and logging out from a page. */
 final class LoginPages {
   private final Auth auth;
   private final Pages pages;
+  private final Optional<String> publicOrigin;
 
-  LoginPages(Auth auth, Pages pages) {
+  LoginPages(Auth auth, Pages pages, Optional<String> publicOrigin) {
     this.auth = auth;
     this.pages = pages;
+    this.publicOrigin = publicOrigin;
   }
 
   void routes(JavalinDefaultRoutingApi routes) {
@@ -29,16 +32,17 @@ final class LoginPages {
     String origin = ctx.header("Origin");
     String fetchSite = ctx.header("Sec-Fetch-Site");
     // Browsers say where a request comes from: Sec-Fetch-Site where they send it, else Origin (compared
-    // with the Host header as sent, port included).
+    // with the Host header as sent, port included, which WebServer checked; or with web.publicUrl behind a proxy).
     boolean foreign = fetchSite != null ? !(fetchSite.equals("same-origin") || fetchSite.equals("none"))
-        : origin != null && !origin.equals(ctx.scheme() + "://" + ctx.header("Host"));
+        : origin != null && !origin.equals(ctx.scheme() + "://" + ctx.header("Host"))
+            && !publicOrigin.map(origin::equals).orElse(false);
     if (foreign) {
       // Another site's form must not log a browser into an account (login CSRF).
       pages.render(ctx, 403, "login", PageModel.of("name", "", "error", "this login form came from another site"));
       return;
     }
     try {
-      AdminAccounts.Account account = auth.checkLogin(name, ctx.formParam("password"), ctx.ip());
+      AdminAccounts.Account account = auth.checkLogin(name, ctx.formParam("password"), ctx);
       auth.startLogin(ctx, account);
       throw new Redirect("/");
     } catch (Problem refused) {

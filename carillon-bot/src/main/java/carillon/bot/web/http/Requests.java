@@ -1,8 +1,11 @@
 package carillon.bot.web.http;
 
 import io.javalin.http.Context;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.ee10.servlet.ServletApiRequest;
 
 /** Reading what every handler reads: who asks, ids in the path, numbers in the query. */
 public final class Requests {
@@ -49,15 +52,36 @@ public final class Requests {
   }
 
   public static long pathId(Context ctx, String name) {
-    String text = ctx.pathParam(name);
+    return id(name, ctx.pathParam(name));
+  }
+
+  /** An id in the query, checked as a path id is; empty when the parameter is absent or empty. */
+  public static Optional<Long> queryId(Context ctx, String name) {
+    String text = ctx.queryParam(name);
+    return text == null || text.isEmpty() ? Optional.empty() : Optional.of(id(name, text));
+  }
+
+  private static long id(String name, String text) {
     if (!ID.matcher(text).matches()) {
       throw Problem.malformed(name, "must be a number (an id), was '" + shorten(text) + "'");
     }
     try {
       return Long.parseLong(text);
     } catch (NumberFormatException e) {
-      throw Problem.malformed(name, "is out of range, was '" + shorten(text) + "'");
+      throw Problem.malformed(name, "is out of range (at most " + Long.MAX_VALUE + "), was '" + shorten(text) + "'");
     }
+  }
+
+  /**
+   * Whether Jetty already recycled the request (its client went away, or the server stopped while it was
+   * served): then nothing about it may be read or written any more.
+   */
+  public static boolean ended(Context ctx) {
+    ServletRequest request = ctx.req();
+    while (request instanceof ServletRequestWrapper wrapper) {
+      request = wrapper.getRequest();
+    }
+    return request instanceof ServletApiRequest api && api.getRequest() == null;
   }
 
   /** A whole-number query parameter from {@code min} to {@code max}, or {@code fallback} when absent. */

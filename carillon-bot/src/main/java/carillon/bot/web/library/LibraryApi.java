@@ -59,8 +59,15 @@ final class LibraryApi {
     if (!ctx.isMultipartFormData()) {
       throw Problem.unsupportedMediaType("upload audio files as multipart/form-data, in parts named 'files'");
     }
+    List<UploadedFile> files;
     try {
-      return ctx.uploadedFiles("files");
+      files = ctx.uploadedFiles("files");
+      if (files.isEmpty() && ctx.formParamMap().containsKey("files")) {
+        throw noFileName();
+      }
+      return files;
+    } catch (Problem problem) {
+      throw problem;
     } catch (Exception e) { // Jetty's ServletException arrives undeclared through Kotlin
       if (StoreUnavailableException.among(e)) {
         // Jetty writes large parts to the data directory: a full disk is Carillon's state, not the client's fault.
@@ -71,8 +78,15 @@ final class LibraryApi {
       String reason = "it could not be read";
       for (Throwable cause = e; cause != null; cause = cause.getCause()) {
         String message = String.valueOf(cause.getMessage());
-        if (message.contains("max file size exceeded") || message.contains("max request size exceeded")
-            || message.contains("max length exceeded")) {
+        if (message.contains("max length exceeded")) {
+          // A part's header line (its Content-Disposition) over Jetty's limit: a file name far too long.
+          throw Problem.invalid("files", "a part's headers are too long: file names may be at most "
+              + LibraryItems.MAX_FILE_NAME + " characters");
+        }
+        if (message.contains("Form is larger than max length")) {
+          throw noFileName(); // a part without a file name is a form field, and a file is a large one
+        }
+        if (message.contains("max file size exceeded") || message.contains("max request size exceeded")) {
           throw Problem.tooLarge("files", "a file is larger than " + maxBytes + " bytes, the most an audio file may be"
               + " (or the upload is larger than " + 4 * maxBytes + " bytes in all)");
         }
@@ -80,6 +94,11 @@ final class LibraryApi {
       }
       throw Problem.malformed("body", "is not a readable multipart/form-data body: " + Requests.shorten(reason));
     }
+  }
+
+  private static Problem noFileName() {
+    return Problem.invalid("files", "a part named 'files' has no file name; send each file as Content-Disposition:"
+        + " form-data; name=\"files\"; filename=\"bell.ogg\"");
   }
 
   private void rename(Context ctx) {

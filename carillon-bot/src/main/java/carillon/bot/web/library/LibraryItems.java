@@ -182,9 +182,15 @@ public final class LibraryItems {
   }
 
   /** Why a file name cannot name an audio file, or null. The name is only shown, never used as a path. */
+  /** The longest file name accepted, in characters (what most file systems allow). */
+  static final int MAX_FILE_NAME = 255;
+
   static String checkFileName(String fileName) {
     if (fileName == null || fileName.isBlank()) {
       return "has no file name";
+    }
+    if (fileName.length() > MAX_FILE_NAME) {
+      return "the file name is " + fileName.length() + " characters; it may be at most " + MAX_FILE_NAME;
     }
     if (fileName.contains("/") || fileName.contains("\\") || fileName.startsWith(".")) {
       return "'" + Requests.shorten(fileName) + "' looks like a path; send a plain file name such as 'bell.ogg'";

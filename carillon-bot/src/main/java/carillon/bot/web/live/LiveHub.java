@@ -225,6 +225,9 @@ public final class LiveHub implements AutoCloseable {
     } finally {
       streams.remove(stream);
       client.close();
+      synchronized (streams) {
+        streams.notifyAll();
+      }
     }
   }
 
@@ -319,7 +322,7 @@ public final class LiveHub implements AutoCloseable {
     }
   }
 
-  /** Ends the hub task and every stream. */
+  /** Ends the hub task and every stream, without waiting for the streams to end. */
   @Override
   public void close() {
     closed = true;
@@ -328,5 +331,32 @@ public final class LiveHub implements AutoCloseable {
       stream.offer(new Event(null, 0, null)); // wakes the stream's loop, which sees closed
     }
     log.debug("Live hub closed");
+  }
+
+  /**
+   * Ends the hub task and every stream, and waits up to {@code wait} for the streams to end (a stream stuck
+   * writing to a client that does not read may take longer).
+   *
+   * @return whether every stream ended in time
+   */
+  public boolean close(Duration wait) {
+    close();
+    long deadline = System.nanoTime() + wait.toNanos();
+    synchronized (streams) {
+      while (!streams.isEmpty()) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          log.debug("{} live event streams still open after {}", streams.size(), wait);
+          return false;
+        }
+        try {
+          streams.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+    return true;
   }
 }

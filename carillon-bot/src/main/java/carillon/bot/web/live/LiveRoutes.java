@@ -40,18 +40,13 @@ public final class LiveRoutes {
 
   private void events(Context ctx) throws Exception {
     Principal principal = Requests.principal(ctx);
-    String guildText = ctx.queryParam("guild");
-    Optional<Long> guild = Optional.empty();
+    Optional<Long> guild = Requests.queryId(ctx, "guild");
     List<Long> visible;
-    if (guildText != null && !guildText.isEmpty()) {
-      if (!guildText.matches("[0-9]{1,19}")) {
-        throw Problem.malformed("guild", "must be a guild id (a number), was '" + Requests.shorten(guildText) + "'");
-      }
-      long id = Long.parseLong(guildText);
+    if (guild.isPresent()) {
+      long id = guild.get();
       if (!principal.sees(id)) {
         throw Problem.forbidden("you have no access to guild " + id);
       }
-      guild = Optional.of(id);
       visible = List.of(id);
     } else {
       visible = access.visibleGuilds(principal);

@@ -89,7 +89,12 @@ record SessionForm(String name, String voiceChannel, String textChannel, String 
       errors.add(new FieldError(field, "must be chosen from the list"));
       return null;
     }
-    return Long.parseLong(text.strip());
+    try {
+      return Long.parseLong(text.strip());
+    } catch (NumberFormatException e) {
+      errors.add(new FieldError(field, "must be chosen from the list")); // 19 digits past the largest id
+      return null;
+    }
   }
 
   private static Integer number(String field, String text, int min, int max, Integer fallback, List<FieldError> errors) {

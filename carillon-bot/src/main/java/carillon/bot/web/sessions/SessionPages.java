@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The pages of guilds and their sessions: the guild list, a guild's sessions with their state and
@@ -71,10 +72,10 @@ final class SessionPages {
   private void guild(Context ctx) {
     long guild = access.guild(ctx);
     CommandView command = null;
-    String commandId = ctx.queryParam("command");
-    if (commandId != null && commandId.matches("[0-9]{1,18}")) {
+    Optional<Long> commandId = Requests.queryId(ctx, "command");
+    if (commandId.isPresent()) {
       Principal principal = Requests.principal(ctx);
-      command = commands.find(Long.parseLong(commandId))
+      command = commands.find(commandId.get())
           .filter(c -> sessions.guildOf(c.sessionId()).map(principal::sees).orElse(false))
           .map(CommandView::of).orElse(null);
     }

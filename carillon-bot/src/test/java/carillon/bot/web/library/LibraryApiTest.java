@@ -6,25 +6,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import carillon.bot.app.DemoAudio;
 import carillon.bot.session.SessionSpec;
+import carillon.bot.web.WebHarness;
 import carillon.bot.web.WebHarness.Client;
 import carillon.bot.web.WebHarness.Response;
-import carillon.bot.web.WebHarness;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -214,6 +215,36 @@ public class LibraryApiTest {
     Response refused = upload(alice, new Part(fileName, DemoAudio.chime(528, 1)));
     assertProblem(refused, 422, "invalid-input");
     assertThat(refused.json().get("errors").get(0).get("field").asText()).isEqualTo("files[0]");
+    assertNothingStored();
+  }
+
+  @Test
+  void aTenThousandCharacterFileNameIsAFieldErrorNotTooLarge() throws Exception {
+    Response refused = upload(alice, new Part("b".repeat(10_000) + ".wav", DemoAudio.chime(528, 1)));
+
+    assertThat(refused.status()).as(refused.toString()).isIn(400, 422);
+    assertThat(refused.json().get("errors").get(0).get("field").asText()).startsWith("files");
+    assertThat(refused.json().get("detail").asText() + refused.json().get("errors").toString()).contains("name");
+    assertNothingStored();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 250_000})
+  void aFilePartWithoutAFileNameIsAFieldError(int size) throws Exception {
+    byte[] chime = Arrays.copyOf(DemoAudio.chime(528, 1), size); // past Jetty's form field limit too
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"files\"\r\n"
+        + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    body.write(chime);
+    body.write(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
+
+    Response refused = alice.send(alice.changing("/api/library")
+        .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
+
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+    assertThat(refused.json().get("errors").get(0).get("field").asText()).isEqualTo("files");
+    assertThat(refused.json().get("errors").get(0).get("message").asText()).contains("file name");
     assertNothingStored();
   }
 
