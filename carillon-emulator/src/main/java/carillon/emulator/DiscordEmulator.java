@@ -12,11 +12,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
 import net.dv8tion.jda.api.JDABuilder;
 import net.dv8tion.jda.api.requests.RestConfig;
 import net.dv8tion.jda.api.sharding.DefaultShardManagerBuilder;
@@ -219,12 +221,21 @@ public final class DiscordEmulator implements AutoCloseable {
     }
   }
 
+  /** A bot whose application has every privileged intent enabled (as most test bots need). */
   public BotAccount createBot(String name) {
+    return createBot(name, EnumSet.allOf(PrivilegedIntent.class));
+  }
+
+  /**
+   * A bot whose application has only these privileged intents enabled: a session that identifies with
+   * another one is closed with 4014 "Disallowed intent(s)", as on Discord.
+   */
+  public BotAccount createBot(String name, Set<PrivilegedIntent> enabled) {
     synchronized (world) {
       long id = world.ids.next();
       String token = Base64.getUrlEncoder().withoutPadding().encodeToString(Long.toString(id).getBytes()) + "."
           + randomPart();
-      world.accounts.put(id, new Model.Account(id, name, true, token, id));
+      world.accounts.put(id, new Model.Account(id, name, true, token, id, PrivilegedIntent.bits(enabled)));
       return new BotAccount(id, name, token, id);
     }
   }
