@@ -208,6 +208,11 @@ public final class DiscordEmulator implements AutoCloseable {
 
   // ---- the world
 
+  /** The world, for handles on what a world description made (package-private: tests and the control API). */
+  World world() {
+    return world;
+  }
+
   public GuildHandle createGuild(String name) {
     synchronized (world) {
       long ownerId = world.ids.next();
