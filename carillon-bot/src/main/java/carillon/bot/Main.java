@@ -3,6 +3,7 @@ package carillon.bot;
 import carillon.bot.app.Carillon;
 import carillon.bot.backup.Backup;
 import carillon.bot.app.Demo;
+import carillon.bot.app.LogOutput;
 import carillon.bot.config.Config;
 import carillon.bot.config.ConfigException;
 import carillon.bot.config.ConfigLoader;
@@ -300,6 +301,7 @@ public final class Main implements Callable<Integer> {
           + "'./carillon demo' runs Carillon without Discord.");
       return 2;
     }
+    LogOutput.use(config.logFormat());
     return runDiscord(config);
   }
 
@@ -362,6 +364,7 @@ public final class Main implements Callable<Integer> {
     } catch (ConfigException e) {
       return reportProblems(e);
     }
+    LogOutput.use(config.logFormat());
     try {
       Demo demo = Demo.start(config, out, startIn);
       ShutdownSignals.install(demo::close).join();

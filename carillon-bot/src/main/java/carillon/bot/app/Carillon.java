@@ -10,6 +10,7 @@ import carillon.bot.discord.SlashCommands;
 import carillon.bot.guild.GuildDirectory;
 import carillon.bot.library.AudioLibrary;
 import carillon.bot.library.AudioProbe;
+import carillon.bot.metrics.Metrics;
 import carillon.bot.playback.CrashRecovery;
 import carillon.bot.library.LoudnessTarget;
 import carillon.bot.playback.Notifier;
@@ -91,6 +92,8 @@ public final class Carillon implements AutoCloseable {
   private final Playback playback;
   private final CommandQueue commands;
   private final WebServer web;
+  private final Metrics metrics = new Metrics();
+  private Optional<InetSocketAddress> metricsAddress = Optional.empty();
   private final DefaultAudioPlayerManager players = new DefaultAudioPlayerManager();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -135,6 +138,9 @@ public final class Carillon implements AutoCloseable {
         accounts.registerGuildCommand(slash.definition()); // a new guild gets /carillon from its first account
       }
     });
+    metrics.watch(playback, runs);
+    metrics.watch(commands);
+    metrics.watch(accounts);
     new CrashRecovery(sessions, runs, starter, time).resumeOrInterruptAll();
     scheduler.start();
     commands.recover();
@@ -150,6 +156,21 @@ public final class Carillon implements AutoCloseable {
       throw new StartException("the admin web server cannot listen on " + address.getHostString() + ":"
           + address.getPort() + " (" + e.getMessage() + "); set web.address (CARILLON_WEB_ADDRESS) to a free one", e);
     }
+    if (config.metricsAddress().isPresent()) {
+      InetSocketAddress at = config.metricsAddress().get();
+      try {
+        metricsAddress = Optional.of(metrics.serve(at));
+      } catch (IOException e) {
+        close();
+        throw new StartException("the metrics server cannot listen on " + at.getHostString() + ":" + at.getPort()
+            + " (" + e.getMessage() + "); set metrics.address (CARILLON_METRICS_ADDRESS) to a free one", e);
+      }
+    }
+  }
+
+  /** Where the metrics server listens, if {@code metrics.address} is set. */
+  Optional<InetSocketAddress> metricsAddress() {
+    return metricsAddress;
   }
 
   /** Whether at least one bot account logged in (those that failed are reported in the log). */
@@ -223,6 +244,7 @@ public final class Carillon implements AutoCloseable {
     log.info("Shutting down: ending playback, waiting up to {} ms for background tasks", timeout.toMillis());
     long deadline = System.nanoTime() + timeout.toNanos();
     web.close(); // no new requests
+    metrics.close();
     commands.close();
     scheduler.stop();
     // Runs end first, while the task group still takes their end notices; then everything is awaited.

@@ -26,11 +26,15 @@ import java.util.Optional;
  * @param accounts the bot accounts to log in with, in the order they are configured
  * @param commandRole members with a role of this name may use /carillon (besides Manage Server)
  * @param targetLoudness the integrated loudness sessions play files at, in LUFS (EBU R 128 / ITU-R BS.1770)
+ * @param metricsAddress where Prometheus scrapes {@code /metrics}; empty: no metrics server
+ * @param logFormat how the log is written to standard output
  * @param shown every key of {@link Setting#ALL} with its value as printed (secrets masked), in the table's order
  */
 public record Config(Path dataDir, ZoneId timeZone, Locale language, Duration shutdownTimeout,
     InetSocketAddress webAddress, boolean secureCookies, String databaseUrl, Optional<Postgres> postgres,
-    List<Account> accounts, Optional<String> commandRole, double targetLoudness, Map<String, String> shown) {
+    List<Account> accounts, Optional<String> commandRole, double targetLoudness,
+    Optional<InetSocketAddress> metricsAddress, LogFormat logFormat,
+    Map<String, String> shown) {
 
   /** How to log in to a PostgreSQL store (when databaseUrl is a jdbc:postgresql: URL). */
   public record Postgres(String user, Secret password) {}
@@ -62,7 +66,7 @@ public record Config(Path dataDir, ZoneId timeZone, Locale language, Duration sh
   /** This configuration with other accounts (the demo's, on the emulator). */
   public Config withAccounts(List<Account> others) {
     return new Config(dataDir, timeZone, language, shutdownTimeout, webAddress, secureCookies, databaseUrl, postgres,
-        others, commandRole, targetLoudness, shown);
+        others, commandRole, targetLoudness, metricsAddress, logFormat, shown);
   }
 
   /** The SQLite file the store uses. */

@@ -291,7 +291,9 @@ public final class ConfigLoader {
         value(Setting.SHUTDOWN_TIMEOUT), value(Setting.WEB_ADDRESS), Boolean.TRUE.equals(value(Setting.WEB_SECURE_COOKIES)),
         database, postgres, bound, Optional.ofNullable(value(Setting.COMMANDS_ROLE)),
         // NaN only when the value was refused: that problem is reported and no Config is handed out.
-        Objects.requireNonNullElse(value(Setting.PLAYBACK_TARGET_LOUDNESS), Double.NaN), shown);
+        Objects.requireNonNullElse(value(Setting.PLAYBACK_TARGET_LOUDNESS), Double.NaN),
+        Optional.ofNullable(value(Setting.METRICS_ADDRESS)), value(Setting.LOG_FORMAT),
+        shown);
   }
 
   /** A PostgreSQL store's user and password: the password from the environment or a file, like tokens. */

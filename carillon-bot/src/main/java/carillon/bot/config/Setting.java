@@ -98,6 +98,13 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
       Setting::loudness, "a number of LUFS from " + (int) MIN_TARGET_LOUDNESS + " to " + (int) MAX_TARGET_LOUDNESS,
       false, "the integrated loudness (EBU R 128) every file is played at; -18 suits speech and bells",
       String::valueOf);
+  public static final Setting<InetSocketAddress> METRICS_ADDRESS = new Setting<>("metrics.address", null,
+      Setting::address, "`HOST:PORT` or `:PORT` (`:PORT` is loopback)", false,
+      "where Prometheus scrapes `/metrics`; off when unset. It needs no credentials: keep it on loopback or a "
+          + "network only Prometheus reaches", a -> a.getHostString() + ":" + a.getPort());
+  public static final Setting<LogFormat> LOG_FORMAT = new Setting<>("log.format", "text", Setting::logFormat,
+      "`text` or `json`", false, "the log on standard output: lines for people, or JSON lines for a log collector",
+      f -> f.name().toLowerCase(Locale.ROOT));
 
   /** Each account's keys, under {@code accounts.NAME}. */
   public static final Setting<Path> TOKEN_FILE = new Setting<>("tokenFile", null, Setting::path, "a readable file",
@@ -110,7 +117,7 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
   /** Every top-level and section setting, in the order {@code carillon config} prints them. */
   public static final List<Setting<?>> ALL = List.of(DATA_DIR, TIME_ZONE, LANGUAGE, SHUTDOWN_TIMEOUT, WEB_ADDRESS,
       WEB_SECURE_COOKIES, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD_FILE, DATABASE_PASSWORD, COMMANDS_ROLE,
-      PLAYBACK_TARGET_LOUDNESS);
+      PLAYBACK_TARGET_LOUDNESS, METRICS_ADDRESS, LOG_FORMAT);
   /** The settings of each account under {@code accounts.NAME}. */
   public static final List<Setting<?>> ACCOUNT = List.of(TOKEN_FILE, SHARDS, TOKEN);
 
@@ -233,6 +240,14 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
     } catch (NumberFormatException e) {
       throw new Rejected("is not an address; write HOST:PORT or :PORT, with a port from 0 to 65535 (0 picks a free port)");
     }
+  }
+
+  private static LogFormat logFormat(String text) throws Rejected {
+    return switch (text) {
+      case "text" -> LogFormat.TEXT;
+      case "json" -> LogFormat.JSON;
+      default -> throw new Rejected("is not a log format; the formats are text and json");
+    };
   }
 
   private static Boolean bool(String text) throws Rejected {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -184,6 +185,15 @@ public final class BotAccounts implements AutoCloseable {
   /** The names of the accounts that are logged in. */
   public Collection<String> names() {
     return List.copyOf(live.keySet());
+  }
+
+  /**
+   * The average gateway heartbeat round trip of a logged-in account, in milliseconds, as JDA measures it
+   * (-1 before the first heartbeat); empty when the account is not logged in.
+   */
+  public OptionalDouble gatewayPingMillis(String account) {
+    ShardManager connection = live.get(account);
+    return connection == null ? OptionalDouble.empty() : OptionalDouble.of(connection.getAverageGatewayPing());
   }
 
   /** The guild as {@code account} sees it, if that account is logged in and in the guild. */

@@ -1,0 +1,169 @@
+package carillon.bot.metrics;
+
+import carillon.bot.discord.BotAccounts;
+import carillon.bot.playback.ActiveRun;
+import carillon.bot.playback.Playback;
+import carillon.bot.queue.CommandQueue;
+import carillon.bot.queue.CommandRecord;
+import carillon.bot.run.Run;
+import carillon.bot.run.Runs;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carillon's figures in Prometheus's text format, at {@code http://metrics.address/metrics} (off unless
+ * {@code metrics.address} is set; bind it to loopback or a network only Prometheus reaches: the page needs
+ * no credentials). Micrometer names, as Prometheus shows them:
+ *
+ * <ul>
+ *   <li>{@code carillon_runs_total{outcome}}: runs that ended, by outcome (COMPLETED, FAILED, INTERRUPTED, …)
+ *   <li>{@code carillon_run_start_lateness_seconds}: how long after its scheduled instant a run started
+ *   <li>{@code carillon_run_first_audio_seconds}: from the scheduled instant to the first track playing
+ *   <li>{@code carillon_commands_seconds{kind,status}}: commands by kind and final status, and how long each
+ *       took from being accepted to being carried out
+ *   <li>{@code carillon_voice_connections}: runs playing now, each one voice connection
+ *   <li>{@code carillon_gateway_ping_seconds{account}}: each logged-in account's gateway heartbeat round trip
+ *   <li>the JVM's memory, GC, threads, class loading, CPU and uptime ({@code jvm_*}, {@code process_*},
+ *       {@code system_*})
+ * </ul>
+ *
+ * Everything is fed from the listeners Playback and the command queue already have: nothing on the
+ * playback path waits for a metric.
+ */
+public final class Metrics implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Metrics.class);
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Set<Long> started = ConcurrentHashMap.newKeySet();
+  private final Set<Long> playing = ConcurrentHashMap.newKeySet();
+  private final Timer lateness;
+  private final Timer firstAudio;
+  private HttpServer server;
+
+  public Metrics() {
+    new ClassLoaderMetrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    lateness = Timer.builder("carillon.run.start.lateness")
+        .description("how long after its scheduled instant a run started").publishPercentileHistogram()
+        .register(registry);
+    firstAudio = Timer.builder("carillon.run.first.audio")
+        .description("from a run's scheduled instant to its first track playing").publishPercentileHistogram()
+        .register(registry);
+  }
+
+  /** Follows runs: their start lateness, first audio, outcome, and how many play now. */
+  public void watch(Playback playback, Runs runs) {
+    Gauge.builder("carillon.voice.connections", playback, p -> p.all().size())
+        .description("runs playing now, each one voice connection").register(registry);
+    playback.onChange(run -> runChanged(run, playback, runs));
+  }
+
+  /** Follows commands: by kind and final status, with the time from accepted to carried out. */
+  public void watch(CommandQueue commands) {
+    commands.onFinished(this::commandFinished);
+  }
+
+  /** Each logged-in account's gateway ping. */
+  public void watch(BotAccounts accounts) {
+    for (String account : accounts.names()) {
+      Gauge.builder("carillon.gateway.ping", accounts, a -> a.gatewayPingMillis(account).orElse(Double.NaN) / 1000)
+          .description("the account's gateway heartbeat round trip").baseUnit("seconds").tag("account", account)
+          .register(registry);
+    }
+  }
+
+  private void runChanged(ActiveRun active, Playback playback, Runs runs) {
+    long runId = active.runId();
+    boolean ended = playback.active(active.session().id()).filter(a -> a == active).isEmpty();
+    Optional<Run> run = runs.find(runId);
+    if (run.isEmpty()) {
+      return;
+    }
+    if (started.add(runId)) {
+      run.get().startedAt().ifPresent(at -> lateness.record(nonNegative(Duration.between(run.get().scheduledAt(), at))));
+    }
+    if (active.currentTrack().isPresent() && playing.add(runId)) {
+      active.startedAt().ifPresent(at -> firstAudio.record(nonNegative(Duration.between(run.get().scheduledAt(), at))));
+    }
+    if (ended) {
+      started.remove(runId);
+      playing.remove(runId);
+      Counter.builder("carillon.runs").description("runs that ended, by outcome")
+          .tag("outcome", run.get().outcome().name()).register(registry).increment();
+    }
+  }
+
+  private void commandFinished(CommandRecord command) {
+    Duration took = command.finishedAt().map(at -> Duration.between(command.requestedAt(), at)).orElse(Duration.ZERO);
+    Timer.builder("carillon.commands").description("commands by kind and final status, accepted to carried out")
+        .tag("kind", command.kind().name()).tag("status", command.status().name()).register(registry)
+        .record(nonNegative(took));
+  }
+
+  private static Duration nonNegative(Duration d) {
+    return d.isNegative() ? Duration.ZERO : d;
+  }
+
+  /** The registry, for tests and for meters of other parts. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * Serves {@code /metrics} on {@code address} (port 0: a free one).
+   *
+   * @return the address it listens on
+   * @throws IOException if it cannot listen there
+   */
+  public InetSocketAddress serve(InetSocketAddress address) throws IOException {
+    server = HttpServer.create(new InetSocketAddress(address.getHostString(), address.getPort()), 0);
+    server.createContext("/metrics", exchange -> {
+      try (exchange) {
+        byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(body);
+        }
+      }
+    });
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    server.start();
+    InetSocketAddress bound = server.getAddress();
+    log.info("Metrics for Prometheus at http://{}:{}/metrics", address.getHostString(), bound.getPort());
+    return bound;
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.stop(0);
+    }
+    registry.close();
+  }
+}
