@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,20 +108,11 @@ final class ControlApi {
   private void createBot(Context ctx) throws Exception {
     JsonNode body = body(ctx);
     String name = text(body, "name");
-    Set<PrivilegedIntent> intents = EnumSet.allOf(PrivilegedIntent.class);
-    if (body.has("privilegedIntents")) {
-      if (!body.get("privilegedIntents").isArray()) {
-        throw new BadRequest("'privilegedIntents' must be an array of " + EnumSet.allOf(PrivilegedIntent.class));
-      }
-      intents = EnumSet.noneOf(PrivilegedIntent.class);
-      for (JsonNode intent : body.get("privilegedIntents")) {
-        try {
-          intents.add(PrivilegedIntent.valueOf(intent.asText()));
-        } catch (IllegalArgumentException e) {
-          throw new BadRequest("'privilegedIntents': '" + intent.asText() + "' is not one of "
-              + EnumSet.allOf(PrivilegedIntent.class));
-        }
-      }
+    Set<PrivilegedIntent> intents;
+    try {
+      intents = PrivilegedIntent.parse(body.get("privilegedIntents"), "'privilegedIntents'");
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest(e.getMessage());
     }
     BotAccount bot = emulator.createBot(name, intents);
     ctx.status(201).json(Map.of("id", Long.toString(bot.id()), "token", bot.token(),

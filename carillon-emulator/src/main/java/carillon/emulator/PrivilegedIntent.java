@@ -1,5 +1,9 @@
 package carillon.emulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.EnumSet;
+import java.util.Set;
+
 /**
  * The gateway intents an application must have enabled (Developer Portal, Bot, Privileged Gateway
  * Intents) before a session may ask for them; asking for one that is not enabled closes the gateway with
@@ -15,6 +19,32 @@ public enum PrivilegedIntent {
 
   PrivilegedIntent(long bit) {
     this.bit = bit;
+  }
+
+  /**
+   * The intents of a JSON array of names ({@code ["MESSAGE_CONTENT"]}); all three when {@code names} is
+   * missing.
+   *
+   * @throws IllegalArgumentException naming {@code field} for anything else
+   */
+  static Set<PrivilegedIntent> parse(JsonNode names, String field) {
+    if (names == null || names.isMissingNode()) {
+      return EnumSet.allOf(PrivilegedIntent.class);
+    }
+    if (!names.isArray()) {
+      throw new IllegalArgumentException(field + " must be an array of " + EnumSet.allOf(PrivilegedIntent.class)
+          + ", was " + names);
+    }
+    Set<PrivilegedIntent> intents = EnumSet.noneOf(PrivilegedIntent.class);
+    for (JsonNode name : names) {
+      try {
+        intents.add(valueOf(name.asText()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(field + ": '" + name.asText() + "' is not one of "
+            + EnumSet.allOf(PrivilegedIntent.class), e);
+      }
+    }
+    return intents;
   }
 
   static long bits(Iterable<PrivilegedIntent> intents) {

@@ -3,7 +3,6 @@ package carillon.emulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,18 +40,7 @@ final class WorldFile {
     for (JsonNode bot : array(description, "bots")) {
       String where = "bots[" + index++ + "]";
       String name = name(bot, where);
-      Set<PrivilegedIntent> intents = EnumSet.allOf(PrivilegedIntent.class);
-      if (bot.has("privilegedIntents")) {
-        intents = EnumSet.noneOf(PrivilegedIntent.class);
-        for (JsonNode intent : bot.get("privilegedIntents")) {
-          try {
-            intents.add(PrivilegedIntent.valueOf(intent.asText()));
-          } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + ".privilegedIntents: '" + intent.asText()
-                + "' is not one of " + EnumSet.allOf(PrivilegedIntent.class), e);
-          }
-        }
-      }
+      Set<PrivilegedIntent> intents = PrivilegedIntent.parse(bot.get("privilegedIntents"), where + ".privilegedIntents");
       unique(members, name, where);
       BotAccount account = discord.createBot(name, intents);
       members.put(name, account.id());
