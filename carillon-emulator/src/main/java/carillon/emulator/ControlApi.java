@@ -73,6 +73,7 @@ final class ControlApi {
     routes.post(PREFIX + "/faults/gateway", this::gatewayFault);
     routes.post(PREFIX + "/faults/rest", this::restFault);
     routes.post(PREFIX + "/faults/voice", this::voiceFault);
+    routes.get(PREFIX + "/faults/rest", ctx -> ctx.json(Map.of("served", emulator.restFaultsServed())));
     routes.get(PREFIX + "/voice/{connection}", this::voiceConnection);
     routes.get(PREFIX + "/voice/{connection}/audio.wav", this::voiceWav);
     // the world, as the Java API builds it

@@ -357,6 +357,11 @@ public final class DiscordEmulator implements AutoCloseable {
     rest.failRoute(method, pathRegex, status, times);
   }
 
+  /** How many REST requests were answered with a fault of {@link #failRoute} so far. */
+  public int restFaultsServed() {
+    return rest.faultsServed.get();
+  }
+
   @Override
   public void close() {
     gateway.closeAll();

@@ -33,6 +33,9 @@ final class Rest {
   /** A route made to fail {@code times} times with {@code status}. */
   record Fault(String method, Pattern path, int status, AtomicInteger remaining) {}
 
+  /** How many requests were answered by a fault so far. */
+  final AtomicInteger faultsServed = new AtomicInteger();
+
   void failRoute(String method, String pathRegex, int status, int times) {
     faults.add(new Fault(method.toUpperCase(), Pattern.compile(pathRegex), status, new AtomicInteger(times)));
   }
@@ -144,6 +147,7 @@ final class Rest {
       if (fault.method.equals(ctx.method().name()) && fault.path.matcher(path).matches()
           && fault.remaining.getAndDecrement() > 0) {
         ctx.status(fault.status);
+        faultsServed.incrementAndGet();
         if (fault.status == 429) {
           // JDA reads Retry-After as an integer; without Via it would take this for a Cloudflare ban.
           ctx.header("Retry-After", "1");

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 16: the emulator serves Discord libraries other than JDA, unmodified but for the base URLs they
  * hard-code. discord.py (Debian's python3-discord) and discord.js 14 + @discordjs/voice (compat/js, pinned
  * by its package-lock) each run as a child process against {@code carillon emulator} started in-process:
- * log in, read the guild, send and read back a message, get messages as their intents allow, answer slash
- * commands (reply, defer and edit, follow-up, ephemeral, autocomplete), survive a gateway drop, and (discord.js)
+ * log in, read the guild, send and read back a message (through a 429 and a 502), get messages as their
+ * intents allow, answer slash commands (reply, defer and edit, follow-up, ephemeral, autocomplete), survive a
+ * gateway drop, op 7 and a non-resumable op 9, and (discord.js)
  * play a 440 Hz tone through a voice drop that the emulator hears by content. scripts/test-prerequisites.sh
  * installs both; a missing one fails here with what to run, never a silent pass.
  */
@@ -63,6 +64,7 @@ class ForeignClientsTest {
         .as("Debian's python3-discord is missing: run ./carillon test (scripts/test-prerequisites.sh installs it) "
             + "or, as root, apt-get install python3-discord")
         .isTrue();
+    failTheFirstRequests();
     try (ForeignBot bot = ForeignBot.start(ForeignBot.compat("py"),
         Map.of("SSL_CERT_FILE", description.get("certificate").asText(), "PYTHONUNBUFFERED", "1"),
         python.toString(), "bot.py", descriptionFile.toString(), "Bell", "Sangha")) {
@@ -77,6 +79,7 @@ class ForeignClientsTest {
     assertThat(js.resolve("node_modules/discord.js")).as(
         "compat/js has no node_modules: run ./carillon test (scripts/test-prerequisites.sh runs npm ci there)")
         .isDirectory();
+    failTheFirstRequests();
     try (ForeignBot bot = ForeignBot.start(js,
         Map.of("NODE_EXTRA_CA_CERTS", description.get("certificate").asText()),
         "node", "bot.js", descriptionFile.toString(), "Bell", "Sangha")) {
@@ -94,6 +97,7 @@ class ForeignClientsTest {
 
     assertThat(bot.expect("ready ", STEP))
         .isEqualTo("ready guild=Sangha channels=2 read=\"" + greeting + "\"");
+    assertThat(discord.restFaultsServed()).as("the library retried after a 429 and a 502").isEqualTo(2);
     assertThat(discord.messages(notices)).extracting(SentMessage::content).contains(greeting);
 
     // GUILD_MESSAGES without MESSAGE_CONTENT: a plain message arrives blank, one that mentions the bot whole
@@ -127,6 +131,18 @@ class ForeignClientsTest {
     discord.requestReconnect(bell);
     assertThat(alice.runSlashCommand(notices, bell, "ring", Map.of()).awaitReply(STEP).content())
         .isEqualTo("ringing the bell");
+    // an invalidated session (op 9, not resumable): the library identifies anew
+    discord.invalidateSession(bell, false);
+    await().atMost(STEP).until(() -> discord.world().sessions.values().stream()
+        .anyMatch(session -> session.bot.id == bell.id() && session.connection() != null));
+    assertThat(alice.runSlashCommand(notices, bell, "ring", Map.of("bell", "Evening gong")).awaitReply(STEP).content())
+        .isEqualTo("ringing Evening gong");
+  }
+
+  /** The first message post is rate limited (429) and the first guild read fails with 502: both are retried. */
+  private void failTheFirstRequests() {
+    standalone.discord().failRoute("POST", "/channels/\\d+/messages", 429, 1);
+    standalone.discord().failRoute("GET", "/guilds/\\d+/channels", 502, 1);
   }
 
   private void playsWhatTheEmulatorHearsThroughAVoiceDrop(ForeignBot bot) throws Exception {
