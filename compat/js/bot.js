@@ -2,7 +2,7 @@
 // Usage: node bot.js DESCRIPTION.json BOT_NAME GUILD_NAME
 // The description is what `carillon emulator --describe` writes. The bot prints one line per step on
 // stdout ("ready ...", "message {...}", "voice playing", "voice played ...") and takes orders on stdin
-// ("voice", "quit"). The only setting beyond an ordinary bot is the REST base URL (discord.js hard-codes
+// ("voice", "quit"); once in voice it reports the connection's state changes ("voice state disconnected"). The only setting beyond an ordinary bot is the REST base URL (discord.js hard-codes
 // discord.com); the gateway URL comes from GET /gateway/bot, as on Discord.
 'use strict';
 const fs = require('node:fs');
@@ -114,6 +114,9 @@ async function playTone() {
     channelId: hall.id, guildId: guild.id, adapterCreator: guild.voiceAdapterCreator, selfDeaf: true,
   });
   await entersState(connection, VoiceConnectionStatus.Ready, 20_000);
+  connection.on('stateChange', (before, after) => {
+    if (before.status !== after.status) say(`voice state ${after.status}`);
+  });
   const player = createAudioPlayer();
   connection.subscribe(player);
   player.play(createAudioResource(Readable.from([tone()]), { inputType: StreamType.Raw }));

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * by its package-lock) each run as a child process against {@code carillon emulator} started in-process:
  * log in, read the guild, send and read back a message (through a 429 and a 502), get messages as their
  * intents allow, answer slash commands (reply, defer and edit, follow-up, ephemeral, autocomplete), survive a
- * gateway drop, op 7 and a non-resumable op 9, and (discord.js)
+ * gateway drop, op 7 and a non-resumable op 9, and (discord.js) follow a moderator's move and disconnect, and
  * play a 440 Hz tone through a voice drop that the emulator hears by content. scripts/test-prerequisites.sh
  * installs both; a missing one fails here with what to run, never a silent pass.
  */
@@ -43,7 +43,8 @@ class ForeignClientsTest {
     Files.writeString(world, """
         {"bots": [{"name": "Bell"}], "users": ["alice"],
          "guilds": [{"name": "Sangha", "members": ["Bell", "alice"],
-                     "channels": [{"name": "notices"}, {"name": "Hall", "type": "voice"}]}]}
+                     "channels": [{"name": "notices"}, {"name": "Hall", "type": "voice"},
+                                  {"name": "Garden", "type": "voice"}]}]}
         """);
     standalone = Standalone.start(Optional.of(world), dir.resolve("voice.pem"));
     description = standalone.description();
@@ -96,7 +97,7 @@ class ForeignClientsTest {
     UserHandle alice = new UserHandle(discord.world(), id("/users/alice"), "alice");
 
     assertThat(bot.expect("ready ", STEP))
-        .isEqualTo("ready guild=Sangha channels=2 read=\"" + greeting + "\"");
+        .isEqualTo("ready guild=Sangha channels=3 read=\"" + greeting + "\"");
     assertThat(discord.restFaultsServed()).as("the library retried after a 429 and a 502").isEqualTo(2);
     assertThat(discord.messages(notices)).extracting(SentMessage::content).contains(greeting);
 
@@ -164,6 +165,16 @@ class ForeignClientsTest {
     assertThat(heard.sound()).isBetween(Duration.ofMillis(3_900), Duration.ofMillis(4_100));
     short[] pcm = discord.voicePcm(heard.id()).orElseThrow();
     assertThat(Signals.frequencyOfSound(pcm)).isCloseTo(440.0, offset(3.0));
+
+    // a moderator drags the bot to the Garden: a new voice server update, a new connection there
+    long garden = id("/guilds/Sangha/channels/Garden");
+    sangha.moveMember(bell.id(), garden);
+    await().atMost(STEP).until(() -> discord.voiceConnections().stream()
+        .anyMatch(c -> c.channelId() == garden && c.disconnectedAt().isEmpty()));
+    // ... then disconnects it: the voice socket closes with 4014 and the library reports it disconnected
+    sangha.moveMember(bell.id(), null);
+    bot.expect("voice state disconnected", STEP);
+    assertThat(discord.voiceChannelOf(sangha, bell.id())).isEmpty();
   }
 
   private long id(String pointer) {
