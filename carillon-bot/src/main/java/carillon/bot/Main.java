@@ -171,8 +171,8 @@ public final class Main implements Callable<Integer> {
   }
 
   @Command(name = "emulator", mixinStandardHelpOptions = true, versionProvider = Version.class,
-      description = {"Start only the local Discord emulator (voice included) with a sample guild or the world of",
-          "--world, and print how to connect a bot to it (docs/emulator.md)."})
+      description = "Start only the local Discord emulator (voice included) with a sample guild or the world of "
+          + "--world, and print how to connect a bot to it (docs/emulator.md).")
   int emulator(
       @Option(names = "--world", paramLabel = "FILE", description = "JSON: bots, users, guilds with channels and members")
       Path world,

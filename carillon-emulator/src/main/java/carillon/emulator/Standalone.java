@@ -107,10 +107,14 @@ public final class Standalone implements AutoCloseable {
       }
       i++;
     }
+    if (certificate == null) {
+      certificate = Path.of(System.getProperty("java.io.tmpdir"),
+          "carillon-emulator-voice-" + ProcessHandle.current().pid() + ".pem");
+      certificate.toFile().deleteOnExit(); // ours to clean up; a named one is the caller's
+    }
     Standalone standalone;
     try {
-      standalone = start(world, certificate != null ? certificate
-          : Path.of(System.getProperty("java.io.tmpdir"), "carillon-emulator-voice-" + ProcessHandle.current().pid() + ".pem"));
+      standalone = start(world, certificate);
     } catch (IllegalArgumentException | IOException e) {
       System.err.println("carillon emulator: " + e.getMessage());
       System.exit(2);
