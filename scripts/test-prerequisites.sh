@@ -3,6 +3,8 @@
 # exact command to run. Set CARILLON_TEST_PREREQUISITES=skip to check nothing (e.g. `-pl carillon-tasks`).
 #   chromium, chromium-driver   the browser tests (Selenium drives Debian's headless Chromium)
 #   docker.io, debootstrap      the container image test (a local Debian 13 base, a running Docker engine)
+#   python3-discord             the emulator's discord.py suite (ForeignClientsTest, compat/py)
+#   nodejs, npm; npm ci         the emulator's discord.js suite (compat/js, versions pinned by its package-lock.json)
 
 carillon_test_prerequisites() {
   [ "${CARILLON_TEST_PREREQUISITES:-}" = skip ] && return 0
@@ -11,6 +13,9 @@ carillon_test_prerequisites() {
   command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
   command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+  [ -f /usr/lib/python3/dist-packages/discord/__init__.py ] || missing+=(python3-discord)
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
   if [ "$(id -u)" != 0 ]; then
     if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then as_root=(sudo -n); else as_root=(none); fi
   fi
@@ -23,6 +28,15 @@ carillon_test_prerequisites() {
     echo "carillon test: installing Debian packages the tests need: ${missing[*]}" >&2
     DEBIAN_FRONTEND=noninteractive "${as_root[@]}" sh -c "$install" >/tmp/carillon-test-apt.log 2>&1 || {
       echo "carillon test: installing ${missing[*]} failed (see /tmp/carillon-test-apt.log); run as root: $install" >&2
+      return 1
+    }
+  fi
+  local compat_js
+  compat_js="$(dirname "${BASH_SOURCE[0]}")/../compat/js"
+  if [ ! -f "$compat_js/node_modules/.package-lock.json" ] || [ "$compat_js/package-lock.json" -nt "$compat_js/node_modules/.package-lock.json" ]; then
+    echo "carillon test: installing the discord.js suite's npm packages (npm ci in compat/js)" >&2
+    (cd "$compat_js" && npm ci --no-audit --no-fund >/tmp/carillon-test-npm.log 2>&1) || {
+      echo "carillon test: npm ci in compat/js failed (see /tmp/carillon-test-npm.log)" >&2
       return 1
     }
   fi

@@ -25,7 +25,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -171,9 +173,26 @@ public final class Main implements Callable<Integer> {
   }
 
   @Command(name = "emulator", mixinStandardHelpOptions = true, versionProvider = Version.class,
-      description = "Start only the local Discord emulator with a sample guild and print how to connect a bot to it.")
-  int emulator() throws Exception {
-    Standalone.main(new String[0]);
+      description = "Start only the local Discord emulator (voice included) with a sample guild or the world of "
+          + "--world, and print how to connect a bot to it (docs/emulator.md).")
+  int emulator(
+      @Option(names = "--world", paramLabel = "FILE", description = "JSON: bots, users, guilds with channels and members")
+      Path world,
+      @Option(names = "--describe", paramLabel = "FILE", description = "write endpoints, ids and tokens here as JSON")
+      Path describe,
+      @Option(names = "--certificate", paramLabel = "FILE", description = "write the voice certificate (PEM) here")
+      Path certificate) throws Exception {
+    List<String> args = new ArrayList<>();
+    if (world != null) {
+      args.addAll(List.of("--world", world.toString()));
+    }
+    if (describe != null) {
+      args.addAll(List.of("--describe", describe.toString()));
+    }
+    if (certificate != null) {
+      args.addAll(List.of("--certificate", certificate.toString()));
+    }
+    Standalone.main(args.toArray(String[]::new));
     return 0;
   }
 

@@ -1,5 +1,6 @@
 package carillon.emulator;
 
+import carillon.emulator.voice.VoiceConnectionSnapshot;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -69,6 +72,112 @@ final class ControlApi {
     routes.get(PREFIX + "/panel/state", this::panelState);
     routes.post(PREFIX + "/faults/gateway", this::gatewayFault);
     routes.post(PREFIX + "/faults/rest", this::restFault);
+    routes.post(PREFIX + "/faults/voice", this::voiceFault);
+    routes.get(PREFIX + "/faults/rest", ctx -> ctx.json(Map.of("served", emulator.restFaultsServed())));
+    routes.get(PREFIX + "/voice/{connection}", this::voiceConnection);
+    routes.get(PREFIX + "/voice/{connection}/audio.wav", this::voiceWav);
+    // the world, as the Java API builds it
+    routes.post(PREFIX + "/guilds", ctx -> {
+      GuildHandle guild = emulator.createGuild(text(body(ctx), "name"));
+      ctx.status(201).json(Map.of("id", Long.toString(guild.id())));
+    });
+    routes.post(PREFIX + "/users", ctx -> {
+      UserHandle user = emulator.createUser(text(body(ctx), "name"));
+      ctx.status(201).json(Map.of("id", Long.toString(user.id())));
+    });
+    routes.post(PREFIX + "/bots", this::createBot);
+    routes.put(PREFIX + "/guilds/{guild}/members/{user}", ctx -> {
+      guildOf(ctx).addMember(pathId(ctx, "user"));
+      ctx.status(204);
+    });
+    routes.post(PREFIX + "/guilds/{guild}/roles", ctx -> {
+      JsonNode body = body(ctx);
+      long permissions = body.has("permissions") ? id(body, "permissions") : 0;
+      ctx.status(201).json(Map.of("id", Long.toString(guildOf(ctx).createRole(text(body, "name"), permissions))));
+    });
+    routes.put(PREFIX + "/guilds/{guild}/members/{user}/roles/{role}", ctx -> {
+      guildOf(ctx).giveRole(pathId(ctx, "user"), pathId(ctx, "role"));
+      ctx.status(204);
+    });
+    routes.put(PREFIX + "/guilds/{guild}/everyone-permissions", ctx -> {
+      guildOf(ctx).setEveryonePermissions(id(body(ctx), "permissions"));
+      ctx.status(204);
+    });
+  }
+
+  /** {@code {"name","privilegedIntents":["MESSAGE_CONTENT",...]}} (all three when left out) → 201 {@code {id, token, applicationId}}. */
+  private void createBot(Context ctx) throws Exception {
+    JsonNode body = body(ctx);
+    String name = text(body, "name");
+    Set<PrivilegedIntent> intents;
+    try {
+      intents = PrivilegedIntent.parse(body.get("privilegedIntents"), "'privilegedIntents'");
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest(e.getMessage());
+    }
+    BotAccount bot = emulator.createBot(name, intents);
+    ctx.status(201).json(Map.of("id", Long.toString(bot.id()), "token", bot.token(),
+        "applicationId", Long.toString(bot.applicationId())));
+  }
+
+  /** {@code {"guildId","botId"}}: the bot's voice connection drops (closed 1001: the client resumes). */
+  private void voiceFault(Context ctx) throws Exception {
+    JsonNode body = body(ctx);
+    long guildId = id(body, "guildId");
+    Model.Guild guild = world.guild(guildId);
+    BotAccount bot = bot(body);
+    if (!emulator.dropVoiceConnection(new GuildHandle(world, guild.id, guild.name), bot)) {
+      ctx.status(409).json(Map.of("error", bot.name() + " has no open voice connection in guild " + guildId));
+      return;
+    }
+    ctx.status(204);
+  }
+
+  private VoiceConnectionSnapshot connection(Context ctx) {
+    long id = pathId(ctx, "connection");
+    return emulator.voiceConnections().stream().filter(c -> c.id() == id).findFirst()
+        .orElseThrow(() -> new World.NotFound("voice connection " + id));
+  }
+
+  /** One voice connection's snapshot, with {@code levelDbfs}: the level of its last 100 ms, null when silent or closed. */
+  private void voiceConnection(Context ctx) {
+    VoiceConnectionSnapshot connection = connection(ctx);
+    ObjectNode out = world.json.valueToTree(connection);
+    OptionalDouble level = emulator.voiceLevel(connection.id());
+    if (level.isPresent()) {
+      out.put("levelDbfs", level.getAsDouble());
+    } else {
+      out.putNull("levelDbfs");
+    }
+    ctx.json(out);
+  }
+
+  /**
+   * What was heard on a connection as a WAV file (PCM, 48 kHz, 16-bit little-endian, stereo); with
+   * {@code ?spurt=N} only that spurt (0-based, see the snapshot's {@code spurts}).
+   */
+  private void voiceWav(Context ctx) {
+    VoiceConnectionSnapshot connection = connection(ctx);
+    short[] pcm = emulator.voicePcm(connection.id()).orElse(new short[0]);
+    int from = 0;
+    int to = pcm.length;
+    String spurt = ctx.queryParam("spurt");
+    if (spurt != null) {
+      int index;
+      try {
+        index = Integer.parseInt(spurt);
+      } catch (NumberFormatException e) {
+        throw new BadRequest("'spurt' must be a spurt's index (0, 1, ...), was '" + spurt + "'");
+      }
+      if (index < 0 || index >= connection.spurts().size()) {
+        throw new BadRequest("'spurt' " + index + " does not exist: the connection has " + connection.spurts().size()
+            + " spurts");
+      }
+      from = Math.min(connection.spurts().get(index).pcmFrom(), pcm.length);
+      to = Math.min(connection.spurts().get(index).pcmTo(), pcm.length);
+    }
+    ctx.contentType("audio/wav").header("Content-Disposition",
+        "attachment; filename=\"voice-" + connection.id() + ".wav\"").result(Wav.of(pcm, from, to));
   }
 
   private static byte[] panelPage() throws IOException {

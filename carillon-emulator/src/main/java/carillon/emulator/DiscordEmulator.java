@@ -15,11 +15,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.net.URI;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
 import net.dv8tion.jda.api.JDABuilder;
 import net.dv8tion.jda.api.requests.RestConfig;
 import net.dv8tion.jda.api.sharding.DefaultShardManagerBuilder;
@@ -242,6 +244,11 @@ public final class DiscordEmulator implements AutoCloseable {
 
   // ---- the world
 
+  /** The world, for handles on what a world description made (package-private: tests and the control API). */
+  World world() {
+    return world;
+  }
+
   public GuildHandle createGuild(String name) {
     synchronized (world) {
       long ownerId = world.ids.next();
@@ -255,11 +262,20 @@ public final class DiscordEmulator implements AutoCloseable {
     }
   }
 
+  /** A bot whose application has every privileged intent enabled (as most test bots need). */
   public BotAccount createBot(String name) {
+    return createBot(name, EnumSet.allOf(PrivilegedIntent.class));
+  }
+
+  /**
+   * A bot whose application has only these privileged intents enabled: a session that identifies with
+   * another one is closed with 4014 "Disallowed intent(s)", as on Discord.
+   */
+  public BotAccount createBot(String name, Set<PrivilegedIntent> enabled) {
     synchronized (world) {
       long id = world.ids.next();
       return addBot(id, name, Base64.getUrlEncoder().withoutPadding().encodeToString(Long.toString(id).getBytes()) + "."
-          + randomPart());
+          + randomPart(), PrivilegedIntent.bits(enabled));
     }
   }
 
@@ -269,12 +285,12 @@ public final class DiscordEmulator implements AutoCloseable {
       if (world.byToken(token).isPresent()) {
         throw new IllegalArgumentException("another bot has this token");
       }
-      return addBot(world.ids.next(), name, token);
+      return addBot(world.ids.next(), name, token, PrivilegedIntent.bits(EnumSet.allOf(PrivilegedIntent.class)));
     }
   }
 
-  private BotAccount addBot(long id, String name, String token) {
-    world.accounts.put(id, new Model.Account(id, name, true, token, id));
+  private BotAccount addBot(long id, String name, String token, long privilegedIntents) {
+    world.accounts.put(id, new Model.Account(id, name, true, token, id, privilegedIntents));
     return new BotAccount(id, name, token, id);
   }
 
@@ -388,6 +404,11 @@ public final class DiscordEmulator implements AutoCloseable {
    */
   public void failRoute(String method, String pathRegex, int status, int times) {
     rest.failRoute(method, pathRegex, status, times);
+  }
+
+  /** How many REST requests were answered with a fault of {@link #failRoute} so far. */
+  public int restFaultsServed() {
+    return rest.faultsServed.get();
   }
 
   @Override

@@ -76,6 +76,13 @@ final class Gateway {
       connection.close(4004, "Authentication failed.");
       return;
     }
+    long intents = d.has("intents") ? d.get("intents").asLong() : -1L;
+    if (intents != -1L && (intents & PrivilegedIntent.ALL & ~bot.get().privilegedIntents) != 0) {
+      log.info("bot {} asked for privileged intents its application does not have: closing with 4014",
+          bot.get().name);
+      connection.close(4014, "Disallowed intent(s).");
+      return;
+    }
     int shardId = 0;
     int shardCount = 1;
     if (d.has("shard")) {
@@ -83,7 +90,7 @@ final class Gateway {
       shardCount = d.get("shard").get(1).asInt();
     }
     GatewaySession session = new GatewaySession(world, bot.get(), UUID.randomUUID().toString().replace("-", ""),
-        shardId, shardCount, d.has("intents") ? d.get("intents").asLong() : -1L);
+        shardId, shardCount, intents);
     world.sessions.put(session.id, session);
     connection.session = session;
     session.attach(connection);

@@ -37,8 +37,9 @@ final class GatewaySession {
     return (int) ((guildId >>> 22) % shardCount) == shardId;
   }
 
-  boolean hasIntent(int intent) {
-    return (intents & intent) != 0;
+  /** True if the session identified with this intent bit, or with no intents at all (gateway v6 and older). */
+  boolean hasIntent(long intent) {
+    return intents == -1L || (intents & intent) != 0;
   }
 
   synchronized void attach(GatewayConnection connection) {

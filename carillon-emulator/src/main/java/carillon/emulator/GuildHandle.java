@@ -279,7 +279,7 @@ public final class GuildHandle {
     }
   }
 
-  private void addMember(long userId) {
+  void addMember(long userId) {
     synchronized (world) {
       Model.Guild guild = world.guild(id);
       world.account(userId);

@@ -18,8 +18,15 @@ final class Model {
     final boolean bot;
     final String token;
     final long applicationId;
+    /** The privileged intents enabled for the bot's application ({@link PrivilegedIntent} bits). */
+    final long privilegedIntents;
 
     Account(long id, String name, boolean bot, String token, long applicationId) {
+      this(id, name, bot, token, applicationId, PrivilegedIntent.ALL);
+    }
+
+    Account(long id, String name, boolean bot, String token, long applicationId, long privilegedIntents) {
+      this.privilegedIntents = privilegedIntents;
       this.id = id;
       this.name = name;
       this.bot = bot;

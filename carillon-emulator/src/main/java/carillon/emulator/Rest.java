@@ -33,6 +33,9 @@ final class Rest {
   /** A route made to fail {@code times} times with {@code status}. */
   record Fault(String method, Pattern path, int status, AtomicInteger remaining) {}
 
+  /** How many requests were answered by a fault so far. */
+  final AtomicInteger faultsServed = new AtomicInteger();
+
   void failRoute(String method, String pathRegex, int status, int times) {
     faults.add(new Fault(method.toUpperCase(), Pattern.compile(pathRegex), status, new AtomicInteger(times)));
   }
@@ -52,6 +55,44 @@ final class Rest {
       self(ctx);
       ctx.json(Map.of("url", gateway.url, "shards", 1, "session_start_limit",
           Map.of("total", 1000, "remaining", 1000, "reset_after", 0, "max_concurrency", 16)));
+    });
+    routes.get(PREFIX + "/guilds/{guild}", ctx -> {
+      synchronized (world) {
+        ObjectNode guild = world.guildCreateJson(visibleGuild(ctx));
+        for (String gatewayOnly : new String[] {"member_count", "large", "unavailable", "channels", "members",
+            "voice_states", "threads", "guild_scheduled_events", "presences", "stage_instances", "soundboard_sounds"}) {
+          guild.remove(gatewayOnly);
+        }
+        ctx.json(guild);
+      }
+    });
+    routes.get(PREFIX + "/guilds/{guild}/channels", ctx -> {
+      synchronized (world) {
+        ArrayNode channels = world.json.createArrayNode();
+        visibleGuild(ctx).channels.values().forEach(c -> channels.add(world.channelJson(c)));
+        ctx.json(channels);
+      }
+    });
+    routes.get(PREFIX + "/guilds/{guild}/members/{user}", ctx -> {
+      synchronized (world) {
+        Model.Guild guild = visibleGuild(ctx);
+        long userId = Long.parseLong(ctx.pathParam("user"));
+        Model.Member member = guild.members.get(userId);
+        if (member == null) {
+          throw new World.NotFound("member " + userId);
+        }
+        ctx.json(world.memberJson(guild, member, true));
+      }
+    });
+    routes.get(PREFIX + "/channels/{channel}", ctx -> {
+      Model.Account bot = self(ctx);
+      synchronized (world) {
+        Model.Channel channel = world.channel(Long.parseLong(ctx.pathParam("channel")));
+        if (!world.guild(channel.guildId).members.containsKey(bot.id)) {
+          throw new World.NotFound("channel " + channel.id);
+        }
+        ctx.json(world.channelJson(channel));
+      }
     });
     routes.post(PREFIX + "/channels/{channel}/messages", this::createMessage);
     routes.get(PREFIX + "/channels/{channel}/messages/{message}", this::getMessage);
@@ -106,6 +147,7 @@ final class Rest {
       if (fault.method.equals(ctx.method().name()) && fault.path.matcher(path).matches()
           && fault.remaining.getAndDecrement() > 0) {
         ctx.status(fault.status);
+        faultsServed.incrementAndGet();
         if (fault.status == 429) {
           // JDA reads Retry-After as an integer; without Via it would take this for a Cloudflare ban.
           ctx.header("Retry-After", "1");
@@ -167,14 +209,25 @@ final class Rest {
     }
   }
 
+  /** The guild of the path, if the calling bot is a member of it (else unknown to it, as on Discord). */
+  private Model.Guild visibleGuild(Context ctx) {
+    Model.Account bot = self(ctx);
+    long guildId = Long.parseLong(ctx.pathParam("guild"));
+    Model.Guild guild = world.guild(guildId);
+    if (!guild.members.containsKey(bot.id)) {
+      throw new World.NotFound("guild " + guildId);
+    }
+    return guild;
+  }
+
   private void getMessage(Context ctx) {
-    self(ctx);
+    Model.Account bot = self(ctx);
     long channelId = Long.parseLong(ctx.pathParam("channel"));
     long messageId = Long.parseLong(ctx.pathParam("message"));
     synchronized (world) {
       Model.Message found = world.messages.getOrDefault(channelId, List.of()).stream()
           .filter(m -> m.id() == messageId).findFirst().orElseThrow(() -> new World.NotFound("message " + messageId));
-      ctx.json(world.messageJson(found));
+      ctx.json(Intents.asReadBy(bot, world.messageJson(found)));
     }
   }
 

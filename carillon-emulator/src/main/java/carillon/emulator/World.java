@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,8 +67,6 @@ final class World {
   static final long MUTE_MEMBERS = 1L << 22;
   static final long MOVE_MEMBERS = 1L << 24;
   static final long REQUEST_TO_SPEAK = 1L << 32;
-  /** The GUILD_VOICE_STATES gateway intent: without it a session gets no VOICE_STATE_UPDATE. */
-  static final int GUILD_VOICE_STATES = 1 << 7;
   /** Discord's channel types the emulator has. */
   static final int TEXT = 0;
   static final int VOICE = 2;
@@ -195,20 +195,24 @@ final class World {
 
   // ---- events
 
-  /** Sends an event to every connected bot that is a member of the guild and owns it by shard. */
+  /**
+   * Sends an event to every connected bot that is a member of the guild, owns it by shard and asked for
+   * the event's intent ({@link Intents#receives}); message content is blanked for bots without
+   * MESSAGE_CONTENT ({@link Intents#asSeenBy}).
+   */
   void dispatchToGuild(long guildId, String type, JsonNode data) {
     for (GatewaySession session : sessions.values()) {
       Model.Guild guild = guilds.get(guildId);
       if (guild != null && guild.members.containsKey(session.bot.id) && session.owns(guildId)
-          && (!type.equals("VOICE_STATE_UPDATE") || session.hasIntent(GUILD_VOICE_STATES))) {
-        session.dispatch(type, data);
+          && Intents.receives(session, type, data)) {
+        session.dispatch(type, Intents.asSeenBy(session, type, data));
       }
     }
   }
 
   void dispatchToBot(long botId, long guildId, String type, JsonNode data) {
     for (GatewaySession session : sessions.values()) {
-      if (session.bot.id == botId && session.owns(guildId)) {
+      if (session.bot.id == botId && session.owns(guildId) && Intents.receives(session, type, data)) {
         session.dispatch(type, data);
       }
     }
@@ -353,6 +357,10 @@ final class World {
     return node;
   }
 
+  /** A user mention in message content, {@code <@id>} or the older {@code <@!id>} (discord-api-docs, Reference, Message Formatting). */
+  private static final Pattern USER_MENTION = Pattern.compile("<@!?(\\d{1,20})>");
+
+  /** A message as Discord writes it; {@code mentions} holds the users its content mentions. */
   ObjectNode messageJson(Model.Message message) {
     Model.Channel channel = channel(message.channelId());
     ObjectNode node = json.createObjectNode();
@@ -366,7 +374,15 @@ final class World {
     node.putNull("edited_timestamp");
     node.put("tts", false);
     node.put("mention_everyone", false);
-    node.putArray("mentions");
+    ArrayNode mentions = node.putArray("mentions");
+    var mentioned = USER_MENTION.matcher(message.content());
+    Set<Long> seen = new HashSet<>();
+    while (mentioned.find()) {
+      long userId = Long.parseLong(mentioned.group(1));
+      if (accounts.containsKey(userId) && seen.add(userId)) {
+        mentions.add(userJson(accounts.get(userId)));
+      }
+    }
     node.putArray("mention_roles");
     node.putArray("attachments");
     node.set("embeds", message.embeds() == null ? json.createArrayNode() : message.embeds());

@@ -11,8 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -285,8 +287,10 @@ class SlashCommandFidelityTest {
   }
 
   @Test
-  void invocationsAClientCouldNotSendAreRefusedNamingWhatIsWrong() {
-    int sent = raw.size();
+  void invocationsAClientCouldNotSendAreRefusedNamingWhatIsWrong() throws Exception {
+    // Events reach the bot in order: once a probe is answered, every earlier interaction (of other tests) is in.
+    assertThat(bao.runSlashCommand(notices, bot, "ping", Map.of()).awaitReply(WAIT).content()).isEqualTo("pong");
+    Set<Long> before = Set.copyOf(raw.keySet());
     assertRefused("carillon", Map.of(), "/carillon needs a subcommand: one of play, volume, snooze, status, later, quiet, admin");
     assertRefused("carillon admin", Map.of(), "/carillon admin needs a subcommand: one of reset, grant");
     assertRefused("carillon dance", Map.of(),
@@ -321,7 +325,16 @@ class SlashCommandFidelityTest {
     Map<String, Object> withNull = new HashMap<>();
     withNull.put("session", null);
     assertRefused("carillon play", withNull, "option 'session' of /carillon play is null; leave an option out instead");
-    assertThat(raw).as("nothing reached the bot").hasSize(sent);
+    Interaction probe = bao.runSlashCommand(notices, bot, "ping", Map.of());
+    assertThat(probe.awaitReply(WAIT).content()).isEqualTo("pong");
+    assertThat(raw.keySet()).as("nothing but the probe reached the bot")
+        .containsExactlyInAnyOrderElementsOf(union(before, probe.id));
+  }
+
+  private static Set<Long> union(Set<Long> ids, long id) {
+    Set<Long> all = new HashSet<>(ids);
+    all.add(id);
+    return all;
   }
 
   void assertRefused(String command, Map<String, ?> options, String message) {

@@ -23,10 +23,12 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
@@ -83,6 +85,8 @@ public final class VoiceServer implements VoiceService {
   private final Map<SocketAddress, VoiceConnection> byAddress = new ConcurrentHashMap<>();
   /** Open WebSocket sessions: Javalin session id to the connection it identified or resumed, if any. */
   private final Map<String, WsContext> sockets = new ConcurrentHashMap<>();
+  /** Socket id → the voice gateway version it asked for with {@code ?v=}. */
+  private final Map<String, Integer> versions = new ConcurrentHashMap<>();
   private final Map<String, VoiceConnection> socketConnections = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -125,6 +129,14 @@ public final class VoiceServer implements VoiceService {
                     ws.onConnect(
                         ctx -> {
                           ctx.session.setIdleTimeout(Duration.ofMinutes(2));
+                          OptionalInt version = gatewayVersion(ctx.queryParam("v"));
+                          if (version.isEmpty()) {
+                            LOG.info("voice socket {} asked for voice gateway version {}: closing with 4020",
+                                ctx.sessionId(), ctx.queryParam("v"));
+                            ctx.closeSession(4020, "Voice gateway version 4 to 8 required (?v=)");
+                            return;
+                          }
+                          versions.put(ctx.sessionId(), version.getAsInt());
                           sockets.put(ctx.sessionId(), ctx);
                           send(ctx, 8, json.createObjectNode().put("heartbeat_interval", HEARTBEAT_INTERVAL_MS));
                         });
@@ -181,6 +193,21 @@ public final class VoiceServer implements VoiceService {
   @Override
   public String endpoint() {
     return "localhost:" + tlsConnector.getLocalPort();
+  }
+
+  /**
+   * The voice WebSocket's self-signed certificate (for {@code localhost}) in PEM, for clients outside the
+   * JVM: Node's {@code NODE_EXTRA_CA_CERTS}, Python's {@code SSL_CERT_FILE}, curl's {@code --cacert}.
+   */
+  public String certificatePem() {
+    try {
+      byte[] der = keyStore.getCertificate("voice").getEncoded();
+      return "-----BEGIN CERTIFICATE-----\n"
+          + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+          + "\n-----END CERTIFICATE-----\n";
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot read the voice certificate", e);
+    }
   }
 
   @Override
@@ -308,6 +335,7 @@ public final class VoiceServer implements VoiceService {
 
   private void onSocketClosed(String sessionId, int status) {
     sockets.remove(sessionId);
+    versions.remove(sessionId);
     VoiceConnection c = socketConnections.remove(sessionId);
     if (c != null && status == 1000) {
       // the client left on purpose; anything else may be resumed
@@ -330,12 +358,7 @@ public final class VoiceServer implements VoiceService {
     switch (op) {
       case 0 -> identify(ctx, d);
       case 1 -> selectProtocol(ctx, d);
-      case 3 -> {
-        JsonNode t = d.isObject() ? d.path("t") : d;
-        ObjectNode ack = json.createObjectNode();
-        ack.set("t", t);
-        send(ctx, 6, ack);
-      }
+      case 3 -> send(ctx, 6, heartbeatAck(versions.getOrDefault(ctx.sessionId(), 8), d));
       case 5 -> LOG.debug("voice connection {}: speaking {}", connectionIdOf(ctx.sessionId()), d);
       case 7 -> resume(ctx, d);
       default -> LOG.debug("voice connection {}: ignored op {}", connectionIdOf(ctx.sessionId()), op);
@@ -421,6 +444,32 @@ public final class VoiceServer implements VoiceService {
     socketConnections.put(ctx.sessionId(), match.get());
     send(ctx, 9, json.nullNode());
     LOG.info("voice connection {} resumed", match.get().id);
+  }
+
+  /**
+   * The voice gateway version of {@code ?v=}: 4 to 8 (discord-api-docs, Voice Connections, "Voice Gateway
+   * Versioning": versions below 4 and a missing version are rejected since 2024-11-18); empty otherwise.
+   */
+  static OptionalInt gatewayVersion(String v) {
+    if (v == null || !v.matches("\\d{1,2}")) {
+      return OptionalInt.empty();
+    }
+    int version = Integer.parseInt(v);
+    return version >= 4 && version <= 8 ? OptionalInt.of(version) : OptionalInt.empty();
+  }
+
+  /**
+   * The op 6 heartbeat ACK for a heartbeat's {@code d}: since version 8 the heartbeat is {@code {t, seq_ack}}
+   * and the ACK {@code {t}}; below 8 both are the bare nonce (discord-api-docs, Voice Connections, "Heartbeating").
+   */
+  JsonNode heartbeatAck(int version, JsonNode heartbeat) {
+    JsonNode nonce = heartbeat.isObject() ? heartbeat.path("t") : heartbeat;
+    if (version < 8) {
+      return nonce;
+    }
+    ObjectNode ack = json.createObjectNode();
+    ack.set("t", nonce);
+    return ack;
   }
 
   private void send(WsContext ctx, int op, JsonNode d) {

@@ -49,10 +49,15 @@ final class TestVoiceClient implements AutoCloseable {
   private final StringBuilder partial = new StringBuilder();
 
   TestVoiceClient(VoiceServer voice) {
+    this(voice, "?v=8");
+  }
+
+  /** A client that connects with this query ({@code ?v=4}, or none: {@code ""}). */
+  TestVoiceClient(VoiceServer voice, String query) {
     http = HttpClient.newBuilder().sslContext(voice.clientSslContext()).build();
     ws =
         http.newWebSocketBuilder()
-            .buildAsync(URI.create("wss://" + voice.endpoint() + "/?v=8"), new Listener())
+            .buildAsync(URI.create("wss://" + voice.endpoint() + "/" + query), new Listener())
             .orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS)
             .join();
   }
@@ -189,6 +194,11 @@ final class TestVoiceClient implements AutoCloseable {
 
   void heartbeat(long t) {
     send(3, json.createObjectNode().put("t", t).put("seq_ack", -1));
+  }
+
+  /** A heartbeat as voice gateway versions below 8 send it: the bare nonce. */
+  void heartbeatBelowV8(long t) {
+    send(3, json.getNodeFactory().numberNode(t));
   }
 
   void closeNormally() {

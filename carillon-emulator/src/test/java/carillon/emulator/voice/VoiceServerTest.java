@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.jaredmdobson.concentus.OpusApplication;
 import io.github.jaredmdobson.concentus.OpusEncoder;
@@ -211,6 +212,26 @@ class VoiceServerTest {
       client.await(8);
       client.heartbeat(1_234_567L);
       assertThat(client.await(6).path("t").asLong()).isEqualTo(1_234_567L);
+    }
+  }
+
+  @Test
+  void below_version_8_the_heartbeat_and_its_ack_are_the_bare_nonce() throws Exception {
+    try (TestVoiceClient client = new TestVoiceClient(voice, "?v=4")) {
+      client.await(8);
+      client.heartbeatBelowV8(7_654_321L);
+      JsonNode ack = client.await(6);
+      assertThat(ack.isNumber()).as("ack %s", ack).isTrue();
+      assertThat(ack.asLong()).isEqualTo(7_654_321L);
+    }
+  }
+
+  @Test
+  void a_missing_or_discontinued_gateway_version_is_refused() throws Exception {
+    for (String query : new String[] {"", "?v=3", "?v=x"}) {
+      try (TestVoiceClient client = new TestVoiceClient(voice, query)) {
+        assertThat(client.closeCode.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as(query).isEqualTo(4020);
+      }
     }
   }
 
