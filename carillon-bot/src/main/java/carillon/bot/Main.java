@@ -11,6 +11,7 @@ import carillon.bot.config.Setting;
 import carillon.bot.discord.DaveSupport;
 import carillon.bot.store.Database;
 import carillon.bot.store.PrivateFiles;
+import carillon.bot.store.StoreLock;
 import carillon.bot.web.auth.AdminAccounts;
 import carillon.bot.web.auth.InvalidInputException;
 import carillon.emulator.Standalone;
@@ -218,6 +219,9 @@ public final class Main implements Callable<Integer> {
     } catch (Backup.BackupException e) {
       err.println("carillon: no backup was written: " + e.getMessage());
       return 1;
+    } catch (IOException e) {
+      err.println("carillon: no backup was written: " + file + " cannot be written (" + e + ")");
+      return 1;
     }
   }
 
@@ -236,11 +240,16 @@ public final class Main implements Callable<Integer> {
           + "pg_restore, docs/operations.md)");
       return 2;
     }
-    try {
+    Path storeDir = config.get().sqliteFile().toAbsolutePath().getParent();
+    // The same lock a running Carillon holds: restoring under a running process would replace its store.
+    try (StoreLock held = StoreLock.acquire(PrivateFiles.directory(storeDir))) {
       Backup.Restored restored = Backup.restore(file, config.get().dataDir(), config.get().sqliteFile(), force);
       out.println("Restored the backup of " + restored.createdAt() + " into " + config.get().dataDir() + ": the "
           + "database and " + restored.audioFiles() + " audio file(s)");
       return 0;
+    } catch (StoreLock.HeldElsewhere e) {
+      err.println("carillon: nothing was restored: " + e.getMessage());
+      return 1;
     } catch (Backup.BackupException e) {
       err.println("carillon: nothing was restored: " + e.getMessage());
       return 2;
@@ -279,10 +288,15 @@ public final class Main implements Callable<Integer> {
     @Override
     public Duration convert(String value) {
       try {
-        return Duration.ofSeconds(Long.parseLong(value));
+        long seconds = Long.parseLong(value);
+        if (seconds >= 1) {
+          return Duration.ofSeconds(seconds);
+        }
       } catch (NumberFormatException e) {
-        throw new TypeConversionException("--start-in takes whole seconds, such as --start-in 10; got '" + value + "'");
+        // the one message below
       }
+      throw new TypeConversionException("--start-in takes whole seconds, 1 or more, such as --start-in 10; got '"
+          + value + "'");
     }
   }
 

@@ -3,6 +3,7 @@ package carillon.bot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import carillon.bot.store.Database;
+import carillon.bot.store.StoreLock;
 import carillon.bot.web.auth.AdminAccounts;
 import carillon.tasks.TimeSource;
 import java.io.BufferedReader;
@@ -99,6 +100,39 @@ class MainTest {
     assertThat(status).isZero();
     assertThat(out()).contains("database.url: jdbc:postgresql://db:5432/carillon?user=bells&password=********&ssl=true",
         "database.password: ********").doesNotContain("hunter2", "pg-secret", "very.secret.token");
+  }
+
+  /** Any password parameter of the URL (PostgreSQL's sslpassword too) is masked. */
+  @Test
+  void configMasksEveryPasswordParameterOfTheDatabaseUrl() throws Exception {
+    assertThat(run(Map.of("CARILLON_DATABASE_URL", "jdbc:postgresql://h/db?sslpassword=key-secret&password=s3"),
+        "config")).isZero();
+    assertThat(out()).contains("sslpassword=********&password=********").doesNotContain("key-secret", "=s3");
+  }
+
+  /** Found by a new user: these printed stack traces. */
+  @Test
+  void aBackupThatCannotBeWrittenAndADemoStartingNowAreOneLineEach() throws Exception {
+    Map<String, String> env = Map.of("CARILLON_DATA_DIR", dir.resolve("data").toString());
+    assertThat(runWithInput("correct horse battery staple\n", env, "admin", "add", "alice")).isZero();
+    assertThat(run(env, "backup", dir.resolve("missing/dir/b.zip").toString())).isEqualTo(1);
+    assertThat(err()).contains("carillon: no backup was written:", "missing/dir").doesNotContain("\tat ");
+    assertThat(run(env, "demo", "--start-in", "0")).isEqualTo(2);
+    assertThat(err()).contains("--start-in takes whole seconds, 1 or more").doesNotContain("\tat ");
+  }
+
+  /** A restore under a running Carillon would replace its store: refused while the store's lock is held. */
+  @Test
+  void aRestoreIsRefusedWhileACarillonHoldsTheStore() throws Exception {
+    Map<String, String> env = Map.of("CARILLON_DATA_DIR", dir.resolve("data").toString());
+    assertThat(runWithInput("correct horse battery staple\n", env, "admin", "add", "alice")).isZero();
+    Path archive = dir.resolve("b.zip");
+    assertThat(run(env, "backup", archive.toString())).isZero();
+    try (StoreLock running = StoreLock.acquire(dir.resolve("data"))) {
+      assertThat(run(env, "restore", "--force", archive.toString())).isEqualTo(1);
+      assertThat(err()).contains("nothing was restored", "another Carillon process");
+    }
+    assertThat(run(env, "restore", "--force", archive.toString())).isZero();
   }
 
   @Test

@@ -64,9 +64,12 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
   static final double MAX_TARGET_LOUDNESS = -5;
   private static final String MASK = "********";
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
-  /** A password in a JDBC URL: {@code password=...} among the parameters, or {@code user:password@host}. */
+  /**
+   * A password in a JDBC URL: {@code password=...} or any {@code ...password=} parameter (PostgreSQL's
+   * {@code sslpassword}) among the parameters, or {@code user:password@host}.
+   */
   private static final Pattern URL_PASSWORD =
-      Pattern.compile("((?:[?&;]|^)password=)[^&;]*|(//[^/@:?#]*:)[^/@?#]*(@)", Pattern.CASE_INSENSITIVE);
+      Pattern.compile("((?:[?&;]|^)[a-z]*password=)[^&;]*|(//[^/@:?#]*:)[^/@?#]*(@)", Pattern.CASE_INSENSITIVE);
 
   public static final Setting<Path> DATA_DIR = new Setting<>("dataDir", "data", Setting::path,
       "a directory", false, "where the database and the audio files live", Path::toString);

@@ -262,7 +262,8 @@ public final class BotAccounts implements AutoCloseable {
           } catch (RuntimeException e) {
             String now = unreachable(e).orElseThrow(() -> e);
             down.put(name, "cannot reach Discord (" + now + "); retrying");
-            if (!now.equals(last)) {
+            // A new kind of failure is news; the same one worded differently (DNS errors alternate) is not.
+            if (!kind(now).equals(kind(last))) {
               log.warn("Bot account '{}' still cannot reach Discord, now: {}", name, now);
               last = now;
             }
@@ -273,6 +274,12 @@ public final class BotAccounts implements AutoCloseable {
         endIfNoneLeft();
       }
     });
+  }
+
+  /** The exception's class in a reason such as "UnknownHostException: discord.com". */
+  private static String kind(String why) {
+    int colon = why.indexOf(':');
+    return colon < 0 ? why : why.substring(0, colon);
   }
 
   /** Completes {@link #allClosed()} when no account is logged in and none is being retried. */

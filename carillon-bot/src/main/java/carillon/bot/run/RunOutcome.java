@@ -2,7 +2,7 @@ package carillon.bot.run;
 
 /**
  * How an occurrence of a session went. The run table's CHECK constraint lists the same names
- * (db/migration, V8): a new outcome needs a migration too.
+ * (db/migration, V7): a new outcome needs a migration too.
  */
 public enum RunOutcome {
   /** Claimed and playing (or the process died while it was: the next start resumes it or records CRASHED). */

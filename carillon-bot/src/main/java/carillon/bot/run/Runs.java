@@ -120,7 +120,7 @@ public final class Runs {
         Optional.ofNullable(rs.getString("error")));
   }
 
-  /** The saved volume; a run saved before V8 played at the default. */
+  /** The saved volume; a run saved before V7 played at the default. */
   private static int volume(ResultSet rs) throws SQLException {
     int volume = rs.getInt("volume");
     return rs.wasNull() ? SessionLimits.DEFAULT_VOLUME : volume;

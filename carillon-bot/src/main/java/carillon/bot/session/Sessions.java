@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Names are unique in a guild after Unicode NFKC normalisation and case folding ({@link NameKey}):
- * "Thiền sáng" and "THIỀN SÁNG" are one name. Sessions stored before that rule (migration V11) get their
+ * "Thiền sáng" and "THIỀN SÁNG" are one name. Sessions stored before that rule (migration V9) get their
  * key when this class is created; one whose name clashes with an earlier session's is renamed "Name (2)",
  * with a warning in the log.
  */
@@ -62,7 +62,7 @@ public final class Sessions {
     fillNameKeys();
   }
 
-  /** Gives sessions stored before V11 their name key, renaming one that clashes with an earlier one. */
+  /** Gives sessions stored before V9 their name key, renaming one that clashes with an earlier one. */
   private void fillNameKeys() {
     db.useTransaction(h -> {
       List<Unkeyed> missing = h.createQuery("SELECT id, guild_id, name FROM session WHERE name_key IS NULL ORDER BY id")

@@ -161,7 +161,7 @@ class SessionsTest {
 
   @Test
   void sessionsStoredBeforeNamesWereComparedByKeyAreKeyedAndAClashIsRenamed() throws Exception {
-    // Rows as V11 leaves them: no key. "Study" and "STUDY" were both allowed before.
+    // Rows as V9 leaves them: no key. "Study" and "STUDY" were both allowed before.
     Session study = world.sessions.create(spec("Study", "daily 07:00 UTC", List.of(bell)));
     Session lower = world.sessions.create(spec("Evening", "daily 07:00 UTC", List.of(bell)));
     world.db.useHandle(h -> {

@@ -1,5 +1,6 @@
 package carillon.bot.web;
 
+import carillon.testing.ExpectedLog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -99,6 +100,7 @@ class HealthTest {
   }
 
   /** A full database (SQLite's own limit on its pages, as a full disk answers) makes it not ready, and back. */
+  @ExpectedLog(logger = "carillon.bot.store.StoreHealth", message = "Store unavailable")
   @Test
   void readyIs503WhileTheStoreIsFullAndReadyAgainWhenItIsNot() {
     start(Optional.empty());

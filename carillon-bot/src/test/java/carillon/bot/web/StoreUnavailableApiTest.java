@@ -1,5 +1,6 @@
 package carillon.bot.web;
 
+import carillon.testing.ExpectedLog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -56,6 +57,7 @@ class StoreUnavailableApiTest {
     assertThat(response.json().get("detail").asText()).contains("nothing");
   }
 
+  @ExpectedLog(logger = "carillon.bot.store.StoreHealth", message = "Store unavailable")
   @Test
   void onAFullDiskUploadsCommandsAndReadsAre503WithRetryAfterAndNothingIsStored() {
     long audioBefore = w.query(Long.class, "SELECT count(*) FROM audio_item");

@@ -2,7 +2,7 @@
 --
 -- A playing run saves, with its track and position, whether it is paused and its volume, so that a run a
 -- crash cut short resumes as it was (paused at 40 % stays paused at 40 %, at its volume).
--- Outcomes gain CRASHED (the process ended without a shutdown and the run was not resumed; V7 added
+-- Outcomes gain CRASHED (the process ended without a shutdown and the run was not resumed; V6 added
 -- DISCONNECTED, NO_LISTENERS and ENDED_ALONE); INTERRUPTED now means a shutdown only. SQLite cannot
 -- change a CHECK constraint in place, so the run table is rebuilt (nothing references it).
 CREATE TABLE run_v8 (

@@ -1,5 +1,5 @@
--- PostgreSQL variant of sqlite/V8__store_state.sql: paused and volume with a run's progress, the CRASHED
--- outcome (V7 added DISCONNECTED, NO_LISTENERS and ENDED_ALONE), and the store's probe row.
+-- PostgreSQL variant of sqlite/V7__store_state.sql: paused and volume with a run's progress, the CRASHED
+-- outcome (V6 added DISCONNECTED, NO_LISTENERS and ENDED_ALONE), and the store's probe row.
 ALTER TABLE run ADD COLUMN paused BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE run ADD COLUMN volume INTEGER;
 ALTER TABLE run DROP CONSTRAINT run_outcome_check;

@@ -1,4 +1,4 @@
--- PostgreSQL variant of sqlite/V7__voice.sql.
+-- PostgreSQL variant of sqlite/V6__voice.sql.
 -- Voice in the real world (issue 11): Stage channels in the channel cache, the outcomes of runs that
 -- someone else or an empty channel ended, and each session's presence policy.
 

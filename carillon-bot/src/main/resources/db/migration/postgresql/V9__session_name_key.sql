@@ -1,4 +1,4 @@
--- PostgreSQL variant of sqlite/V11__session_name_key.sql.
+-- PostgreSQL variant of sqlite/V9__session_name_key.sql.
 -- Session names are unique in a guild after Unicode NFKC normalisation and case folding
 -- (carillon.bot.naming.NameKey): "Thiền sáng" and "THIỀN SÁNG" are one name. The key is computed in Java,
 -- so this migration only adds the column, empty: NULL keys never clash, so existing sessions whose names
