@@ -1,6 +1,7 @@
 package carillon.bot.backup;
 
 import carillon.bot.store.PrivateFiles;
+import carillon.bot.store.StoreLock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -201,7 +202,8 @@ public final class Backup {
       return false;
     }
     try (Stream<Path> entries = Files.list(dir)) {
-      return entries.findAny().isPresent();
+      // The store's lock file holds nothing: restore takes it itself, so that no Carillon runs meanwhile.
+      return entries.anyMatch(entry -> !entry.getFileName().toString().equals(StoreLock.FILE_NAME));
     }
   }
 }

@@ -20,6 +20,9 @@ import java.nio.file.StandardOpenOption;
  * do not take it.
  */
 public final class StoreLock implements AutoCloseable {
+  /** The lock file's name, in the directory of the SQLite database. */
+  public static final String FILE_NAME = "carillon.lock";
+
   private final FileChannel channel;
   private final FileLock lock;
 
@@ -42,7 +45,7 @@ public final class StoreLock implements AutoCloseable {
    * @throws IOException if the lock file cannot be opened
    */
   public static StoreLock acquire(Path dataDir) throws HeldElsewhere, IOException {
-    Path file = PrivateFiles.file(dataDir.resolve("carillon.lock"));
+    Path file = PrivateFiles.file(dataDir.resolve(FILE_NAME));
     FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
     FileLock lock;
     try {

@@ -219,6 +219,7 @@ class SlashCommandsTest {
         .isEqualTo("There is no session '" + "y".repeat(100) + "' in this server.");
   }
 
+  @ExpectedLog(logger = "carillon.bot.discord.SlashCommands", message = "failed")
   @Test
   void aFailureInsideAHandlerStillAnswersTheMemberWithAShortReason() throws Exception {
     people(Map.of(), 1);

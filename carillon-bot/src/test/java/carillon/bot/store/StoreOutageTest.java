@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import carillon.testing.ExpectedLog;
 import carillon.bot.queue.CommandKind;
 import carillon.bot.queue.CommandRecord;
 import carillon.bot.queue.CommandRequest;
@@ -33,6 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * store reports the outage as a state, new work is refused at once, and what happened meanwhile is
  * written when the store is back.
  */
+@ExpectedLog(logger = "carillon.bot.store.StoreHealth") // "Store unavailable" (ERROR) and "Store back" (WARN)
+@ExpectedLog(level = ExpectedLog.Severity.WARN, logger = "com.zaxxer.hikari") // connections the stopped server broke
+@ExpectedLog(level = ExpectedLog.Severity.WARN, logger = "carillon.bot.schedule.Scheduler", message = "store is unavailable")
+@ExpectedLog(level = ExpectedLog.Severity.WARN, logger = "carillon.bot.playback.CrashRecovery", message = "cut short by a crash")
 class StoreOutageTest {
   static final Instant START = Instant.parse("2026-03-27T00:00:00Z");
   @TempDir Path dir;
