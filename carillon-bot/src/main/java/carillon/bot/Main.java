@@ -225,6 +225,7 @@ public final class Main implements Callable<Integer> {
     }
   }
 
+  @SuppressWarnings("try") // the store lock is held for the block, never read in it
   @Command(name = "restore", mixinStandardHelpOptions = true, versionProvider = Version.class,
       description = {"Restore a backup FILE into the configured data directory (Carillon must not be running).",
           "A data directory that holds anything is refused without --force."})

@@ -122,6 +122,7 @@ class MainTest {
   }
 
   /** A restore under a running Carillon would replace its store: refused while the store's lock is held. */
+  @SuppressWarnings("try") // the lock is held for the block, as a running Carillon holds it
   @Test
   void aRestoreIsRefusedWhileACarillonHoldsTheStore() throws Exception {
     Map<String, String> env = Map.of("CARILLON_DATA_DIR", dir.resolve("data").toString());

@@ -12,8 +12,9 @@ import java.util.List;
  * List<SentMessage> posted = discord.messages(channelId);
  * assertThat(posted.getLast().content()).isEqualTo("Session starts!");
  * }</pre>
+ *
+ * <p>Ids are written as strings in JSON (the HTTP API), as Discord writes snowflakes.
  */
-/** Ids are written as strings in JSON (the HTTP API), as Discord writes snowflakes. */
 public record SentMessage(@JsonSerialize(using = ToStringSerializer.class) long id, @JsonSerialize(using = ToStringSerializer.class) long channelId,
     @JsonSerialize(using = ToStringSerializer.class) long authorId, String author, String content, List<Embed> embeds,
     Instant time) {

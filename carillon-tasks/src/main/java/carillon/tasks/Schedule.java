@@ -88,7 +88,6 @@ public interface Schedule {
    */
   Optional<Instant> next(Instant after);
 
-  /** Every day at the given wall-clock times in {@code zone}. */
   /**
    * A time zone as schedules read it: an IANA region id in any case ({@code europe/paris}) or {@code UTC},
    * returned canonical ({@code Europe/Paris}).
@@ -99,6 +98,7 @@ public interface Schedule {
     return ScheduleText.zone(text);
   }
 
+  /** Every day at the given wall-clock times in {@code zone}. */
   static Schedule daily(ZoneId zone, LocalTime... times) {
     return new WeeklySchedule(zone, EnumSet.allOf(DayOfWeek.class), List.of(times));
   }

@@ -94,10 +94,6 @@ public final class JdaVoicePort implements VoicePort {
   }
 
   /**
-   * @param voiceOff why voice cannot work on this machine (DAVE missing), if it cannot: every join is
-   *     then refused with that reason
-   */
-  /**
    * Opus frames handed to JDA since start, over every connection: one 20 ms voice packet each (JDA sends
    * what it is given, and silence frames of its own when nothing is).
    */
@@ -105,6 +101,10 @@ public final class JdaVoicePort implements VoicePort {
     return framesSent.sum();
   }
 
+  /**
+   * @param voiceOff why voice cannot work on this machine (DAVE missing), if it cannot: every join is
+   *     then refused with that reason
+   */
   public JdaVoicePort(BotAccounts accounts, AudioPlayerManager players, Optional<String> voiceOff) {
     this.accounts = accounts;
     this.players = players;

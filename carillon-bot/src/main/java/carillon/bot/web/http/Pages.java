@@ -63,8 +63,10 @@ public final class Pages {
   private final GuildAccess access;
   private final ZoneId zone;
 
-  /** @param zone the time zone pages show times in (the guilds' time zone) */
-  /** @param voiceOff why voice cannot work on this machine, if it cannot: every page shows it in a banner */
+  /**
+   * @param zone the time zone pages show times in (the guilds' time zone)
+   * @param voiceOff why voice cannot work on this machine, if it cannot: every page shows it in a banner
+   */
   public Pages(GuildDirectory guilds, GuildAccess access, ZoneId zone, Optional<String> voiceOff) {
     this.guilds = guilds;
     this.access = access;

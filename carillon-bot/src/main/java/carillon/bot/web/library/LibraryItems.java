@@ -181,10 +181,10 @@ public final class LibraryItems {
     }
   }
 
-  /** Why a file name cannot name an audio file, or null. The name is only shown, never used as a path. */
   /** The longest file name accepted, in characters (what most file systems allow). */
   static final int MAX_FILE_NAME = 255;
 
+  /** Why a file name cannot name an audio file, or null. The name is only shown, never used as a path. */
   static String checkFileName(String fileName) {
     if (fileName == null || fileName.isBlank()) {
       return "has no file name";
