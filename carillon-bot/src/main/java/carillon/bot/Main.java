@@ -162,14 +162,11 @@ public final class Main implements Callable<Integer> {
   @Command(name = "config", mixinStandardHelpOptions = true, versionProvider = Version.class,
       description = "Check the configuration and print every setting (secrets masked).")
   int config() {
-    Optional<Path> configFile = configFile();
-    Config config;
-    try {
-      config = ConfigLoader.load(configFile, env);
-    } catch (ConfigException e) {
-      return reportProblems(e);
+    Optional<Config> config = loadConfig();
+    if (config.isEmpty()) {
+      return 2;
     }
-    out.println(describe(config, configFile));
+    out.println(describe(config.get(), configFile()));
     return 0;
   }
 
@@ -302,16 +299,14 @@ public final class Main implements Callable<Integer> {
   }
 
   private int runOrDemo(boolean demoWithoutAccount) throws Exception {
-    Optional<Path> configFile = configFile();
-    Config config;
-    try {
-      config = ConfigLoader.load(configFile, env);
-    } catch (ConfigException e) {
-      return reportProblems(e);
+    Optional<Config> loaded = loadConfig();
+    if (loaded.isEmpty()) {
+      return 2;
     }
+    Config config = loaded.get();
     if (config.accounts().isEmpty()) {
       if (demoWithoutAccount) {
-        return runDemo(DEMO_START, configFile); // no token configured: the demo
+        return runDemo(DEMO_START, configFile()); // no token configured: the demo
       }
       err.println("carillon: no bot account is configured. Set CARILLON_ACCOUNTS_<NAME>_TOKEN (for example "
           + "CARILLON_ACCOUNTS_MAIN_TOKEN) or add accounts with a tokenFile to carillon.yaml; "
@@ -398,13 +393,11 @@ public final class Main implements Callable<Integer> {
   }
 
   private int addAdmin(String name) throws Exception {
-    Optional<Path> configFile = configFile();
-    Config config;
-    try {
-      config = ConfigLoader.load(configFile, env);
-    } catch (ConfigException e) {
-      return reportProblems(e);
+    Optional<Config> loaded = loadConfig();
+    if (loaded.isEmpty()) {
+      return 2;
     }
+    Config config = loaded.get();
     String password;
     if (in == null) {
       char[] typed = System.console().readPassword("Password for %s (12 characters or more): ", name);
