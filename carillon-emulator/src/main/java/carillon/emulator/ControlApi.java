@@ -99,6 +99,33 @@ final class ControlApi {
       guildOf(ctx).giveRole(pathId(ctx, "user"), pathId(ctx, "role"));
       ctx.status(204);
     });
+    // scheduled events and direct messages, as people act on them
+    routes.get(PREFIX + "/guilds/{guild}/scheduled-events", ctx -> ctx.json(guildOf(ctx).scheduledEvents()));
+    routes.patch(PREFIX + "/guilds/{guild}/scheduled-events/{event}", ctx -> {
+      JsonNode body = body(ctx);
+      ctx.json(guildOf(ctx).editScheduledEvent(pathId(ctx, "event"), world.json.convertValue(body, Map.class)));
+    });
+    routes.delete(PREFIX + "/guilds/{guild}/scheduled-events/{event}", ctx -> {
+      guildOf(ctx).deleteScheduledEvent(pathId(ctx, "event"));
+      ctx.status(204);
+    });
+    routes.put(PREFIX + "/guilds/{guild}/scheduled-events/{event}/users/{user}", ctx -> {
+      userAt(ctx).markInterested(guildOf(ctx), pathId(ctx, "event"));
+      ctx.status(204);
+    });
+    routes.delete(PREFIX + "/guilds/{guild}/scheduled-events/{event}/users/{user}", ctx -> {
+      userAt(ctx).unmarkInterested(guildOf(ctx), pathId(ctx, "event"));
+      ctx.status(204);
+    });
+    routes.put(PREFIX + "/users/{user}/direct-messages", ctx -> {
+      JsonNode allowed = body(ctx).path("allowed");
+      if (!allowed.isBoolean()) {
+        throw new BadRequest("'allowed' must be true or false" + (allowed.isMissingNode() ? " and is missing" : ", was " + allowed));
+      }
+      userAt(ctx).allowDirectMessages(allowed.asBoolean());
+      ctx.status(204);
+    });
+    routes.get(PREFIX + "/users/{user}/direct-messages", ctx -> ctx.json(userAt(ctx).directMessages()));
     routes.put(PREFIX + "/guilds/{guild}/everyone-permissions", ctx -> {
       guildOf(ctx).setEveryonePermissions(id(body(ctx), "permissions"));
       ctx.status(204);
@@ -547,6 +574,16 @@ final class ControlApi {
       throw new BadRequest("'" + field + "' must be a non-empty string" + (value.isMissingNode() ? " and is missing" : ", was " + value));
     }
     return value.asText();
+  }
+
+  /** The (non-bot) user named by the path's {@code user}. */
+  private UserHandle userAt(Context ctx) {
+    long id = pathId(ctx, "user");
+    Model.Account account = world.account(id);
+    if (account.bot) {
+      throw new BadRequest("user " + id + " is a bot; use a user");
+    }
+    return new UserHandle(world, id, account.name);
   }
 
   private UserHandle user(JsonNode body) {

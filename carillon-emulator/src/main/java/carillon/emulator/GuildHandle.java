@@ -2,6 +2,7 @@ package carillon.emulator;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A guild of the emulated Discord: create channels and roles, add members. Bots that are members see the
@@ -296,6 +297,57 @@ public final class GuildHandle {
       event.put("guild_id", Long.toString(id));
       world.dispatchToGuild(id, "GUILD_MEMBER_ADD", event);
     }
+  }
+
+  /** The guild's scheduled events (ended ones too, until deleted), in the order they were created. */
+  public List<ScheduledEventSnapshot> scheduledEvents() {
+    synchronized (world) {
+      return world.guild(id).events.values().stream().map(ScheduledEventSnapshot::of).toList();
+    }
+  }
+
+  /**
+   * A person with Manage Events edits an event in Discord's client: any of the fields of Discord's
+   * "Modify Guild Scheduled Event" ({@code name}, {@code description}, {@code scheduled_start_time} as
+   * ISO 8601 text, {@code scheduled_end_time}, {@code status} as a number), checked as Discord checks
+   * them. Bots receive GUILD_SCHEDULED_EVENT_UPDATE.
+   *
+   * <pre>{@code
+   * guild.editScheduledEvent(eventId, Map.of("name", "Morning sit (moved)",
+   *     "scheduled_start_time", "2026-12-24T08:00:00Z"));
+   * }</pre>
+   *
+   * @throws IllegalArgumentException when Discord would refuse the change (an ended event, a start in the
+   *     past, a status change Discord does not allow...), with Discord's message
+   * @throws World.NotFound (a RuntimeException) for an unknown event
+   */
+  public ScheduledEventSnapshot editScheduledEvent(long eventId, Map<String, ?> changes) {
+    synchronized (world) {
+      Model.Guild guild = world.guild(id);
+      Model.ScheduledEvent event = eventOf(guild, eventId);
+      try {
+        RestEvents.apply(world, guild, event, world.json.valueToTree(changes));
+      } catch (Rest.DiscordError e) {
+        throw new IllegalArgumentException(e.code + " " + e.getMessage() + (e.errors == null ? "" : " " + e.errors), e);
+      }
+      return ScheduledEventSnapshot.of(event);
+    }
+  }
+
+  /** A person with Manage Events deletes an event; bots receive GUILD_SCHEDULED_EVENT_DELETE. */
+  public void deleteScheduledEvent(long eventId) {
+    synchronized (world) {
+      Model.Guild guild = world.guild(id);
+      RestEvents.remove(world, guild, eventOf(guild, eventId));
+    }
+  }
+
+  private static Model.ScheduledEvent eventOf(Model.Guild guild, long eventId) {
+    Model.ScheduledEvent event = guild.events.get(eventId);
+    if (event == null) {
+      throw new World.NotFound("scheduled event " + eventId);
+    }
+    return event;
   }
 
   @Override

@@ -17,6 +17,7 @@ final class Intents {
   static final long GUILD_VOICE_STATES = 1L << 7;
   static final long GUILD_MESSAGES = 1L << 9;
   static final long MESSAGE_CONTENT = 1L << 15;
+  static final long GUILD_SCHEDULED_EVENTS = 1L << 16;
 
   /** The events the emulator sends that belong to an intent; the rest are passthrough. */
   private static final Map<String, Long> INTENT_OF = Map.ofEntries(
@@ -38,7 +39,12 @@ final class Intents {
       Map.entry("VOICE_STATE_UPDATE", GUILD_VOICE_STATES),
       Map.entry("MESSAGE_CREATE", GUILD_MESSAGES),
       Map.entry("MESSAGE_UPDATE", GUILD_MESSAGES),
-      Map.entry("MESSAGE_DELETE", GUILD_MESSAGES));
+      Map.entry("MESSAGE_DELETE", GUILD_MESSAGES),
+      Map.entry("GUILD_SCHEDULED_EVENT_CREATE", GUILD_SCHEDULED_EVENTS),
+      Map.entry("GUILD_SCHEDULED_EVENT_UPDATE", GUILD_SCHEDULED_EVENTS),
+      Map.entry("GUILD_SCHEDULED_EVENT_DELETE", GUILD_SCHEDULED_EVENTS),
+      Map.entry("GUILD_SCHEDULED_EVENT_USER_ADD", GUILD_SCHEDULED_EVENTS),
+      Map.entry("GUILD_SCHEDULED_EVENT_USER_REMOVE", GUILD_SCHEDULED_EVENTS));
 
   private Intents() {}
 

@@ -51,6 +51,8 @@ final class Model {
     final Map<Long, VoiceFlags> voiceFlags = new LinkedHashMap<>();
     /** Stage channel id → its open Stage instance */
     final Map<Long, StageInstance> stages = new LinkedHashMap<>();
+    /** event id → the guild's scheduled events, kept until deleted (ended ones too, as Discord lists them) */
+    final Map<Long, ScheduledEvent> events = new LinkedHashMap<>();
 
     Guild(long id, String name, long ownerId) {
       this.id = id;
@@ -101,6 +103,37 @@ final class Model {
       this.privacyLevel = privacyLevel;
     }
   }
+
+  /**
+   * A guild scheduled event (discord-api-docs, Resources > Guild Scheduled Event). {@code entityType} 1 is
+   * STAGE_INSTANCE, 2 VOICE; {@code status} 1 SCHEDULED, 2 ACTIVE, 3 COMPLETED, 4 CANCELED;
+   * {@code privacyLevel} 2 GUILD_ONLY; {@code image} the cover image's hash, or null.
+   */
+  static final class ScheduledEvent {
+    final long id;
+    final long guildId;
+    final long creatorId;
+    Long channelId;
+    int entityType;
+    String name;
+    String description;
+    Instant start;
+    Instant end;
+    int privacyLevel;
+    int status = 1;
+    String image;
+    /** members who marked "Interested", in the order they did */
+    final Set<Long> interested = new LinkedHashSet<>();
+
+    ScheduledEvent(long id, long guildId, long creatorId) {
+      this.id = id;
+      this.guildId = guildId;
+      this.creatorId = creatorId;
+    }
+  }
+
+  /** A direct-message channel (type 1) between a bot and a user; Discord has one per pair. */
+  record DmChannel(long id, long botId, long userId) {}
 
   static final class Role {
     final long id;

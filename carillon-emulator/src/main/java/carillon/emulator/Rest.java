@@ -110,13 +110,14 @@ final class Rest {
     routes.patch(PREFIX + "/stage-instances/{channel}", this::modifyStage);
     routes.delete(PREFIX + "/stage-instances/{channel}", this::deleteStage);
     routes.patch(PREFIX + "/guilds/{guild}/voice-states/{user}", this::modifyOwnVoiceState);
+    new RestEvents(world, this).routes(routes);
   }
 
   /**
    * Paths such as {@code users/@me} and {@code messages/@original} as Discord takes them: the {@code @}
    * raw or percent-encoded ({@code %40me}, which some clients send). Anything else there is a 404 route.
    */
-  private static void me(Context ctx, String param) {
+  static void me(Context ctx, String param) {
     String value = ctx.pathParam(param);
     String word = param.equals("message") ? "original" : "me";
     if (!value.equals("@" + word) && !value.equalsIgnoreCase("%40" + word)) {
@@ -164,7 +165,7 @@ final class Rest {
     }
   }
 
-  private Model.Account self(Context ctx) {
+  Model.Account self(Context ctx) {
     String auth = ctx.header("Authorization");
     return world.byToken(auth == null ? "" : auth).orElseThrow(Unauthorized::new);
   }
@@ -187,6 +188,11 @@ final class Rest {
     long channelId = Long.parseLong(ctx.pathParam("channel"));
     JsonNode body = world.json.readTree(ctx.body());
     synchronized (world) {
+      Model.DmChannel dm = world.dms.get(channelId);
+      if (dm != null) {
+        ctx.json(RestEvents.sendDirect(world, bot, dm, body));
+        return;
+      }
       Model.Channel channel = world.channel(channelId);
       Model.Guild guild = world.guild(channel.guildId);
       long has = world.permissions(guild, bot.id, channel);
@@ -203,14 +209,14 @@ final class Rest {
   }
 
   /** Discord refuses a message with neither content nor embeds: 50006. */
-  private static void checkNotEmpty(JsonNode body) {
+  static void checkNotEmpty(JsonNode body) {
     if (body.path("content").asText("").isEmpty() && (!body.path("embeds").isArray() || body.path("embeds").isEmpty())) {
       throw new DiscordError(400, 50006, "Cannot send an empty message");
     }
   }
 
   /** The guild of the path, if the calling bot is a member of it (else unknown to it, as on Discord). */
-  private Model.Guild visibleGuild(Context ctx) {
+  Model.Guild visibleGuild(Context ctx) {
     Model.Account bot = self(ctx);
     long guildId = Long.parseLong(ctx.pathParam("guild"));
     Model.Guild guild = world.guild(guildId);

@@ -1,6 +1,7 @@
 package carillon.emulator;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -121,6 +122,40 @@ public final class UserHandle {
       return new SlashInvocation(world, channelId, bot, id, command)
           .dispatch(Interaction.APPLICATION_COMMAND_AUTOCOMPLETE, options, Optional.of(option));
     }
+  }
+
+  /**
+   * Presses "Interested" on a scheduled event (SCHEDULED or ACTIVE), as in Discord's client; bots with the
+   * GUILD_SCHEDULED_EVENTS intent receive GUILD_SCHEDULED_EVENT_USER_ADD.
+   *
+   * @throws IllegalArgumentException if not a member, or the event has ended
+   */
+  public void markInterested(GuildHandle guild, long eventId) {
+    world.setInterested(guild.id(), eventId, id, true);
+  }
+
+  /** Takes back "Interested"; bots receive GUILD_SCHEDULED_EVENT_USER_REMOVE. */
+  public void unmarkInterested(GuildHandle guild, long eventId) {
+    world.setInterested(guild.id(), eventId, id, false);
+  }
+
+  /**
+   * This user's privacy setting "Allow direct messages from server members" (on until changed): with
+   * it off, a bot's direct message is refused with 403 {@code {"code": 50007}}.
+   */
+  public void allowDirectMessages(boolean allowed) {
+    synchronized (world) {
+      if (allowed) {
+        world.closedDms.remove(id);
+      } else {
+        world.closedDms.add(id);
+      }
+    }
+  }
+
+  /** The direct messages this user received from bots, oldest first. */
+  public List<SentMessage> directMessages() {
+    return world.directMessages(id);
   }
 
   @Override

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -48,7 +49,11 @@ final class World {
   /** Gateway sessions by session id; a session outlives its connection so that it can be resumed. */
   final Map<String, GatewaySession> sessions = new ConcurrentHashMap<>();
   final Map<Long, Interaction> interactions = new ConcurrentHashMap<>();
-  /** user id → the Discord locale of their client (en-US when not set). */
+  /** DM channel id → the channel; Discord keeps one per bot and user. */
+  final Map<Long, Model.DmChannel> dms = new LinkedHashMap<>();
+  /** users who do not accept direct messages from the members of servers they share (their privacy setting) */
+  final Set<Long> closedDms = new HashSet<>();
+  /** user id → the locale of their client (en-US when not set). */
   final Map<Long, String> locales = new HashMap<>();
 
   /** The locales Discord's clients send ({@code locale}, {@code guild_locale}, {@code preferred_locale}). */
@@ -72,6 +77,8 @@ final class World {
   static final int VOICE = 2;
   static final int STAGE = 13;
   static final long USE_APPLICATION_COMMANDS = 1L << 31;
+  static final long MANAGE_EVENTS = 1L << 33;
+  static final long CREATE_EVENTS = 1L << 44;
   /** Every permission bit Discord defines today (0 to 52, Bypass Slowmode), as it computes them for administrators. */
   static final long ALL_PERMISSIONS = (1L << 53) - 1;
 
@@ -347,7 +354,8 @@ final class World {
     guild.voice.forEach((user, channel) -> voiceStates.add(
         voiceStateJson(guild.id, user, channel, guild.voiceSessions.getOrDefault(user, "none"))));
     node.putArray("threads");
-    node.putArray("guild_scheduled_events");
+    ArrayNode events = node.putArray("guild_scheduled_events");
+    guild.events.values().forEach(e -> events.add(eventJson(e, false)));
     node.putArray("emojis");
     node.putArray("stickers");
     node.putArray("presences");
@@ -362,12 +370,13 @@ final class World {
 
   /** A message as Discord writes it; {@code mentions} holds the users its content mentions. */
   ObjectNode messageJson(Model.Message message) {
-    Model.Channel channel = channel(message.channelId());
     ObjectNode node = json.createObjectNode();
     node.put("id", Long.toString(message.id()));
     node.put("type", 0);
     node.put("channel_id", Long.toString(message.channelId()));
-    node.put("guild_id", Long.toString(channel.guildId));
+    if (!dms.containsKey(message.channelId())) {
+      node.put("guild_id", Long.toString(channel(message.channelId()).guildId));
+    }
     node.set("author", userJson(account(message.authorId())));
     node.put("content", message.content());
     node.put("timestamp", message.timestamp().toString());
@@ -426,7 +435,7 @@ final class World {
   }
 
   /** Discord stores embeds sent by bots as "rich" ones and says so; JDA refuses embeds without a type. */
-  private static void markRich(JsonNode embeds) {
+  static void markRich(JsonNode embeds) {
     if (embeds != null) {
       for (JsonNode embed : embeds) {
         if (embed instanceof ObjectNode object && !object.has("type")) {
@@ -448,6 +457,104 @@ final class World {
     markRich(embeds);
     return new Model.Message(ids.next(), interaction.channelId, interaction.bot.id(), body.path("content").asText(""),
         embeds, clock.instant(), true);
+  }
+
+  /**
+   * A scheduled event as Discord writes it; {@code withUserCount} adds {@code user_count} (REST's
+   * {@code with_user_count=true}).
+   */
+  ObjectNode eventJson(Model.ScheduledEvent event, boolean withUserCount) {
+    ObjectNode node = json.createObjectNode();
+    node.put("id", Long.toString(event.id));
+    node.put("guild_id", Long.toString(event.guildId));
+    if (event.channelId == null) {
+      node.putNull("channel_id");
+    } else {
+      node.put("channel_id", Long.toString(event.channelId));
+    }
+    node.put("creator_id", Long.toString(event.creatorId));
+    if (accounts.containsKey(event.creatorId)) {
+      node.set("creator", userJson(accounts.get(event.creatorId)));
+    }
+    node.put("name", event.name);
+    if (event.description == null) {
+      node.putNull("description");
+    } else {
+      node.put("description", event.description);
+    }
+    node.put("scheduled_start_time", event.start.toString());
+    if (event.end == null) {
+      node.putNull("scheduled_end_time");
+    } else {
+      node.put("scheduled_end_time", event.end.toString());
+    }
+    node.put("privacy_level", event.privacyLevel);
+    node.put("status", event.status);
+    node.put("entity_type", event.entityType);
+    node.putNull("entity_id");
+    node.putNull("entity_metadata");
+    if (event.image == null) {
+      node.putNull("image");
+    } else {
+      node.put("image", event.image);
+    }
+    node.putNull("recurrence_rule");
+    if (withUserCount) {
+      node.put("user_count", event.interested.size());
+    }
+    return node;
+  }
+
+  /** GUILD_SCHEDULED_EVENT_USER_ADD / _REMOVE's body: the event, the user and the guild. */
+  ObjectNode eventUserJson(Model.ScheduledEvent event, long userId) {
+    ObjectNode node = json.createObjectNode();
+    node.put("guild_scheduled_event_id", Long.toString(event.id));
+    node.put("user_id", Long.toString(userId));
+    node.put("guild_id", Long.toString(event.guildId));
+    return node;
+  }
+
+  synchronized Model.ScheduledEvent event(Model.Guild guild, long eventId) {
+    Model.ScheduledEvent event = guild.events.get(eventId);
+    if (event == null) {
+      throw new Rest.DiscordError(404, 10070, "Unknown Guild Scheduled Event");
+    }
+    return event;
+  }
+
+  /**
+   * A member marks ({@code interested}) or unmarks an event as "Interested", as in Discord's client:
+   * possible while it is SCHEDULED or ACTIVE; bots receive GUILD_SCHEDULED_EVENT_USER_ADD or _REMOVE
+   * (only on a change).
+   */
+  synchronized void setInterested(long guildId, long eventId, long userId, boolean interested) {
+    Model.Guild guild = guild(guildId);
+    if (!guild.members.containsKey(userId)) {
+      throw new IllegalArgumentException("user " + userId + " is not a member of guild " + guildId);
+    }
+    Model.ScheduledEvent event = event(guild, eventId);
+    if (event.status > 2) {
+      throw new IllegalArgumentException("event " + eventId + " has ended (status " + event.status
+          + "): Discord's client offers Interested only for scheduled and active events");
+    }
+    boolean changed = interested ? event.interested.add(userId) : event.interested.remove(userId);
+    if (changed) {
+      dispatchToGuild(guildId, interested ? "GUILD_SCHEDULED_EVENT_USER_ADD" : "GUILD_SCHEDULED_EVENT_USER_REMOVE",
+          eventUserJson(event, userId));
+    }
+  }
+
+  /** The messages a user received in direct messages, oldest first. */
+  synchronized List<SentMessage> directMessages(long userId) {
+    account(userId);
+    List<SentMessage> received = new ArrayList<>();
+    for (Model.DmChannel dm : dms.values()) {
+      if (dm.userId() == userId) {
+        messages.getOrDefault(dm.id(), List.of()).forEach(m -> received.add(view(m)));
+      }
+    }
+    received.sort(Comparator.comparing(SentMessage::time).thenComparingLong(SentMessage::id));
+    return received;
   }
 
   ObjectNode stageJson(long guildId, Model.StageInstance stage) {
