@@ -8,6 +8,10 @@ import carillon.bot.discord.GuildCacheSync;
 import carillon.bot.discord.JdaNoticePort;
 import carillon.bot.discord.JdaVoicePort;
 import carillon.bot.discord.SlashCommands;
+import carillon.bot.events.DirectReminders;
+import carillon.bot.events.EventNotices;
+import carillon.bot.events.ReminderOptIns;
+import carillon.bot.events.ScheduledEvents;
 import carillon.bot.guild.GuildDirectory;
 import carillon.bot.library.AudioLibrary;
 import carillon.bot.library.AudioProbe;
@@ -107,6 +111,7 @@ public final class Carillon implements AutoCloseable {
   private final CommandQueue commands;
   private final WebServer web;
   private final Metrics metrics = new Metrics();
+  private final DirectReminders reminders;
   private final Optional<StoreLock> storeLock;
   private Optional<InetSocketAddress> metricsAddress = Optional.empty();
   private final DefaultAudioPlayerManager players = new DefaultAudioPlayerManager();
@@ -144,7 +149,12 @@ public final class Carillon implements AutoCloseable {
         accountsLost.complete(null);
       }
     });
-    Notifier notifier = new Notifier(new JdaNoticePort(accounts, config.language()), tasks);
+    ScheduledEvents events = new ScheduledEvents(sessions, accounts, db, time, tasks, config.language());
+    ReminderOptIns optIns = new ReminderOptIns(db, time);
+    reminders = new DirectReminders(accounts, events, optIns, config.language());
+    accounts.listen(events.listener());
+    Notifier notifier = new Notifier(new EventNotices(new JdaNoticePort(accounts, config.language()), events, reminders),
+        tasks);
     JdaVoicePort voice = new JdaVoicePort(accounts, players, settings.voiceOff());
     playback = new Playback(voice, notifier,
         id -> library.track(id, new LoudnessTarget(config.targetLoudness())), time,
@@ -152,7 +162,7 @@ public final class Carillon implements AutoCloseable {
     SessionStarter starter = new SessionStarter(sessions, runs, slots, playback, time);
     scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks, JOIN_AHEAD);
     commands = new CommandQueue(db, sessions, starter, playback, tasks, time);
-    SlashCommands slash = new SlashCommands(sessions, scheduler, playback, commands, config.commandRole(), tasks);
+    SlashCommands slash = new SlashCommands(sessions, scheduler, playback, commands, config.commandRole(), optIns, tasks);
     accounts.listen(slash);
     accounts.registerGuildCommand(slash.definition());
     accounts.listen(new ListenerAdapter() {
@@ -166,8 +176,10 @@ public final class Carillon implements AutoCloseable {
     metrics.watch(accounts);
     metrics.watch(voice);
     metrics.watch(db);
+    metrics.watch(reminders);
     new CrashRecovery(sessions, runs, starter, notifier, time).resumeOrInterruptAll();
     scheduler.start();
+    events.start();
     commands.recover();
     InetSocketAddress address = new InetSocketAddress(config.webAddress().getHostString(), config.webAddress().getPort());
     web = new WebServer(new WebSettings(address, config.dataDir().resolve("web-uploads"), config.timeZone(),

@@ -185,10 +185,13 @@ public final class BotAccounts implements AutoCloseable {
     // One shard is a ShardManager too: one type for every account, and JDA builds the first shard
     // before build() returns, so a refused token is reported here either way.
     ShardManager connection = endpoint.configure(DefaultShardManagerBuilder.createDefault(login.token().value())
-            .enableIntents(GatewayIntent.GUILD_VOICE_STATES)
+            .enableIntents(GatewayIntent.GUILD_VOICE_STATES, GatewayIntent.SCHEDULED_EVENTS)
             // Who is in which voice channel: presence policies count the members there (JDA caches
             // members in voice with this policy, and their voice states with this flag).
             .enableCache(CacheFlag.VOICE_STATE)
+            // Scheduled events people delete or end in Discord are noticed (carillon.bot.events): JDA
+            // reports them only with this cache.
+            .enableCache(CacheFlag.SCHEDULED_EVENTS)
             .setMemberCachePolicy(MemberCachePolicy.VOICE.or(MemberCachePolicy.OWNER))
             .setShardsTotal(login.shards()))
         .addEventListeners(listening.toArray()).build();

@@ -2,6 +2,7 @@ package carillon.bot.discord;
 
 import carillon.bot.naming.NameKey;
 import carillon.bot.playback.ActiveRun;
+import carillon.bot.events.ReminderOptIns;
 import carillon.bot.playback.Playback;
 import carillon.bot.queue.CommandKind;
 import carillon.bot.queue.CommandParser;
@@ -81,11 +82,13 @@ public final class SlashCommands extends ListenerAdapter {
   private final Optional<String> commandRole;
   private final CommandRole role;
   private final TaskGroup tasks;
+  private final ReminderOptIns optIns;
 
   /** {@code commandRole}: members with this role (an id, or a name: see {@link CommandRole}) may use the commands too. */
   public SlashCommands(Sessions sessions, Scheduler scheduler, Playback playback, CommandQueue commands,
-      Optional<String> commandRole, TaskGroup tasks) {
+      Optional<String> commandRole, ReminderOptIns optIns, TaskGroup tasks) {
     this.tasks = tasks;
+    this.optIns = optIns;
     this.sessions = sessions;
     this.scheduler = scheduler;
     this.playback = playback;
@@ -116,7 +119,9 @@ public final class SlashCommands extends ListenerAdapter {
             new SubcommandData("volume", "Set the volume").addOptions(
                 new OptionData(OptionType.INTEGER, "percent", SessionLimits.MIN_VOLUME + " to " + SessionLimits.MAX_VOLUME,
                     true).setRequiredRange(SessionLimits.MIN_VOLUME, SessionLimits.MAX_VOLUME), optional(session)),
-            new SubcommandData("status", "What is playing"));
+            new SubcommandData("status", "What is playing"),
+            new SubcommandData("remind", "A direct message before each session of this server").addOptions(
+                new OptionData(OptionType.STRING, "dm", "on or off", true).addChoice("on", "on").addChoice("off", "off")));
   }
 
   private static OptionData optional(OptionData session) {
@@ -175,7 +180,8 @@ public final class SlashCommands extends ListenerAdapter {
       replyNow(event, sub, texts.format("only.in.server"));
       return;
     }
-    if (!allowed(event.getMember())) {
+    // Reminders concern only the member asking: whoever Discord shows the command to may set their own.
+    if (!sub.equals("remind") && !allowed(event.getMember())) {
       replyNow(event, sub, commandRole.map(role -> texts.format("denied.role", role)).orElseGet(() -> texts.format("denied")));
       return;
     }
@@ -189,6 +195,7 @@ public final class SlashCommands extends ListenerAdapter {
           case "sessions" -> listSessions(guildId, texts);
           case "next" -> next(guildId, texts);
           case "status" -> status(guildId, texts);
+          case "remind" -> remind(guildId, event.getUser().getIdLong(), event.getOption("dm"), texts);
           case "play", "pause", "resume", "skip", "stop", "volume" -> control(event, guildId, sub, texts);
           default -> texts.format("unknown", sub);
         }),
@@ -301,6 +308,13 @@ public final class SlashCommands extends ListenerAdapter {
   private Optional<Session> onlyPlaying(long guildId) {
     List<Session> playing = sessions.inGuild(guildId).stream().filter(s -> playback.active(s.id()).isPresent()).toList();
     return playing.size() == 1 ? Optional.of(playing.getFirst()) : Optional.empty();
+  }
+
+  /** {@code /carillon remind dm:on|off}: the member's own opt-in to reminder DMs in this server. */
+  private String remind(long guildId, long userId, OptionMapping dm, Texts texts) {
+    boolean on = dm != null && dm.getAsString().equals("on");
+    boolean changed = optIns.set(guildId, userId, on);
+    return texts.format(on ? (changed ? "remind.on" : "remind.already.on") : (changed ? "remind.off" : "remind.already.off"));
   }
 
   private String listSessions(long guildId, Texts texts) {

@@ -1,6 +1,7 @@
 package carillon.bot.metrics;
 
 import carillon.bot.discord.BotAccounts;
+import carillon.bot.events.DirectReminders;
 import carillon.bot.discord.JdaVoicePort;
 import carillon.bot.playback.ActiveRun;
 import carillon.bot.playback.Playback;
@@ -101,6 +102,16 @@ public final class Metrics implements AutoCloseable {
   }
 
   /** The store: whether it takes work now, and how many outages it has had. */
+  /** Reminder direct messages, by result: delivered, refused (the member's DMs are closed: 50007), failed. */
+  public void watch(DirectReminders reminders) {
+    FunctionCounter.builder("carillon.reminder.dms", reminders, DirectReminders::sent).tag("result", "delivered")
+        .description("reminder direct messages, by result").register(registry);
+    FunctionCounter.builder("carillon.reminder.dms", reminders, DirectReminders::refused).tag("result", "refused")
+        .description("reminder direct messages, by result").register(registry);
+    FunctionCounter.builder("carillon.reminder.dms", reminders, DirectReminders::failed).tag("result", "failed")
+        .description("reminder direct messages, by result").register(registry);
+  }
+
   public void watch(Database db) {
     Gauge.builder("carillon.store.available", db, d -> d.health().isAvailable() ? 1 : 0)
         .description("1 while the store takes work, 0 during an outage").register(registry);

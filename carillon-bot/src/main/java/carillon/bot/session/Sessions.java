@@ -101,9 +101,9 @@ public final class Sessions {
       long newId = h.createUpdate("""
               INSERT INTO session (guild_id, name, name_key, voice_channel_id, text_channel_id, mention_role_id, schedule,
                 gap_ms, max_duration_ms, repeat_playlist, reminder_minutes, start_text, end_text, enabled,
-                late_grace_ms, updated_at, wait_for_member_ms, when_alone, alone_after_ms)
+                late_grace_ms, updated_at, wait_for_member_ms, when_alone, alone_after_ms, publish_event)
               VALUES (:guild, :name, :nameKey, :voice, :text, :role, :schedule, :gap, :max, :repeat, :reminder,
-                :startText, :endText, :enabled, :grace, :updated, :waitForMember, :whenAlone, :aloneAfter)""")
+                :startText, :endText, :enabled, :grace, :updated, :waitForMember, :whenAlone, :aloneAfter, :publishEvent)""")
           .bindMap(columns(valid))
           .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
       writePlaylist(h, newId, valid.playlist());
@@ -115,8 +115,12 @@ public final class Sessions {
 
   /** Replaces a session; a spec without a presence policy (null) keeps the session's own. */
   public Session update(long id, SessionSpec edited) throws InvalidSessionException {
-    SessionSpec spec = edited.presence() != null ? edited
-        : edited.toBuilder().presence(find(id).map(Session::presence).orElse(null)).build();
+    Optional<Session> before = edited.presence() != null && edited.publishEvent() != null ? Optional.empty() : find(id);
+    SessionSpec spec = edited.toBuilder()
+        .presence(edited.presence() != null ? edited.presence() : before.map(Session::presence).orElse(null))
+        .publishEvent(edited.publishEvent() != null ? edited.publishEvent()
+            : before.map(Session::publishEvent).orElse(null))
+        .build();
     Session valid = validate(id, spec);
     boolean found = db.inTransaction(h -> {
       checkNameFree(h, spec.guildId(), valid.name(), id);
@@ -126,7 +130,7 @@ public final class Sessions {
                 max_duration_ms = :max, repeat_playlist = :repeat, reminder_minutes = :reminder,
                 start_text = :startText, end_text = :endText, enabled = :enabled, late_grace_ms = :grace,
                 updated_at = :updated, wait_for_member_ms = :waitForMember, when_alone = :whenAlone,
-                alone_after_ms = :aloneAfter
+                alone_after_ms = :aloneAfter, publish_event = :publishEvent
               WHERE id = :id""")
           .bindMap(columns(valid)).bind("id", id).execute();
       if (rows == 0) {
@@ -301,7 +305,8 @@ public final class Sessions {
     return new Session(id, spec.guildId(), name, spec.voiceChannelId(), Optional.ofNullable(spec.textChannelId()),
         Optional.ofNullable(spec.mentionRoleId()), schedule, playlist, gap, Optional.ofNullable(spec.maxDuration()),
         spec.repeat(), Duration.ofMinutes(spec.reminderMinutes()), blankToEmpty(spec.startText()),
-        blankToEmpty(spec.endText()), spec.enabled(), grace, time.now(), presence);
+        blankToEmpty(spec.endText()), spec.enabled(), grace, time.now(), presence,
+        spec.publishEvent() == null || spec.publishEvent());
   }
 
   private static void checkPresence(List<FieldError> errors, Presence presence) {
@@ -388,6 +393,7 @@ public final class Sessions {
     map.put("waitForMember", s.presence().waitForMember().map(Duration::toMillis).orElse(null));
     map.put("whenAlone", s.presence().whenAlone().name());
     map.put("aloneAfter", s.presence().whenAlone() == Presence.WhenAlone.STAY ? null : s.presence().aloneAfter().toMillis());
+    map.put("publishEvent", s.publishEvent());
     return map;
   }
 
@@ -425,7 +431,7 @@ public final class Sessions {
   private static Session withPlaylist(Session s, List<String> playlist) {
     return new Session(s.id(), s.guildId(), s.name(), s.voiceChannelId(), s.textChannelId(), s.mentionRoleId(),
         s.schedule(), playlist, s.gap(), s.maxDuration(), s.repeat(), s.reminder(), s.startText(), s.endText(),
-        s.enabled(), s.lateGrace(), s.updatedAt(), s.presence());
+        s.enabled(), s.lateGrace(), s.updatedAt(), s.presence(), s.publishEvent());
   }
 
   private static Session row(ResultSet rs) throws SQLException {
@@ -444,6 +450,7 @@ public final class Sessions {
         Duration.ofMillis(rs.getLong("gap_ms")), maxDuration, rs.getBoolean("repeat_playlist"),
         Duration.ofMinutes(rs.getInt("reminder_minutes")), Optional.ofNullable(rs.getString("start_text")),
         Optional.ofNullable(rs.getString("end_text")), rs.getBoolean("enabled"),
-        Duration.ofMillis(rs.getLong("late_grace_ms")), Instant.ofEpochMilli(rs.getLong("updated_at")), presence);
+        Duration.ofMillis(rs.getLong("late_grace_ms")), Instant.ofEpochMilli(rs.getLong("updated_at")), presence,
+        rs.getBoolean("publish_event"));
   }
 }
