@@ -112,6 +112,7 @@ public final class Carillon implements AutoCloseable {
   private final WebServer web;
   private final Metrics metrics = new Metrics();
   private final DirectReminders reminders;
+  private final ScheduledEvents events;
   private final Optional<StoreLock> storeLock;
   private Optional<InetSocketAddress> metricsAddress = Optional.empty();
   private final DefaultAudioPlayerManager players = new DefaultAudioPlayerManager();
@@ -149,7 +150,7 @@ public final class Carillon implements AutoCloseable {
         accountsLost.complete(null);
       }
     });
-    ScheduledEvents events = new ScheduledEvents(sessions, accounts, db, time, tasks, config.language());
+    events = new ScheduledEvents(sessions, accounts, db, time, tasks, config.language());
     ReminderOptIns optIns = new ReminderOptIns(db, time);
     reminders = new DirectReminders(accounts, events, optIns, config.language());
     accounts.listen(events.listener());
@@ -276,6 +277,14 @@ public final class Carillon implements AutoCloseable {
 
   Slots slots() {
     return slots;
+  }
+
+  ScheduledEvents events() {
+    return events;
+  }
+
+  DirectReminders reminders() {
+    return reminders;
   }
 
   /** One process per SQLite store: the lock beside the database file (see {@link StoreLock}). */

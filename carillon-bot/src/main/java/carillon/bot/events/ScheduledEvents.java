@@ -6,6 +6,7 @@ import carillon.bot.session.Session;
 import carillon.bot.session.Sessions;
 import carillon.bot.store.Database;
 import carillon.bot.store.StoreUnavailableException;
+import carillon.tasks.Task;
 import carillon.tasks.TaskGroup;
 import carillon.tasks.TimeSource;
 import java.time.Duration;
@@ -82,9 +83,13 @@ public final class ScheduledEvents {
     sessions.onChange(id -> later("update the Discord event of session " + id, () -> reconcile(id)));
   }
 
-  /** Brings every session's event up to date (at start-up: edits, deletions and runs while down). */
-  public void start() {
-    later("update Discord events", () -> {
+  /**
+   * Brings every session's event up to date (at start-up: edits, deletions and runs while down), on a task.
+   *
+   * @return that task, or empty when shutting down
+   */
+  public Optional<Task> start() {
+    return later("update Discord events", () -> {
       Set<Long> ids = new LinkedHashSet<>(store.sessionIds());
       sessions.enabled().stream().filter(Session::publishEvent).forEach(s -> ids.add(s.id()));
       ids.forEach(this::reconcile);
@@ -365,20 +370,21 @@ public final class ScheduledEvents {
     return locks.computeIfAbsent(sessionId, id -> new Object());
   }
 
-  private void later(String what, Runnable work) {
+  private Optional<Task> later(String what, Runnable work) {
     if (tasks.isShutdown()) {
-      return;
+      return Optional.empty();
     }
     try {
-      tasks.spawn(what, () -> {
+      return Optional.of(tasks.spawn(what, () -> {
         try {
           work.run();
         } catch (StoreUnavailableException e) {
           log.warn("Could not {}: the store is unavailable", what);
         }
-      });
+      }));
     } catch (IllegalStateException shuttingDown) {
       log.debug("Not done, shutting down: {}", what);
+      return Optional.empty();
     }
   }
 
