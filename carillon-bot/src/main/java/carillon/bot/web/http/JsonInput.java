@@ -200,6 +200,11 @@ public final class JsonInput {
     return value.asBoolean();
   }
 
+  /** A boolean that may be left out (null then), else true or false. */
+  public Boolean optionalBool(String field) {
+    return get(field) == null ? null : bool(field, false);
+  }
+
   /** Errors so far, with unknown fields; does not throw. */
   public List<FieldError> errors() {
     List<FieldError> all = new ArrayList<>(errors);

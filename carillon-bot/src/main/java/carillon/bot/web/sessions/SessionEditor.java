@@ -164,7 +164,7 @@ final class SessionEditor {
         s.repeat(), s.reminder().toMinutes(), s.startText().orElse(null), s.endText().orElse(null), s.enabled(),
         s.lateGrace().toMinutes(), s.presence().waitForMember().map(Duration::toMinutes).orElse(null),
         s.presence().whenAlone().name(), s.presence().whenAlone() == Presence.WhenAlone.STAY ? null
-            : s.presence().aloneAfter().toMinutes(), s.updatedAt(), state, next.orElse(null),
+            : s.presence().aloneAfter().toMinutes(), s.publishEvent(), s.updatedAt(), state, next.orElse(null),
         next.map(n -> LOCAL.format(n.atZone(zone))).orElse(null));
   }
 }

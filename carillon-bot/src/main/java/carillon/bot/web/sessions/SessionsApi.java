@@ -187,6 +187,8 @@ final class SessionsApi {
       }
     }
     Integer aloneAfter = in.optionalInteger("aloneAfterMinutes", 1, presenceMax);
+    // null: a new session publishes its Discord event, an edit keeps the session's choice
+    Boolean publishEvent = in.optionalBool("publishEvent");
     if (name != null && Names.hasMarkup(name)) {
       in.error("name", Names.MARKUP_MESSAGE);
     }
@@ -197,6 +199,7 @@ final class SessionsApi {
         .enabled(enabled == null || enabled).lateGrace(grace == null ? null : Duration.ofMinutes(grace))
         .presence(new Presence(Optional.ofNullable(waitForMember).map(Duration::ofMinutes), whenAlone,
             aloneAfter == null ? null : Duration.ofMinutes(aloneAfter)))
+        .publishEvent(publishEvent)
         .build();
   }
 }

@@ -128,6 +128,21 @@ class SessionsApiTest {
   }
 
   @Test
+  void aNewSessionPublishesItsDiscordEventUnlessToldAndAnEditWithoutTheFieldKeepsTheChoice() {
+    assertThat(create(valid()).json().get("publishEvent").asBoolean()).isTrue();
+    JsonNode quiet = create(valid().put("name", "Quiet").put("publishEvent", false)).json();
+    assertThat(quiet.get("publishEvent").asBoolean()).isFalse();
+
+    Response edited = alice.put("/api/sessions/" + quiet.get("id").asLong(), valid().put("name", "Quiet still").toString());
+    assertThat(edited.status()).as(edited.toString()).isEqualTo(200);
+    assertThat(edited.json().get("publishEvent").asBoolean()).isFalse();
+    Response published = alice.put("/api/sessions/" + quiet.get("id").asLong(),
+        valid().put("name", "Quiet still").put("publishEvent", true).toString());
+    assertThat(published.json().get("publishEvent").asBoolean()).isTrue();
+    assertProblem(create(valid().put("name", "Odd").put("publishEvent", "yes")), 422, "invalid-input");
+  }
+
+  @Test
   void idsMayBeNumbersToo() {
     ObjectNode body = valid();
     body.put("voiceChannel", WebHarness.HALL);
