@@ -197,6 +197,10 @@ public final class ScheduledEvents {
       Instant now = time.now();
       Optional<Instant> next = session.schedule().next(now).filter(at -> at.isBefore(now.plus(HORIZON)));
       if (current.eventId().isPresent()) {
+        if (current.occurrence().filter(at -> !at.isAfter(now)).isPresent()
+            && current.occurrence().get().plus(session.lateGrace()).isAfter(now)) {
+          return; // its start is due or late within its grace: the run may still come (a late start)
+        }
         if (current.occurrence().filter(at -> !at.isAfter(now)).isPresent()) {
           // its occurrence passed without a run (missed while down, say): canceled, then the next one
           store.save(current.withoutEvent());

@@ -74,6 +74,28 @@ class ScheduledEventsOnDiscordTest {
   }
 
   @Test
+  void anOccurrenceSkippedBecauseEveryVoiceSlotIsBusyHasItsEventCanceledAndTheNextOneHasAnEvent() throws Exception {
+    try (DiscordWorld world = new DiscordWorld(dir, 1)) {
+      AudioItem tone = world.audio("tone", DemoAudio.tone(440, 6.0));
+      Instant first = Instant.now().plusSeconds(8).truncatedTo(ChronoUnit.SECONDS);
+      Instant second = first.plus(Duration.ofDays(1));
+      world.session(SessionSpec.builder(world.guild.id(), "Hall").voiceChannel(world.hall)
+          .schedule("once " + first).playlist(List.of(tone.id())).lateGrace(Duration.ofMinutes(5)).build());
+      // One bot account: the garden session finds no free slot and, after its 2 s grace, is skipped.
+      world.session(SessionSpec.builder(world.guild.id(), "Garden").voiceChannel(world.garden)
+          .schedule("once " + first.plusSeconds(1) + " | once " + second).playlist(List.of(tone.id()))
+          .lateGrace(Duration.ofSeconds(2)).build());
+      await().atMost(WAIT).until(() -> world.guild.scheduledEvents().size() == 2);
+
+      await().atMost(WAIT).until(() -> event(world, first.plusSeconds(1))
+          .map(e -> e.status().equals("CANCELED")).orElse(false));
+      await().atMost(WAIT).until(() -> event(world, second).isPresent());
+      assertThat(event(world, second).orElseThrow().name()).isEqualTo("Garden");
+      await().atMost(WAIT).until(() -> event(world, first).map(e -> e.status().equals("COMPLETED")).orElse(false));
+    }
+  }
+
+  @Test
   void interestedAndOptedInMembersGetADirectMessageAndClosedDmsAreCounted() throws Exception {
     try (DiscordWorld world = new DiscordWorld(dir, 1)) {
       UserHandle an = world.discord.createUser("an");
