@@ -117,19 +117,22 @@ class ScheduledEventsOnDiscordTest {
       Interaction optIn = chau.runSlashCommand(world.notices, world.bell, "carillon remind", Map.of("dm", "on"));
       assertThat(optIn.awaitReply(WAIT).content()).contains("direct message before each session");
 
-      // A reminder 90 minutes before a start one hour away is due at once.
+      // A reminder 90 minutes before a start one hour away is due at once; the guild speaks Vietnamese.
+      world.guild.setPreferredLocale("vi");
+      await().atMost(WAIT).until(() -> world.carillon.accounts().guild("bell", world.guild.id())
+          .map(g -> g.getLocale().getLocale().equals("vi")).orElse(false));
       world.carillon.sessions().update(session.id(), spec.toBuilder().reminderMinutes(90).build());
 
       await().atMost(WAIT).until(() -> an.directMessages().size() == 1 && chau.directMessages().size() == 1);
       assertThat(an.directMessages()).extracting(SentMessage::content).singleElement().asString()
-          .contains("Morning sit").contains("<t:" + start.getEpochSecond() + ":R>");
+          .contains("Morning sit bắt đầu").contains("<t:" + start.getEpochSecond() + ":R>");
       await().atMost(WAIT).until(() -> world.carillon.reminders().refused() == 1);
       assertThat(world.carillon.reminders().sent()).isEqualTo(2);
       assertThat(binh.directMessages()).isEmpty();
       assertThat(dung.directMessages()).isEmpty();
       // the channel reminder stays
       await().atMost(WAIT).until(() -> world.discord.messages(world.notices).stream()
-          .anyMatch(m -> m.embeds().stream().anyMatch(e -> String.valueOf(e.title()).contains("starts soon"))));
+          .anyMatch(m -> m.embeds().stream().anyMatch(e -> String.valueOf(e.title()).contains("sắp bắt đầu"))));
       // the edit changed the event in place
       assertThat(world.guild.scheduledEvents()).extracting(ScheduledEventSnapshot::id).containsExactly(eventId);
     }
