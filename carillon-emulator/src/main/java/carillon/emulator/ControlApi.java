@@ -1,6 +1,7 @@
 package carillon.emulator;
 
 import carillon.emulator.voice.VoiceConnectionSnapshot;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -103,7 +104,8 @@ final class ControlApi {
     routes.get(PREFIX + "/guilds/{guild}/scheduled-events", ctx -> ctx.json(guildOf(ctx).scheduledEvents()));
     routes.patch(PREFIX + "/guilds/{guild}/scheduled-events/{event}", ctx -> {
       JsonNode body = body(ctx);
-      ctx.json(guildOf(ctx).editScheduledEvent(pathId(ctx, "event"), world.json.convertValue(body, Map.class)));
+      Map<String, Object> changes = world.json.convertValue(body, new TypeReference<Map<String, Object>>() {});
+      ctx.json(guildOf(ctx).editScheduledEvent(pathId(ctx, "event"), changes));
     });
     routes.delete(PREFIX + "/guilds/{guild}/scheduled-events/{event}", ctx -> {
       guildOf(ctx).deleteScheduledEvent(pathId(ctx, "event"));

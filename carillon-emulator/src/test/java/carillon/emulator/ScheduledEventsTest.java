@@ -180,6 +180,12 @@ class ScheduledEventsTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("renamed Morning sit (moved)"));
     assertThatThrownBy(() -> guild.editScheduledEvent(event.getIdLong(), Map.of("status", 3)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("50035");
+    RawDiscord.Answer described = raw.control("PATCH", "/guilds/" + guild.id() + "/scheduled-events/" + event.getId(),
+        "{\"description\":\"Bring a cushion\"}");
+    assertThat(described.status()).isEqualTo(200);
+    assertThat(described.body().get("description").asText()).isEqualTo("Bring a cushion");
+    assertThat(raw.control("PATCH", "/guilds/" + guild.id() + "/scheduled-events/" + event.getId(),
+        "{\"scheduled_start_time\":\"2001-01-01T00:00:00Z\"}").status()).isEqualTo(400);
 
     assertThat(raw.control("DELETE", "/guilds/" + guild.id() + "/scheduled-events/" + event.getId(), null).status())
         .isEqualTo(204);

@@ -101,7 +101,6 @@ public final class Metrics implements AutoCloseable {
         .description("20 ms Opus voice packets handed to Discord").register(registry);
   }
 
-  /** The store: whether it takes work now, and how many outages it has had. */
   /** Reminder direct messages, by result: delivered, refused (the member's DMs are closed: 50007), failed. */
   public void watch(DirectReminders reminders) {
     FunctionCounter.builder("carillon.reminder.dms", reminders, DirectReminders::sent).tag("result", "delivered")
@@ -112,6 +111,7 @@ public final class Metrics implements AutoCloseable {
         .description("reminder direct messages, by result").register(registry);
   }
 
+  /** The store: whether it takes work now, and how many outages it has had. */
   public void watch(Database db) {
     Gauge.builder("carillon.store.available", db, d -> d.health().isAvailable() ? 1 : 0)
         .description("1 while the store takes work, 0 during an outage").register(registry);
