@@ -163,6 +163,28 @@ class ScheduledEventsOnDiscordTest {
   }
 
   @Test
+  void aPersonsEditOfTheEventIsKeptUntilTheSessionIsEdited() throws Exception {
+    try (DiscordWorld world = new DiscordWorld(dir, 1)) {
+      AudioItem tone = world.audio("tone", DemoAudio.tone(440, 1.0));
+      Instant start = Instant.now().plus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
+      SessionSpec spec = SessionSpec.builder(world.guild.id(), "Noon sit").voiceChannel(world.hall)
+          .schedule("once " + start).playlist(List.of(tone.id())).build();
+      Session session = world.session(spec);
+      await().atMost(WAIT).until(() -> event(world, start).isPresent());
+      long eventId = event(world, start).orElseThrow().id();
+
+      world.guild.editScheduledEvent(eventId, Map.of("description", "Bring a cushion"));
+      assertThat(world.carillon.events().start().orElseThrow().awaitTermination(WAIT)).isTrue();
+      assertThat(event(world, start).orElseThrow().description()).contains("Bring a cushion");
+
+      world.carillon.sessions().update(session.id(), spec.toBuilder().startText("Silent sitting").build());
+      await().atMost(WAIT).until(() -> event(world, start).flatMap(ScheduledEventSnapshot::description)
+          .filter("Silent sitting"::equals).isPresent());
+      assertThat(world.guild.scheduledEvents()).extracting(ScheduledEventSnapshot::id).containsExactly(eventId);
+    }
+  }
+
+  @Test
   void disablingASessionDeletesItsEventAndASessionThatDoesNotPublishHasNone() throws Exception {
     try (DiscordWorld world = new DiscordWorld(dir, 1)) {
       AudioItem tone = world.audio("tone", DemoAudio.tone(440, 1.0));
