@@ -185,6 +185,21 @@ class ScheduledEventsOnDiscordTest {
   }
 
   @Test
+  void aSessionInAStageChannelPublishesAStageEvent() throws Exception {
+    try (DiscordWorld world = new DiscordWorld(dir, 1)) {
+      long talk = world.guild.createStageChannel("Dharma Talk");
+      await().atMost(WAIT).until(() -> world.carillon.guilds().channel(world.guild.id(), talk).isPresent());
+      AudioItem tone = world.audio("tone", DemoAudio.tone(440, 1.0));
+      Instant start = Instant.now().plus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
+      world.session(SessionSpec.builder(world.guild.id(), "Talk").voiceChannel(talk).schedule("once " + start)
+          .playlist(List.of(tone.id())).build());
+      await().atMost(WAIT).until(() -> event(world, start).isPresent());
+      assertThat(event(world, start).orElseThrow().entityType()).isEqualTo("STAGE_INSTANCE");
+      assertThat(event(world, start).orElseThrow().channelId()).isEqualTo(talk);
+    }
+  }
+
+  @Test
   void disablingASessionDeletesItsEventAndASessionThatDoesNotPublishHasNone() throws Exception {
     try (DiscordWorld world = new DiscordWorld(dir, 1)) {
       AudioItem tone = world.audio("tone", DemoAudio.tone(440, 1.0));
