@@ -112,7 +112,8 @@ class PagesTest {
   void theSessionFormShowsEveryProblemByFieldAndKeepsWhatWasTyped() {
     Response empty = alice.get("/guilds/1000/sessions/new");
     assertPage(empty, 200);
-    assertThat(empty.body()).contains("Meditation Hall", "#notices", "@members", "Bell", "data-guild=\"1000\"");
+    assertThat(empty.body()).contains("Meditation Hall", "#notices", "@members", "Bell", "data-guild=\"1000\"",
+        "name=\"publishEvent\" type=\"checkbox\" value=\"true\" checked");
 
     Response refused = alice.form("/guilds/1000/sessions", "_csrf", alice.csrf, "name", "Evening \"calm\" & <b>",
         "voiceChannel", "2001", "schedule", "weekly XYZ 07:00 UTC", "gapSeconds", "five", "enabled", "true");
@@ -133,6 +134,7 @@ class PagesTest {
     assertThat(session.textChannelId()).hasValue(WebHarness.NOTICES);
     assertThat(session.gap()).isEqualTo(Duration.ofSeconds(5));
     assertThat(session.reminder()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(session.publishEvent()).as("the box was not ticked").isFalse();
   }
 
   @Test

@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 record SessionForm(String name, String voiceChannel, String textChannel, String mentionRole, String schedule,
     List<String> playlist, String gapSeconds, String maxDurationMinutes, boolean repeat, String reminderMinutes,
-    String startText, String endText, String lateGraceMinutes, boolean enabled) {
+    String startText, String endText, String lateGraceMinutes, boolean enabled, boolean publishEvent) {
   /** Empty choices shown after the playlist's entries. */
   private static final int PLAYLIST_SLOTS_FREE = 3;
 
@@ -31,7 +31,7 @@ record SessionForm(String name, String voiceChannel, String textChannel, String 
   /** A new session's form, with the defaults filled in. */
   static SessionForm blank() {
     return new SessionForm("", "", "", "", "", List.of(), "0", "", false, "0", "", "",
-        String.valueOf(SessionLimits.DEFAULT_LATE_GRACE.toMinutes()), true);
+        String.valueOf(SessionLimits.DEFAULT_LATE_GRACE.toMinutes()), true, true);
   }
 
   /** A session's form, to edit it. */
@@ -40,7 +40,7 @@ record SessionForm(String name, String voiceChannel, String textChannel, String 
         s.mentionRoleId().map(String::valueOf).orElse(""), s.schedule().toString(), s.playlist(),
         String.valueOf(s.gap().toSeconds()), s.maxDuration().map(d -> String.valueOf(d.toMinutes())).orElse(""),
         s.repeat(), String.valueOf(s.reminder().toMinutes()), s.startText().orElse(""), s.endText().orElse(""),
-        String.valueOf(s.lateGrace().toMinutes()), s.enabled());
+        String.valueOf(s.lateGrace().toMinutes()), s.enabled(), s.publishEvent());
   }
 
   /** The form as a session spec of {@code guild}; each field that cannot be read is added to {@code unreadable}. */
@@ -55,7 +55,7 @@ record SessionForm(String name, String voiceChannel, String textChannel, String 
         .maxDuration(duration(number("maxDurationMinutes", maxDurationMinutes, 1, Integer.MAX_VALUE, null, unreadable), true))
         .repeat(repeat)
         .reminderMinutes(Optional.ofNullable(number("reminderMinutes", reminderMinutes, 0, SessionLimits.MAX_REMINDER_MINUTES, 0, unreadable)).orElse(0))
-        .startText(startText).endText(endText).enabled(enabled)
+        .startText(startText).endText(endText).enabled(enabled).publishEvent(publishEvent)
         .lateGrace(duration(number("lateGraceMinutes", lateGraceMinutes, 0, (int) SessionLimits.MAX_LATE_GRACE.toMinutes(), (int) SessionLimits.DEFAULT_LATE_GRACE.toMinutes(), unreadable), true))
         .build();
   }
@@ -70,7 +70,7 @@ record SessionForm(String name, String voiceChannel, String textChannel, String 
         "mentionRole", text(mentionRole), "schedule", text(schedule), "playlist", choices,
         "gapSeconds", text(gapSeconds), "maxDurationMinutes", text(maxDurationMinutes), "repeat", repeat,
         "reminderMinutes", text(reminderMinutes), "startText", text(startText), "endText", text(endText),
-        "lateGraceMinutes", text(lateGraceMinutes), "enabled", enabled);
+        "lateGraceMinutes", text(lateGraceMinutes), "enabled", enabled, "publishEvent", publishEvent);
   }
 
   private static String text(String value) {

@@ -144,7 +144,7 @@ final class SessionPages {
         ctx.formParam("mentionRole"), ctx.formParam("schedule"), ctx.formParams("playlist"), ctx.formParam("gapSeconds"),
         ctx.formParam("maxDurationMinutes"), "true".equals(ctx.formParam("repeat")), ctx.formParam("reminderMinutes"),
         ctx.formParam("startText"), ctx.formParam("endText"), ctx.formParam("lateGraceMinutes"),
-        "true".equals(ctx.formParam("enabled")));
+        "true".equals(ctx.formParam("enabled")), "true".equals(ctx.formParam("publishEvent")));
   }
 
   private void renderForm(Context ctx, int status, long guild, Long sessionId, SessionForm form, List<FieldError> errors) {
