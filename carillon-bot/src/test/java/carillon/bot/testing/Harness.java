@@ -1,5 +1,6 @@
 package carillon.bot.testing;
 
+import carillon.bot.calendar.GuildCalendars;
 import carillon.bot.guild.Channel;
 import carillon.bot.guild.GuildDirectory;
 import carillon.bot.guild.Role;
@@ -22,7 +23,9 @@ import carillon.tasks.TaskGroup;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,6 +59,8 @@ public final class Harness implements AutoCloseable {
   public SessionStarter starter;
   public CrashRecovery recovery;
   public Scheduler scheduler;
+  /** Each guild's zone, language and skipped dates (defaults UTC and English). */
+  public GuildCalendars calendars;
   public CommandQueue commands;
 
   public final Duration joinAhead;
@@ -102,7 +107,8 @@ public final class Harness implements AutoCloseable {
     playback = new Playback(voice, notifier, id -> Optional.ofNullable(tracks.get(id)), time, tasks, runs, slots);
     starter = new SessionStarter(sessions, runs, slots, playback, time);
     recovery = new CrashRecovery(sessions, runs, starter, notifier, time);
-    scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks, joinAhead);
+    calendars = new GuildCalendars(db, ZoneOffset.UTC, Locale.ENGLISH, time);
+    scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks, joinAhead, calendars);
     commands = new CommandQueue(db, sessions, starter, playback, tasks, time);
   }
 
