@@ -1,5 +1,6 @@
 package carillon.bot.app;
 
+import carillon.bot.calendar.GuildCalendars;
 import carillon.bot.config.Config;
 import carillon.bot.config.Setting;
 import carillon.bot.discord.BotAccounts;
@@ -103,6 +104,8 @@ public final class Carillon implements AutoCloseable {
   private final Slots slots = new Slots();
   private final BotAccounts accounts;
   private final Scheduler scheduler;
+  /** Each guild's zone, language and skipped dates; the configuration's are the defaults. */
+  private final GuildCalendars calendars;
   private final Playback playback;
   private final CommandQueue commands;
   private final WebServer web;
@@ -144,15 +147,17 @@ public final class Carillon implements AutoCloseable {
         accountsLost.complete(null);
       }
     });
-    Notifier notifier = new Notifier(new JdaNoticePort(accounts, config.language()), tasks);
+    calendars = new GuildCalendars(db, config.timeZone(), config.language(), time);
+    Notifier notifier = new Notifier(new JdaNoticePort(accounts, config.language(), calendars::ownLanguage), tasks);
     JdaVoicePort voice = new JdaVoicePort(accounts, players, settings.voiceOff());
     playback = new Playback(voice, notifier,
         id -> library.track(id, new LoudnessTarget(config.targetLoudness())), time,
         tasks, runs, slots);
     SessionStarter starter = new SessionStarter(sessions, runs, slots, playback, time);
-    scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks, JOIN_AHEAD);
+    scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks, JOIN_AHEAD, calendars);
     commands = new CommandQueue(db, sessions, starter, playback, tasks, time);
-    SlashCommands slash = new SlashCommands(sessions, scheduler, playback, commands, config.commandRole(), tasks);
+    SlashCommands slash = new SlashCommands(sessions, scheduler, playback, commands, config.commandRole(), tasks,
+        calendars::ownLanguage);
     accounts.listen(slash);
     accounts.registerGuildCommand(slash.definition());
     accounts.listen(new ListenerAdapter() {
@@ -173,7 +178,7 @@ public final class Carillon implements AutoCloseable {
     web = new WebServer(new WebSettings(address, config.dataDir().resolve("web-uploads"), config.timeZone(),
         MAX_UPLOAD_BYTES, Duration.ofHours(12), config.secureCookies(), config.publicUrl(), config.trustedProxies()), db,
         sessions, scheduler, commands, library, runs, guilds, playback, slots, time,
-        new Readiness(accounts::gateways, settings.voiceOff()));
+        new Readiness(accounts::gateways, settings.voiceOff()), calendars);
     try {
       web.start();
     } catch (RuntimeException e) {

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 import net.dv8tion.jda.api.Permission;
 import net.dv8tion.jda.api.entities.Member;
@@ -35,11 +37,22 @@ public final class JdaNoticePort implements NoticePort {
 
   private final BotAccounts accounts;
   private final Locale fallback;
+  private final LongFunction<Optional<Locale>> guildLanguage;
 
   /** {@code fallback}: the language of guilds whose own language has no texts here. */
   public JdaNoticePort(BotAccounts accounts, Locale fallback) {
+    this(accounts, fallback, guild -> Optional.empty());
+  }
+
+  /**
+   * @param fallback the process-wide language (configuration {@code language})
+   * @param guildLanguage the language a guild chose in its settings, which comes first; a guild without
+   *     one gets its Discord locale if there are texts in it, else {@code fallback}
+   */
+  public JdaNoticePort(BotAccounts accounts, Locale fallback, LongFunction<Optional<Locale>> guildLanguage) {
     this.accounts = accounts;
     this.fallback = fallback;
+    this.guildLanguage = guildLanguage;
   }
 
   @Override
@@ -112,7 +125,8 @@ public final class JdaNoticePort implements NoticePort {
     }
     long channelId = session.textChannelId().get();
     TextChannel channel = accounts.textChannel(channelId).orElseThrow(() -> new NoticeException("no bot account sees text channel " + channelId, null));
-    Locale language = channel.getGuild().getLocale().toLocale();
+    Locale language = guildLanguage.apply(channel.getGuild().getIdLong())
+        .orElse(channel.getGuild().getLocale().toLocale());
     if (!Setting.LANGUAGES.contains(language.getLanguage())) {
       language = fallback;
     }

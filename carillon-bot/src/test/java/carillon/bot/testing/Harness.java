@@ -23,6 +23,7 @@ import carillon.tasks.TaskGroup;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
@@ -64,6 +65,7 @@ public final class Harness implements AutoCloseable {
   public CommandQueue commands;
 
   public final Duration joinAhead;
+  private final ZoneId defaultZone;
   private final Supplier<Database> store;
 
   public Harness(Path dir, Instant start) {
@@ -80,7 +82,20 @@ public final class Harness implements AutoCloseable {
     this(dir, start, Duration.ZERO, store);
   }
 
+  /**
+   * With guilds whose default time zone is {@code zone} (the configuration's {@code timeZone}); on
+   * {@code store} if not null (see {@link #Harness(Path, Instant, Supplier)}), else a SQLite file.
+   */
+  public Harness(Path dir, Instant start, ZoneId zone, Supplier<Database> store) {
+    this(dir, start, Duration.ZERO, store, zone);
+  }
+
   private Harness(Path dir, Instant start, Duration joinAhead, Supplier<Database> store) {
+    this(dir, start, joinAhead, store, ZoneOffset.UTC);
+  }
+
+  private Harness(Path dir, Instant start, Duration joinAhead, Supplier<Database> store, ZoneId zone) {
+    this.defaultZone = zone;
     this.joinAhead = joinAhead;
     this.time = new ManualTimeSource(start);
     this.dbFile = dir.resolve("carillon.db");
@@ -107,7 +122,7 @@ public final class Harness implements AutoCloseable {
     playback = new Playback(voice, notifier, id -> Optional.ofNullable(tracks.get(id)), time, tasks, runs, slots);
     starter = new SessionStarter(sessions, runs, slots, playback, time);
     recovery = new CrashRecovery(sessions, runs, starter, notifier, time);
-    calendars = new GuildCalendars(db, ZoneOffset.UTC, Locale.ENGLISH, time);
+    calendars = new GuildCalendars(db, defaultZone, Locale.ENGLISH, time);
     scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks, joinAhead, calendars);
     commands = new CommandQueue(db, sessions, starter, playback, tasks, time);
   }
