@@ -259,6 +259,10 @@ public final class Carillon implements AutoCloseable {
     return commands;
   }
 
+  GuildCalendars calendars() {
+    return calendars;
+  }
+
   Scheduler scheduler() {
     return scheduler;
   }

@@ -61,6 +61,16 @@ public final class GuildCalendars implements SkipDates {
     this.time = time;
   }
 
+  /** The zone of guilds that chose none. */
+  public ZoneId defaultZone() {
+    return defaultZone;
+  }
+
+  /** The language of guilds that chose none. */
+  public Locale defaultLanguage() {
+    return defaultLanguage;
+  }
+
   /** What a guild's admins submit: null or blank zone or language means "the default". */
   public record Change(String timeZone, String language, List<SkipEntry> skips) {}
 

@@ -4,6 +4,7 @@ import carillon.bot.config.Setting;
 import carillon.bot.playback.NoticePort;
 import carillon.bot.playback.VoiceSlot;
 import carillon.bot.session.Session;
+import carillon.bot.store.StoreUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -119,14 +120,22 @@ public final class JdaNoticePort implements NoticePort {
     MessageEmbed build(Texts texts);
   }
 
+  /** The guild's chosen language; none when the store cannot say (the notice still goes, in Discord's locale). */
+  private Optional<Locale> chosenLanguage(long guild) {
+    try {
+      return guildLanguage.apply(guild);
+    } catch (StoreUnavailableException e) {
+      return Optional.empty();
+    }
+  }
+
   private void send(Session session, boolean mention, Notice notice) throws NoticeException {
     if (session.textChannelId().isEmpty()) {
       return;
     }
     long channelId = session.textChannelId().get();
     TextChannel channel = accounts.textChannel(channelId).orElseThrow(() -> new NoticeException("no bot account sees text channel " + channelId, null));
-    Locale language = guildLanguage.apply(channel.getGuild().getIdLong())
-        .orElse(channel.getGuild().getLocale().toLocale());
+    Locale language = chosenLanguage(channel.getGuild().getIdLong()).orElse(channel.getGuild().getLocale().toLocale());
     if (!Setting.LANGUAGES.contains(language.getLanguage())) {
       language = fallback;
     }

@@ -113,7 +113,11 @@ public final class SlashCommands extends ListenerAdapter {
     if (Setting.LANGUAGES.contains(user.getLanguage()) || event.getGuild() == null) {
       return user;
     }
-    return guildLanguage.apply(event.getGuild().getIdLong()).orElse(user);
+    try {
+      return guildLanguage.apply(event.getGuild().getIdLong()).orElse(user);
+    } catch (StoreUnavailableException e) {
+      return user; // English texts rather than no answer
+    }
   }
 
   /** The command as registered in each guild. */

@@ -67,8 +67,10 @@ final class CalendarApi {
     ctx.json(editor.update(guild, new GuildCalendars.Change(zone, language, entries), in.errors()));
   }
 
+  /** Body {@code {}}: a JSON request like every other change, so a malformed one is refused, not acted on. */
   private void rotate(Context ctx) {
     long guild = access.guild(ctx);
+    JsonInput.of(ctx, json).check();
     String path = feedPath(editor.calendars().rotateFeed(guild));
     ctx.status(201).json(new Feed(path, absolute(ctx, path)));
   }

@@ -48,9 +48,8 @@ final class GuildCalendarEditor {
     this.sessions = sessions;
     this.guilds = guilds;
     this.time = time;
-    GuildSettings none = calendars.settings(Long.MIN_VALUE);
-    this.defaultZone = none.zone();
-    this.defaultLanguage = none.language();
+    this.defaultZone = calendars.defaultZone();
+    this.defaultLanguage = calendars.defaultLanguage();
   }
 
   GuildCalendars calendars() {
