@@ -48,9 +48,14 @@ class GuildCalendarApiTest {
   Client alice;
   String bell;
 
+  /** The server under test, on a SQLite file; the PostgreSQL twin of this class overrides it. */
+  WebHarness newHarness(Path dir) {
+    return new WebHarness(dir, T0, 1_000_000);
+  }
+
   @BeforeEach
   void setUp() throws Exception {
-    w = new WebHarness(dir, T0, 1_000_000);
+    w = newHarness(dir);
     w.owner("alice");
     alice = w.login("alice");
     bell = w.core.track("Bell", Duration.ofSeconds(30));
