@@ -149,6 +149,11 @@ final class SessionEditor {
 
   /** A session with its state (from playback) and next occurrence (from the scheduler). */
   SessionView view(Session s) {
+    return view(s, zone(s.guildId()));
+  }
+
+  /** As {@link #view(Session)}, with its guild's zone already known (a list of one guild's sessions). */
+  SessionView view(Session s, ZoneId zone) {
     Optional<ActiveRun> run = playback.active(s.id());
     Optional<Instant> next = s.enabled() ? scheduler.nextStart(s.id()) : Optional.empty();
     String state;
@@ -166,6 +171,6 @@ final class SessionEditor {
         s.lateGrace().toMinutes(), s.presence().waitForMember().map(Duration::toMinutes).orElse(null),
         s.presence().whenAlone().name(), s.presence().whenAlone() == Presence.WhenAlone.STAY ? null
             : s.presence().aloneAfter().toMinutes(), s.updatedAt(), state, next.orElse(null),
-        next.map(n -> LOCAL.format(n.atZone(zone(s.guildId())))).orElse(null));
+        next.map(n -> LOCAL.format(n.atZone(zone))).orElse(null));
   }
 }

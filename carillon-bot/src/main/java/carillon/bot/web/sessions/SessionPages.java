@@ -83,7 +83,7 @@ final class SessionPages {
     ZoneId zone = editor.zone(guild);
     pages.render(ctx, 200, "sessions", PageModel.of("guild", guild, "zone", zone.getId(), "command", command,
         "sessions", sessions.inGuild(guild).stream().map(s -> {
-          SessionView view = editor.view(s);
+          SessionView view = editor.view(s, zone);
           return PageModel.of("id", view.id(), "name", view.name(), "state", view.state(), "schedule", view.schedule(),
               "enabled", view.enabled(), "nextStartShown", view.nextStart() == null ? "" : pages.shown(view.nextStart(), zone));
         }).toList()));

@@ -118,8 +118,9 @@ final class SessionsApi {
 
   private void list(Context ctx) {
     long guild = access.guild(ctx);
-    ctx.json(new SessionList(String.valueOf(guild), editor.zone(guild).getId(),
-        sessions.inGuild(guild).stream().map(editor::view).toList()));
+    ZoneId zone = editor.zone(guild);
+    ctx.json(new SessionList(String.valueOf(guild), zone.getId(),
+        sessions.inGuild(guild).stream().map(s -> editor.view(s, zone)).toList()));
   }
 
   private void create(Context ctx) {
