@@ -214,6 +214,8 @@ public final class Scheduler {
    */
   private void plan(Session session, Optional<Instant> catchUpFrom) {
     Plan plan = plans.computeIfAbsent(session.id(), id -> new Plan(session));
+    // Read before taking the plan's lock: a store query must not hold up the timer that fires under it.
+    Schedule schedule = session.schedule().skipping(skipDates.of(session.guildId()));
     Instant now = time.now();
     Instant late = null;
     Playback.Prepared stale;
@@ -221,9 +223,8 @@ public final class Scheduler {
       plan.timer.cancel();
       stale = plan.takePrepared(); // the session changed: join again for its (maybe new) channel and time
       plan.session = session;
-      plan.schedule = session.schedule().skipping(skipDates.of(session.guildId()));
+      plan.schedule = schedule;
       plan.reminded = false;
-      Schedule schedule = plan.schedule;
       Optional<Instant> next;
       if (catchUpFrom.isPresent()) {
         Instant cursor = catchUpFrom.get();
