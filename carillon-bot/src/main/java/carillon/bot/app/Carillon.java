@@ -1,10 +1,12 @@
 package carillon.bot.app;
 
+import carillon.bot.calendar.GuildCalendars;
 import carillon.bot.config.Config;
 import carillon.bot.config.Setting;
 import carillon.bot.discord.BotAccounts;
 import carillon.bot.discord.DaveSupport;
 import carillon.bot.discord.GuildCacheSync;
+import carillon.bot.discord.GuildLanguage;
 import carillon.bot.discord.JdaNoticePort;
 import carillon.bot.discord.JdaVoicePort;
 import carillon.bot.discord.SlashCommands;
@@ -107,6 +109,8 @@ public final class Carillon implements AutoCloseable {
   private final Slots slots = new Slots();
   private final BotAccounts accounts;
   private final Scheduler scheduler;
+  /** Each guild's zone, language and skipped dates; the configuration's are the defaults. */
+  private final GuildCalendars calendars;
   private final Playback playback;
   private final CommandQueue commands;
   private final WebServer web;
@@ -150,20 +154,22 @@ public final class Carillon implements AutoCloseable {
         accountsLost.complete(null);
       }
     });
-    events = new ScheduledEvents(sessions, accounts, db, time, tasks, config.language());
+    calendars = new GuildCalendars(db, config.timeZone(), config.language(), time);
+    GuildLanguage language = new GuildLanguage(calendars::ownLanguage, config.language());
+    events = new ScheduledEvents(sessions, accounts, db, time, tasks, language);
     ReminderOptIns optIns = new ReminderOptIns(db, time);
-    reminders = new DirectReminders(accounts, events, optIns, config.language());
+    reminders = new DirectReminders(accounts, events, optIns, language);
     accounts.listen(events.listener());
-    Notifier notifier = new Notifier(new EventNotices(new JdaNoticePort(accounts, config.language()), events, reminders),
-        tasks);
+    Notifier notifier = new Notifier(new EventNotices(new JdaNoticePort(accounts, language), events, reminders), tasks);
     JdaVoicePort voice = new JdaVoicePort(accounts, players, settings.voiceOff());
     playback = new Playback(voice, notifier,
         id -> library.track(id, new LoudnessTarget(config.targetLoudness())), time,
         tasks, runs, slots);
     SessionStarter starter = new SessionStarter(sessions, runs, slots, playback, time);
-    scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks, JOIN_AHEAD);
+    scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks, JOIN_AHEAD, calendars);
     commands = new CommandQueue(db, sessions, starter, playback, tasks, time);
-    SlashCommands slash = new SlashCommands(sessions, scheduler, playback, commands, config.commandRole(), optIns, tasks);
+    SlashCommands slash = new SlashCommands(sessions, scheduler, playback, commands, config.commandRole(), optIns, tasks,
+        calendars::ownLanguage);
     accounts.listen(slash);
     accounts.registerGuildCommand(slash.definition());
     accounts.listen(new ListenerAdapter() {
@@ -186,7 +192,7 @@ public final class Carillon implements AutoCloseable {
     web = new WebServer(new WebSettings(address, config.dataDir().resolve("web-uploads"), config.timeZone(),
         MAX_UPLOAD_BYTES, Duration.ofHours(12), config.secureCookies(), config.publicUrl(), config.trustedProxies()), db,
         sessions, scheduler, commands, library, runs, guilds, playback, slots, time,
-        new Readiness(accounts::gateways, settings.voiceOff()));
+        new Readiness(accounts::gateways, settings.voiceOff()), calendars);
     try {
       web.start();
     } catch (RuntimeException e) {
@@ -265,6 +271,10 @@ public final class Carillon implements AutoCloseable {
 
   CommandQueue commands() {
     return commands;
+  }
+
+  GuildCalendars calendars() {
+    return calendars;
   }
 
   Scheduler scheduler() {

@@ -17,7 +17,7 @@ import java.util.Optional;
  * environment variable. See docs/configuration.md for each key.
  *
  * @param dataDir where the database and the audio files live
- * @param timeZone the time zone new sessions start with
+ * @param timeZone the default time zone of guilds that set none (pages, previews, the ICS feed)
  * @param language the language of notices in guilds whose own language Carillon has no texts for
  * @param shutdownTimeout how long shutdown waits for background tasks before it closes Discord and the store
  * @param webAddress where the admin web page and the REST API listen

@@ -74,9 +74,9 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
   public static final Setting<Path> DATA_DIR = new Setting<>("dataDir", "data", Setting::path,
       "a directory", false, "where the database and the audio files live", Path::toString);
   public static final Setting<ZoneId> TIME_ZONE = new Setting<>("timeZone", "UTC", Setting::zone,
-      "an IANA name, such as `Europe/Paris`", false, "the time zone new sessions start with", ZoneId::getId);
+      "an IANA name, such as `Europe/Paris`", false, "the default time zone of guilds that set none (pages, previews, ICS feed)", ZoneId::getId);
   public static final Setting<Locale> LANGUAGE = new Setting<>("language", "en", Setting::language,
-      "`en` or `vi`", false, "the notice language for guilds whose own language has no texts", Locale::toLanguageTag);
+      "`en` or `vi`", false, "the default notice language of guilds that set none and whose Discord locale has no texts", Locale::toLanguageTag);
   public static final Setting<Duration> SHUTDOWN_TIMEOUT = new Setting<>("shutdownTimeout", "8s", Setting::timeout,
       "`500ms`, `8s`, `2m` or ISO `PT8S`; more than 0, at most `5m`", false,
       "how long shutdown waits for background work", d -> d.toMillis() + "ms");

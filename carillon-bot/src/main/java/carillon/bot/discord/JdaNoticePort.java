@@ -4,10 +4,13 @@ import carillon.bot.config.Setting;
 import carillon.bot.playback.NoticePort;
 import carillon.bot.playback.VoiceSlot;
 import carillon.bot.session.Session;
+import carillon.bot.store.StoreUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 import net.dv8tion.jda.api.Permission;
 import net.dv8tion.jda.api.entities.Member;
@@ -34,12 +37,17 @@ public final class JdaNoticePort implements NoticePort {
       List.of(Permission.VIEW_CHANNEL, Permission.MESSAGE_SEND, Permission.MESSAGE_EMBED_LINKS);
 
   private final BotAccounts accounts;
-  private final Locale fallback;
+  private final GuildLanguage language;
 
-  /** {@code fallback}: the language of guilds whose own language has no texts here. */
+  /** {@code fallback}: the language of guilds whose Discord locale has no texts here. */
   public JdaNoticePort(BotAccounts accounts, Locale fallback) {
+    this(accounts, GuildLanguage.byDiscordLocale(fallback));
+  }
+
+  /** {@code language}: which language to post in, per guild. */
+  public JdaNoticePort(BotAccounts accounts, GuildLanguage language) {
     this.accounts = accounts;
-    this.fallback = fallback;
+    this.language = language;
   }
 
   @Override
@@ -112,17 +120,13 @@ public final class JdaNoticePort implements NoticePort {
     }
     long channelId = session.textChannelId().get();
     TextChannel channel = accounts.textChannel(channelId).orElseThrow(() -> new NoticeException("no bot account sees text channel " + channelId, null));
-    Locale language = channel.getGuild().getLocale().toLocale();
-    if (!Setting.LANGUAGES.contains(language.getLanguage())) {
-      language = fallback;
-    }
     Member self = channel.getGuild().getSelfMember();
     List<Permission> missing = NEEDED.stream().filter(p -> !self.hasPermission(channel, p)).toList();
     if (!missing.isEmpty()) {
       throw new NoticeException("missing permission " + missing.stream().map(Permission::getName)
           .collect(Collectors.joining(", ")) + " in #" + channel.getName(), null);
     }
-    MessageEmbed embed = notice.build(Texts.of(BUNDLE, language));
+    MessageEmbed embed = notice.build(Texts.of(BUNDLE, language.of(channel.getGuild())));
     try {
       var message = channel.sendMessageEmbeds(embed);
       if (mention && session.mentionRoleId().isPresent()) {

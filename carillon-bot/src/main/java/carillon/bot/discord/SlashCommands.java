@@ -1,8 +1,9 @@
 package carillon.bot.discord;
 
+import carillon.bot.config.Setting;
 import carillon.bot.naming.NameKey;
-import carillon.bot.playback.ActiveRun;
 import carillon.bot.events.ReminderOptIns;
+import carillon.bot.playback.ActiveRun;
 import carillon.bot.playback.Playback;
 import carillon.bot.queue.CommandKind;
 import carillon.bot.queue.CommandParser;
@@ -29,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Map.Entry;
 import java.util.Optional;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import net.dv8tion.jda.api.Permission;
@@ -83,10 +85,18 @@ public final class SlashCommands extends ListenerAdapter {
   private final CommandRole role;
   private final TaskGroup tasks;
   private final ReminderOptIns optIns;
+  private final LongFunction<Optional<Locale>> guildLanguage;
 
-  /** {@code commandRole}: members with this role (an id, or a name: see {@link CommandRole}) may use the commands too. */
+  /**
+   * @param commandRole members with this role (an id, or a name: see {@link CommandRole}) may use the commands too
+   * @param optIns members who asked for reminder DMs ({@code /carillon remind})
+   * @param guildLanguage the language a guild chose (its calendar settings), for members whose own
+   *     Discord language has no texts here; without one, English
+   */
   public SlashCommands(Sessions sessions, Scheduler scheduler, Playback playback, CommandQueue commands,
-      Optional<String> commandRole, ReminderOptIns optIns, TaskGroup tasks) {
+      Optional<String> commandRole, ReminderOptIns optIns, TaskGroup tasks,
+      LongFunction<Optional<Locale>> guildLanguage) {
+    this.guildLanguage = guildLanguage;
     this.tasks = tasks;
     this.optIns = optIns;
     this.sessions = sessions;
@@ -95,6 +105,19 @@ public final class SlashCommands extends ListenerAdapter {
     this.commands = commands;
     this.commandRole = commandRole;
     this.role = new CommandRole(commandRole);
+  }
+
+  /** The member's own language if there are texts in it, else the guild's chosen one, else English. */
+  private Locale readerLanguage(SlashCommandInteractionEvent event) {
+    Locale user = event.getUserLocale().toLocale();
+    if (Setting.LANGUAGES.contains(user.getLanguage()) || event.getGuild() == null) {
+      return user;
+    }
+    try {
+      return guildLanguage.apply(event.getGuild().getIdLong()).orElse(user);
+    } catch (StoreUnavailableException e) {
+      return user; // English texts rather than no answer
+    }
   }
 
   /** The command as registered in each guild. */
@@ -174,7 +197,7 @@ public final class SlashCommands extends ListenerAdapter {
     if (!event.getName().equals(NAME)) {
       return;
     }
-    Texts texts = Texts.of(BUNDLE, event.getUserLocale().toLocale());
+    Texts texts = Texts.of(BUNDLE, readerLanguage(event));
     String sub = event.getSubcommandName() == null ? "" : event.getSubcommandName();
     if (event.getGuild() == null || event.getMember() == null) {
       replyNow(event, sub, texts.format("only.in.server"));

@@ -1,6 +1,7 @@
 package carillon.bot.events;
 
 import carillon.bot.discord.BotAccounts;
+import carillon.bot.discord.GuildLanguage;
 import carillon.bot.session.Session;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -29,16 +30,16 @@ public final class DirectReminders {
   private final BotAccounts accounts;
   private final ScheduledEvents events;
   private final ReminderOptIns optIns;
-  private final Locale fallback;
+  private final GuildLanguage language;
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
 
-  public DirectReminders(BotAccounts accounts, ScheduledEvents events, ReminderOptIns optIns, Locale fallback) {
+  public DirectReminders(BotAccounts accounts, ScheduledEvents events, ReminderOptIns optIns, GuildLanguage language) {
     this.accounts = accounts;
     this.events = events;
     this.optIns = optIns;
-    this.fallback = fallback;
+    this.language = language;
   }
 
   /** Direct messages delivered so far. */
@@ -79,7 +80,7 @@ public final class DirectReminders {
     if (members.isEmpty()) {
       return;
     }
-    String text = EventTexts.of(ScheduledEvents.language(guild.get(), fallback)).format("dm.reminder", session.name(),
+    String text = EventTexts.of(language.of(guild.get())).format("dm.reminder", session.name(),
         "<t:" + start.getEpochSecond() + ":R>", "<#" + session.voiceChannelId() + ">");
     JDA jda = guild.get().getJDA();
     int delivered = 0;

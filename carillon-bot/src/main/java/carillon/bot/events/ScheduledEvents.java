@@ -2,6 +2,7 @@ package carillon.bot.events;
 
 import carillon.bot.config.Setting;
 import carillon.bot.discord.BotAccounts;
+import carillon.bot.discord.GuildLanguage;
 import carillon.bot.session.Session;
 import carillon.bot.session.Sessions;
 import carillon.bot.store.Database;
@@ -66,20 +67,20 @@ public final class ScheduledEvents {
   private final EventStore store;
   private final TimeSource time;
   private final TaskGroup tasks;
-  private final Locale fallback;
+  private final GuildLanguage language;
   private final Map<Long, Object> locks = new ConcurrentHashMap<>();
   /** Per session, the last failure logged, so that the same one is not logged again. */
   private final Map<Long, String> failing = new ConcurrentHashMap<>();
 
-  /** {@code fallback}: the language of guilds whose own language has no texts here. */
+  /** {@code language}: which language an event's description is in, per guild. */
   public ScheduledEvents(Sessions sessions, BotAccounts accounts, Database db, TimeSource time, TaskGroup tasks,
-      Locale fallback) {
+      GuildLanguage language) {
     this.sessions = sessions;
     this.accounts = accounts;
     this.store = new EventStore(db);
     this.time = time;
     this.tasks = tasks;
-    this.fallback = fallback;
+    this.language = language;
     sessions.onChange(id -> later("update the Discord event of session " + id, () -> reconcile(id)));
   }
 
@@ -397,14 +398,9 @@ public final class ScheduledEvents {
   }
 
   private String description(Session session, Guild guild) {
-    String text = session.startText().orElseGet(() -> EventTexts.of(language(guild, fallback))
+    String text = session.startText().orElseGet(() -> EventTexts.of(language.of(guild))
         .format("event.description", session.name(), session.playlist().size()));
     return text.length() <= MAX_DESCRIPTION ? text : text.substring(0, MAX_DESCRIPTION - 1) + "…";
-  }
-
-  static Locale language(Guild guild, Locale fallback) {
-    Locale language = guild.getLocale().toLocale();
-    return Setting.LANGUAGES.contains(language.getLanguage()) ? language : fallback;
   }
 
   private void failed(Session session, String reason) {

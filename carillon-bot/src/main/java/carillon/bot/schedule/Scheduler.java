@@ -11,6 +11,8 @@ import carillon.bot.run.Runs;
 import carillon.bot.session.Session;
 import carillon.bot.session.Sessions;
 import carillon.bot.store.StoreUnavailableException;
+import carillon.tasks.Occurrence;
+import carillon.tasks.Schedule;
 import carillon.tasks.TaskGroup;
 import carillon.tasks.TimeSource;
 import java.time.Duration;
@@ -35,6 +37,9 @@ import org.slf4j.LoggerFactory;
  *       fell during downtime starts late if within its grace, and is recorded as missed otherwise.</li>
  *   <li>A start whose guild has no free voice slot waits for one within its grace, then is recorded as
  *       skipped (busy) with a notice.</li>
+ *   <li>Every session honours its guild's skipped dates ({@link SkipDates}) and its own {@code except}
+ *       dates: such an occurrence is not played, gets no reminder, and logs one line when its time comes
+ *       (runs record only what was due to play). A changed skip list re-plans the guild's sessions.</li>
  * </ul>
  */
 public final class Scheduler {
@@ -54,6 +59,7 @@ public final class Scheduler {
   private final TaskGroup tasks;
   private final Map<Long, Plan> plans = new ConcurrentHashMap<>();
   private final Duration joinAhead;
+  private final SkipDates skipDates;
   /** Starts waiting for a free slot, oldest first; guarded by itself. */
   private final List<Waiting> waiting = new ArrayList<>();
 
@@ -68,7 +74,14 @@ public final class Scheduler {
    */
   public Scheduler(Sessions sessions, Runs runs, Slots slots, Playback playback, SessionStarter starter,
       Notifier notifier, TimeSource time, TaskGroup tasks, Duration joinAhead) {
+    this(sessions, runs, slots, playback, starter, notifier, time, tasks, joinAhead, SkipDates.NONE);
+  }
+
+  /** @param skipDates each guild's skipped dates, honoured by all its sessions */
+  public Scheduler(Sessions sessions, Runs runs, Slots slots, Playback playback, SessionStarter starter,
+      Notifier notifier, TimeSource time, TaskGroup tasks, Duration joinAhead, SkipDates skipDates) {
     this.joinAhead = joinAhead;
+    this.skipDates = skipDates;
     this.starter = starter;
     this.sessions = sessions;
     this.runs = runs;
@@ -79,6 +92,7 @@ public final class Scheduler {
     this.tasks = tasks;
     sessions.onChange(this::sessionChanged);
     slots.onRelease(this::slotFreed);
+    skipDates.onChange(this::guildChanged);
   }
 
   /** Plans every enabled session (after {@link CrashRecovery#resumeOrInterruptAll()}). */
@@ -131,6 +145,10 @@ public final class Scheduler {
     boolean joinTried;
     /** The slot claimed and the voice channel joined ahead of the next start. */
     Playback.Prepared prepared;
+    /** The session's schedule with its guild's skipped dates. */
+    Schedule schedule;
+    /** A skipped occurrence before {@link #nextStart}, logged when its time comes; null if none. */
+    Occurrence nextSkipped;
 
     Plan(Session session) {
       this.session = session;
@@ -143,6 +161,29 @@ public final class Scheduler {
       joinTried = false;
       return taken;
     }
+  }
+
+  /** A guild's skipped dates changed: its sessions are planned again. */
+  private void guildChanged(long guildId) {
+    for (Plan plan : plans.values()) {
+      Session session;
+      synchronized (plan) {
+        session = plan.session;
+      }
+      if (session.guildId() == guildId) {
+        sessionChanged(session.id());
+      }
+    }
+  }
+
+  /** The first occurrence after {@code after} if it is skipped and comes before {@code nextStart}. */
+  private static Occurrence skippedBefore(Schedule schedule, Instant after, Instant nextStart) {
+    List<Occurrence> first = schedule.occurrences(after, 1);
+    if (first.isEmpty() || !first.getFirst().skipped()) {
+      return null;
+    }
+    Occurrence skipped = first.getFirst();
+    return nextStart == null || skipped.instant().isBefore(nextStart) ? skipped : null;
   }
 
   private void sessionChanged(long sessionId) {
@@ -173,6 +214,8 @@ public final class Scheduler {
    */
   private void plan(Session session, Optional<Instant> catchUpFrom) {
     Plan plan = plans.computeIfAbsent(session.id(), id -> new Plan(session));
+    // Read before taking the plan's lock: a store query must not hold up the timer that fires under it.
+    Schedule schedule = session.schedule().skipping(skipDates.of(session.guildId()));
     Instant now = time.now();
     Instant late = null;
     Playback.Prepared stale;
@@ -180,6 +223,7 @@ public final class Scheduler {
       plan.timer.cancel();
       stale = plan.takePrepared(); // the session changed: join again for its (maybe new) channel and time
       plan.session = session;
+      plan.schedule = schedule;
       plan.reminded = false;
       Optional<Instant> next;
       if (catchUpFrom.isPresent()) {
@@ -188,7 +232,7 @@ public final class Scheduler {
         if (cursor.isBefore(horizon)) {
           cursor = horizon;
         }
-        next = session.schedule().next(cursor);
+        next = schedule.next(cursor);
         while (next.isPresent() && !next.get().isAfter(now)) {
           if (late != null) {
             recordMissed(session, late);
@@ -199,12 +243,13 @@ public final class Scheduler {
           } else {
             late = next.get();
           }
-          next = session.schedule().next(next.get());
+          next = schedule.next(next.get());
         }
       } else {
-        next = session.schedule().next(now);
+        next = schedule.next(now);
       }
       plan.nextStart = next.orElse(null);
+      plan.nextSkipped = skippedBefore(schedule, now, plan.nextStart);
       arm(plan, now);
     }
     if (stale != null) {
@@ -219,11 +264,18 @@ public final class Scheduler {
 
   /** Arms the plan's timer at its reminder, or its start. Plan lock held. */
   private void arm(Plan plan, Instant now) {
-    if (plan.nextStart == null) {
+    if (plan.nextStart == null && plan.nextSkipped == null) {
       plan.timer.cancel();
       return;
     }
+    if (plan.nextStart == null) {
+      plan.timer.arm(plan.nextSkipped.instant());
+      return;
+    }
     Instant at = plan.nextStart;
+    if (plan.nextSkipped != null) {
+      at = earliest(at, plan.nextSkipped.instant(), now);
+    }
     if (now.isBefore(plan.nextStart)) {
       Instant remindAt = reminderDue(plan);
       if (remindAt != null) {
@@ -259,13 +311,18 @@ public final class Scheduler {
     Instant remindFor = null;
     Instant joinFor = null;
     Playback.Prepared prepared = null;
+    Occurrence skipped = null;
     synchronized (plan) {
-      if (plans.get(plan.session.id()) != plan || plan.nextStart == null) {
+      if (plans.get(plan.session.id()) != plan || (plan.nextStart == null && plan.nextSkipped == null)) {
         return;
       }
       session = plan.session;
       Instant now = time.now();
-      if (now.isBefore(plan.nextStart)) {
+      if (plan.nextSkipped != null && !now.isBefore(plan.nextSkipped.instant())) {
+        skipped = plan.nextSkipped;
+        plan.nextSkipped = skippedBefore(plan.schedule, skipped.instant(), plan.nextStart);
+      }
+      if (plan.nextStart != null && now.isBefore(plan.nextStart)) {
         Instant remindAt = reminderDue(plan);
         if (remindAt != null && !now.isBefore(remindAt)) {
           plan.reminded = true;
@@ -276,13 +333,18 @@ public final class Scheduler {
           plan.joinTried = true;
           joinFor = plan.nextStart;
         }
-      } else {
+      } else if (plan.nextStart != null) {
         start = plan.nextStart;
         prepared = plan.takePrepared();
-        plan.nextStart = session.schedule().next(start).orElse(null);
+        plan.nextStart = plan.schedule.next(start).orElse(null);
+        plan.nextSkipped = skippedBefore(plan.schedule, start, plan.nextStart);
         plan.reminded = false;
       }
       arm(plan, now);
+    }
+    if (skipped != null) {
+      log.info("Session '{}' does not play at {}: {}", session.name(), skipped.instant(),
+          skipped.skippedBecause().orElse("skipped"));
     }
     if (remindFor != null) {
       notifier.reminder(session, remindFor);

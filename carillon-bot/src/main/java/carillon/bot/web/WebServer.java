@@ -1,5 +1,6 @@
 package carillon.bot.web;
 
+import carillon.bot.calendar.GuildCalendars;
 import carillon.bot.guild.GuildDirectory;
 import carillon.bot.library.AudioLibrary;
 import carillon.bot.playback.Playback;
@@ -13,6 +14,7 @@ import carillon.bot.store.Database;
 import carillon.bot.store.StoreHealth;
 import carillon.bot.store.StoreUnavailableException;
 import carillon.bot.web.auth.Auth;
+import carillon.bot.web.calendar.CalendarRoutes;
 import carillon.bot.web.commands.CommandRoutes;
 import carillon.bot.web.history.HistoryRoutes;
 import carillon.bot.web.http.ClientAddress;
@@ -84,7 +86,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * WebServer web = new WebServer(settings, db, sessions, scheduler, commands, library, runs, guilds, playback,
- *     slots, time);
+ *     slots, time, readiness, calendars);
  * web.start();   // logs a one-time link to create the first admin if there is none
  * ...
  * web.close();
@@ -132,7 +134,7 @@ public final class WebServer implements AutoCloseable {
 
   public WebServer(WebSettings settings, Database db, Sessions sessions, Scheduler scheduler, CommandQueue commands,
       AudioLibrary library, Runs runs, GuildDirectory guilds, Playback playback, Slots slots, TimeSource time,
-      Readiness readiness) {
+      Readiness readiness, GuildCalendars calendars) {
     this.settings = settings;
     this.readiness = readiness;
     this.time = time;
@@ -140,7 +142,7 @@ public final class WebServer implements AutoCloseable {
     this.openApi = openApi(json);
     this.setupPage = resource("setup.html");
     GuildAccess access = new GuildAccess(slots, guilds, sessions);
-    this.pages = new Pages(guilds, access, settings.timeZone(), readiness.voiceOff());
+    this.pages = new Pages(guilds, access, settings.timeZone(), calendars::zone, readiness.voiceOff());
     this.auth = new Auth(db, time, json, settings.loginLifetime(), settings.secureCookies(), pages,
         ClientAddress.trusting(settings.trustedProxies()), settings.publicUrl().map(WebServer::origin));
     this.live = new LiveHub(playback, slots, sessions, time, json, auth::stillValid);
@@ -148,7 +150,9 @@ public final class WebServer implements AutoCloseable {
     List<Consumer<JavalinDefaultRoutingApi>> features = List.of(
         auth::routes,
         new SessionRoutes(sessions, scheduler, playback, slots, guilds, commands, libraryItems, live, access, pages, time,
-            json)::routes,
+            json, calendars)::routes,
+        new CalendarRoutes(calendars, sessions, guilds, libraryItems, access, pages, time, json,
+            settings.publicUrl())::routes,
         new CommandRoutes(commands, sessions, access, time, json)::routes,
         new LibraryRoutes(libraryItems, pages, json)::routes,
         new LiveRoutes(live, access, pages)::routes,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import carillon.bot.calendar.GuildCalendars;
 import carillon.bot.library.AudioItem;
 import carillon.bot.queue.CommandRecord;
 import carillon.bot.queue.CommandSource;
@@ -123,6 +124,21 @@ class SlashCommandsTest {
       assertThat(c.source()).isEqualTo(CommandSource.SLASH);
       assertThat(c.requestedBy()).isEqualTo("alice (" + alice.id() + ")");
     });
+  }
+
+  @Test
+  void aMemberWhoseLanguageHasNoTextsIsAnsweredInTheGuildsChosenLanguage() throws Exception {
+    people(Map.of(), 1);
+    alice.setLocale("fr");
+    assertThat(reply(alice.runSlashCommand(world.notices, world.bell, "carillon pause", Map.of())))
+        .isEqualTo("Name the session: nothing is playing, or more than one session is.");
+    world.carillon.calendars().update(world.guild.id(), new GuildCalendars.Change(null, "vi", List.of()));
+    assertThat(reply(alice.runSlashCommand(world.notices, world.bell, "carillon pause", Map.of())))
+        .isEqualTo("Hãy chọn buổi: không có buổi nào đang phát, hoặc có nhiều hơn một buổi.");
+    // A member's own language with texts still comes first.
+    alice.setLocale("en-US");
+    assertThat(reply(alice.runSlashCommand(world.notices, world.bell, "carillon pause", Map.of())))
+        .isEqualTo("Name the session: nothing is playing, or more than one session is.");
   }
 
   @Test

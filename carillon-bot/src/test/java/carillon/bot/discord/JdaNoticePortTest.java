@@ -73,6 +73,29 @@ class JdaNoticePortTest {
     }
   }
 
+  @Test
+  void aGuildsOwnLanguageSettingComesBeforeItsDiscordLocale(DiscordEmulator discord) throws Exception {
+    GuildHandle chosen = discord.createGuild("Sangha"); // Discord says English; the guild chose Vietnamese
+    long chosenText = chosen.createTextChannel("notices");
+    long chosenVoice = chosen.createVoiceChannel("Hall");
+    GuildHandle unset = discord.createGuild("Other"); // no choice: Discord's locale, here English
+    long unsetText = unset.createTextChannel("notices");
+    long unsetVoice = unset.createVoiceChannel("Hall");
+    BotAccount bot = discord.createBot("Carillon");
+    chosen.addMember(bot);
+    unset.addMember(bot);
+    try (BotAccounts accounts = login(bot, discord)) {
+      JdaNoticePort notices = new JdaNoticePort(accounts, new GuildLanguage(
+          guild -> guild == chosen.id() ? Optional.of(Locale.forLanguageTag("vi")) : Optional.empty(), Locale.ENGLISH));
+      notices.ended(session(chosen, chosenVoice, chosenText), Duration.ofSeconds(75), List.of("Chuông"));
+      notices.ended(session(unset, unsetVoice, unsetText), Duration.ofSeconds(75), List.of("Bell"));
+      assertThat(discord.messages(chosenText)).flatExtracting(SentMessage::embeds)
+          .containsExactly(new SentMessage.Embed("Thiền sáng đã kết thúc", "Kéo dài 1 phút 15 giây."));
+      assertThat(discord.messages(unsetText)).flatExtracting(SentMessage::embeds)
+          .containsExactly(new SentMessage.Embed("Thiền sáng has ended", "Ran 1 min 15 s."));
+    }
+  }
+
   private static BotAccounts login(BotAccount bot, DiscordEmulator discord) throws Exception {
     return BotAccounts.login(List.of(new BotAccounts.Login("carillon", new Secret(bot.token()), 1)), discord::configure,
         name -> List.of(), Duration.ofSeconds(30));

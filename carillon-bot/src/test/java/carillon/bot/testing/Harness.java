@@ -1,5 +1,6 @@
 package carillon.bot.testing;
 
+import carillon.bot.calendar.GuildCalendars;
 import carillon.bot.guild.Channel;
 import carillon.bot.guild.GuildDirectory;
 import carillon.bot.guild.Role;
@@ -22,7 +23,10 @@ import carillon.tasks.TaskGroup;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,9 +60,12 @@ public final class Harness implements AutoCloseable {
   public SessionStarter starter;
   public CrashRecovery recovery;
   public Scheduler scheduler;
+  /** Each guild's zone, language and skipped dates (defaults UTC and English). */
+  public GuildCalendars calendars;
   public CommandQueue commands;
 
   public final Duration joinAhead;
+  private final ZoneId defaultZone;
   private final Supplier<Database> store;
 
   public Harness(Path dir, Instant start) {
@@ -75,7 +82,20 @@ public final class Harness implements AutoCloseable {
     this(dir, start, Duration.ZERO, store);
   }
 
+  /**
+   * With guilds whose default time zone is {@code zone} (the configuration's {@code timeZone}); on
+   * {@code store} if not null (see {@link #Harness(Path, Instant, Supplier)}), else a SQLite file.
+   */
+  public Harness(Path dir, Instant start, ZoneId zone, Supplier<Database> store) {
+    this(dir, start, Duration.ZERO, store, zone);
+  }
+
   private Harness(Path dir, Instant start, Duration joinAhead, Supplier<Database> store) {
+    this(dir, start, joinAhead, store, ZoneOffset.UTC);
+  }
+
+  private Harness(Path dir, Instant start, Duration joinAhead, Supplier<Database> store, ZoneId zone) {
+    this.defaultZone = zone;
     this.joinAhead = joinAhead;
     this.time = new ManualTimeSource(start);
     this.dbFile = dir.resolve("carillon.db");
@@ -102,7 +122,8 @@ public final class Harness implements AutoCloseable {
     playback = new Playback(voice, notifier, id -> Optional.ofNullable(tracks.get(id)), time, tasks, runs, slots);
     starter = new SessionStarter(sessions, runs, slots, playback, time);
     recovery = new CrashRecovery(sessions, runs, starter, notifier, time);
-    scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks, joinAhead);
+    calendars = new GuildCalendars(db, defaultZone, Locale.ENGLISH, time);
+    scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks, joinAhead, calendars);
     commands = new CommandQueue(db, sessions, starter, playback, tasks, time);
   }
 

@@ -1,6 +1,7 @@
 package carillon.bot.web;
 
 import carillon.bot.testing.SilentNotices;
+import carillon.bot.calendar.GuildCalendars;
 import carillon.bot.guild.Channel;
 import carillon.bot.guild.GuildDirectory;
 import carillon.bot.library.AudioLibrary;
@@ -124,7 +125,8 @@ public final class ApiBenchmark {
       AudioLibrary library = new AudioLibrary(dir, db, Clock.system(ZoneOffset.UTC), probe, 200L * 1024 * 1024);
       WebServer web = new WebServer(new WebSettings(new InetSocketAddress("127.0.0.1", 0), dir.resolve("uploads"),
           ZoneOffset.UTC, 200L * 1024 * 1024, Duration.ofHours(12), false),
-          db, sessions, scheduler, commands, library, runs, guilds, playback, slots, time, Readiness.withoutAccounts());
+          db, sessions, scheduler, commands, library, runs, guilds, playback, slots, time, Readiness.withoutAccounts(),
+          new GuildCalendars(db, ZoneOffset.UTC, Locale.ENGLISH, time));
       web.start();
       for (long id : toPlay.subList(0, PLAYING)) {
         var done = commands.completion(commands.submit(new CommandRequest(CommandKind.PLAY, id, null, CommandSource.CLI,

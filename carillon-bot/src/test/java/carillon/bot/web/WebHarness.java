@@ -78,7 +78,7 @@ public final class WebHarness implements AutoCloseable {
 
   private WebHarness(Path dir, Instant start, long maxUploadBytes, Supplier<Database> store, Readiness readiness,
       UnaryOperator<WebSettings> adjust) {
-    core = store == null ? new Harness(dir, start) : new Harness(dir, start, store);
+    core = new Harness(dir, start, ZONE, store);
     core.guilds.replaceGuild(OTHER, List.of(new Channel(OTHER, OTHER_VOICE, "Other hall", Channel.Kind.VOICE)), List.of());
     core.slots.join("bot-b", OTHER);
     core.start();
@@ -87,7 +87,7 @@ public final class WebHarness implements AutoCloseable {
     WebSettings settings = new WebSettings(new InetSocketAddress("127.0.0.1", 0), dir.resolve("uploads"), ZONE,
         maxUploadBytes, Duration.ofHours(12), false);
     web = new WebServer(adjust.apply(settings), core.db, core.sessions, core.scheduler, core.commands, library,
-        core.runs, core.guilds, core.playback, core.slots, core.time, readiness);
+        core.runs, core.guilds, core.playback, core.slots, core.time, readiness, core.calendars);
     web.start();
     base = URI.create("http://127.0.0.1:" + web.port());
   }

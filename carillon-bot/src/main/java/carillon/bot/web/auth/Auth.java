@@ -50,7 +50,8 @@ public final class Auth {
   public static final String CSRF_HEADER = "X-CSRF-Token";
   /** What answers without authentication: exact paths, and prefixes ending in '/'. */
   private static final Set<String> PUBLIC = Set.of("/health", "/health/live", "/health/ready", "/api/login", "/api/setup", "/setup", "/login");
-  private static final List<String> PUBLIC_PREFIXES = List.of("/assets/");
+  /** The ICS feeds ({@code /calendar/SECRET.ics}) are public: the secret in the path is their credential. */
+  private static final List<String> PUBLIC_PREFIXES = List.of("/assets/", "/calendar/");
   private static final Set<HandlerType> SAFE = Set.of(HandlerType.GET, HandlerType.HEAD, HandlerType.OPTIONS);
   /** A principal found by its credential is trusted this long before the store is asked again. */
   private static final Duration CACHE_FOR = Duration.ofSeconds(10);

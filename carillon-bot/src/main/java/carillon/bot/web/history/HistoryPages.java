@@ -47,11 +47,11 @@ final class HistoryPages {
     List<CommandRecord> commandPage = commands.inGuild(guild, HISTORY_PAGE, commandsBefore);
     pages.render(ctx, 200, "history", PageModel.of("guild", guild,
         "runs", runPage.stream().map(r -> PageModel.of("sessionName", names.get(r.sessionId()),
-            "scheduledLocal", pages.shown(r.scheduledAt()), "outcome", r.outcome().name(),
+            "scheduledLocal", pages.shown(r.scheduledAt(), guild), "outcome", r.outcome().name(),
             "durationMs", HistoryApi.playedMs(r),
             "tracksPlayed", r.tracksPlayed(), "account", r.account().orElse(""), "error", r.error().orElse(""))).toList(),
         "runsNext", runPage.size() < HISTORY_PAGE ? null : runPage.getLast().id(),
-        "commands", commandPage.stream().map(c -> PageModel.of("requestedLocal", pages.shown(c.requestedAt()),
+        "commands", commandPage.stream().map(c -> PageModel.of("requestedLocal", pages.shown(c.requestedAt(), guild),
             "requestedBy", c.requestedBy(), "kind", c.kind().name(), "volume", c.volume().orElse(null),
             "sessionName", names.get(c.sessionId()), "status", c.status().name(), "result", c.result().orElse("")))
             .toList(),

@@ -25,8 +25,19 @@ public final class JsonInput {
   private final List<FieldError> errors = new ArrayList<>();
   private final Set<String> read = new HashSet<>();
 
+  /** The objects of a list field ({@link #objects}), whose errors are this input's, prefixed. */
+  private final List<JsonInput> children = new ArrayList<>();
+  private final JsonInput parent;
+  private final String prefix;
+
   private JsonInput(ObjectNode node) {
+    this(node, null, "");
+  }
+
+  private JsonInput(ObjectNode node, JsonInput parent, String prefix) {
     this.node = node;
+    this.parent = parent;
+    this.prefix = prefix;
   }
 
   /** Reads the body of {@code ctx}: it must be {@code application/json} and one JSON object. */
@@ -66,7 +77,40 @@ public final class JsonInput {
   }
 
   public void error(String field, String message) {
-    errors.add(new FieldError(field, message));
+    if (parent != null) {
+      parent.error(prefix + field, message);
+    } else {
+      errors.add(new FieldError(field, message));
+    }
+  }
+
+  /**
+   * A list of JSON objects, each read as an input of its own whose problems are reported here as
+   * {@code field[i].name} (unknown fields included); null when absent (an error if {@code required}).
+   */
+  public List<JsonInput> objects(String field, boolean required) {
+    JsonNode value = get(field);
+    if (value == null) {
+      if (required) {
+        error(field, "is required: a list of objects");
+      }
+      return null;
+    }
+    if (!value.isArray()) {
+      error(field, "must be a list of objects, was " + describe(value));
+      return null;
+    }
+    List<JsonInput> objects = new ArrayList<>();
+    for (int i = 0; i < value.size(); i++) {
+      if (value.get(i) instanceof ObjectNode object) {
+        JsonInput child = new JsonInput(object, this, field + "[" + i + "].");
+        children.add(child);
+        objects.add(child);
+      } else {
+        error(field + "[" + i + "]", "must be an object, was " + describe(value.get(i)));
+      }
+    }
+    return objects;
   }
 
   public String string(String field, boolean required) {
@@ -208,12 +252,18 @@ public final class JsonInput {
   /** Errors so far, with unknown fields; does not throw. */
   public List<FieldError> errors() {
     List<FieldError> all = new ArrayList<>(errors);
+    unknown(all);
+    return all;
+  }
+
+  private void unknown(List<FieldError> all) {
     node.fieldNames().forEachRemaining(name -> {
       if (!read.contains(name)) {
-        all.add(new FieldError(name, "is not a field of this request; the fields are " + String.join(", ", sorted(read))));
+        all.add(new FieldError(prefix + name, "is not a field of this request; the fields are "
+            + String.join(", ", sorted(read))));
       }
     });
-    return all;
+    children.forEach(child -> child.unknown(all));
   }
 
   /** Refuses the input with every problem found, if there is one. */

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -62,15 +63,19 @@ public final class Pages {
   private final GuildDirectory guilds;
   private final GuildAccess access;
   private final ZoneId zone;
+  private final LongFunction<ZoneId> guildZones;
 
   /**
-   * @param zone the time zone pages show times in (the guilds' time zone)
+   * @param zone the time zone pages show times in when they belong to no guild (the process default)
+   * @param guildZones each guild's time zone (its own, or the default), for its pages' times
    * @param voiceOff why voice cannot work on this machine, if it cannot: every page shows it in a banner
    */
-  public Pages(GuildDirectory guilds, GuildAccess access, ZoneId zone, Optional<String> voiceOff) {
+  public Pages(GuildDirectory guilds, GuildAccess access, ZoneId zone, LongFunction<ZoneId> guildZones,
+      Optional<String> voiceOff) {
     this.guilds = guilds;
     this.access = access;
     this.zone = zone;
+    this.guildZones = guildZones;
     this.voiceOff = voiceOff;
   }
 
@@ -81,9 +86,10 @@ public final class Pages {
     return loader;
   }
 
-  /** Paths that are pages (HTML for people), as opposed to the API, health and assets. */
+  /** Paths that are pages (HTML for people), as opposed to the API, health, assets and calendar feeds. */
   public static boolean isPage(String path) {
-    return !path.startsWith("/api/") && !path.equals("/health") && !path.startsWith("/health/") && !path.startsWith("/assets/") && !path.equals("/setup");
+    return !path.startsWith("/api/") && !path.equals("/health") && !path.startsWith("/health/") && !path.startsWith("/assets/") && !path.equals("/setup")
+        && !path.startsWith("/calendar/");
   }
 
   /** The time zone pages show times in. */
@@ -91,8 +97,23 @@ public final class Pages {
     return zone;
   }
 
-  /** A time as the pages show it, in the guilds' zone. */
+  /** A time as the pages show it, in the default zone (for what belongs to no guild). */
   public String shown(Instant instant) {
+    return shown(instant, zone);
+  }
+
+  /** The time zone a guild's pages show times in. */
+  public ZoneId zone(long guild) {
+    return guildZones.apply(guild);
+  }
+
+  /** A time of a guild as its pages show it, in the guild's zone. */
+  public String shown(Instant instant, long guild) {
+    return shown(instant, zone(guild));
+  }
+
+  /** A time as the pages show it, in {@code zone} (a guild's own). */
+  public String shown(Instant instant, ZoneId zone) {
     return SHOWN.format(instant.atZone(zone));
   }
 

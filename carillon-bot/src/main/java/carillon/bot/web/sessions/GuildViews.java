@@ -25,6 +25,10 @@ final class GuildViews {
   /** The next occurrences of a schedule, shown in {@code zone}. */
   record Preview(String schedule, String zone, List<Occurrence> occurrences) {}
 
-  /** @param local {@code at} in the preview's zone, ISO-8601 with offset */
-  record Occurrence(Instant at, String local) {}
+  /**
+   * @param local {@code at} in the preview's zone, ISO-8601 with offset
+   * @param skippedBecause null when it plays; otherwise why not (an {@code except} date of the rule, or the
+   *     guild's skipped dates with their label, e.g. {@code "summer break (2026-07-01..2026-08-31)"})
+   */
+  record Occurrence(Instant at, String local, String skippedBecause) {}
 }

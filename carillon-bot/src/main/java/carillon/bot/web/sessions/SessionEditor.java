@@ -1,5 +1,6 @@
 package carillon.bot.web.sessions;
 
+import carillon.bot.calendar.GuildCalendars;
 import carillon.bot.guild.Channel;
 import carillon.bot.guild.GuildDirectory;
 import carillon.bot.playback.ActiveRun;
@@ -44,22 +45,22 @@ final class SessionEditor {
   private final Slots slots;
   private final GuildDirectory guilds;
   private final LiveHub live;
-  private final ZoneId zone;
+  private final GuildCalendars calendars;
 
   SessionEditor(Sessions sessions, Scheduler scheduler, Playback playback, Slots slots, GuildDirectory guilds,
-      LiveHub live, ZoneId zone) {
+      LiveHub live, GuildCalendars calendars) {
     this.sessions = sessions;
     this.scheduler = scheduler;
     this.playback = playback;
     this.slots = slots;
     this.guilds = guilds;
     this.live = live;
-    this.zone = zone;
+    this.calendars = calendars;
   }
 
-  /** The guilds' time zone, in which occurrences are shown. */
-  ZoneId zone() {
-    return zone;
+  /** The guild's time zone, in which its occurrences are shown (its own, or the process default). */
+  ZoneId zone(long guild) {
+    return calendars.zone(guild);
   }
 
   /**
@@ -68,7 +69,7 @@ final class SessionEditor {
    */
   GuildView guild(long guild) {
     List<Channel> channels = guilds.channels(guild);
-    return new GuildView(String.valueOf(guild), zone.getId(), named(channels, true), named(channels, false),
+    return new GuildView(String.valueOf(guild), zone(guild).getId(), named(channels, true), named(channels, false),
         guilds.roles(guild).stream().map(r -> new Named(String.valueOf(r.id()), r.name())).toList(),
         slots.accounts(guild));
   }
@@ -148,6 +149,11 @@ final class SessionEditor {
 
   /** A session with its state (from playback) and next occurrence (from the scheduler). */
   SessionView view(Session s) {
+    return view(s, zone(s.guildId()));
+  }
+
+  /** As {@link #view(Session)}, with its guild's zone already known (a list of one guild's sessions). */
+  SessionView view(Session s, ZoneId zone) {
     Optional<ActiveRun> run = playback.active(s.id());
     Optional<Instant> next = s.enabled() ? scheduler.nextStart(s.id()) : Optional.empty();
     String state;

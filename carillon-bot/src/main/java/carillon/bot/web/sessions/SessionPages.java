@@ -17,6 +17,7 @@ import carillon.bot.web.library.LibraryItems;
 import carillon.bot.web.sessions.GuildViews.GuildView;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,11 +80,12 @@ final class SessionPages {
           .filter(c -> sessions.guildOf(c.sessionId()).map(principal::sees).orElse(false))
           .map(CommandView::of).orElse(null);
     }
-    pages.render(ctx, 200, "sessions", PageModel.of("guild", guild, "zone", pages.zone().getId(), "command", command,
+    ZoneId zone = editor.zone(guild);
+    pages.render(ctx, 200, "sessions", PageModel.of("guild", guild, "zone", zone.getId(), "command", command,
         "sessions", sessions.inGuild(guild).stream().map(s -> {
-          SessionView view = editor.view(s);
+          SessionView view = editor.view(s, zone);
           return PageModel.of("id", view.id(), "name", view.name(), "state", view.state(), "schedule", view.schedule(),
-              "enabled", view.enabled(), "nextStartShown", view.nextStart() == null ? "" : pages.shown(view.nextStart()));
+              "enabled", view.enabled(), "nextStartShown", view.nextStart() == null ? "" : pages.shown(view.nextStart(), zone));
         }).toList()));
   }
 
@@ -153,7 +155,7 @@ final class SessionPages {
     for (FieldError e : errors) {
       byField.merge(e.field().replaceAll("\\[\\d+]$", ""), e.message(), (a, b) -> a + "; " + b);
     }
-    pages.render(ctx, status, "session-form", PageModel.of("guild", guild, "zone", pages.zone().getId(),
+    pages.render(ctx, status, "session-form", PageModel.of("guild", guild, "zone", editor.zone(guild).getId(),
         "editing", sessionId != null, "sessionId", sessionId,
         "action", sessionId == null ? "/guilds/" + guild + "/sessions" : "/sessions/" + sessionId,
         "form", form.shown(), "errors", byField, "errorList", errors, "voiceChannels", choices.voiceChannels(),

@@ -1,5 +1,6 @@
 package carillon.bot.web.sessions;
 
+import carillon.bot.calendar.GuildCalendars;
 import carillon.bot.guild.GuildDirectory;
 import carillon.bot.playback.Playback;
 import carillon.bot.playback.Slots;
@@ -26,12 +27,13 @@ public final class SessionRoutes {
   /**
    * @param library the audio files the session form offers for the playlist
    * @param live told when a session is deleted
+   * @param calendars each guild's zone (times are shown in it) and skipped dates (the preview marks them)
    */
   public SessionRoutes(Sessions sessions, Scheduler scheduler, Playback playback, Slots slots, GuildDirectory guilds,
       CommandQueue commands, LibraryItems library, LiveHub live, GuildAccess access, Pages pages, TimeSource time,
-      ObjectMapper json) {
-    SessionEditor editor = new SessionEditor(sessions, scheduler, playback, slots, guilds, live, pages.zone());
-    this.api = new SessionsApi(editor, sessions, access, time, json);
+      ObjectMapper json, GuildCalendars calendars) {
+    SessionEditor editor = new SessionEditor(sessions, scheduler, playback, slots, guilds, live, calendars);
+    this.api = new SessionsApi(editor, sessions, access, time, json, calendars);
     this.pages = new SessionPages(pages, editor, sessions, commands, library, slots, access);
   }
 

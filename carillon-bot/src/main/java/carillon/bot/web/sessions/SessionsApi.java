@@ -1,5 +1,6 @@
 package carillon.bot.web.sessions;
 
+import carillon.bot.calendar.GuildCalendars;
 import carillon.bot.session.FieldError;
 import carillon.bot.session.Session;
 import carillon.bot.session.SessionLimits;
@@ -43,8 +44,11 @@ final class SessionsApi {
   private final GuildAccess access;
   private final TimeSource time;
   private final ObjectMapper json;
+  private final GuildCalendars calendars;
 
-  SessionsApi(SessionEditor editor, Sessions sessions, GuildAccess access, TimeSource time, ObjectMapper json) {
+  SessionsApi(SessionEditor editor, Sessions sessions, GuildAccess access, TimeSource time, ObjectMapper json,
+      GuildCalendars calendars) {
+    this.calendars = calendars;
     this.editor = editor;
     this.sessions = sessions;
     this.access = access;
@@ -73,11 +77,15 @@ final class SessionsApi {
     ctx.json(editor.guild(access.guild(ctx)));
   }
 
+  /**
+   * The next {@code count} occurrences of a schedule as a session of this guild would have them: the
+   * guild's skipped dates and the rule's {@code except} dates are listed, marked with why they are skipped.
+   */
   private void preview(Context ctx) {
-    access.guild(ctx);
+    long guild = access.guild(ctx);
     String text = ctx.queryParam("schedule");
     int count = (int) Requests.queryNumber(ctx, "count", 1, MAX_PREVIEW, 5);
-    ZoneId shown = editor.zone();
+    ZoneId shown = editor.zone(guild);
     List<FieldError> errors = new ArrayList<>();
     String zoneText = ctx.queryParam("zone");
     if (zoneText != null && !zoneText.isEmpty()) {
@@ -101,23 +109,18 @@ final class SessionsApi {
     if (!errors.isEmpty()) {
       throw Problem.invalid(errors);
     }
-    List<Occurrence> occurrences = new ArrayList<>();
-    Instant cursor = time.now();
-    for (int i = 0; i < count; i++) {
-      Optional<Instant> next = schedule.next(cursor);
-      if (next.isEmpty()) {
-        break;
-      }
-      occurrences.add(new Occurrence(next.get(), SessionEditor.LOCAL.format(next.get().atZone(shown))));
-      cursor = next.get();
-    }
+    ZoneId zone = shown;
+    List<Occurrence> occurrences = schedule.skipping(calendars.of(guild)).occurrences(time.now(), count).stream()
+        .map(o -> new Occurrence(o.instant(), SessionEditor.LOCAL.format(o.instant().atZone(zone)),
+            o.skippedBecause().orElse(null))).toList();
     ctx.json(new Preview(schedule.toString(), shown.getId(), occurrences));
   }
 
   private void list(Context ctx) {
     long guild = access.guild(ctx);
-    ctx.json(new SessionList(String.valueOf(guild), editor.zone().getId(),
-        sessions.inGuild(guild).stream().map(editor::view).toList()));
+    ZoneId zone = editor.zone(guild);
+    ctx.json(new SessionList(String.valueOf(guild), zone.getId(),
+        sessions.inGuild(guild).stream().map(s -> editor.view(s, zone)).toList()));
   }
 
   private void create(Context ctx) {

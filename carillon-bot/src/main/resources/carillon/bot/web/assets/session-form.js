@@ -29,7 +29,11 @@ document.addEventListener('DOMContentLoaded', () => {
     const list = document.createElement('ul');
     for (const occurrence of body.occurrences) {
       const item = document.createElement('li');
-      item.textContent = occurrence.local.replace('T', ' ');
+      item.textContent = occurrence.local.replace('T', ' ')
+        + (occurrence.skippedBecause ? ' (skipped: ' + occurrence.skippedBecause + ')' : '');
+      if (occurrence.skippedBecause) {
+        item.className = 'skipped';
+      }
       list.append(item);
     }
     preview.append(caption, list);

@@ -69,7 +69,7 @@ public class WebAuthTest {
   void noRouteButLoginSetupHealthAndAssetsAnswersWithoutAuthentication() {
     start();
     List<String> open = List.of("GET /health", "GET /health/live", "GET /health/ready", "GET /setup", "POST /api/login",
-        "POST /api/setup", "GET /login", "POST /login");
+        "POST /api/setup", "GET /login", "POST /login", "GET /calendar/{file}");
     List<String> routes = w.web.routes();
     assertThat(routes).containsAll(open).hasSizeGreaterThan(25);
     Client anonymous = w.anonymous();
@@ -96,7 +96,8 @@ public class WebAuthTest {
     assertThat(anonymous.get("/admin").headers().firstValue("Location")).hasValue("/login");
 
     // The open prefix of static assets does not open anything else.
-    for (String sneaky : List.of("/assets/../api/me", "/assets/%2e%2e/api/me", "/assets/..%2fapi/me", "//api/me")) {
+    for (String sneaky : List.of("/assets/../api/me", "/assets/%2e%2e/api/me", "/assets/..%2fapi/me", "//api/me",
+        "/calendar/../api/me", "/calendar/%2e%2e/api/me")) {
       Response response = anonymous.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + w.web.port()
           + sneaky)).GET().build());
       assertThat(response.status()).as(sneaky).isIn(303, 400, 401, 404);
