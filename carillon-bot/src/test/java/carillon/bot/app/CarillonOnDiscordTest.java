@@ -303,9 +303,11 @@ class CarillonOnDiscordTest {
     Session session = world.session(spec("Long", world.hall, soon(2), List.of(first.id(), second.id()),
         Duration.ofMillis(500)));
 
+    // Measured by what was decoded, not by counting spurts: under load one late frame splits a spurt in two.
+    Duration firstTrack = Duration.ofSeconds(2);
     await().atMost(AWAIT).until(() -> !world.voice(world.bell).isEmpty()
-        && connection().spurts().size() == 2 && connection().spurts().get(1).audio().compareTo(Duration.ofSeconds(3)) > 0);
-    Duration heardOfSecond = connection().spurts().get(1).audio();
+        && connection().decodedAudio().compareTo(firstTrack.plusSeconds(3)) > 0);
+    Duration heardOfSecond = connection().decodedAudio().minus(firstTrack);
     long runId = world.carillon.runs().forSession(session.id()).getFirst().id();
     world.crash();
     assertThat(world.carillon.playback().all()).isNotEmpty(); // it was playing when it died
@@ -316,8 +318,9 @@ class CarillonOnDiscordTest {
     assertThat(world.carillon.runs().forSession(session.id())).hasSize(1);
     assertThat(run.tracksPlayed()).isEqualTo(2);
     VoiceConnectionSnapshot resumed = connection();
-    assertThat(resumed.spurts()).as("only the second track, from about where it was").hasSize(1);
-    assertThat(world.frequency(resumed, resumed.spurts().getFirst())).isCloseTo(880, within(15.0));
+    assertThat(resumed.spurts()).as("only the second track, from about where it was")
+        .filteredOn(spurt -> spurt.audio().compareTo(Duration.ofMillis(300)) > 0).isNotEmpty()
+        .allSatisfy(spurt -> assertThat(world.frequency(resumed, spurt)).isCloseTo(880, within(15.0)));
     Duration rest = Duration.ofSeconds(8).minus(heardOfSecond);
     assertThat(resumed.decodedAudio()).isBetween(rest.minusMillis(600), rest.plusMillis(2300));
   }
