@@ -10,6 +10,10 @@ import carillon.bot.run.Run;
 import carillon.bot.session.Session;
 import carillon.bot.testing.Harness;
 import carillon.tasks.Occurrence;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * A guild's skipped dates and a session's own EXDATEs at run time: RRULE first Sunday, last Friday and
@@ -68,7 +73,25 @@ class GuildSkipsSchedulerTest {
     List<Occurrence> previewNy = fortnightNy.schedule().skipping(world.calendars.of(GUILD)).occurrences(T0, 7);
     List<Occurrence> previewLh = fortnightLh.schedule().skipping(world.calendars.of(GUILD)).occurrences(T0, 6);
 
-    world.time.advanceTo(END);
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Logger schedulerLog = (Logger) LoggerFactory.getLogger(Scheduler.class);
+    Level level = schedulerLog.getLevel();
+    schedulerLog.setLevel(Level.INFO); // the tests' logback configuration shows WARN and above
+    schedulerLog.addAppender(log);
+    try {
+      world.time.advanceTo(END);
+    } finally {
+      schedulerLog.detachAppender(log);
+      schedulerLog.setLevel(level);
+    }
+    // One line per skipped occurrence, when its time comes.
+    assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).filteredOn(m -> m.contains("does not play"))
+        .containsExactlyInAnyOrder(
+            "Session 'Fortnight NY' does not play at 2026-10-19T23:00:00Z: except 2026-10-19",
+            "Session 'Fortnight LH' does not play at 2026-11-14T15:15:00Z: summer break (2026-11-10..2026-11-20)",
+            "Session 'Fortnight NY' does not play at 2026-11-17T00:00:00Z: summer break (2026-11-10..2026-11-20)",
+            "Session 'Last Friday' does not play at 2026-12-25T08:00:00Z: Christmas (2026-12-25)");
 
     // 07:00 EDT (UTC-4) on 4 October, 07:00 EST (UTC-5) on 1 November, the day clocks go back.
     assertThat(played(firstSunday)).containsExactly(Instant.parse("2026-10-04T11:00:00Z"),

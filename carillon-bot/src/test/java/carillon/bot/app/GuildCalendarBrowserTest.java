@@ -1,0 +1,122 @@
+package carillon.bot.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import carillon.bot.web.auth.AdminAccounts;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A guild's settings page in a real headless Chromium against the whole application: a wrong skip line
+ * is named by its line, the right ones are saved, the session form's preview strikes the skipped day
+ * out with why, and the feed address made on the page serves the calendar.
+ */
+class GuildCalendarBrowserTest {
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  @TempDir Path dir;
+  private DiscordWorld world;
+  private WebDriver browser;
+  private WebDriverWait waiting;
+  private String base;
+  private final Path screenshots = Path.of("target", "screenshots");
+
+  @BeforeEach
+  void start() throws Exception {
+    assertThat(CHROMIUM).as("Debian's chromium and chromium-driver packages (.ci/run installs them)").isExecutable();
+    assertThat(CHROMEDRIVER).as("Debian's chromium-driver package (.ci/run installs it)").isExecutable();
+    world = new DiscordWorld(dir, 1);
+    new AdminAccounts(world.carillon.db(), world.carillon.time()).create("alice", "correct horse battery staple");
+    base = "http://127.0.0.1:" + world.carillon.webPort();
+    ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new",
+        "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,900",
+        "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
+    browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+        .usingAnyFreePort().build(), options);
+    waiting = new WebDriverWait(browser, WAIT);
+    Files.createDirectories(screenshots);
+  }
+
+  @AfterEach
+  void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (world != null) {
+      world.close();
+    }
+  }
+
+  private WebElement visible(By by) {
+    return waiting.until(ExpectedConditions.visibilityOfElementLocated(by));
+  }
+
+  private void screenshot(String name) throws Exception {
+    Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+    Files.copy(shot, screenshots.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Test
+  void anAdminSetsTheGuildsZoneAndBreaksAndSeesThemInThePreviewAndTheFeed() throws Exception {
+    browser.get(base + "/login");
+    visible(By.name("name")).sendKeys("alice");
+    browser.findElement(By.name("password")).sendKeys("correct horse battery staple");
+    browser.findElement(By.cssSelector("form[action='/login'] button")).click();
+    waiting.until(d -> !d.getCurrentUrl().contains("/login"));
+
+    long guild = world.guild.id();
+    // Two days from now (the application runs on the real clock), so that it is among the next five.
+    LocalDate holiday = LocalDate.now(ZoneOffset.UTC).plusDays(2);
+    browser.get(base + "/guilds/" + guild + "/settings");
+    visible(By.name("timeZone")).sendKeys("america/new_york");
+    browser.findElement(By.name("skips")).sendKeys(holiday + " retreat day\n2026-13-01 nonsense");
+    browser.findElement(By.cssSelector("form.session button[type=submit]")).click();
+    assertThat(visible(By.cssSelector("div.error")).getText()).contains("line 2:", "2026-13-01");
+    WebElement skips = browser.findElement(By.name("skips"));
+    skips.clear();
+    skips.sendKeys(holiday + " retreat day");
+    browser.findElement(By.cssSelector("form.session button[type=submit]")).click();
+    waiting.until(d -> d.findElements(By.cssSelector("div.error")).isEmpty());
+    assertThat(browser.findElement(By.name("timeZone")).getDomProperty("value")).isEqualTo("America/New_York");
+    assertThat(world.carillon.calendars().settings(guild).skips()).hasSize(1);
+    screenshot("guild-settings");
+
+    browser.get(base + "/guilds/" + guild + "/sessions/new");
+    visible(By.name("schedule")).sendKeys("daily 12:00 UTC");
+    WebElement skipped = waiting.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#preview li.skipped")));
+    assertThat(skipped.getText()).contains("skipped: retreat day (" + holiday + ")");
+    assertThat(browser.findElement(By.id("preview")).getText()).contains("Next, in America/New_York");
+
+    browser.get(base + "/guilds/" + guild + "/settings");
+    visible(By.xpath("//button[text()='Make a feed address']")).click();
+    String url = visible(By.id("feed-url")).getText();
+    HttpResponse<String> feed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+        .timeout(WAIT).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(feed.statusCode()).isEqualTo(200);
+    assertThat(feed.body()).startsWith("BEGIN:VCALENDAR").contains("X-WR-TIMEZONE:America/New_York");
+  }
+}
