@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import carillon.bot.app.DemoAudio;
 import carillon.bot.library.AudioItem;
 import carillon.bot.library.AudioLibrary;
+import carillon.bot.library.LoudnessTarget;
 import carillon.bot.library.AudioProbe;
 import carillon.bot.store.Database;
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ class BackupTest {
     AudioItem bell;
     Map<String, List<Map<String, Object>>> atBackup;
     try (Database db = Database.openSqlite(dataDir.resolve("carillon.db"))) {
-      AudioLibrary library = new AudioLibrary(dataDir, db, Clock.systemUTC(), probe, 10_000_000);
+      AudioLibrary library = new AudioLibrary(dataDir, db, Clock.systemUTC(), probe, 10_000_000, new LoudnessTarget(-18));
       bell = library.importFile(Files.write(dir.resolve("bell.wav"), DemoAudio.chime(528, 1)), "Temple bell");
       db.useHandle(h -> h.execute(
           "INSERT INTO guild_channel (guild_id, channel_id, name, kind) VALUES (1, 2, 'Hall', 'VOICE')"));
@@ -61,7 +62,7 @@ class BackupTest {
       List<String> channels = db.withHandle(h -> h.createQuery("SELECT name FROM guild_channel ORDER BY channel_id")
           .mapTo(String.class).list());
       assertThat(channels).containsExactly("Hall");
-      AudioLibrary library = new AudioLibrary(restoredDir, db, Clock.systemUTC(), probe, 10_000_000);
+      AudioLibrary library = new AudioLibrary(restoredDir, db, Clock.systemUTC(), probe, 10_000_000, new LoudnessTarget(-18));
       assertThat(library.find(bell.id())).hasValueSatisfying(item -> assertThat(item.name()).isEqualTo("Temple bell"));
       assertThat(library.track(bell.id()).orElseThrow().file()).isRegularFile()
           .hasSameBinaryContentAs(dir.resolve("bell.wav"));
