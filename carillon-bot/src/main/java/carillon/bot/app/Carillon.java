@@ -149,7 +149,7 @@ public final class Carillon implements AutoCloseable {
     JdaVoicePort voice = new JdaVoicePort(accounts, players, settings.voiceOff());
     playback = new Playback(voice, notifier,
         id -> library.track(id, loudness), time,
-        tasks, runs, slots);
+        tasks, runs, slots, config.cutFade());
     SessionStarter starter = new SessionStarter(sessions, runs, slots, playback, time);
     scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks, JOIN_AHEAD);
     commands = new CommandQueue(db, sessions, starter, playback, tasks, time);

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param lateGrace how late a start may still happen (after downtime, or waiting for a busy voice slot)
  * @param updatedAt when it was created or last edited: occurrences before it were never planned
  * @param presence who must be in the voice channel for it to play ({@link Presence#REGARDLESS} by default)
+ * @param sound fades and shuffle ({@link Sound#PLAIN} by default)
  */
 public record Session(
     long id,
@@ -36,10 +37,20 @@ public record Session(
     boolean enabled,
     Duration lateGrace,
     Instant updatedAt,
-    Presence presence) {
+    Presence presence,
+    Sound sound) {
 
   public Session {
     playlist = List.copyOf(playlist);
+  }
+
+  /** A session without fades, in playlist order. */
+  public Session(long id, long guildId, String name, long voiceChannelId, Optional<Long> textChannelId,
+      Optional<Long> mentionRoleId, Schedule schedule, List<String> playlist, Duration gap,
+      Optional<Duration> maxDuration, boolean repeat, Duration reminder, Optional<String> startText,
+      Optional<String> endText, boolean enabled, Duration lateGrace, Instant updatedAt, Presence presence) {
+    this(id, guildId, name, voiceChannelId, textChannelId, mentionRoleId, schedule, playlist, gap, maxDuration, repeat,
+        reminder, startText, endText, enabled, lateGrace, updatedAt, presence, Sound.PLAIN);
   }
 
   /** A session that plays regardless of who is in its channel. */

@@ -16,6 +16,7 @@ import java.util.List;
  * @param schedule the text form of a carillon-tasks {@code Schedule}, e.g. {@code weekly MON,WED 07:00 Asia/Ho_Chi_Minh}
  * @param presence who must be in the voice channel; null: {@link Presence#REGARDLESS} when creating, the
  *     session's own policy when editing
+ * @param sound fades and shuffle; null: {@link Sound#PLAIN} when creating, the session's own when editing
  */
 public record SessionSpec(
     long guildId,
@@ -33,7 +34,8 @@ public record SessionSpec(
     String endText,
     boolean enabled,
     Duration lateGrace,
-    Presence presence) {
+    Presence presence,
+    Sound sound) {
 
   /** A spec with nothing but its guild and name: every other field absent, not repeating, enabled. */
   public static Builder builder(long guildId, String name) {
@@ -44,7 +46,8 @@ public record SessionSpec(
   public Builder toBuilder() {
     return builder(guildId, name).voiceChannel(voiceChannelId).textChannel(textChannelId).mentionRole(mentionRoleId)
         .schedule(schedule).playlist(playlist).gap(gap).maxDuration(maxDuration).repeat(repeat)
-        .reminderMinutes(reminderMinutes).startText(startText).endText(endText).enabled(enabled).lateGrace(lateGrace).presence(presence);
+        .reminderMinutes(reminderMinutes).startText(startText).endText(endText).enabled(enabled).lateGrace(lateGrace).presence(presence)
+        .sound(sound);
   }
 
   /** Sets a spec's fields by name; {@link #build()} makes the (unchecked) spec. */
@@ -65,6 +68,7 @@ public record SessionSpec(
     private boolean enabled = true;
     private Duration lateGrace;
     private Presence presence;
+    private Sound sound;
 
     private Builder(long guildId, String name) {
       this.guildId = guildId;
@@ -151,9 +155,14 @@ public record SessionSpec(
       return this;
     }
 
+    public Builder sound(Sound sound) {
+      this.sound = sound;
+      return this;
+    }
+
     public SessionSpec build() {
       return new SessionSpec(guildId, name, voiceChannelId, textChannelId, mentionRoleId, schedule, playlist, gap,
-          maxDuration, repeat, reminderMinutes, startText, endText, enabled, lateGrace, presence);
+          maxDuration, repeat, reminderMinutes, startText, endText, enabled, lateGrace, presence, sound);
     }
   }
 }
