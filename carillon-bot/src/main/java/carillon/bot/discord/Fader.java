@@ -9,11 +9,16 @@ import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Fades the Opus frames a connection sends, decoding only while the level is changing: a frame at level 1
- * is sent as it is (Ogg/Opus passthrough is kept outside fades), a frame at level 0 is not sent at all
- * (Discord then hears silence), and only a frame inside a ramp is decoded, scaled sample by sample along
- * the ramp and encoded again (libopus, LavaPlayer's bundled one). A fade of a few seconds thus costs a
- * few seconds of decoding and encoding, once per run.
+ * The level of the Opus frames a connection sends: fades, the volume, and a track's gain, decoding only
+ * while the level is not 1: a frame at level 1 is sent as it is (Ogg/Opus passthrough), a frame at level
+ * 0 is not sent at all (Discord then hears silence), and any other frame is decoded, scaled sample by
+ * sample (along a ramp inside a fade; clipped at full scale above 100 %) and encoded again (libopus,
+ * LavaPlayer's bundled one). A fade of a few seconds thus costs a few seconds of decoding and encoding,
+ * once per run; a volume other than 100 % costs that for as long as it lasts.
+ *
+ * <p>Volume and gain are applied here rather than by LavaPlayer because LavaPlayer 2.2.6 never closes the
+ * decoder and encoder it opens to change the level of an Ogg/Opus track (its Ogg track does not close its
+ * handler): each such track left a native decoder and encoder to the finalizer.
  *
  * <p>Opus decoders and encoders carry state from frame to frame (CELT predicts each band's energy from
  * the frame before): started cold in the middle of a stream, the first frames come out far too quiet, an
@@ -48,6 +53,9 @@ final class Fader implements AutoCloseable {
   }
 
   private volatile Ramp ramp;
+  /** The volume (1 = 100 %) times the current track's gain, on top of the fade. */
+  private volatile double volume = 1;
+  private volatile double gain = 1;
   /** Frames handed to {@link #apply} so far: written by the audio thread only. */
   private volatile long frames;
   private final LongAdder recoded;
@@ -70,10 +78,20 @@ final class Fader implements AutoCloseable {
     ramp = new Ramp(clamp(from), clamp(to), frames + warm, count - warm, warm);
   }
 
-  /** The level the next frame starts at: 1 before any fade. */
+  /** Sets the volume, 1 being 100 %; it applies from the next frame. */
+  void volume(double factor) {
+    volume = Math.max(0, factor);
+  }
+
+  /** Sets the gain of the track that starts now, as a factor (1: none). */
+  void gain(double factor) {
+    gain = Math.max(0, factor);
+  }
+
+  /** The level the next frame starts at: 1 before any fade, at 100 % and no gain. */
   double level() {
     Ramp r = ramp;
-    return r == null ? 1 : r.level(frames);
+    return (r == null ? 1 : r.level(frames)) * volume * gain;
   }
 
   /** The frame to send for {@code opus}: itself at level 1, null at level 0 (send nothing), else faded. */
@@ -81,15 +99,17 @@ final class Fader implements AutoCloseable {
     long index = frames;
     frames = index + 1;
     Ramp r = ramp;
-    if (r == null || closed) {
+    double scale = volume * gain;
+    if ((r == null && scale == 1) || closed) {
       return opus;
     }
-    if (index < r.start() && index >= r.start() - r.warm()) {
-      byte[] primed = scaled(opus, r.from(), r.from());
-      return r.from() == 1 ? opus : primed;
+    if (r != null && index < r.start() && index >= r.start() - r.warm()) {
+      double level = r.from() * scale;
+      byte[] primed = scaled(opus, level, level);
+      return level == 1 ? opus : primed;
     }
-    double first = r.level(index);
-    double last = r.level(index + 1);
+    double first = (r == null ? 1 : r.level(index)) * scale;
+    double last = (r == null ? 1 : r.level(index + 1)) * scale;
     if (first == 1 && last == 1) {
       return opus;
     }
@@ -115,7 +135,7 @@ final class Fader implements AutoCloseable {
       double level = first + (last - first) * i / samples;
       for (int c = 0; c < 2; c++) {
         int at = 2 * i + c;
-        pcm.put(at, (short) Math.round(pcm.get(at) * level));
+        pcm.put(at, (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, Math.round(pcm.get(at) * level))));
       }
     }
     pcm.position(0).limit(samples * 2);

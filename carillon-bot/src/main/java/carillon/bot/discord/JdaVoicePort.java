@@ -404,9 +404,11 @@ public final class JdaVoicePort implements VoicePort {
       CompletableFuture<TrackEnd> ended = new CompletableFuture<>();
       currentEnded = ended;
       current = loaded;
-      // Only a track that needs a gain gets a filter: any filter makes LavaPlayer decode, so a track at 0 dB
-      // keeps Ogg/Opus passthrough (docs/sessions.md, "Loudness").
-      player.setFilterFactory(gainDb == 0 ? null : new GainFilterFactory(gainDb));
+      // An Ogg/Opus track's gain (rarely any: its copy carries it) is the Fader's, like the volume: LavaPlayer
+      // would decode it and never close its decoder (see Fader). Another file is decoded anyway: a filter.
+      boolean opus = file.getFileName().toString().endsWith(".opus");
+      fader.gain(opus ? Math.pow(10, gainDb / 20) : 1);
+      player.setFilterFactory(opus || gainDb == 0 ? null : new GainFilterFactory(gainDb));
       player.setPaused(false);
       if (!player.startTrack(loaded, false)) {
         throw new VoiceException("the player would not start '" + track.name() + "'");
@@ -476,7 +478,7 @@ public final class JdaVoicePort implements VoicePort {
 
     @Override
     public void volume(int percent) {
-      player.setVolume(percent);
+      fader.volume(percent / 100.0); // not LavaPlayer's volume: see Fader
     }
 
     @Override

@@ -51,6 +51,40 @@ class FaderTest {
   }
 
   @Test
+  void theVolumeAndATracksGainScaleFramesAndAt100PercentTheyPassThroughAgain() {
+    List<byte[]> packets = tone(40);
+    LongAdder recoded = new LongAdder();
+    OpusDecoder listener = new OpusDecoder(48_000, 2);
+    try (Fader fader = new Fader(recoded)) {
+      for (int i = 0; i < 10; i++) {
+        assertThat(fader.apply(packets.get(i))).isSameAs(packets.get(i));
+        rms(listener, packets.get(i));
+      }
+      fader.volume(0.25);
+      List<Double> quarter = new ArrayList<>();
+      for (int i = 10; i < 25; i++) {
+        quarter.add(rms(listener, fader.apply(packets.get(i))));
+      }
+      // After the switch of encoder settles, a quarter of 6951.
+      assertThat(quarter.subList(5, 15)).allSatisfy(l -> assertThat(l).isBetween(6951 * 0.2, 6951 * 0.3));
+      fader.volume(2); // 200 % of 0.3 full scale is 0.6: louder, nothing clipped
+      List<Double> louder = new ArrayList<>();
+      for (int i = 25; i < 35; i++) {
+        louder.add(rms(listener, fader.apply(packets.get(i))));
+      }
+      assertThat(louder.subList(5, 10)).allSatisfy(l -> assertThat(l).isBetween(6951 * 1.8, 6951 * 2.2));
+      fader.volume(1);
+      assertThat(fader.apply(packets.get(35))).isSameAs(packets.get(35));
+      fader.gain(0.5); // a track's gain, on top of the volume
+      assertThat(fader.level()).isEqualTo(0.5);
+      assertThat(fader.apply(packets.get(36))).isNotSameAs(packets.get(36));
+      assertThat(recoded.sum()).isEqualTo(26);
+    } finally {
+      listener.close();
+    }
+  }
+
+  @Test
   void framesPassThroughUntouchedOutsideFadesAreRecodedAlongTheRampAndNotSentAtZero() {
     List<byte[]> packets = tone(45);
     LongAdder recoded = new LongAdder();
