@@ -38,7 +38,7 @@ async function playIn(guild) {
 
 client.once(Events.ClientReady, async () => {
   try {
-    const guilds = await Promise.all([...(await client.guilds.fetch()).values()].map((g) => g.fetch()));
+    const guilds = [...client.guilds.cache.values()]; // from GUILD_CREATE, before ready
     const playing = await Promise.all(guilds.map(playIn));
     say(`joined ${playing.length}`);
     // Every guild starts at once, as Carillon's sessions at one scheduled instant do.
