@@ -8,6 +8,7 @@ import carillon.bot.guild.Channel;
 import carillon.bot.guild.GuildDirectory;
 import carillon.bot.guild.Role;
 import carillon.bot.library.AudioLibrary;
+import carillon.bot.library.LoudnessTarget;
 import carillon.bot.library.AudioProbe;
 import carillon.bot.run.Run;
 import carillon.bot.run.RunOutcome;
@@ -102,7 +103,7 @@ class RunProcessTest {
       guilds.replaceGuild(guild.id(), List.of(new Channel(guild.id(), notices, "notices", Channel.Kind.TEXT),
           new Channel(guild.id(), hall, "Hall", Channel.Kind.VOICE)), List.of(new Role(guild.id(), guild.id(), "@everyone")));
       Path wav = Files.write(dir.resolve("long tone.wav"), DemoAudio.tone(440, 60));
-      String track = new AudioLibrary(dataDir, db, Clock.systemUTC(), probe, 100L * 1024 * 1024).importFile(wav, "Long tone").id();
+      String track = new AudioLibrary(dataDir, db, Clock.systemUTC(), probe, 100L * 1024 * 1024, new LoudnessTarget(-18)).importFile(wav, "Long tone").id();
       TimeSource time = TimeSource.system();
       Session session = new Sessions(db, guilds, time).create(SessionSpec.builder(guild.id(), "Evening bell")
           .voiceChannel(hall).textChannel(notices)

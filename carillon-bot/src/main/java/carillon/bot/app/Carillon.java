@@ -142,7 +142,8 @@ public final class Carillon implements AutoCloseable {
     }
     storeLock = config.postgres().isPresent() ? Optional.empty() : Optional.of(lockStore(config));
     db = Database.open(config);
-    library = new AudioLibrary(config.dataDir(), db, Clock.systemUTC(), probe, MAX_UPLOAD_BYTES);
+    LoudnessTarget loudness = new LoudnessTarget(config.targetLoudness());
+    library = new AudioLibrary(config.dataDir(), db, Clock.systemUTC(), probe, MAX_UPLOAD_BYTES, loudness);
     guilds = new GuildDirectory(db);
     sessions = new Sessions(db, guilds, time);
     runs = new Runs(db);
@@ -163,8 +164,8 @@ public final class Carillon implements AutoCloseable {
     Notifier notifier = new Notifier(new EventNotices(new JdaNoticePort(accounts, language), events, reminders), tasks);
     JdaVoicePort voice = new JdaVoicePort(accounts, players, settings.voiceOff());
     playback = new Playback(voice, notifier,
-        id -> library.track(id, new LoudnessTarget(config.targetLoudness())), time,
-        tasks, runs, slots);
+        id -> library.track(id, loudness), time,
+        tasks, runs, slots, config.cutFade());
     SessionStarter starter = new SessionStarter(sessions, runs, slots, playback, time);
     scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks, JOIN_AHEAD, calendars);
     commands = new CommandQueue(db, sessions, starter, playback, tasks, time);
@@ -188,6 +189,10 @@ public final class Carillon implements AutoCloseable {
     scheduler.start();
     events.start();
     commands.recover();
+    // Files imported before Opus copies (or for another target loudness) are encoded once, in the
+    // background; until then they play from the original with the gain applied while playing.
+    tasks.spawn("encode audio to Opus", library::encodePending);
+
     InetSocketAddress address = new InetSocketAddress(config.webAddress().getHostString(), config.webAddress().getPort());
     web = new WebServer(new WebSettings(address, config.dataDir().resolve("web-uploads"), config.timeZone(),
         MAX_UPLOAD_BYTES, Duration.ofHours(12), config.secureCookies(), config.publicUrl(), config.trustedProxies()), db,

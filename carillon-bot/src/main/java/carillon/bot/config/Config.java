@@ -29,6 +29,7 @@ import java.util.Optional;
  * @param accounts the bot accounts to log in with, in the order they are configured
  * @param commandRole members with a role of this name may use /carillon (besides Manage Server)
  * @param targetLoudness the integrated loudness sessions play files at, in LUFS (EBU R 128 / ITU-R BS.1770)
+ * @param cutFade how long a run cut at its maximum duration fades out when its session sets no fade-out
  * @param metricsAddress where Prometheus scrapes {@code /metrics}; empty: no metrics server
  * @param logFormat how the log is written to standard output
  * @param discordEndpoint for tests: the address of a carillon-emulator to connect to instead of Discord
@@ -37,7 +38,7 @@ import java.util.Optional;
 public record Config(Path dataDir, ZoneId timeZone, Locale language, Duration shutdownTimeout,
     InetSocketAddress webAddress, boolean secureCookies, Optional<URI> publicUrl, List<String> trustedProxies,
     String databaseUrl, Optional<Postgres> postgres,
-    List<Account> accounts, Optional<String> commandRole, double targetLoudness,
+    List<Account> accounts, Optional<String> commandRole, double targetLoudness, Duration cutFade,
     Optional<InetSocketAddress> metricsAddress, LogFormat logFormat, Optional<URI> discordEndpoint,
     Map<String, String> shown) {
 
@@ -72,7 +73,7 @@ public record Config(Path dataDir, ZoneId timeZone, Locale language, Duration sh
   /** This configuration with other accounts (the demo's, on the emulator). */
   public Config withAccounts(List<Account> others) {
     return new Config(dataDir, timeZone, language, shutdownTimeout, webAddress, secureCookies, publicUrl,
-        trustedProxies, databaseUrl, postgres, others, commandRole, targetLoudness, metricsAddress, logFormat,
+        trustedProxies, databaseUrl, postgres, others, commandRole, targetLoudness, cutFade, metricsAddress, logFormat,
         discordEndpoint, shown);
   }
 

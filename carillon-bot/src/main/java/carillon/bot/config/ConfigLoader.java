@@ -293,7 +293,7 @@ public final class ConfigLoader {
         Optional.ofNullable(value(Setting.WEB_TRUSTED_PROXIES)).orElse(List.of()),
         database, postgres, bound, Optional.ofNullable(value(Setting.COMMANDS_ROLE)),
         // NaN only when the value was refused: that problem is reported and no Config is handed out.
-        Objects.requireNonNullElse(value(Setting.PLAYBACK_TARGET_LOUDNESS), Double.NaN),
+        Objects.requireNonNullElse(value(Setting.PLAYBACK_TARGET_LOUDNESS), Double.NaN), value(Setting.PLAYBACK_CUT_FADE),
         Optional.ofNullable(value(Setting.METRICS_ADDRESS)), value(Setting.LOG_FORMAT),
         Optional.ofNullable(value(Setting.DISCORD_ENDPOINT)), shown);
   }

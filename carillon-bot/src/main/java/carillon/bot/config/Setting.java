@@ -1,5 +1,6 @@
 package carillon.bot.config;
 
+import carillon.bot.session.SessionLimits;
 import carillon.bot.web.http.ClientAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -62,6 +63,8 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
   /** The range of {@code playback.targetLoudness}, in LUFS: from very quiet to louder than streaming music. */
   static final double MIN_TARGET_LOUDNESS = -40;
   static final double MAX_TARGET_LOUDNESS = -5;
+  /** The shortest {@code playback.cutFade}: shorter is a click, not a fade. */
+  static final Duration MIN_CUT_FADE = Duration.ofMillis(100);
   private static final String MASK = "********";
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
   /**
@@ -114,6 +117,10 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
       Setting::loudness, "a number of LUFS from " + (int) MIN_TARGET_LOUDNESS + " to " + (int) MAX_TARGET_LOUDNESS,
       false, "the integrated loudness (EBU R 128) every file is played at; -18 suits speech and bells",
       String::valueOf);
+  public static final Setting<Duration> PLAYBACK_CUT_FADE = new Setting<>("playback.cutFade", "3s", Setting::cutFade,
+      "`3s`, `1500ms`; from 100ms to 30s", false,
+      "how long a run cut at its session's maximum duration fades out, when the session sets no fade-out of its own",
+      d -> d.toMillis() + "ms");
   public static final Setting<InetSocketAddress> METRICS_ADDRESS = new Setting<>("metrics.address", null,
       Setting::address, "`HOST:PORT` or `:PORT` (`:PORT` is loopback)", false,
       "where Prometheus scrapes `/metrics`; off when unset. It needs no credentials: keep it on loopback or a "
@@ -137,7 +144,7 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
   /** Every top-level and section setting, in the order {@code carillon config} prints them. */
   public static final List<Setting<?>> ALL = List.of(DATA_DIR, TIME_ZONE, LANGUAGE, SHUTDOWN_TIMEOUT, WEB_ADDRESS,
       WEB_SECURE_COOKIES, WEB_PUBLIC_URL, WEB_TRUSTED_PROXIES, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD_FILE,
-      DATABASE_PASSWORD, COMMANDS_ROLE, PLAYBACK_TARGET_LOUDNESS, METRICS_ADDRESS, LOG_FORMAT, DISCORD_ENDPOINT);
+      DATABASE_PASSWORD, COMMANDS_ROLE, PLAYBACK_TARGET_LOUDNESS, PLAYBACK_CUT_FADE, METRICS_ADDRESS, LOG_FORMAT, DISCORD_ENDPOINT);
   /** The settings of each account under {@code accounts.NAME}. */
   public static final List<Setting<?>> ACCOUNT = List.of(TOKEN_FILE, SHARDS, TOKEN);
 
@@ -221,6 +228,23 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
   }
 
   private static Duration timeout(String text) throws Rejected {
+    Duration d = duration(text);
+    if (d.isNegative() || d.isZero() || d.compareTo(MAX_SHUTDOWN_TIMEOUT) > 0) {
+      throw new Rejected("is out of range; it must be more than 0 and at most 5m");
+    }
+    return d;
+  }
+
+  private static Duration cutFade(String text) throws Rejected {
+    Duration d = duration(text);
+    if (d.compareTo(MIN_CUT_FADE) < 0 || d.compareTo(SessionLimits.MAX_FADE) > 0) {
+      throw new Rejected("is out of range; it must be from " + MIN_CUT_FADE.toMillis() + "ms to "
+          + SessionLimits.MAX_FADE.toSeconds() + "s (a cut always fades out)");
+    }
+    return d;
+  }
+
+  private static Duration duration(String text) throws Rejected {
     Duration d;
     Matcher m = DURATION.matcher(text);
     try {
@@ -237,9 +261,6 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
       }
     } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
       throw new Rejected("is not a duration; write it like 8s, 500ms or 2m");
-    }
-    if (d.isNegative() || d.isZero() || d.compareTo(MAX_SHUTDOWN_TIMEOUT) > 0) {
-      throw new Rejected("is out of range; it must be more than 0 and at most 5m");
     }
     return d;
   }

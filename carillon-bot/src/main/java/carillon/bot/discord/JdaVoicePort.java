@@ -14,6 +14,7 @@ import com.sedmelluq.discord.lavaplayer.track.AudioTrack;
 import com.sedmelluq.discord.lavaplayer.track.AudioTrackEndReason;
 import com.sedmelluq.discord.lavaplayer.track.playback.AudioFrame;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class JdaVoicePort implements VoicePort {
   private final LongAdder framesSent = new LongAdder();
+  private final LongAdder framesFaded = new LongAdder();
   private static final Logger log = LoggerFactory.getLogger(JdaVoicePort.class);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
   private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(30);
@@ -102,6 +104,14 @@ public final class JdaVoicePort implements VoicePort {
   }
 
   /**
+   * Opus frames decoded and encoded again to fade them, over every connection since start: what fades cost
+   * (every other frame a file at 100 % volume sends passes through).
+   */
+  public long framesFaded() {
+    return framesFaded.sum();
+  }
+
+  /**
    * @param voiceOff why voice cannot work on this machine (DAVE missing), if it cannot: every join is
    *     then refused with that reason
    */
@@ -129,8 +139,9 @@ public final class JdaVoicePort implements VoicePort {
     }
     AudioPlayer player = players.createPlayer();
     AudioManager audio = guild.getAudioManager();
-    audio.setSendingHandler(new PlayerSendHandler(player, framesSent));
-    JdaConnection joined = new JdaConnection(player, audio, guild, channel);
+    Fader fader = new Fader(framesFaded);
+    audio.setSendingHandler(new PlayerSendHandler(player, fader, framesSent));
+    JdaConnection joined = new JdaConnection(player, fader, audio, guild, channel);
     audio.setConnectionListener(joined);
     live.put(Key.of(guild), joined);
     try {
@@ -223,6 +234,7 @@ public final class JdaVoicePort implements VoicePort {
 
   private final class JdaConnection implements Connection, ConnectionListener {
     private final AudioPlayer player;
+    private final Fader fader;
     private final AudioManager audio;
     private final Guild guild;
     private final long channelId;
@@ -241,8 +253,9 @@ public final class JdaVoicePort implements VoicePort {
     /** The Stage instance it opened, to close when it leaves. */
     private volatile StageInstance openedStage;
 
-    JdaConnection(AudioPlayer player, AudioManager audio, Guild guild, AudioChannel channel) {
+    JdaConnection(AudioPlayer player, Fader fader, AudioManager audio, Guild guild, AudioChannel channel) {
       this.player = player;
+      this.fader = fader;
       this.audio = audio;
       this.guild = guild;
       this.channelId = channel.getIdLong();
@@ -381,16 +394,21 @@ public final class JdaVoicePort implements VoicePort {
 
     @Override
     public PlayingTrack play(Track track, Duration from) throws VoiceException {
-      AudioTrack loaded = load(track);
+      // Part-way, from the file that can start part-way (Track.partWay: not an Ogg/Opus copy).
+      Path file = from.isZero() ? track.file() : track.partWay().file();
+      double gainDb = from.isZero() ? track.gainDb() : track.partWay().gainDb();
+      AudioTrack loaded = load(track, file);
       if (!from.isZero()) {
         loaded.setPosition(from.toMillis()); // LavaPlayer seeks when the track starts
       }
       CompletableFuture<TrackEnd> ended = new CompletableFuture<>();
       currentEnded = ended;
       current = loaded;
-      // Only a track that needs a gain gets a filter: any filter makes LavaPlayer decode, so a track at 0 dB
-      // keeps Ogg/Opus passthrough (docs/sessions.md, "Loudness").
-      player.setFilterFactory(track.gainDb() == 0 ? null : new GainFilterFactory(track.gainDb()));
+      // An Ogg/Opus track's gain (rarely any: its copy carries it) is the Fader's, like the volume: LavaPlayer
+      // would decode it and never close its decoder (see Fader). Another file is decoded anyway: a filter.
+      boolean opus = file.getFileName().toString().endsWith(".opus");
+      fader.gain(opus ? Math.pow(10, gainDb / 20) : 1);
+      player.setFilterFactory(opus || gainDb == 0 ? null : new GainFilterFactory(gainDb));
       player.setPaused(false);
       if (!player.startTrack(loaded, false)) {
         throw new VoiceException("the player would not start '" + track.name() + "'");
@@ -423,9 +441,9 @@ public final class JdaVoicePort implements VoicePort {
       };
     }
 
-    private AudioTrack load(Track track) throws VoiceException {
+    private AudioTrack load(Track track, Path file) throws VoiceException {
       CompletableFuture<AudioTrack> result = new CompletableFuture<>();
-      players.loadItem(track.file().toAbsolutePath().toString(), new AudioLoadResultHandler() {
+      players.loadItem(file.toAbsolutePath().toString(), new AudioLoadResultHandler() {
         @Override
         public void trackLoaded(AudioTrack t) {
           result.complete(t);
@@ -460,7 +478,12 @@ public final class JdaVoicePort implements VoicePort {
 
     @Override
     public void volume(int percent) {
-      player.setVolume(percent);
+      fader.volume(percent / 100.0); // not LavaPlayer's volume: see Fader
+    }
+
+    @Override
+    public void fade(double from, double to, Duration over) {
+      fader.fade(from, to, over);
     }
 
     @Override
@@ -473,30 +496,34 @@ public final class JdaVoicePort implements VoicePort {
       }
       audio.closeAudioConnection();
       player.destroy();
+      fader.close();
     }
   }
 
-  /** LavaPlayer's Opus frames to JDA, every 20 ms. */
+  /** LavaPlayer's Opus frames to JDA, every 20 ms, through the connection's {@link Fader}. */
   private static final class PlayerSendHandler implements AudioSendHandler {
     private final AudioPlayer player;
+    private final Fader fader;
     private final LongAdder sent;
-    private AudioFrame frame;
+    private byte[] frame;
 
-    PlayerSendHandler(AudioPlayer player, LongAdder sent) {
+    PlayerSendHandler(AudioPlayer player, Fader fader, LongAdder sent) {
       this.player = player;
+      this.fader = fader;
       this.sent = sent;
     }
 
     @Override
     public boolean canProvide() {
-      frame = player.provide();
+      AudioFrame next = player.provide();
+      frame = next == null ? null : fader.apply(next.getData()); // null from the fader: faded out, send nothing
       return frame != null;
     }
 
     @Override
     public ByteBuffer provide20MsAudio() {
       sent.increment();
-      return ByteBuffer.wrap(frame.getData());
+      return ByteBuffer.wrap(frame);
     }
 
     @Override

@@ -34,8 +34,17 @@ import org.slf4j.LoggerFactory;
  * that has it. Names are unique in the library after NFKC and case folding ({@link NameKey}): the library
  * is shared by every guild, so a name is unique for each of them.
  *
+ * <p>Every accepted file is also encoded once, at import, to Ogg/Opus at 48 kHz stereo with the gain that
+ * brings it to the target loudness applied before encoding ({@link LoudnessTarget}, true peak at most
+ * -1 dBTP): {@code audio/<two hex digits>/<hash>.opus}, beside the original (kept for download and
+ * re-import). Plays use the Opus copy, which LavaPlayer passes through without decoding. Files imported
+ * before Carillon made Opus copies, or encoded for another target loudness, are encoded by
+ * {@link #encodePending()} (run in the background at start); until then they play from the original with
+ * the gain applied while playing.
+ *
  * <pre>{@code
- * AudioLibrary library = new AudioLibrary(dataDir, db, Clock.systemUTC(), new AudioProbe(), 200 * 1024 * 1024);
+ * AudioLibrary library = new AudioLibrary(dataDir, db, Clock.systemUTC(), new AudioProbe(), 200 * 1024 * 1024,
+ *     new LoudnessTarget(-18));
  * AudioItem bell = library.importFile(Path.of("/tmp/upload-1234"), "Temple bell");
  * }</pre>
  */
@@ -49,13 +58,16 @@ public final class AudioLibrary {
   private final Clock clock;
   private final AudioProbe probe;
   private final long maxBytes;
+  private final LoudnessTarget target;
 
-  public AudioLibrary(Path dataDir, Database db, Clock clock, AudioProbe probe, long maxBytes) {
+  /** @param target the loudness files are encoded for (the Opus copies carry its gain) */
+  public AudioLibrary(Path dataDir, Database db, Clock clock, AudioProbe probe, long maxBytes, LoudnessTarget target) {
     this.audioDir = dataDir.resolve("audio");
     this.db = db;
     this.clock = clock;
     this.probe = probe;
     this.maxBytes = maxBytes;
+    this.target = target;
     fillNameKeys();
   }
 
@@ -118,22 +130,34 @@ public final class AudioLibrary {
       }
       checkNameFree(shown, id);
       AudioProbe.Found found = probe.probe(temp, shown);
-      Path target = fileOf(id);
-      Files.createDirectories(target.getParent());
-      Files.move(found.playable(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Path stored = fileOf(id);
+      Files.createDirectories(stored.getParent());
+      double gainDb = target.gainDb(found.loudness());
+      Path opusPart = Files.createTempFile(incoming, "encode-", ".part");
+      try {
+        probe.transcode(found.playable(), gainDb, opusPart, shown);
+        Files.move(found.playable(), stored, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(opusPart, opusOf(id), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(opusPart);
+        if (!found.playable().equals(temp)) {
+          Files.deleteIfExists(found.playable());
+        }
+      }
       AudioItem item = new AudioItem(id, shown, found.format(), found.duration(), size,
-          Instant.ofEpochMilli(clock.millis()), found.loudness());
+          Instant.ofEpochMilli(clock.millis()), found.loudness(), Optional.of(gainDb));
       try {
         db.useHandle(h -> h.execute("""
             INSERT INTO audio_item (id, name, name_key, format, duration_ms, size_bytes, imported_at, loudness_lufs,
-              true_peak_dbtp)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""", item.id(), item.name(), NameKey.of(item.name()),
-            item.format(), item.duration().toMillis(), item.sizeBytes(), item.importedAt().toEpochMilli(),
-            item.loudness().map(Loudness::integratedLufs).orElse(null),
-            item.loudness().map(Loudness::truePeakDbtp).orElse(null)));
+              true_peak_dbtp, opus_gain_db)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""", item.id(), item.name(),
+            NameKey.of(item.name()), item.format(), item.duration().toMillis(), item.sizeBytes(),
+            item.importedAt().toEpochMilli(), item.loudness().map(Loudness::integratedLufs).orElse(null),
+            item.loudness().map(Loudness::truePeakDbtp).orElse(null), gainDb));
       } catch (UnableToExecuteStatementException e) {
         // Another import took the name meanwhile (the unique index on name_key): refuse as if it had been first.
-        Files.deleteIfExists(target);
+        Files.deleteIfExists(stored);
+        Files.deleteIfExists(opusOf(id));
         checkNameFree(shown, id);
         throw e;
       }
@@ -175,10 +199,58 @@ public final class AudioLibrary {
     return find(id).map(item -> new Track(item.id(), item.name(), fileOf(item.id()), item.duration()));
   }
 
-  /** The item as a track to play at {@code target}'s loudness: with the gain that takes it there. */
+  /**
+   * The item as a track to play at {@code target}'s loudness: its Opus copy if it has one (then with no
+   * gain left to apply, unless it was encoded for another target), else the original with the whole gain.
+   */
   public Optional<Track> track(String id, LoudnessTarget target) {
-    return find(id).map(item -> new Track(item.id(), item.name(), fileOf(item.id()), item.duration(),
-        target.gainDb(item.loudness())));
+    return find(id).map(item -> {
+      double wanted = target.gainDb(item.loudness());
+      Path opus = opusOf(item.id());
+      if (item.opusGainDb().isPresent() && Files.isRegularFile(opus)) {
+        double left = wanted - item.opusGainDb().get();
+        return new Track(item.id(), item.name(), opus, item.duration(),
+            Math.abs(left) < LoudnessTarget.DEAD_BAND_DB ? 0 : left, new Track.PartWay(fileOf(item.id()), wanted));
+      }
+      return new Track(item.id(), item.name(), fileOf(item.id()), item.duration(), wanted);
+    });
+  }
+
+  /**
+   * Encodes the Opus copy of every item that has none (imported before Carillon made them), or whose copy
+   * was made for another target loudness, one after the other; returns how many it encoded. An item whose
+   * original is missing or no longer decodes is logged and left to play from the original.
+   */
+  public int encodePending() throws InterruptedException {
+    int encoded = 0;
+    for (AudioItem item : list()) {
+      double wanted = target.gainDb(item.loudness());
+      boolean current = item.opusGainDb().isPresent() && Math.abs(item.opusGainDb().get() - wanted) < LoudnessTarget.DEAD_BAND_DB
+          && Files.isRegularFile(opusOf(item.id()));
+      if (current || !Files.isRegularFile(fileOf(item.id()))) {
+        continue;
+      }
+      try {
+        Path incoming = audioDir.resolve("incoming");
+        Files.createDirectories(incoming);
+        Path part = Files.createTempFile(incoming, "encode-", ".part");
+        try {
+          probe.transcode(fileOf(item.id()), wanted, part, item.name());
+          Files.move(part, opusOf(item.id()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+          Files.deleteIfExists(part);
+        }
+        db.useHandle(h -> h.execute("UPDATE audio_item SET opus_gain_db = ? WHERE id = ?", wanted, item.id()));
+        encoded++;
+      } catch (AudioRejectedException | IOException e) {
+        log.warn("Audio file '{}' ({}) could not be encoded to Opus; it plays from its original: {}", item.name(),
+            item.id(), e.getMessage());
+      }
+    }
+    if (encoded > 0) {
+      log.info("Encoded {} audio file(s) to Ogg/Opus for the target loudness {} LUFS", encoded, target.targetLufs());
+    }
+    return encoded;
   }
 
   /**
@@ -210,6 +282,7 @@ public final class AudioLibrary {
     }
     db.useHandle(h -> h.execute("DELETE FROM audio_item WHERE id = ?", id));
     Files.deleteIfExists(fileOf(id));
+    Files.deleteIfExists(opusOf(id));
   }
 
   /** The item imported with this content before, if its name is this one (in any case); else a refusal naming it. */
@@ -233,6 +306,11 @@ public final class AudioLibrary {
   /** Where an item's content lives: {@code audio/<first two hex digits>/<hash>}. */
   Path fileOf(String id) {
     return audioDir.resolve(id.substring(0, 2)).resolve(id);
+  }
+
+  /** Where an item's Ogg/Opus copy lives: beside its content, {@code <hash>.opus}. */
+  Path opusOf(String id) {
+    return audioDir.resolve(id.substring(0, 2)).resolve(id + ".opus");
   }
 
   private static void checkId(String id) throws AudioRejectedException {
@@ -281,8 +359,10 @@ public final class AudioLibrary {
     double lufs = rs.getDouble("loudness_lufs");
     Optional<Loudness> loudness = rs.wasNull() ? Optional.empty()
         : Optional.of(new Loudness(lufs, rs.getDouble("true_peak_dbtp")));
+    double opusGain = rs.getDouble("opus_gain_db");
+    Optional<Double> opusGainDb = rs.wasNull() ? Optional.empty() : Optional.of(opusGain);
     return new AudioItem(rs.getString("id"), rs.getString("name"), rs.getString("format"),
         Duration.ofMillis(rs.getLong("duration_ms")), rs.getLong("size_bytes"),
-        Instant.ofEpochMilli(rs.getLong("imported_at")), loudness);
+        Instant.ofEpochMilli(rs.getLong("imported_at")), loudness, opusGainDb);
   }
 }

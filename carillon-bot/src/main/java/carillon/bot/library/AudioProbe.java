@@ -117,12 +117,14 @@ public final class AudioProbe implements AutoCloseable {
       String format = track instanceof LocalAudioTrack local ? local.getContainerTrackFactory().probe.getName() : "unknown";
       long declaredMs = ESTIMATED_LENGTH.contains(format) || track.getDuration() == Long.MAX_VALUE ? -1 : track.getDuration();
       LoudnessMeter meter = new LoudnessMeter();
-      long samples = decode(track, shownName, declaredMs, meter);
+      double[] left = new double[RATE];
+      double[] right = new double[RATE];
+      long samples = decode(track, shownName, declaredMs, (data, length) -> meter.addPcm16(data, length, left, right));
       OptionalDouble lufs = meter.integratedLufs();
       return new Found(convertedFrom == null ? format : format + " (converted from " + convertedFrom + ")",
           Duration.ofMillis(samples * 1000 / RATE), playable,
           lufs.isPresent() ? Optional.of(new Loudness(lufs.getAsDouble(), meter.truePeakDbtp())) : Optional.empty());
-    } catch (AudioRejectedException | RuntimeException | InterruptedException e) {
+    } catch (AudioRejectedException | RuntimeException | InterruptedException | IOException e) {
       if (!playable.equals(file)) {
         Files.deleteIfExists(playable);
       }
@@ -170,8 +172,38 @@ public final class AudioProbe implements AutoCloseable {
     }
   }
 
-  /** Pulls every frame out of the decoder; returns the samples per channel. */
-  private long decode(AudioTrack track, String shownName, long declaredMs, LoudnessMeter meter) throws AudioRejectedException, InterruptedException {
+  /**
+   * Decodes {@code playable} (a file {@link #probe} accepted) again and encodes it to Ogg/Opus at 48 kHz
+   * stereo into {@code target}, every sample multiplied by the gain first: a file played from there needs
+   * no decoding (LavaPlayer passes Ogg/Opus through). The gain's true-peak limit is the caller's
+   * ({@link LoudnessTarget}); a sample the gain would still take past full scale is clipped.
+   *
+   * @param gainDb the gain in dB applied before encoding
+   * @throws AudioRejectedException if the file no longer decodes as it did
+   */
+  public void transcode(Path playable, double gainDb, Path target, String shownName)
+      throws AudioRejectedException, InterruptedException, IOException {
+    AudioTrack track;
+    try {
+      track = load(playable, shownName);
+    } catch (NotRecognised e) {
+      throw new AudioRejectedException("file", "'" + shownName + "' could not be read again to encode it: " + e.getMessage());
+    }
+    try (OpusFileEncoder encoder = new OpusFileEncoder(target, gainDb)) {
+      long samples = decode(track, shownName, -1, encoder::add);
+      encoder.finish(samples);
+    }
+  }
+
+  /** Takes decoded 16-bit little-endian stereo PCM, {@code length} bytes of {@code data}. */
+  @FunctionalInterface
+  interface PcmSink {
+    void add(byte[] data, int length) throws IOException;
+  }
+
+  /** Pulls every frame out of the decoder into {@code sink}; returns the samples per channel. */
+  private long decode(AudioTrack track, String shownName, long declaredMs, PcmSink sink)
+      throws AudioRejectedException, InterruptedException, IOException {
     AudioPlayer player = manager.createPlayer();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     AtomicBoolean ended = new AtomicBoolean();
@@ -185,8 +217,6 @@ public final class AudioProbe implements AutoCloseable {
     long maxSamples = maxLength.toMillis() * RATE / 1000;
     long deadline = System.nanoTime() + timeout.toNanos();
     long samples = 0;
-    double[] left = new double[RATE];
-    double[] right = new double[RATE];
     try {
       player.playTrack(new CheckedTrack((InternalAudioTrack) track, failure));
       while (!ended.get()) {
@@ -198,7 +228,7 @@ public final class AudioProbe implements AutoCloseable {
         }
         if (frame != null) {
           samples += frame.getDataLength() / 4; // 16-bit stereo
-          meter.addPcm16(frame.getData(), frame.getDataLength(), left, right);
+          sink.add(frame.getData(), frame.getDataLength());
         }
         if (samples > maxSamples) {
           throw new AudioRejectedException("file", "'" + shownName + "' is longer than " + length(maxLength.toMillis())

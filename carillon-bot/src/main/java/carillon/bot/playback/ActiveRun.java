@@ -11,12 +11,15 @@ import carillon.tasks.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,6 +47,8 @@ public final class ActiveRun {
   private final VoiceSlot slot;
   private final Optional<Resume> resumeFrom;
   private final Optional<CompletableFuture<VoicePort.Connection>> joinedAhead;
+  /** How long a cut at the maximum duration fades out when the session names no fade-out of its own. */
+  private final Duration cutFade;
   /** Completed by stop or interrupt: cuts short a gap or a track wait. */
   private final CompletableFuture<Void> stopSignal = new CompletableFuture<>();
   /** Completed when the run has ended and its end notice is on its way. */
@@ -74,6 +79,8 @@ public final class ActiveRun {
   private int trackIndex;
   private int playedBeforeTrack;
   private Duration trackSaved = Duration.ZERO;
+  /** The fade-out that ends the run has begun (it is not begun twice). */
+  private boolean fadingOut;
   /** The playlist's tracks as last found, for when the library cannot be read (the store is unavailable). */
   private final Map<String, Track> found = new HashMap<>();
 
@@ -81,12 +88,14 @@ public final class ActiveRun {
    * Where and how a run that a crash cut short picks up: its original start, the track, the position in
    * it, the tracks played before, whether it was paused and its volume.
    */
-  record Resume(Instant startedAt, int trackIndex, Duration position, int tracksPlayed, boolean paused, int volume) {}
+  record Resume(Instant startedAt, int trackIndex, Duration position, int tracksPlayed, boolean paused, int volume,
+      List<Integer> order) {}
 
   ActiveRun(Playback playback, VoicePort voice, Notifier notifier, TrackCatalog catalog, TimeSource time, Runs runs,
       Session session, long runId, VoiceSlot slot, Optional<Resume> resumeFrom,
-      Optional<CompletableFuture<VoicePort.Connection>> joinedAhead) {
+      Optional<CompletableFuture<VoicePort.Connection>> joinedAhead, Duration cutFade) {
     this.joinedAhead = joinedAhead;
+    this.cutFade = cutFade;
     this.playback = playback;
     this.voice = voice;
     this.notifier = notifier;
@@ -263,6 +272,14 @@ public final class ActiveRun {
     }
   }
 
+  private synchronized boolean fadingOut() {
+    return fadingOut;
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
   private synchronized boolean stopping() {
     return stopOutcome != null;
   }
@@ -278,7 +295,8 @@ public final class ActiveRun {
       startedAt = started;
     }
     List<String> played = new ArrayList<>();
-    List<String> playlist = session.playlist();
+    List<Integer> order = order();
+    List<String> playlist = order.stream().map(session.playlist()::get).toList();
     int firstIndex = resumeFrom.map(Resume::trackIndex).orElse(0);
     Duration firstPosition = resumeFrom.map(Resume::position).orElse(Duration.ZERO);
     int playedBefore = resumeFrom.map(Resume::tracksPlayed).orElse(0);
@@ -316,7 +334,12 @@ public final class ActiveRun {
         notifier.started(session, slot);
       }
       Instant deadline = session.maxDuration().map(started::plus).orElse(Instant.MAX);
+      // A cut at the maximum duration fades out over the session's fade-out, else over playback.cutFade.
+      Duration endFade = session.sound().fadeOut().isZero() ? cutFade : session.sound().fadeOut();
+      Instant fadeOutAt = session.maxDuration().map(max -> started.plus(max).minus(
+          endFade.compareTo(max) < 0 ? endFade : max)).orElse(Instant.MAX);
       boolean first = true;
+      boolean fadeIn = resumeFrom.isEmpty() && !session.sound().fadeIn().isZero();
       do {
         for (int index = first ? firstIndex : 0; index < playlist.size(); index++) {
           String audioId = playlist.get(index);
@@ -337,7 +360,12 @@ public final class ActiveRun {
           }
           Duration from = first ? firstPosition : Duration.ZERO;
           first = false;
-          if (playTrack(joined, next.get(), index, from, playedBefore + played.size(), deadline)) {
+          if (fadeIn) {
+            fadeIn = false;
+            joined.fade(0, 1, session.sound().fadeIn());
+          }
+          boolean last = !session.repeat() && index == playlist.size() - 1;
+          if (playTrack(joined, next.get(), index, from, playedBefore + played.size(), deadline, fadeOutAt, last)) {
             played.add(next.get().name());
           }
         }
@@ -505,11 +533,45 @@ public final class ActiveRun {
   }
 
   /**
+   * The order this run plays the playlist in, as playlist positions: a resumed run's recorded one, a new
+   * shuffle (recorded) for a shuffled session, else the playlist's.
+   */
+  private List<Integer> order() {
+    int size = session.playlist().size();
+    List<Integer> saved = resumeFrom.map(Resume::order).orElse(List.of());
+    if (saved.size() == size && saved.stream().allMatch(i -> i >= 0 && i < size)) {
+      return saved;
+    }
+    List<Integer> order = new ArrayList<>(IntStream.range(0, size).boxed().toList());
+    if (session.sound().shuffle() && resumeFrom.isEmpty()) {
+      Collections.shuffle(order, ThreadLocalRandom.current());
+      runs.saveOrder(runId, order);
+      log.info("Session '{}' in {} plays in the shuffled order {}", session.name(), slot, order);
+    }
+    return List.copyOf(order);
+  }
+
+  /**
+   * Begins the fade-out that ends the run, once: from now until the deadline for a cut, or until the end
+   * of the last track.
+   */
+  private void fadeOut(VoicePort.Connection joined, Duration over) {
+    synchronized (this) {
+      if (fadingOut) {
+        return;
+      }
+      fadingOut = true;
+    }
+    joined.fade(1, 0, over);
+  }
+
+  /**
    * Plays one track until it ends, the deadline passes or the run stops, saving where it is every
-   * {@link #PROGRESS_EVERY}; true if it started.
+   * {@link #PROGRESS_EVERY}; true if it started. At {@code fadeOutAt} (a cut ahead) it fades out until the
+   * deadline; as the run's {@code last} track with a session fade-out, it fades out over its last seconds.
    */
   private boolean playTrack(VoicePort.Connection joined, Track next, int index, Duration from, int playedSoFar,
-      Instant deadline) throws InterruptedException {
+      Instant deadline, Instant fadeOutAt, boolean last) throws InterruptedException {
     VoicePort.PlayingTrack started;
     try {
       started = joined.play(next, from);
@@ -536,10 +598,34 @@ public final class ActiveRun {
     playback.changed(this);
     progress().ifPresent(p -> runs.saveProgress(runId, p));
     boolean ended = false;
+    Duration endFade = session.sound().fadeOut();
     while (!ended) {
-      Instant checkpoint = time.now().plus(PROGRESS_EVERY);
+      Instant now = time.now();
+      Instant fadeWake = Instant.MAX;
+      if (!fadingOut()) {
+        if (!now.isBefore(fadeOutAt)) {
+          fadeOut(joined, Duration.between(now, deadline)); // a cut is ahead: fade until it
+        } else {
+          fadeWake = fadeOutAt;
+          if (last && !endFade.isZero()) {
+            Duration left = next.duration().minus(trackElapsed().orElse(Duration.ZERO));
+            if (left.compareTo(endFade) <= 0) {
+              fadeOut(joined, left.isNegative() ? Duration.ZERO : left);
+              fadeWake = Instant.MAX;
+            } else if (!isPaused()) {
+              fadeWake = earliest(fadeWake, now.plus(left.minus(endFade)));
+            }
+          }
+        }
+      }
+      Instant checkpoint = now.plus(PROGRESS_EVERY);
       boolean beforeDeadline = checkpoint.isBefore(deadline);
-      ended = time.await(started.ended(), beforeDeadline ? checkpoint : deadline);
+      Instant wake = beforeDeadline ? checkpoint : deadline;
+      boolean fadeFirst = fadeWake.isBefore(wake);
+      ended = time.await(started.ended(), fadeFirst ? fadeWake : wake);
+      if (!ended && fadeFirst) {
+        continue;
+      }
       if (!ended && !beforeDeadline) {
         started.stop(); // the maximum duration is reached
         break;

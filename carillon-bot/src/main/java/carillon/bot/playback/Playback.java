@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class Playback {
   /** How long a start waits for a join that began ahead of it before joining anew. */
   static final Duration JOIN_WAIT = Duration.ofSeconds(20);
+  /** How long a cut at a maximum duration fades out unless configured otherwise. */
+  public static final Duration DEFAULT_CUT_FADE = Duration.ofSeconds(3);
   private static final Logger log = LoggerFactory.getLogger(Playback.class);
 
   private final VoicePort voice;
@@ -38,12 +40,24 @@ public final class Playback {
   private final TaskGroup tasks;
   private final Runs runs;
   private final Slots slots;
+  private final Duration cutFade;
   private final Map<Long, ActiveRun> active = new ConcurrentHashMap<>();
   private volatile boolean closing;
   private final List<Consumer<ActiveRun>> listeners = new CopyOnWriteArrayList<>();
 
+  /** A playback whose cuts at a maximum duration fade out over {@link #DEFAULT_CUT_FADE}. */
   public Playback(VoicePort voice, Notifier notifier, TrackCatalog catalog, TimeSource time, TaskGroup tasks, Runs runs,
       Slots slots) {
+    this(voice, notifier, catalog, time, tasks, runs, slots, DEFAULT_CUT_FADE);
+  }
+
+  /**
+   * @param cutFade how long a run cut at its maximum duration fades out, when its session names no
+   *     fade-out of its own ({@code playback.cutFade})
+   */
+  public Playback(VoicePort voice, Notifier notifier, TrackCatalog catalog, TimeSource time, TaskGroup tasks, Runs runs,
+      Slots slots, Duration cutFade) {
+    this.cutFade = cutFade;
     this.voice = voice;
     this.notifier = notifier;
     this.catalog = catalog;
@@ -110,13 +124,14 @@ public final class Playback {
   public ActiveRun resume(Session session, Run run, Progress progress, VoiceSlot slot) {
     return begin(newRun(session, run.id(), slot, Optional.of(new ActiveRun.Resume(
         run.startedAt().orElse(progress.savedAt()), progress.trackIndex(), progress.position(), progress.tracksPlayed(),
-        progress.paused(), progress.volume())),
+        progress.paused(), progress.volume(), run.trackOrder())),
         Optional.empty()));
   }
 
   private ActiveRun newRun(Session session, long runId, VoiceSlot slot, Optional<ActiveRun.Resume> resumeFrom,
       Optional<CompletableFuture<VoicePort.Connection>> joinedAhead) {
-    return new ActiveRun(this, voice, notifier, catalog, time, runs, session, runId, slot, resumeFrom, joinedAhead);
+    return new ActiveRun(this, voice, notifier, catalog, time, runs, session, runId, slot, resumeFrom, joinedAhead,
+        cutFade);
   }
 
   private ActiveRun begin(ActiveRun run) {

@@ -52,6 +52,13 @@ public interface VoicePort {
     /** Volume in percent, {@link SessionLimits#MIN_VOLUME} to {@link SessionLimits#MAX_VOLUME}. */
     void volume(int percent);
 
+    /**
+     * Ramps the level of what is sent, from {@code from} to {@code to} (0 silent, 1 as the file is), over
+     * the next {@code over} of audio sent (pauses do not count), then holds {@code to} until the next fade,
+     * across tracks. It returns at once. A port that cannot change the level ignores it.
+     */
+    default void fade(double from, double to, Duration over) {}
+
     /** Leaves the voice channel. */
     void leave();
   }

@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The run history, and the claim that makes an occurrence play at most once: a run row is unique on
@@ -117,7 +119,23 @@ public final class Runs {
     return new Run(rs.getLong("id"), rs.getLong("session_id"), Instant.ofEpochMilli(rs.getLong("scheduled_at")),
         instant(rs, "started_at"), instant(rs, "ended_at"), RunOutcome.valueOf(rs.getString("outcome")),
         rs.getInt("tracks_played"), Optional.ofNullable(rs.getString("bot_account")),
-        Optional.ofNullable(rs.getString("error")));
+        Optional.ofNullable(rs.getString("error")), order(rs.getString("track_order")));
+  }
+
+  private static List<Integer> order(String text) {
+    if (text == null || text.isBlank()) {
+      return List.of();
+    }
+    return Arrays.stream(text.split(",")).map(String::strip).map(Integer::valueOf).toList();
+  }
+
+  /**
+   * Records the order a run plays its playlist in (playlist positions from 0), when it starts: shown in
+   * the history, and kept by a run resumed after a crash.
+   */
+  public void saveOrder(long runId, List<Integer> order) {
+    String text = order.stream().map(String::valueOf).collect(Collectors.joining(","));
+    db.writeOrDefer("run " + runId + " order", h -> h.execute("UPDATE run SET track_order = ? WHERE id = ?", text, runId));
   }
 
   /** The saved volume; a run saved before V7 played at the default. */

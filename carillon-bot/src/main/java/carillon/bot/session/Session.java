@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param presence who must be in the voice channel for it to play ({@link Presence#REGARDLESS} by default)
  * @param publishEvent whether Carillon keeps a Discord scheduled event for its next occurrence
  *     (carillon.bot.events; docs/sessions.md "Discord events")
+ * @param sound fades and shuffle ({@link Sound#PLAIN} by default)
  */
 public record Session(
     long id,
@@ -39,19 +40,20 @@ public record Session(
     Duration lateGrace,
     Instant updatedAt,
     Presence presence,
-    boolean publishEvent) {
+    boolean publishEvent,
+    Sound sound) {
 
   public Session {
     playlist = List.copyOf(playlist);
   }
 
-  /** A session with a presence policy that publishes no Discord event. */
+  /** A session with a presence policy, without fades, in playlist order, that publishes no Discord event. */
   public Session(long id, long guildId, String name, long voiceChannelId, Optional<Long> textChannelId,
       Optional<Long> mentionRoleId, Schedule schedule, List<String> playlist, Duration gap,
       Optional<Duration> maxDuration, boolean repeat, Duration reminder, Optional<String> startText,
       Optional<String> endText, boolean enabled, Duration lateGrace, Instant updatedAt, Presence presence) {
     this(id, guildId, name, voiceChannelId, textChannelId, mentionRoleId, schedule, playlist, gap, maxDuration, repeat,
-        reminder, startText, endText, enabled, lateGrace, updatedAt, presence, false);
+        reminder, startText, endText, enabled, lateGrace, updatedAt, presence, false, Sound.PLAIN);
   }
 
   /** A session that plays regardless of who is in its channel. */

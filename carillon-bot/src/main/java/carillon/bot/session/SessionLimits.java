@@ -29,5 +29,8 @@ public final class SessionLimits {
   /** The volume a run starts at, in percent. */
   public static final int DEFAULT_VOLUME = 100;
 
+  /** Longest fade-in or fade-out of a session. */
+  public static final Duration MAX_FADE = Duration.ofSeconds(30);
+
   private SessionLimits() {}
 }

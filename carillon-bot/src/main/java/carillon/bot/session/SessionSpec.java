@@ -18,6 +18,7 @@ import java.util.List;
  *     session's own policy when editing
  * @param publishEvent whether Carillon keeps a Discord scheduled event for the next occurrence; null: yes
  *     when creating, the session's own choice when editing
+ * @param sound fades and shuffle; null: {@link Sound#PLAIN} when creating, the session's own when editing
  */
 public record SessionSpec(
     long guildId,
@@ -36,7 +37,8 @@ public record SessionSpec(
     boolean enabled,
     Duration lateGrace,
     Presence presence,
-    Boolean publishEvent) {
+    Boolean publishEvent,
+    Sound sound) {
 
   /** A spec with nothing but its guild and name: every other field absent, not repeating, enabled. */
   public static Builder builder(long guildId, String name) {
@@ -48,7 +50,7 @@ public record SessionSpec(
     return builder(guildId, name).voiceChannel(voiceChannelId).textChannel(textChannelId).mentionRole(mentionRoleId)
         .schedule(schedule).playlist(playlist).gap(gap).maxDuration(maxDuration).repeat(repeat)
         .reminderMinutes(reminderMinutes).startText(startText).endText(endText).enabled(enabled).lateGrace(lateGrace).presence(presence)
-        .publishEvent(publishEvent);
+        .publishEvent(publishEvent).sound(sound);
   }
 
   /** Sets a spec's fields by name; {@link #build()} makes the (unchecked) spec. */
@@ -70,6 +72,7 @@ public record SessionSpec(
     private Duration lateGrace;
     private Presence presence;
     private Boolean publishEvent;
+    private Sound sound;
 
     private Builder(long guildId, String name) {
       this.guildId = guildId;
@@ -162,9 +165,15 @@ public record SessionSpec(
       return this;
     }
 
+    /** Fades and shuffle; null: see {@link SessionSpec}. */
+    public Builder sound(Sound sound) {
+      this.sound = sound;
+      return this;
+    }
+
     public SessionSpec build() {
       return new SessionSpec(guildId, name, voiceChannelId, textChannelId, mentionRoleId, schedule, playlist, gap,
-          maxDuration, repeat, reminderMinutes, startText, endText, enabled, lateGrace, presence, publishEvent);
+          maxDuration, repeat, reminderMinutes, startText, endText, enabled, lateGrace, presence, publishEvent, sound);
     }
   }
 }

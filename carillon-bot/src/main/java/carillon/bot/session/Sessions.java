@@ -101,9 +101,11 @@ public final class Sessions {
       long newId = h.createUpdate("""
               INSERT INTO session (guild_id, name, name_key, voice_channel_id, text_channel_id, mention_role_id, schedule,
                 gap_ms, max_duration_ms, repeat_playlist, reminder_minutes, start_text, end_text, enabled,
-                late_grace_ms, updated_at, wait_for_member_ms, when_alone, alone_after_ms, publish_event)
+                late_grace_ms, updated_at, wait_for_member_ms, when_alone, alone_after_ms, publish_event, fade_in_ms,
+                fade_out_ms, shuffle)
               VALUES (:guild, :name, :nameKey, :voice, :text, :role, :schedule, :gap, :max, :repeat, :reminder,
-                :startText, :endText, :enabled, :grace, :updated, :waitForMember, :whenAlone, :aloneAfter, :publishEvent)""")
+                :startText, :endText, :enabled, :grace, :updated, :waitForMember, :whenAlone, :aloneAfter, :publishEvent,
+                :fadeIn, :fadeOut, :shuffle)""")
           .bindMap(columns(valid))
           .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
       writePlaylist(h, newId, valid.playlist());
@@ -115,11 +117,13 @@ public final class Sessions {
 
   /** Replaces a session; a spec without a presence policy (null) keeps the session's own. */
   public Session update(long id, SessionSpec edited) throws InvalidSessionException {
-    Optional<Session> before = edited.presence() != null && edited.publishEvent() != null ? Optional.empty() : find(id);
+    Optional<Session> before = edited.presence() != null && edited.publishEvent() != null && edited.sound() != null
+        ? Optional.empty() : find(id);
     SessionSpec spec = edited.toBuilder()
         .presence(edited.presence() != null ? edited.presence() : before.map(Session::presence).orElse(null))
         .publishEvent(edited.publishEvent() != null ? edited.publishEvent()
             : before.map(Session::publishEvent).orElse(null))
+        .sound(edited.sound() != null ? edited.sound() : before.map(Session::sound).orElse(null))
         .build();
     Session valid = validate(id, spec);
     boolean found = db.inTransaction(h -> {
@@ -130,7 +134,8 @@ public final class Sessions {
                 max_duration_ms = :max, repeat_playlist = :repeat, reminder_minutes = :reminder,
                 start_text = :startText, end_text = :endText, enabled = :enabled, late_grace_ms = :grace,
                 updated_at = :updated, wait_for_member_ms = :waitForMember, when_alone = :whenAlone,
-                alone_after_ms = :aloneAfter, publish_event = :publishEvent
+                alone_after_ms = :aloneAfter, publish_event = :publishEvent, fade_in_ms = :fadeIn,
+                fade_out_ms = :fadeOut, shuffle = :shuffle
               WHERE id = :id""")
           .bindMap(columns(valid)).bind("id", id).execute();
       if (rows == 0) {
@@ -299,6 +304,9 @@ public final class Sessions {
     if (presence.whenAlone() == Presence.WhenAlone.STAY || presence.aloneAfter() == null) {
       presence = new Presence(presence.waitForMember(), presence.whenAlone(), Duration.ZERO);
     }
+    Sound sound = spec.sound() == null ? Sound.PLAIN : spec.sound();
+    checkFade(errors, "fadeIn", sound.fadeIn());
+    checkFade(errors, "fadeOut", sound.fadeOut());
     if (!errors.isEmpty()) {
       throw new InvalidSessionException(errors);
     }
@@ -306,7 +314,14 @@ public final class Sessions {
         Optional.ofNullable(spec.mentionRoleId()), schedule, playlist, gap, Optional.ofNullable(spec.maxDuration()),
         spec.repeat(), Duration.ofMinutes(spec.reminderMinutes()), blankToEmpty(spec.startText()),
         blankToEmpty(spec.endText()), spec.enabled(), grace, time.now(), presence,
-        spec.publishEvent() == null || spec.publishEvent());
+        spec.publishEvent() == null || spec.publishEvent(), sound);
+  }
+
+  private static void checkFade(List<FieldError> errors, String field, Duration fade) {
+    if (fade == null || fade.isNegative() || fade.compareTo(SessionLimits.MAX_FADE) > 0) {
+      errors.add(new FieldError(field, "must be from 0 (none) to " + SessionLimits.MAX_FADE.toSeconds() + " s"
+          + (fade == null ? "" : ", was " + fade.toMillis() / 1000.0 + " s")));
+    }
   }
 
   private static void checkPresence(List<FieldError> errors, Presence presence) {
@@ -394,6 +409,9 @@ public final class Sessions {
     map.put("whenAlone", s.presence().whenAlone().name());
     map.put("aloneAfter", s.presence().whenAlone() == Presence.WhenAlone.STAY ? null : s.presence().aloneAfter().toMillis());
     map.put("publishEvent", s.publishEvent());
+    map.put("fadeIn", s.sound().fadeIn().toMillis());
+    map.put("fadeOut", s.sound().fadeOut().toMillis());
+    map.put("shuffle", s.sound().shuffle());
     return map;
   }
 
@@ -431,7 +449,7 @@ public final class Sessions {
   private static Session withPlaylist(Session s, List<String> playlist) {
     return new Session(s.id(), s.guildId(), s.name(), s.voiceChannelId(), s.textChannelId(), s.mentionRoleId(),
         s.schedule(), playlist, s.gap(), s.maxDuration(), s.repeat(), s.reminder(), s.startText(), s.endText(),
-        s.enabled(), s.lateGrace(), s.updatedAt(), s.presence(), s.publishEvent());
+        s.enabled(), s.lateGrace(), s.updatedAt(), s.presence(), s.publishEvent(), s.sound());
   }
 
   private static Session row(ResultSet rs) throws SQLException {
@@ -451,6 +469,8 @@ public final class Sessions {
         Duration.ofMinutes(rs.getInt("reminder_minutes")), Optional.ofNullable(rs.getString("start_text")),
         Optional.ofNullable(rs.getString("end_text")), rs.getBoolean("enabled"),
         Duration.ofMillis(rs.getLong("late_grace_ms")), Instant.ofEpochMilli(rs.getLong("updated_at")), presence,
-        rs.getBoolean("publish_event"));
+        rs.getBoolean("publish_event"),
+        new Sound(Duration.ofMillis(rs.getLong("fade_in_ms")), Duration.ofMillis(rs.getLong("fade_out_ms")),
+            rs.getBoolean("shuffle")));
   }
 }

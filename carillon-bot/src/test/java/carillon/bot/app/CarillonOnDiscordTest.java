@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import carillon.bot.library.AudioItem;
+import carillon.bot.library.LoudnessTarget;
 import carillon.bot.playback.Notifier;
 import carillon.bot.queue.CommandKind;
 import carillon.bot.queue.CommandRecord;
@@ -159,6 +160,47 @@ class CarillonOnDiscordTest {
     }
   }
 
+  /** RMS of the left channel of {@code pcm} over [{@code from}, {@code to}) in stereo sample values. */
+  private static double rms(short[] pcm, int from, int to) {
+    double sum = 0;
+    int n = 0;
+    for (int i = Math.max(0, from - from % 2); i < to; i += 2) {
+      sum += (double) pcm[i] * pcm[i];
+      n++;
+    }
+    return n == 0 ? 0 : Math.sqrt(sum / n);
+  }
+
+  @Test
+  void aRunCutAtItsMaximumDurationIsHeardFadingOutOverItsLastSeconds() throws Exception {
+    world = new DiscordWorld(dir, 1);
+    AudioItem talk = world.audio("Talk", DemoAudio.tone(440, 20));
+    Session session = world.session(spec("Cut", world.hall, soon(2), List.of(talk.id()), Duration.ZERO).toBuilder()
+        .maxDuration(Duration.ofSeconds(6)).build());
+    Run run = awaitRun(session, RunOutcome.COMPLETED);
+    assertThat(run.tracksPlayed()).isEqualTo(1);
+
+    VoiceConnectionSnapshot heard = connection();
+    Spurt spurt = heard.spurts().getLast();
+    short[] pcm = world.discord.voicePcm(heard.id()).orElseThrow();
+    int second = 2 * 48_000;
+    int end = spurt.pcmTo();
+    double full = rms(pcm, end - 5 * second, end - 4 * second); // before the 3 s fade
+    assertThat(full).as("level before the fade").isGreaterThan(1000);
+    // The last second, in five 200 ms steps: each quieter than the one before, from about a third of the
+    // level (a linear 3 s fade has a third left 1 s before its end) down to nearly nothing.
+    double[] steps = new double[5];
+    for (int i = 0; i < 5; i++) {
+      int from = end - second + i * second / 5;
+      steps[i] = rms(pcm, from, from + second / 5);
+    }
+    assertThat(steps[0] / full).as("level 1 s before the end").isBetween(0.12, 0.6);
+    for (int i = 1; i < 5; i++) {
+      assertThat(steps[i]).as("step %d of the last second", i).isLessThan(steps[i - 1]);
+    }
+    assertThat(steps[4] / full).as("level in the last 200 ms").isLessThan(0.15);
+  }
+
   @Test
   void pauseResumeVolumeSkipAndStopThroughTheCommandQueueActOnWhatIsHeard() throws Exception {
     world = new DiscordWorld(dir, 1);
@@ -208,7 +250,9 @@ class CarillonOnDiscordTest {
     world = new DiscordWorld(dir, 1);
     AudioItem lost = world.audio("Lost", DemoAudio.tone(660, 2));
     AudioItem kept = world.audio("Kept", DemoAudio.tone(440, 2));
+    // Its original and its Ogg/Opus copy (which plays).
     Files.delete(world.carillon.library().track(lost.id()).orElseThrow().file());
+    Files.delete(world.carillon.library().track(lost.id(), new LoudnessTarget(-18)).orElseThrow().file());
     Session session = world.session(spec("Gaps", world.hall, soon(2), List.of(lost.id(), kept.id()), Duration.ZERO));
 
     Run run = awaitRun(session, RunOutcome.COMPLETED);

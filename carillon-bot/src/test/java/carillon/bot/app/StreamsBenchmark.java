@@ -3,6 +3,7 @@ package carillon.bot.app;
 import carillon.bot.config.Config;
 import carillon.bot.config.ConfigLoader;
 import carillon.bot.config.Secret;
+import carillon.bot.discord.BotAccounts;
 import carillon.bot.library.AudioItem;
 import carillon.bot.run.RunOutcome;
 import carillon.bot.session.Session;
@@ -12,8 +13,8 @@ import carillon.emulator.DiscordEmulator;
 import carillon.emulator.GuildHandle;
 import carillon.emulator.voice.VoiceConnectionSnapshot;
 import carillon.emulator.voice.VoiceServer;
+import com.sedmelluq.discord.lavaplayer.jdaudp.NativeAudioSendFactory;
 import com.sun.management.OperatingSystemMXBean;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,17 +26,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import net.dv8tion.jda.api.audio.AudioModuleConfig;
 
 /**
  * N guilds playing at once through the emulator, with one bot account in all of them (as a bot in many
- * communities is): for Ogg/Opus files, which LavaPlayer passes through without re-encoding, and for MP3,
- * which it decodes and encodes to Opus. Every guild has a session at the same scheduled instant.
+ * communities is). Every file is stored as Ogg/Opus at import, so every stream is passthrough whatever was
+ * uploaded (a WAV here); what differs between runs is how JDA sends the packets: {@code jda}, its own send
+ * loop (a thread per connection), or {@code udpqueue}, the native UDP queue of {@code club.minnced:udpqueue}
+ * (as Lavalink uses: one native thread paces every connection's packets), side by side in one run.
+ * Every guild has a session at the same scheduled instant.
  *
  * <p>Figures: CPU of the whole process (Carillon, JDA, LavaPlayer and the emulator's receive loop, whose
  * Opus decoding is deferred until after the window) per stream during a 20 s window; packet inter-arrival
  * p99 and max over all streams, as the emulator measured them on arrival; and scheduled instant to first
- * audio packet. Run with {@code scripts/benchmark-streams [FORMAT:N ...]}; needs opusenc and lame.
+ * audio packet. Run with {@code scripts/benchmark-streams [SEND:N ...]}, SEND {@code jda} or {@code udpqueue}.
  */
 public final class StreamsBenchmark {
   private static final Duration TRACK = Duration.ofSeconds(30);
@@ -46,34 +50,26 @@ public final class StreamsBenchmark {
 
   public static void main(String[] args) throws Exception {
     List<String> runs = args.length > 0 ? List.of(args)
-        : List.of("opus:1", "opus:50", "opus:100", "opus:200", "mp3:1", "mp3:25", "mp3:50", "mp3:100");
+        : List.of("jda:1", "udpqueue:1", "jda:100", "udpqueue:100", "jda:200", "udpqueue:200", "jda:500", "udpqueue:500");
     Path work = Files.createTempDirectory("carillon-streams-");
     Path wav = Files.write(work.resolve("tone.wav"), DemoAudio.tone(440, TRACK.toSeconds()));
-    Path opus = convert(List.of("opusenc", "--quiet", "--bitrate", "96", wav.toString(), work.resolve("tone.opus").toString()),
-        work.resolve("tone.opus"));
-    Path mp3 = convert(List.of("lame", "--quiet", "-b", "128", wav.toString(), work.resolve("tone.mp3").toString()),
-        work.resolve("tone.mp3"));
     System.out.printf(Locale.ROOT, "Streams benchmark, %d cores, %s, Java %s; %d s tracks, CPU and jitter over %d s%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), Runtime.version(), TRACK.toSeconds(),
         WINDOW.toSeconds());
     System.out.println("(one bot account in every guild, one shard per 50 guilds)");
-    System.out.println("format  streams  cpu/stream(% of a core)  cpu total(cores)  inter-arrival p50/p99(median of streams)  p99(worst stream)  max  first audio p50/p99/max  spurts>1");
+    System.out.println("send      streams  cpu/stream(% of a core)  cpu total(cores)  inter-arrival p50/p99(median of streams)  p99(worst stream)  max  first audio p50/p99/max  spurts>1");
     for (String run : runs) {
       String[] parts = run.split(":");
-      measure(parts[0], parts[0].equals("opus") ? opus : mp3, Integer.parseInt(parts[1]), work);
+      measure(parts[0], wav, Integer.parseInt(parts[1]), work);
     }
   }
 
-  private static Path convert(List<String> command, Path out) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).inheritIO().start();
-    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " failed; install opus-tools and lame");
+  private static void measure(String send, Path audio, int streams, Path work) throws Exception {
+    Path dataDir = Files.createTempDirectory(work, send + streams + "-");
+    NativeAudioSendFactory nas = send.equals("udpqueue") ? new NativeAudioSendFactory() : null;
+    if (nas == null && !send.equals("jda")) {
+      throw new IllegalArgumentException("send system '" + send + "': use jda or udpqueue");
     }
-    return out;
-  }
-
-  private static void measure(String format, Path audio, int streams, Path work) throws Exception {
-    Path dataDir = Files.createTempDirectory(work, format + streams + "-");
     try (DiscordEmulator discord = DiscordEmulator.builder().voice(VoiceServer.start()).start()) {
       BotAccount bot = discord.createBot("Carillon");
       List<GuildHandle> guilds = new ArrayList<>();
@@ -89,8 +85,9 @@ public final class StreamsBenchmark {
       Config config = ConfigLoader.load(Optional.empty(), Map.of("CARILLON_DATA_DIR", dataDir.toString(),
               "CARILLON_WEB_ADDRESS", "127.0.0.1:0", "CARILLON_PLAYBACK_TARGET_LOUDNESS", "-11.2"))
           .withAccounts(List.of(new Config.Account("bot", new Secret(bot.token()), shards(streams))));
-      try (Carillon carillon = new Carillon(new Carillon.Settings(config, discord::configure,
-          Optional.empty()))) {
+      BotAccounts.Endpoint endpoint = nas == null ? discord::configure
+          : builder -> discord.configure(builder).setAudioModuleConfig(new AudioModuleConfig().withAudioSendFactory(nas));
+      try (Carillon carillon = new Carillon(new Carillon.Settings(config, endpoint, Optional.empty()))) {
         AudioItem item = carillon.library().importFile(audio, "Tone");
         Instant start = carillon.time().now().plusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
         List<Session> sessions = new ArrayList<>();
@@ -121,8 +118,8 @@ public final class StreamsBenchmark {
             .mapToDouble(t -> Duration.between(start, t).toNanos() / 1e6).sorted().toArray();
         long split = heard.stream().filter(c -> c.spurts().size() > 1).count();
         double cores = (double) cpu / wall;
-        System.out.printf(Locale.ROOT, "%-6s  %7d  %22.2f  %16.2f  %18.1f / %-22.1f  %16.1f  %6.1f  %7.0f / %.0f / %.0f ms  %d%s%n",
-            format, streams, cores * 100 / streams, cores, median(p50), median(p99), p99.length == 0 ? 0 : p99[p99.length - 1],
+        System.out.printf(Locale.ROOT, "%-8s  %7d  %22.2f  %16.2f  %18.1f / %-22.1f  %16.1f  %6.1f  %7.0f / %.0f / %.0f ms  %d%s%n",
+            send, streams, cores * 100 / streams, cores, median(p50), median(p99), p99.length == 0 ? 0 : p99[p99.length - 1],
             max, percentile(first, 0.5), percentile(first, 0.99), first.length == 0 ? 0 : first[first.length - 1], split,
             completed == streams ? "" : "  (only " + completed + " of " + streams + " runs completed)");
       }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import carillon.bot.app.DemoAudio;
 import carillon.bot.library.AudioItem;
 import carillon.bot.library.AudioLibrary;
+import carillon.bot.library.LoudnessTarget;
 import carillon.bot.library.AudioProbe;
 import carillon.bot.store.Database;
 import java.nio.file.Files;
@@ -39,14 +40,14 @@ class BackupTest {
     AudioItem bell;
     Map<String, List<Map<String, Object>>> atBackup;
     try (Database db = Database.openSqlite(dataDir.resolve("carillon.db"))) {
-      AudioLibrary library = new AudioLibrary(dataDir, db, Clock.systemUTC(), probe, 10_000_000);
+      AudioLibrary library = new AudioLibrary(dataDir, db, Clock.systemUTC(), probe, 10_000_000, new LoudnessTarget(-18));
       bell = library.importFile(Files.write(dir.resolve("bell.wav"), DemoAudio.chime(528, 1)), "Temple bell");
       db.useHandle(h -> h.execute(
           "INSERT INTO guild_channel (guild_id, channel_id, name, kind) VALUES (1, 2, 'Hall', 'VOICE')"));
 
       atBackup = everyRow(db);
       int audioFiles = Backup.write(dataDir.resolve("carillon.db"), dataDir, archive, NOW, "test");
-      assertThat(audioFiles).isEqualTo(1);
+      assertThat(audioFiles).as("the file and its Ogg/Opus copy").isEqualTo(2);
       // Written after the backup: not in it.
       db.useHandle(h -> h.execute(
           "INSERT INTO guild_channel (guild_id, channel_id, name, kind) VALUES (1, 3, 'Later', 'VOICE')"));
@@ -54,14 +55,14 @@ class BackupTest {
 
     Path restoredDir = dir.resolve("restored");
     Backup.Restored restored = Backup.restore(archive, restoredDir, restoredDir.resolve("carillon.db"), false);
-    assertThat(restored.audioFiles()).isEqualTo(1);
+    assertThat(restored.audioFiles()).isEqualTo(2);
     assertThat(restored.createdAt()).isEqualTo(NOW.toString());
     try (Database db = Database.openSqlite(restoredDir.resolve("carillon.db"))) {
       assertThat(everyRow(db)).as("every table, row for row, as at the backup").isEqualTo(atBackup);
       List<String> channels = db.withHandle(h -> h.createQuery("SELECT name FROM guild_channel ORDER BY channel_id")
           .mapTo(String.class).list());
       assertThat(channels).containsExactly("Hall");
-      AudioLibrary library = new AudioLibrary(restoredDir, db, Clock.systemUTC(), probe, 10_000_000);
+      AudioLibrary library = new AudioLibrary(restoredDir, db, Clock.systemUTC(), probe, 10_000_000, new LoudnessTarget(-18));
       assertThat(library.find(bell.id())).hasValueSatisfying(item -> assertThat(item.name()).isEqualTo("Temple bell"));
       assertThat(library.track(bell.id()).orElseThrow().file()).isRegularFile()
           .hasSameBinaryContentAs(dir.resolve("bell.wav"));

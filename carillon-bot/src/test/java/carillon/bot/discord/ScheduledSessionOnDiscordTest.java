@@ -8,6 +8,7 @@ import carillon.bot.guild.Channel;
 import carillon.bot.guild.GuildDirectory;
 import carillon.bot.library.AudioItem;
 import carillon.bot.library.AudioLibrary;
+import carillon.bot.library.LoudnessTarget;
 import carillon.bot.library.AudioProbe;
 import carillon.bot.playback.Notifier;
 import carillon.bot.playback.Playback;
@@ -68,7 +69,7 @@ class ScheduledSessionOnDiscordTest {
         GuildDirectory guilds = new GuildDirectory(db);
         guilds.replaceGuild(guild.id(), List.of(new Channel(guild.id(), hall, "Meditation Hall", Channel.Kind.VOICE),
             new Channel(guild.id(), notices, "notices", Channel.Kind.TEXT)), List.of());
-        AudioLibrary library = new AudioLibrary(dir.resolve("data"), db, Clock.systemUTC(), probe, 50_000_000);
+        AudioLibrary library = new AudioLibrary(dir.resolve("data"), db, Clock.systemUTC(), probe, 50_000_000, new LoudnessTarget(-18));
         AudioItem chime = library.importFile(Files.write(dir.resolve("chime.wav"),
             DemoAudio.tone(660, 1.5)), "Chime");
         AudioItem tone = library.importFile(Files.write(dir.resolve("tone.wav"),

@@ -4,6 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import carillon.bot.app.DemoAudio;
+import carillon.bot.playback.Track;
+import com.sedmelluq.discord.lavaplayer.player.AudioLoadResultHandler;
+import com.sedmelluq.discord.lavaplayer.player.AudioPlayer;
+import com.sedmelluq.discord.lavaplayer.player.DefaultAudioPlayerManager;
+import com.sedmelluq.discord.lavaplayer.source.local.LocalAudioSourceManager;
+import com.sedmelluq.discord.lavaplayer.tools.FriendlyException;
+import com.sedmelluq.discord.lavaplayer.track.AudioPlaylist;
+import com.sedmelluq.discord.lavaplayer.track.AudioTrack;
+import com.sedmelluq.discord.lavaplayer.track.playback.AudioFrame;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import carillon.bot.store.Database;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -34,7 +46,7 @@ class AudioLibraryTest {
   void setUp() {
     db = Database.openSqlite(dir.resolve("data/carillon.db"));
     probe = new AudioProbe();
-    library = new AudioLibrary(dir.resolve("data"), db, clock, probe, 2_000_000);
+    library = new AudioLibrary(dir.resolve("data"), db, clock, probe, 2_000_000, new LoudnessTarget(-18));
   }
 
   @AfterEach
@@ -70,11 +82,137 @@ class AudioLibraryTest {
     assertThat(stored).exists().hasSameBinaryContentAs(upload);
     assertThat(library.list()).containsExactly(bell);
     assertThat(library.track(bell.id())).get().satisfies(t -> assertThat(t.file()).isEqualTo(stored));
-    // Played at -23 LUFS, the track carries the gain from its measured loudness to there.
+    // Played at the library's -18 LUFS, the track is the Opus copy with nothing left to apply; at -23 LUFS
+    // it carries the 5 dB the copy lacks.
+    Path opus = dir.resolve("data/audio").resolve(bell.id().substring(0, 2)).resolve(bell.id() + ".opus");
+    assertThat(library.track(bell.id(), new LoudnessTarget(-18))).get().satisfies(t -> {
+      assertThat(t.file()).isEqualTo(opus);
+      assertThat(t.gainDb()).isZero();
+    });
     assertThat(library.track(bell.id(), new LoudnessTarget(-23))).get().satisfies(t -> assertThat(t.gainDb())
-        .isCloseTo(-23 - bell.loudness().orElseThrow().integratedLufs(), Assertions.within(1e-9)));
+        .isCloseTo(-5, Assertions.within(1e-9)));
     assertThat(Files.list(dir.resolve("data/audio/incoming"))).isEmpty();
     assertThat(dir.resolve("etc/passwd")).doesNotExist();
+  }
+
+  @Test
+  void everyImportIsEncodedOnceToOggOpusAtTheTargetLoudnessAndThatCopyPassesThrough() throws Exception {
+    // A loud tone (-11.2 LUFS), a quiet one (about -31 LUFS: raised, as far as its peaks allow) and an MP3.
+    AudioItem loud = library.importFile(write("loud.wav", DemoAudio.tone(440, 3)), "Loud");
+    AudioItem quiet = library.importFile(write("quiet.wav", scaled(DemoAudio.tone(440, 3), 0.1)), "Quiet");
+    for (AudioItem item : List.of(loud, quiet)) {
+      Path opus = library.opusOf(item.id());
+      assertThat(opus).exists();
+      byte[] bytes = Files.readAllBytes(opus);
+      assertThat(new String(bytes, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("OggS");
+      assertThat(new String(bytes, 28, 8, StandardCharsets.US_ASCII)).isEqualTo("OpusHead");
+      assertThat(item.opusGainDb()).get().isEqualTo(new LoudnessTarget(-18).gainDb(item.loudness()));
+      // Decoded again, the copy is as long as the original and at the target loudness.
+      AudioProbe.Found copy = probe.probe(opus, item.name());
+      assertThat(copy.format()).isEqualTo("ogg");
+      assertThat(copy.duration()).isBetween(item.duration().minusMillis(30), item.duration().plusMillis(30));
+      assertThat(copy.loudness()).get().satisfies(l -> {
+        assertThat(l.integratedLufs()).isCloseTo(-18, Assertions.within(0.3));
+        assertThat(l.truePeakDbtp()).isLessThan(-1 + 0.3); // Opus may overshoot a little
+      });
+    }
+    // Played from the copy, LavaPlayer hands on the file's own packets: the frames are found in the file.
+    DefaultAudioPlayerManager manager = new DefaultAudioPlayerManager();
+    manager.registerSourceManager(new LocalAudioSourceManager());
+    try {
+      Track track = library.track(loud.id(), new LoudnessTarget(-18)).orElseThrow();
+      // Part-way (a resumed run), the original plays with the whole gain: LavaPlayer cannot start Ogg/Opus part-way.
+      assertThat(track.partWay()).isEqualTo(new Track.PartWay(library.fileOf(loud.id()),
+          new LoudnessTarget(-18).gainDb(loud.loudness())));
+      AudioTrack loaded = loadTrack(manager, track.file());
+      AudioPlayer player = manager.createPlayer();
+      player.playTrack(loaded);
+      byte[] file = Files.readAllBytes(track.file());
+      int found = 0;
+      for (int i = 0; i < 20; i++) {
+        AudioFrame frame = player.provide(5, TimeUnit.SECONDS);
+        assertThat(frame).isNotNull();
+        assertThat(indexOf(file, frame.getData())).as("frame %d is in the file", i).isNotNegative();
+        found++;
+      }
+      assertThat(found).isEqualTo(20);
+      player.destroy();
+    } finally {
+      manager.shutdown();
+    }
+  }
+
+  @Test
+  void filesImportedBeforeOpusCopiesGetThemWhenPendingWorkIsDoneAndPlayTheOriginalUntilThen() throws Exception {
+    AudioItem bell = library.importFile(write("a.wav", DemoAudio.tone(440, 1)), "Bell");
+    // As a database from before version 11 leaves it: no copy.
+    Files.delete(library.opusOf(bell.id()));
+    db.useHandle(h -> h.execute("UPDATE audio_item SET opus_gain_db = NULL WHERE id = ?", bell.id()));
+    Track before = library.track(bell.id(), new LoudnessTarget(-18)).orElseThrow();
+    assertThat(before.file()).isEqualTo(library.fileOf(bell.id()));
+    assertThat(before.gainDb()).isCloseTo(-18 - bell.loudness().orElseThrow().integratedLufs(), Assertions.within(1e-9));
+    assertThat(library.encodePending()).isEqualTo(1);
+    assertThat(library.opusOf(bell.id())).exists();
+    assertThat(library.track(bell.id(), new LoudnessTarget(-18)).orElseThrow()).satisfies(t -> {
+      assertThat(t.file()).isEqualTo(library.opusOf(bell.id()));
+      assertThat(t.gainDb()).isZero();
+    });
+    assertThat(library.encodePending()).isZero(); // done once
+    // Another target loudness: the copies are encoded again for it.
+    AudioLibrary quieter = new AudioLibrary(dir.resolve("data"), db, clock, probe, 2_000_000, new LoudnessTarget(-30));
+    assertThat(quieter.encodePending()).isEqualTo(1);
+    assertThat(quieter.find(bell.id()).orElseThrow().opusGainDb()).get()
+        .isEqualTo(new LoudnessTarget(-30).gainDb(bell.loudness()));
+    library.delete(bell.id());
+    assertThat(library.opusOf(bell.id())).doesNotExist();
+  }
+
+  static byte[] scaled(byte[] wav, double factor) {
+    byte[] out = wav.clone();
+    ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 44; i + 1 < out.length; i += 2) {
+      b.putShort(i, (short) Math.round(b.getShort(i) * factor));
+    }
+    return out;
+  }
+
+  static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  static AudioTrack loadTrack(DefaultAudioPlayerManager manager, Path file) throws Exception {
+    CompletableFuture<AudioTrack> loaded = new CompletableFuture<>();
+    manager.loadItem(file.toString(), new AudioLoadResultHandler() {
+      @Override
+      public void trackLoaded(AudioTrack track) {
+        loaded.complete(track);
+      }
+
+      @Override
+      public void playlistLoaded(AudioPlaylist playlist) {
+        loaded.completeExceptionally(new AssertionError("a playlist"));
+      }
+
+      @Override
+      public void noMatches() {
+        loaded.completeExceptionally(new AssertionError("no match"));
+      }
+
+      @Override
+      public void loadFailed(FriendlyException e) {
+        loaded.completeExceptionally(e);
+      }
+    });
+    return loaded.get(10, TimeUnit.SECONDS);
   }
 
   @Test
@@ -118,7 +256,7 @@ class AudioLibraryTest {
       h.execute("INSERT INTO audio_item (id, name, format, duration_ms, size_bytes, imported_at) VALUES (?, 'BELL', 'wav', 1, 1, 2)",
           "b".repeat(64));
     });
-    AudioLibrary reopened = new AudioLibrary(dir.resolve("data"), db, clock, probe, 2_000_000);
+    AudioLibrary reopened = new AudioLibrary(dir.resolve("data"), db, clock, probe, 2_000_000, new LoudnessTarget(-18));
     assertThat(reopened.list()).extracting(AudioItem::name).containsExactly("BELL (2)", "Bell");
     assertThat(reopened.findByName("bell")).get().extracting(AudioItem::id).isEqualTo("a".repeat(64));
   }

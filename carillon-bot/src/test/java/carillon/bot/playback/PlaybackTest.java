@@ -2,6 +2,7 @@ package carillon.bot.playback;
 
 import static carillon.bot.testing.Harness.spec;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import carillon.testing.ExpectedLog;
 import carillon.bot.queue.CommandKind;
@@ -13,6 +14,9 @@ import carillon.bot.run.Run;
 import carillon.bot.run.RunOutcome;
 import carillon.bot.session.Session;
 import carillon.bot.session.SessionSpec;
+import carillon.bot.session.FieldError;
+import carillon.bot.session.InvalidSessionException;
+import carillon.bot.session.Sound;
 import carillon.bot.testing.Harness;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,12 +69,86 @@ class PlaybackTest {
         "2026-03-27T06:05:30Z play Bell in bot-a@1000",
         "2026-03-27T06:06:00Z end Bell FINISHED in bot-a@1000",
         "2026-03-27T06:06:30Z play Chant in bot-a@1000",
+        // The cut at the maximum duration fades out over the default 3 s, ending as it ends.
+        "2026-03-27T06:09:57Z fade 1.0->0.0 over 3000ms in bot-a@1000",
         "2026-03-27T06:10:00Z end Chant STOPPED in bot-a@1000",
         "2026-03-27T06:10:00Z leave bot-a@1000");
     Run run = world.runs.forSession(s.id()).getFirst();
     assertThat(run.outcome()).isEqualTo(RunOutcome.COMPLETED);
     assertThat(run.tracksPlayed()).isEqualTo(4);
     assertThat(run.endedAt()).contains(Instant.parse("2026-03-27T06:10:00Z"));
+  }
+
+  @Test
+  void aSessionFadesInAtItsStartAndOutOverTheLastSecondsOfItsLastTrackAndAPauseDelaysTheFade() throws Exception {
+    SessionSpec plain = spec("Faded", "once 2026-03-27T06:00:00Z", List.of(bell, chant));
+    Session s = world.create(plain.toBuilder().sound(new Sound(Duration.ofSeconds(5), Duration.ofSeconds(10), false)).build());
+    assertThat(s.sound()).isEqualTo(new Sound(Duration.ofSeconds(5), Duration.ofSeconds(10), false));
+    world.time.advanceTo(Instant.parse("2026-03-27T06:02:00Z"));
+    apply(CommandKind.PAUSE, s, null);
+    world.time.advance(Duration.ofSeconds(20));
+    apply(CommandKind.RESUME, s, null);
+    world.time.advance(Duration.ofHours(1));
+    // Chant starts at 06:00:30 and plays 4 min, paused 20 s: it ends at 06:04:50; its last 10 s fade.
+    assertThat(world.voice.events).containsSubsequence(
+        "2026-03-27T06:00:00Z fade 0.0->1.0 over 5000ms in bot-a@1000",
+        "2026-03-27T06:00:00Z play Bell in bot-a@1000",
+        "2026-03-27T06:00:30Z play Chant in bot-a@1000",
+        "2026-03-27T06:04:40Z fade 1.0->0.0 over 10000ms in bot-a@1000",
+        "2026-03-27T06:04:50Z end Chant FINISHED in bot-a@1000");
+    assertThat(world.voice.events).filteredOn(e -> e.contains("fade")).hasSize(2);
+  }
+
+  @Test
+  void aCutFadesOutOverTheSessionsOwnFadeOutWhenItHasOne() {
+    SessionSpec loop = repeating("Loop", List.of(chant), Duration.ZERO, Duration.ofMinutes(10));
+    world.create(loop.toBuilder().sound(new Sound(Duration.ZERO, Duration.ofSeconds(8), false)).build());
+    world.time.advance(Duration.ofHours(7));
+    assertThat(world.voice.events).containsSubsequence(
+        "2026-03-27T06:08:00Z play Chant in bot-a@1000",
+        "2026-03-27T06:09:52Z fade 1.0->0.0 over 8000ms in bot-a@1000",
+        "2026-03-27T06:10:00Z end Chant STOPPED in bot-a@1000");
+    assertThat(world.voice.events).filteredOn(e -> e.contains("fade")).hasSize(1);
+  }
+
+  @Test
+  void fadesBeyondTheLimitAreRefusedNamingTheField() {
+    SessionSpec plain = spec("Long fade", "once 2026-03-27T06:00:00Z", List.of(bell));
+    assertThatThrownBy(() -> world.sessions.create(plain.toBuilder()
+        .sound(new Sound(Duration.ofSeconds(31), Duration.ofSeconds(-1), false)).build()))
+        .isInstanceOf(InvalidSessionException.class)
+        .satisfies(e -> assertThat(((InvalidSessionException) e).errors()).containsExactly(
+            new FieldError("fadeIn", "must be from 0 (none) to 30 s, was 31.0 s"),
+            new FieldError("fadeOut", "must be from 0 (none) to 30 s, was -1.0 s")));
+  }
+
+  @Test
+  void aShuffledSessionPlaysANewOrderEachRunAndRecordsIt() {
+    List<String> six = List.of(bell, world.track("B", Duration.ofSeconds(30)), world.track("C", Duration.ofSeconds(30)),
+        world.track("D", Duration.ofSeconds(30)), world.track("E", Duration.ofSeconds(30)), world.track("F", Duration.ofSeconds(30)));
+    List<String> names = List.of("Bell", "B", "C", "D", "E", "F");
+    SessionSpec daily = spec("Shuffled", "daily 06:00 UTC", six);
+    Session s = world.create(daily.toBuilder().sound(new Sound(Duration.ZERO, Duration.ZERO, true)).build());
+    world.time.advance(Duration.ofDays(5));
+    List<Run> runs = world.runs.forSession(s.id());
+    assertThat(runs).hasSize(5).allSatisfy(r -> {
+      assertThat(r.outcome()).isEqualTo(RunOutcome.COMPLETED);
+      assertThat(r.trackOrder()).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
+    });
+    // Each run played in its recorded order.
+    List<String> plays = world.voice.events.stream().filter(e -> e.contains(" play ")).map(e -> e.split(" ")[2]).toList();
+    assertThat(plays).hasSize(30);
+    for (int r = 0; r < 5; r++) {
+      List<Integer> order = runs.get(r).trackOrder();
+      assertThat(plays.subList(6 * r, 6 * r + 6)).as("run %d", r)
+          .isEqualTo(order.stream().map(names::get).toList());
+    }
+    // 720 orders: five runs in one and the same order would be a shuffle that does not shuffle.
+    assertThat(runs.stream().map(Run::trackOrder).distinct().count()).isGreaterThan(1);
+    // A session that does not shuffle records no order: the playlist's.
+    Session plain = world.create(spec("Plain", "once 2026-04-01T07:00:00Z", six));
+    world.time.advance(Duration.ofDays(1));
+    assertThat(world.runs.forSession(plain.id()).getFirst().trackOrder()).isEmpty();
   }
 
   @Test

@@ -115,6 +115,11 @@ public final class FakeVoice implements VoicePort {
     }
 
     @Override
+    public void fade(double from, double to, Duration over) {
+      log("fade " + from + "->" + to + " over " + over.toMillis() + "ms in " + slot);
+    }
+
+    @Override
     public void leave() {
       open.remove(slot, this);
       log("leave " + slot);

@@ -5,6 +5,7 @@ import carillon.bot.calendar.GuildCalendars;
 import carillon.bot.guild.Channel;
 import carillon.bot.guild.GuildDirectory;
 import carillon.bot.library.AudioLibrary;
+import carillon.bot.library.LoudnessTarget;
 import carillon.bot.library.AudioProbe;
 import carillon.bot.playback.Notifier;
 import carillon.bot.playback.Playback;
@@ -122,7 +123,7 @@ public final class ApiBenchmark {
       scheduler.start();
       commands.recover();
 
-      AudioLibrary library = new AudioLibrary(dir, db, Clock.system(ZoneOffset.UTC), probe, 200L * 1024 * 1024);
+      AudioLibrary library = new AudioLibrary(dir, db, Clock.system(ZoneOffset.UTC), probe, 200L * 1024 * 1024, new LoudnessTarget(-18));
       WebServer web = new WebServer(new WebSettings(new InetSocketAddress("127.0.0.1", 0), dir.resolve("uploads"),
           ZoneOffset.UTC, 200L * 1024 * 1024, Duration.ofHours(12), false),
           db, sessions, scheduler, commands, library, runs, guilds, playback, slots, time, Readiness.withoutAccounts(),

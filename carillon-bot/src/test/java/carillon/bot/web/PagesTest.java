@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import carillon.bot.app.DemoAudio;
 import carillon.bot.session.SessionSpec;
+import carillon.bot.session.Sound;
 import carillon.bot.web.WebHarness.Client;
 import carillon.bot.web.WebHarness.Response;
 import carillon.bot.web.library.LibraryApiTest.Part;
@@ -126,7 +127,7 @@ class PagesTest {
     Response created = alice.form("/guilds/1000/sessions", "_csrf", alice.csrf, "name", "Evening", "voiceChannel", "2001",
         "textChannel", "2003", "mentionRole", "", "schedule", "daily 19:00 Asia/Ho_Chi_Minh", "playlist", bell,
         "playlist", "", "gapSeconds", "5", "maxDurationMinutes", "", "reminderMinutes", "10", "lateGraceMinutes", "15",
-        "enabled", "true");
+        "fadeInSeconds", "3", "fadeOutSeconds", "8", "shuffle", "true", "enabled", "true");
     assertThat(created.status()).as(created.toString()).isEqualTo(303);
     assertThat(created.headers().firstValue("Location")).hasValue("/guilds/1000");
     var session = w.core.sessions.inGuild(GUILD).getFirst();
@@ -135,6 +136,14 @@ class PagesTest {
     assertThat(session.gap()).isEqualTo(Duration.ofSeconds(5));
     assertThat(session.reminder()).isEqualTo(Duration.ofMinutes(10));
     assertThat(session.publishEvent()).as("the box was not ticked").isFalse();
+    assertThat(session.sound()).isEqualTo(new Sound(Duration.ofSeconds(3), Duration.ofSeconds(8), true));
+    // The edit form shows them, and refuses a fade beyond the limit naming the field.
+    assertThat(alice.get("/sessions/" + session.id() + "/edit").body())
+        .contains("name=\"fadeOutSeconds\" type=\"number\" min=\"0\" max=\"30\" value=\"8\"", "name=\"shuffle\" type=\"checkbox\" value=\"true\" checked");
+    Response tooLong = alice.form("/guilds/1000/sessions", "_csrf", alice.csrf, "name", "Faded", "voiceChannel", "2001",
+        "schedule", "daily 19:00 UTC", "playlist", bell, "fadeInSeconds", "31", "enabled", "true");
+    assertPage(tooLong, 422);
+    assertThat(tooLong.body()).contains("fadeInSeconds</strong>");
   }
 
   @Test

@@ -2,6 +2,7 @@ package carillon.bot.web;
 
 import carillon.bot.guild.Channel;
 import carillon.bot.library.AudioLibrary;
+import carillon.bot.library.LoudnessTarget;
 import carillon.bot.library.AudioProbe;
 import carillon.bot.store.Database;
 import carillon.bot.testing.Harness;
@@ -82,7 +83,7 @@ public final class WebHarness implements AutoCloseable {
     core.guilds.replaceGuild(OTHER, List.of(new Channel(OTHER, OTHER_VOICE, "Other hall", Channel.Kind.VOICE)), List.of());
     core.slots.join("bot-b", OTHER);
     core.start();
-    library = new AudioLibrary(dir.resolve("data"), core.db, Clock.fixed(start, ZoneOffset.UTC), probe, maxUploadBytes);
+    library = new AudioLibrary(dir.resolve("data"), core.db, Clock.fixed(start, ZoneOffset.UTC), probe, maxUploadBytes, new LoudnessTarget(-18));
     accounts = new AdminAccounts(core.db, core.time);
     WebSettings settings = new WebSettings(new InetSocketAddress("127.0.0.1", 0), dir.resolve("uploads"), ZONE,
         maxUploadBytes, Duration.ofHours(12), false);

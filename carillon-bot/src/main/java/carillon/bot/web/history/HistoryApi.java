@@ -51,13 +51,14 @@ final class HistoryApi {
    *
    * @param session the session's id
    * @param durationMs from start to end, once both are known
+   * @param trackOrder the order it played its playlist in, as positions from 0 (shuffled); empty: playlist order
    */
   record RunView(long id, long session, String sessionName, Instant scheduledAt, Instant startedAt, Instant endedAt,
-      Long durationMs, String outcome, int tracksPlayed, String account, String error) {
+      Long durationMs, String outcome, int tracksPlayed, String account, String error, List<Integer> trackOrder) {
     static RunView of(Run r, String sessionName) {
       return new RunView(r.id(), r.sessionId(), sessionName, r.scheduledAt(), r.startedAt().orElse(null),
           r.endedAt().orElse(null), playedMs(r), r.outcome().name(), r.tracksPlayed(), r.account().orElse(null),
-          r.error().orElse(null));
+          r.error().orElse(null), r.trackOrder());
     }
   }
 

@@ -49,7 +49,10 @@ final class HistoryPages {
         "runs", runPage.stream().map(r -> PageModel.of("sessionName", names.get(r.sessionId()),
             "scheduledLocal", pages.shown(r.scheduledAt(), guild), "outcome", r.outcome().name(),
             "durationMs", HistoryApi.playedMs(r),
-            "tracksPlayed", r.tracksPlayed(), "account", r.account().orElse(""), "error", r.error().orElse(""))).toList(),
+            "tracksPlayed", r.tracksPlayed(),
+            // People count from 1: "shuffled: 3, 1, 2".
+            "order", r.trackOrder().stream().map(i -> String.valueOf(i + 1)).collect(Collectors.joining(", ")),
+            "account", r.account().orElse(""), "error", r.error().orElse(""))).toList(),
         "runsNext", runPage.size() < HISTORY_PAGE ? null : runPage.getLast().id(),
         "commands", commandPage.stream().map(c -> PageModel.of("requestedLocal", pages.shown(c.requestedAt(), guild),
             "requestedBy", c.requestedBy(), "kind", c.kind().name(), "volume", c.volume().orElse(null),

@@ -34,7 +34,7 @@ public final class Pages {
       "maxVolume", SessionLimits.MAX_VOLUME, "defaultVolume", SessionLimits.DEFAULT_VOLUME,
       "maxName", SessionLimits.MAX_NAME, "maxText", SessionLimits.MAX_TEXT,
       "maxGapSeconds", SessionLimits.MAX_GAP.toSeconds(), "maxReminderMinutes", SessionLimits.MAX_REMINDER_MINUTES,
-      "maxLateGraceMinutes", SessionLimits.MAX_LATE_GRACE.toMinutes());
+      "maxLateGraceMinutes", SessionLimits.MAX_LATE_GRACE.toMinutes(), "maxFadeSeconds", SessionLimits.MAX_FADE.toSeconds());
   /** The form field that carries the login's CSRF token. */
   public static final String CSRF_FIELD = "_csrf";
   /** How the pages show a time: in the guilds' zone, for people ("Sun 22 Nov 2026, 23:30"). */

@@ -44,11 +44,14 @@ public final class LibraryItems {
    * @param loudnessLufs integrated loudness (EBU R 128), rounded to 0.1 LU as a meter shows it; null for
    *     silence and for files imported before loudness was measured
    * @param truePeakDbtp true peak in dBTP, rounded to 0.1 dB; null as for loudness
+   * @param opusGainDb the gain in dB, rounded to 0.1 dB, its Ogg/Opus copy (what plays, passed through) was
+   *     encoded with to reach the target loudness; null while it has no copy (imported before copies were
+   *     made: encoded at the next start)
    * @param usedBy the sessions of guilds the principal sees whose playlists use it
    * @param usedElsewhere how many playlists of other guilds use it
    */
   public record ItemView(String id, String name, String format, long durationMs, Double loudnessLufs,
-      Double truePeakDbtp, long sizeBytes, Instant importedAt, List<UseView> usedBy, long usedElsewhere) {}
+      Double truePeakDbtp, Double opusGainDb, long sizeBytes, Instant importedAt, List<UseView> usedBy, long usedElsewhere) {}
 
   /** @param session the session's id; {@code guild} its guild's, as a string */
   public record UseView(long session, String name, String guild) {}
@@ -89,7 +92,8 @@ public final class LibraryItems {
   private static ItemView view(AudioItem item, List<AudioLibrary.Use> uses, Principal principal) {
     return new ItemView(item.id(), item.name(), item.format(), item.duration().toMillis(),
         item.loudness().map(l -> Math.round(l.integratedLufs() * 10) / 10.0).orElse(null),
-        item.loudness().map(l -> Math.round(l.truePeakDbtp() * 10) / 10.0).orElse(null), item.sizeBytes(),
+        item.loudness().map(l -> Math.round(l.truePeakDbtp() * 10) / 10.0).orElse(null),
+        item.opusGainDb().map(g -> Math.round(g * 10) / 10.0).orElse(null), item.sizeBytes(),
         item.importedAt(), uses.stream().filter(u -> principal.sees(u.guildId()))
             .map(u -> new UseView(u.sessionId(), u.sessionName(), String.valueOf(u.guildId()))).toList(),
         uses.stream().filter(u -> !principal.sees(u.guildId())).count());

@@ -36,7 +36,8 @@ import java.util.stream.Collectors;
 final class SessionEditor {
   /** Core field names → the API's, where the API names the unit. */
   private static final Map<String, String> FIELDS = Map.of("gap", "gapSeconds", "maxDuration", "maxDurationMinutes",
-      "lateGrace", "lateGraceMinutes", "waitForMember", "waitForMemberMinutes", "aloneAfter", "aloneAfterMinutes");
+      "lateGrace", "lateGraceMinutes", "waitForMember", "waitForMemberMinutes", "aloneAfter", "aloneAfterMinutes",
+      "fadeIn", "fadeInSeconds", "fadeOut", "fadeOutSeconds");
   static final DateTimeFormatter LOCAL = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
 
   private final Sessions sessions;
@@ -170,7 +171,8 @@ final class SessionEditor {
         s.repeat(), s.reminder().toMinutes(), s.startText().orElse(null), s.endText().orElse(null), s.enabled(),
         s.lateGrace().toMinutes(), s.presence().waitForMember().map(Duration::toMinutes).orElse(null),
         s.presence().whenAlone().name(), s.presence().whenAlone() == Presence.WhenAlone.STAY ? null
-            : s.presence().aloneAfter().toMinutes(), s.publishEvent(), s.updatedAt(), state, next.orElse(null),
+            : s.presence().aloneAfter().toMinutes(), s.publishEvent(), s.sound().fadeIn().toSeconds(),
+        s.sound().fadeOut().toSeconds(), s.sound().shuffle(), s.updatedAt(), state, next.orElse(null),
         next.map(n -> LOCAL.format(n.atZone(zone))).orElse(null));
   }
 }

@@ -4,6 +4,7 @@ import carillon.bot.session.FieldError;
 import carillon.bot.session.Session;
 import carillon.bot.session.SessionLimits;
 import carillon.bot.session.SessionSpec;
+import carillon.bot.session.Sound;
 import carillon.bot.web.http.Names;
 import carillon.bot.web.http.PageModel;
 import java.time.Duration;
@@ -20,7 +21,8 @@ import java.util.Optional;
  */
 record SessionForm(String name, String voiceChannel, String textChannel, String mentionRole, String schedule,
     List<String> playlist, String gapSeconds, String maxDurationMinutes, boolean repeat, String reminderMinutes,
-    String startText, String endText, String lateGraceMinutes, boolean enabled, boolean publishEvent) {
+    String startText, String endText, String lateGraceMinutes, boolean enabled, boolean publishEvent,
+    String fadeInSeconds, String fadeOutSeconds, boolean shuffle) {
   /** Empty choices shown after the playlist's entries. */
   private static final int PLAYLIST_SLOTS_FREE = 3;
 
@@ -31,7 +33,7 @@ record SessionForm(String name, String voiceChannel, String textChannel, String 
   /** A new session's form, with the defaults filled in. */
   static SessionForm blank() {
     return new SessionForm("", "", "", "", "", List.of(), "0", "", false, "0", "", "",
-        String.valueOf(SessionLimits.DEFAULT_LATE_GRACE.toMinutes()), true, true);
+        String.valueOf(SessionLimits.DEFAULT_LATE_GRACE.toMinutes()), true, true, "0", "0", false);
   }
 
   /** A session's form, to edit it. */
@@ -40,7 +42,9 @@ record SessionForm(String name, String voiceChannel, String textChannel, String 
         s.mentionRoleId().map(String::valueOf).orElse(""), s.schedule().toString(), s.playlist(),
         String.valueOf(s.gap().toSeconds()), s.maxDuration().map(d -> String.valueOf(d.toMinutes())).orElse(""),
         s.repeat(), String.valueOf(s.reminder().toMinutes()), s.startText().orElse(""), s.endText().orElse(""),
-        String.valueOf(s.lateGrace().toMinutes()), s.enabled(), s.publishEvent());
+        String.valueOf(s.lateGrace().toMinutes()), s.enabled(), s.publishEvent(),
+        String.valueOf(s.sound().fadeIn().toSeconds()), String.valueOf(s.sound().fadeOut().toSeconds()),
+        s.sound().shuffle());
   }
 
   /** The form as a session spec of {@code guild}; each field that cannot be read is added to {@code unreadable}. */
@@ -57,7 +61,14 @@ record SessionForm(String name, String voiceChannel, String textChannel, String 
         .reminderMinutes(Optional.ofNullable(number("reminderMinutes", reminderMinutes, 0, SessionLimits.MAX_REMINDER_MINUTES, 0, unreadable)).orElse(0))
         .startText(startText).endText(endText).enabled(enabled).publishEvent(publishEvent)
         .lateGrace(duration(number("lateGraceMinutes", lateGraceMinutes, 0, (int) SessionLimits.MAX_LATE_GRACE.toMinutes(), (int) SessionLimits.DEFAULT_LATE_GRACE.toMinutes(), unreadable), true))
+        .sound(new Sound(fade("fadeInSeconds", fadeInSeconds, unreadable), fade("fadeOutSeconds", fadeOutSeconds, unreadable),
+            shuffle))
         .build();
+  }
+
+  private static Duration fade(String field, String text, List<FieldError> unreadable) {
+    Integer seconds = number(field, text, 0, (int) SessionLimits.MAX_FADE.toSeconds(), 0, unreadable);
+    return Duration.ofSeconds(seconds == null ? 0 : seconds);
   }
 
   /** The fields as the form template shows them: text fields never null, the playlist with empty choices after it. */
@@ -70,7 +81,8 @@ record SessionForm(String name, String voiceChannel, String textChannel, String 
         "mentionRole", text(mentionRole), "schedule", text(schedule), "playlist", choices,
         "gapSeconds", text(gapSeconds), "maxDurationMinutes", text(maxDurationMinutes), "repeat", repeat,
         "reminderMinutes", text(reminderMinutes), "startText", text(startText), "endText", text(endText),
-        "lateGraceMinutes", text(lateGraceMinutes), "enabled", enabled, "publishEvent", publishEvent);
+        "lateGraceMinutes", text(lateGraceMinutes), "enabled", enabled, "publishEvent", publishEvent,
+        "fadeInSeconds", text(fadeInSeconds), "fadeOutSeconds", text(fadeOutSeconds), "shuffle", shuffle);
   }
 
   private static String text(String value) {

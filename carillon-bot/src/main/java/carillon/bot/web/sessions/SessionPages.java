@@ -146,7 +146,8 @@ final class SessionPages {
         ctx.formParam("mentionRole"), ctx.formParam("schedule"), ctx.formParams("playlist"), ctx.formParam("gapSeconds"),
         ctx.formParam("maxDurationMinutes"), "true".equals(ctx.formParam("repeat")), ctx.formParam("reminderMinutes"),
         ctx.formParam("startText"), ctx.formParam("endText"), ctx.formParam("lateGraceMinutes"),
-        "true".equals(ctx.formParam("enabled")), "true".equals(ctx.formParam("publishEvent")));
+        "true".equals(ctx.formParam("enabled")), "true".equals(ctx.formParam("publishEvent")),
+        ctx.formParam("fadeInSeconds"), ctx.formParam("fadeOutSeconds"), "true".equals(ctx.formParam("shuffle")));
   }
 
   private void renderForm(Context ctx, int status, long guild, Long sessionId, SessionForm form, List<FieldError> errors) {

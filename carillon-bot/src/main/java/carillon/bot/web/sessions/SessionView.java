@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param whenAlone the presence policy's STAY, END or PAUSE; {@code aloneAfterMinutes} is null with STAY
  * @param publishEvent whether Carillon keeps a Discord scheduled event for the next occurrence
+ * @param shuffle whether each run plays the playlist in a new order (recorded in the run's history)
  * @param state PLAYING, PAUSED, DISABLED, SCHEDULED or IDLE
  * @param nextStart the next occurrence; null when disabled or none is left
  * @param nextStartLocal the same in the guilds' time zone, ISO-8601 with offset
@@ -16,5 +17,6 @@ import java.util.List;
 record SessionView(long id, String guild, String name, String voiceChannel, String textChannel, String mentionRole,
     String schedule, List<String> playlist, long gapSeconds, Long maxDurationMinutes, boolean repeat,
     long reminderMinutes, String startText, String endText, boolean enabled, long lateGraceMinutes,
-    Long waitForMemberMinutes, String whenAlone, Long aloneAfterMinutes, boolean publishEvent, Instant updatedAt,
+    Long waitForMemberMinutes, String whenAlone, Long aloneAfterMinutes, boolean publishEvent, long fadeInSeconds,
+    long fadeOutSeconds, boolean shuffle, Instant updatedAt,
     String state, Instant nextStart, String nextStartLocal) {}

@@ -5,6 +5,7 @@ import carillon.bot.session.FieldError;
 import carillon.bot.session.Session;
 import carillon.bot.session.SessionLimits;
 import carillon.bot.session.Presence;
+import carillon.bot.session.Sound;
 import carillon.bot.session.SessionSpec;
 import carillon.bot.session.Sessions;
 import carillon.bot.web.http.GuildAccess;
@@ -34,7 +35,7 @@ import java.util.Optional;
  * Guilds (channels, roles and bot accounts from the cache), their sessions with state and next
  * occurrence, and the schedule preview. Session fields are the core's (see docs/sessions.md), with
  * durations in named units: {@code gapSeconds}, {@code maxDurationMinutes}, {@code lateGraceMinutes},
- * {@code waitForMemberMinutes}, {@code aloneAfterMinutes}.
+ * {@code waitForMemberMinutes}, {@code aloneAfterMinutes}, {@code fadeInSeconds}, {@code fadeOutSeconds}.
  */
 final class SessionsApi {
   private static final int MAX_PREVIEW = 20;
@@ -192,6 +193,12 @@ final class SessionsApi {
     Integer aloneAfter = in.optionalInteger("aloneAfterMinutes", 1, presenceMax);
     // null: a new session publishes its Discord event, an edit keeps the session's choice
     Boolean publishEvent = in.optionalBool("publishEvent");
+    int fadeMax = (int) SessionLimits.MAX_FADE.toSeconds();
+    // Absent all three, an edit keeps the session's fades and shuffle (clients from before them lose nothing).
+    boolean soundGiven = in.has("fadeInSeconds") || in.has("fadeOutSeconds") || in.has("shuffle");
+    Integer fadeIn = in.integer("fadeInSeconds", 0, fadeMax, 0);
+    Integer fadeOut = in.integer("fadeOutSeconds", 0, fadeMax, 0);
+    Boolean shuffle = in.bool("shuffle", false);
     if (name != null && Names.hasMarkup(name)) {
       in.error("name", Names.MARKUP_MESSAGE);
     }
@@ -203,6 +210,8 @@ final class SessionsApi {
         .presence(new Presence(Optional.ofNullable(waitForMember).map(Duration::ofMinutes), whenAlone,
             aloneAfter == null ? null : Duration.ofMinutes(aloneAfter)))
         .publishEvent(publishEvent)
+        .sound(!soundGiven ? null : new Sound(Duration.ofSeconds(fadeIn == null ? 0 : fadeIn),
+            Duration.ofSeconds(fadeOut == null ? 0 : fadeOut), shuffle != null && shuffle))
         .build();
   }
 }

@@ -19,6 +19,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import carillon.bot.session.Session;
+import carillon.bot.session.Sound;
+import java.util.ArrayList;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -134,6 +138,25 @@ class CommandsApiTest {
     assertThat(run.get("outcome").asText()).isEqualTo("COMPLETED");
     assertThat(run.get("tracksPlayed").asInt()).isEqualTo(2);
     assertThat(run.get("durationMs").asLong()).isEqualTo(650_000);
+    assertThat(run.get("trackOrder")).as("playlist order").isEmpty();
+  }
+
+  @Test
+  void aShuffledRunShowsTheOrderItPlayedInTheHistory() throws Exception {
+    Session morning = w.core.sessions.find(session).orElseThrow();
+    w.core.sessions.update(morning.id(), SessionSpec.builder(GUILD, "Morning").voiceChannel(WebHarness.HALL)
+        .schedule("daily 23:00 UTC").playlist(morning.playlist()).gap(Duration.ofSeconds(20))
+        .lateGrace(Duration.ofMinutes(15)).sound(new Sound(Duration.ZERO, Duration.ZERO, true)).build());
+    command(alice, "{\"kind\": \"PLAY\"}");
+    w.core.time.advance(Duration.ofMinutes(10).plusSeconds(50));
+    JsonNode run = alice.get("/api/guilds/" + GUILD + "/runs").json().get("runs").get(0);
+    assertThat(run.get("outcome").asText()).isEqualTo("COMPLETED");
+    List<Integer> order = new ArrayList<>();
+    run.get("trackOrder").forEach(i -> order.add(i.asInt()));
+    assertThat(order).containsExactlyInAnyOrder(0, 1);
+    // The history page counts from 1.
+    String shown = order.stream().map(i -> String.valueOf(i + 1)).collect(Collectors.joining(", "));
+    assertThat(alice.get("/guilds/" + GUILD + "/history").body()).contains("(shuffled: " + shown + ")");
   }
 
   @Test

@@ -84,13 +84,18 @@ public class LibraryApiTest {
   }
 
   /** Audio files in the library's directory (what an upload leaves behind). */
+  /** Audio files stored: originals, each with its Ogg/Opus copy beside it (asserted). */
   long storedFiles() throws IOException {
     Path audio = dir.resolve("data/audio");
     if (!Files.exists(audio)) {
       return 0;
     }
     try (Stream<Path> files = Files.walk(audio)) {
-      return files.filter(Files::isRegularFile).count();
+      List<Path> all = files.filter(Files::isRegularFile).toList();
+      List<Path> originals = all.stream().filter(f -> !f.getFileName().toString().endsWith(".opus")).toList();
+      assertThat(all).hasSize(2 * originals.size());
+      originals.forEach(f -> assertThat(f.resolveSibling(f.getFileName() + ".opus")).exists());
+      return originals.size();
     }
   }
 
@@ -112,6 +117,8 @@ public class LibraryApiTest {
     assertThat(items.get(0).get("format").asText()).isEqualTo("wav");
     assertThat(items.get(1).get("durationMs").asLong()).isBetween(1450L, 1550L);
     assertThat(items.get(1).get("loudnessLufs").asDouble()).isBetween(-11.4, -10.9);
+    // Encoded to Ogg/Opus at the default -18 LUFS: about 6.8 dB down.
+    assertThat(items.get(1).get("opusGainDb").asDouble()).isBetween(-7.1, -6.6);
     assertThat(items.get(1).get("truePeakDbtp").asDouble()).isBetween(-10.7, -10.2);
     assertThat(items.get(0).get("id").asText()).matches("[0-9a-f]{64}");
 

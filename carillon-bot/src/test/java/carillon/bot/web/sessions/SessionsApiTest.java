@@ -143,6 +143,32 @@ class SessionsApiTest {
   }
 
   @Test
+  void fadesAndShuffleAreSetShownAndKeptByAnEditThatDoesNotNameThem() {
+    ObjectNode body = valid();
+    body.put("fadeInSeconds", 4);
+    body.put("fadeOutSeconds", 10);
+    body.put("shuffle", true);
+    JsonNode session = create(body).json();
+    assertThat(session.get("fadeInSeconds").asInt()).isEqualTo(4);
+    assertThat(session.get("fadeOutSeconds").asInt()).isEqualTo(10);
+    assertThat(session.get("shuffle").asBoolean()).isTrue();
+    long id = session.get("id").asLong();
+    // An edit from a client that knows nothing of fades keeps them.
+    Response edited = alice.put("/api/sessions/" + id, valid().put("gapSeconds", 9).toString());
+    assertThat(edited.status()).as(edited.toString()).isEqualTo(200);
+    assertThat(edited.json().get("fadeOutSeconds").asInt()).isEqualTo(10);
+    assertThat(edited.json().get("shuffle").asBoolean()).isTrue();
+    // Naming one of them sets all three: the others fall back to none.
+    JsonNode cleared = alice.put("/api/sessions/" + id, valid().put("shuffle", false).toString()).json();
+    assertThat(cleared.get("fadeInSeconds").asInt()).isZero();
+    assertThat(cleared.get("fadeOutSeconds").asInt()).isZero();
+    assertThat(cleared.get("shuffle").asBoolean()).isFalse();
+    JsonNode plain = create(valid().put("name", "Plain")).json();
+    assertThat(plain.get("fadeInSeconds").asInt()).isZero();
+    assertThat(plain.get("shuffle").asBoolean()).isFalse();
+  }
+
+  @Test
   void idsMayBeNumbersToo() {
     ObjectNode body = valid();
     body.put("voiceChannel", WebHarness.HALL);
@@ -186,6 +212,9 @@ class SessionsApiTest {
         Arguments.of("enabled as string", (Consumer<ObjectNode>) b -> b.put("enabled", "yes"), "enabled"),
         Arguments.of("repeat as number", (Consumer<ObjectNode>) b -> b.put("repeat", 1), "repeat"),
         Arguments.of("wait too long", (Consumer<ObjectNode>) b -> b.put("waitForMemberMinutes", 121), "waitForMemberMinutes"),
+        Arguments.of("fade in too long", (Consumer<ObjectNode>) b -> b.put("fadeInSeconds", 31), "fadeInSeconds"),
+        Arguments.of("negative fade out", (Consumer<ObjectNode>) b -> b.put("fadeOutSeconds", -1), "fadeOutSeconds"),
+        Arguments.of("shuffle not a boolean", (Consumer<ObjectNode>) b -> b.put("shuffle", "yes"), "shuffle"),
         Arguments.of("unknown when alone", (Consumer<ObjectNode>) b -> b.put("whenAlone", "SULK"), "whenAlone"),
         Arguments.of("when alone without minutes", (Consumer<ObjectNode>) b -> b.put("whenAlone", "END"), "aloneAfterMinutes"),
         Arguments.of("unknown field", (Consumer<ObjectNode>) b -> b.put("colour", "blue"), "colour"));
