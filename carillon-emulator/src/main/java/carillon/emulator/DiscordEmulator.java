@@ -316,7 +316,7 @@ public final class DiscordEmulator implements AutoCloseable {
 
   /**
    * Registers the bot's application as an OAuth2 client (Login with Discord) with these redirect URIs, as its
-   * Developer Portal page does; each call makes a new client secret. People then authorize it on the consent page
+   * Developer Portal page does. The first call makes the client secret; later calls keep it and replace the URIs. People then authorize it on the consent page
    * at {@code /oauth2/authorize}, and it exchanges codes at {@code /api/v10/oauth2/token}.
    */
   public OAuth2Client registerOAuth2(BotAccount bot, String... redirectUris) {

@@ -52,11 +52,13 @@ final class OAuth2 {
     this.world = world;
   }
 
-  /** Registers the bot's application as an OAuth2 client with these redirect URIs; a new secret each time. */
+  /**
+   * Registers the bot's application as an OAuth2 client with these redirect URIs; registered again, it keeps its
+   * secret and takes the new URIs (as editing its Developer Portal page does).
+   */
   App register(long applicationId, List<String> redirectUris) {
-    App app = new App(applicationId, secret(), List.copyOf(redirectUris));
-    apps.put(applicationId, app);
-    return app;
+    return apps.compute(applicationId, (id, old) -> new App(id, old == null ? secret() : old.secret(),
+        List.copyOf(redirectUris)));
   }
 
   void routes(RoutesConfig routes) {

@@ -142,7 +142,8 @@ public final class WebServer implements AutoCloseable {
     GuildAccess access = new GuildAccess(slots, guilds, sessions);
     this.pages = new Pages(guilds, access, settings.timeZone(), readiness.voiceOff());
     this.auth = new Auth(db, time, json, settings.loginLifetime(), settings.secureCookies(), pages,
-        ClientAddress.trusting(settings.trustedProxies()), settings.publicUrl().map(WebServer::origin));
+        ClientAddress.trusting(settings.trustedProxies()), settings.publicUrl().map(WebServer::origin),
+        settings.discordLogin(), guilds);
     this.live = new LiveHub(playback, slots, sessions, time, json, auth::stillValid);
     LibraryItems libraryItems = new LibraryItems(library, settings.uploadDir(), settings.maxUploadBytes());
     List<Consumer<JavalinDefaultRoutingApi>> features = List.of(

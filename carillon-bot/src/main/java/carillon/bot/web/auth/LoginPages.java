@@ -14,15 +14,17 @@ final class LoginPages {
   private final Auth auth;
   private final Pages pages;
   private final Optional<String> publicOrigin;
+  private final boolean discordLogin;
 
-  LoginPages(Auth auth, Pages pages, Optional<String> publicOrigin) {
+  LoginPages(Auth auth, Pages pages, Optional<String> publicOrigin, boolean discordLogin) {
     this.auth = auth;
     this.pages = pages;
     this.publicOrigin = publicOrigin;
+    this.discordLogin = discordLogin;
   }
 
   void routes(JavalinDefaultRoutingApi routes) {
-    routes.get("/login", ctx -> pages.render(ctx, 200, "login", PageModel.of("name", "", "error", null)));
+    routes.get("/login", ctx -> pages.render(ctx, 200, "login", PageModel.of("name", "", "error", null, "discordLogin", discordLogin)));
     routes.post("/login", this::login);
     routes.post("/logout", this::logout);
   }
@@ -38,7 +40,7 @@ final class LoginPages {
             && !publicOrigin.map(origin::equals).orElse(false);
     if (foreign) {
       // Another site's form must not log a browser into an account (login CSRF).
-      pages.render(ctx, 403, "login", PageModel.of("name", "", "error", "this login form came from another site"));
+      pages.render(ctx, 403, "login", PageModel.of("name", "", "error", "this login form came from another site", "discordLogin", discordLogin));
       return;
     }
     try {
@@ -48,12 +50,12 @@ final class LoginPages {
     } catch (Problem refused) {
       refused.headers().forEach(ctx::header);
       pages.render(ctx, refused.status(), "login", PageModel.of("name", name == null ? "" : name, "error",
-          refused.detail()));
+          refused.detail(), "discordLogin", discordLogin));
     }
   }
 
   private void logout(Context ctx) {
-    Requests.user(ctx);
+    Requests.browser(ctx);
     auth.endLogin(ctx);
     throw new Redirect("/login");
   }

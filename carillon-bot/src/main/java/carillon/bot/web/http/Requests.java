@@ -42,6 +42,15 @@ public final class Requests {
     return principal;
   }
 
+  /** A logged-in browser (an admin, or a member logged in with Discord), not an API token. */
+  public static Principal browser(Context ctx) {
+    Principal principal = principal(ctx);
+    if (principal.kind() == Principal.Kind.TOKEN) {
+      throw Problem.forbidden("an API token has no login to end");
+    }
+    return principal;
+  }
+
   /** A logged-in admin of every guild. */
   public static Principal owner(Context ctx) {
     Principal principal = user(ctx);
