@@ -13,6 +13,7 @@ import carillon.bot.store.Database;
 import carillon.bot.store.StoreHealth;
 import carillon.bot.store.StoreUnavailableException;
 import carillon.bot.web.auth.Auth;
+import carillon.bot.web.calendar.CalendarRoutes;
 import carillon.bot.web.commands.CommandRoutes;
 import carillon.bot.web.history.HistoryRoutes;
 import carillon.bot.web.http.ClientAddress;
@@ -153,7 +154,8 @@ public final class WebServer implements AutoCloseable {
         new CommandRoutes(commands, sessions, access, time, json)::routes,
         new LibraryRoutes(libraryItems, pages, json)::routes,
         new LiveRoutes(live, access, pages)::routes,
-        new HistoryRoutes(runs, commands, sessions, access, pages)::routes);
+        new HistoryRoutes(runs, commands, sessions, access, pages)::routes,
+        new CalendarRoutes(sessions, runs, access, pages, time)::routes);
     playback.onChange(run -> {
       if (!closed) {
         live.runChanged(run);

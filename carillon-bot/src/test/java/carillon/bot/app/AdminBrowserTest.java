@@ -1,6 +1,7 @@
 package carillon.bot.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import carillon.emulator.GuildHandle;
 import carillon.emulator.OAuth2Client;
@@ -10,13 +11,22 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.TimeoutException;
@@ -25,6 +35,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -139,5 +150,115 @@ class AdminBrowserTest {
     visible(By.linkText("Log in with Discord"));
     browser.get(base + "/guilds/" + world.guild.id());
     assertThat(browser.getCurrentUrl()).endsWith("/login");
+  }
+
+  /** axe-core's serious and critical violations on the page shown (rule id, what, where). */
+  @SuppressWarnings("unchecked")
+  private List<String> seriousViolations() throws Exception {
+    Path axe = Path.of("src", "test", "axe", "node_modules", "axe-core", "axe.min.js");
+    assertThat(axe).as("axe-core, installed by npm ci in carillon-bot/src/test/axe (scripts/test-prerequisites.sh)")
+        .isRegularFile();
+    JavascriptExecutor js = (JavascriptExecutor) browser;
+    js.executeScript(Files.readString(axe));
+    Object result = js.executeAsyncScript("const done = arguments[arguments.length - 1];"
+        + "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.filter("
+        + "v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ': ' + v.help + ' at '"
+        + " + v.nodes.map(n => n.target.join(' ')).join(', '))), e => done(['axe failed: ' + e]));");
+    return (List<String>) result;
+  }
+
+  /** The first Sunday of a month at 07:00 UTC, the next one after now. */
+  private static LocalDate nextFirstSunday() {
+    ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+    for (LocalDate month = now.toLocalDate().withDayOfMonth(1); ; month = month.plusMonths(1)) {
+      LocalDate sunday = month.with(TemporalAdjusters.firstInMonth(DayOfWeek.SUNDAY));
+      if (sunday.atTime(7, 0).atZone(ZoneOffset.UTC).isAfter(now)) {
+        return sunday;
+      }
+    }
+  }
+
+  @Test
+  void anOrganiserPlansAFirstSundaySessionSeesItInTheCalendarAndWatchesItPlay() throws Exception {
+    world.audio("Long tone", DemoAudio.tone(440, 90));
+    logInWithDiscord(organiser, "Authorize");
+    waiting.until(ExpectedConditions.urlToBe(base + "/guilds/" + world.guild.id()));
+    List<String> violations = new ArrayList<>(seriousViolations().stream().map(v -> "sessions page: " + v).toList());
+
+    // The schedule editor writes the rule; the preview shows the next occurrences as it changes.
+    browser.get(base + "/guilds/" + world.guild.id() + "/sessions/new");
+    visible(By.name("name")).sendKeys("First Sunday sit");
+    new Select(browser.findElement(By.name("voiceChannel"))).selectByVisibleText("Meditation Hall");
+    new Select(browser.findElement(By.id("ed-frequency"))).selectByValue("MONTHLY");
+    new Select(browser.findElement(By.id("ed-nth"))).selectByValue("1");
+    new Select(browser.findElement(By.id("ed-nth-day"))).selectByValue("SU");
+    // Chromium's time control takes keys in its own locale's order; its value is set as a person's pick ends.
+    ((JavascriptExecutor) browser).executeScript("const t = document.getElementById('ed-time'); t.value = '07:00';"
+        + "t.dispatchEvent(new Event('change', {bubbles: true}));");
+    WebElement zone = browser.findElement(By.id("ed-zone"));
+    zone.clear();
+    zone.sendKeys("UTC");
+    LocalDate firstSunday = nextFirstSunday();
+    String schedule = browser.findElement(By.name("schedule")).getDomProperty("value");
+    assertThat(schedule).matches("rrule FREQ=MONTHLY;BYDAY=1SU from \\d{4}-\\d{2}-\\d{2}T07:00 UTC");
+    waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("preview"), firstSunday + " 07:00"));
+    browser.findElement(By.xpath("//ul[@class='library-tracks']/li[span[text()='Long tone']]/button")).click();
+    violations.addAll(seriousViolations().stream().map(v -> "session form: " + v).toList());
+    screenshot("12-schedule-editor");
+    browser.findElement(By.cssSelector("form.session button[type=submit]")).click();
+    waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("table"), "First Sunday sit"));
+
+    // The month view shows it on the first Sunday, at 07:00.
+    browser.get(base + "/guilds/" + world.guild.id() + "/calendar?date=" + firstSunday);
+    WebElement day = visible(By.cssSelector("td[data-date='" + firstSunday + "']"));
+    assertThat(day.getText()).contains("07:00 First Sunday sit");
+    assertThat(browser.findElements(By.xpath("//td[not(contains(@class, 'outside'))][.//a[contains(., 'First Sunday sit')]]")))
+        .as("one first Sunday among the month's own days (the grid's days of other months are marked outside)").hasSize(1);
+    violations.addAll(seriousViolations().stream().map(v -> "calendar: " + v).toList());
+    screenshot("13-calendar-month");
+    browser.get(base + "/guilds/" + world.guild.id() + "/calendar?view=week&date=" + firstSunday);
+    assertThat(visible(By.cssSelector("td[data-date='" + firstSunday + "']")).getText()).contains("07:00 First Sunday sit");
+    assertThat(browser.findElements(By.cssSelector("table.calendar td"))).hasSize(7);
+    screenshot("14-calendar-week");
+
+    // Play now from the calendar; the live page's progress bar moves and the slider sets the volume.
+    browser.get(base + "/guilds/" + world.guild.id() + "/calendar?date=" + firstSunday);
+    visible(By.cssSelector("td[data-date='" + firstSunday + "'] button")).click();
+    visible(By.cssSelector("p.notice"));
+    browser.get(base + "/guilds/" + world.guild.id() + "/live");
+    WebElement progress = visible(By.cssSelector("#slots progress.track-progress"));
+    await().atMost(WAIT).until(() -> Double.parseDouble(progress.getDomProperty("value")) > 1000);
+    double first = Double.parseDouble(progress.getDomProperty("value"));
+    await().atMost(WAIT).until(() -> Double.parseDouble(
+        browser.findElement(By.cssSelector("#slots progress.track-progress")).getDomProperty("value")) > first + 1000);
+    assertThat(browser.findElement(By.cssSelector("#slots progress.track-progress")).getDomProperty("max"))
+        .isEqualTo("90000");
+    WebElement slider = browser.findElement(By.cssSelector("#slots input[type=range]"));
+    ((JavascriptExecutor) browser).executeScript("arguments[0].focus()", slider);
+    Actions keys = new Actions(browser);
+    for (int i = 0; i < 40; i++) {
+      keys.sendKeys(Keys.ARROW_LEFT); // a person's keys on the focused slider: 100 % down to 60 %
+    }
+    keys.perform();
+    waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("slots"), "volume 60%"));
+    await().atMost(WAIT).until(() -> world.carillon.playback().all().stream().anyMatch(r -> r.volume() == 60));
+    assertThat(world.carillon.commands().inGuild(world.guild.id(), 100, Long.MAX_VALUE))
+        .as("one VOLUME command for the slider's forty steps").filteredOn(c -> c.kind().name().equals("VOLUME")).hasSize(1);
+    violations.addAll(seriousViolations().stream().map(v -> "live: " + v).toList());
+    screenshot("15-live-progress");
+
+    // The page in Vietnamese, and back.
+    browser.findElement(By.linkText("Tiếng Việt")).click();
+    waiting.until(ExpectedConditions.attributeToBe(By.tagName("html"), "lang", "vi"));
+    assertThat(browser.findElement(By.id("shortcuts")).getText()).startsWith("Phím:");
+    assertThat(browser.findElement(By.cssSelector("form[action='/logout'] button")).getText()).isEqualTo("Đăng xuất");
+    browser.get(base + "/guilds/" + world.guild.id() + "/calendar?date=" + firstSunday);
+    assertThat(visible(By.tagName("h1")).getText()).startsWith("Lịch");
+    violations.addAll(seriousViolations().stream().map(v -> "calendar (vi): " + v).toList());
+    screenshot("16-calendar-vietnamese");
+    browser.findElement(By.linkText("English")).click();
+    waiting.until(ExpectedConditions.attributeToBe(By.tagName("html"), "lang", "en"));
+    assertThat(visible(By.tagName("h1")).getText()).startsWith("Calendar");
+    assertThat(violations).as("axe-core: serious or critical accessibility violations").isEmpty();
   }
 }

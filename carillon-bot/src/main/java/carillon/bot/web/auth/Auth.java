@@ -51,7 +51,7 @@ public final class Auth {
   public static final String CSRF_HEADER = "X-CSRF-Token";
   /** What answers without authentication: exact paths, and prefixes ending in '/'. */
   private static final Set<String> PUBLIC = Set.of("/health", "/health/live", "/health/ready", "/api/login", "/api/setup", "/setup", "/login",
-      "/login/discord", DiscordLogin.CALLBACK);
+      "/login/discord", DiscordLogin.CALLBACK, "/language");
   private static final List<String> PUBLIC_PREFIXES = List.of("/assets/");
   private static final Set<HandlerType> SAFE = Set.of(HandlerType.GET, HandlerType.HEAD, HandlerType.OPTIONS);
   /** A principal found by its credential is trusted this long before the store is asked again. */

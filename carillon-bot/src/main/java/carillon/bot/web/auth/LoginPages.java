@@ -27,6 +27,21 @@ final class LoginPages {
     routes.get("/login", ctx -> pages.render(ctx, 200, "login", PageModel.of("name", "", "error", null, "discordLogin", discordLogin)));
     routes.post("/login", this::login);
     routes.post("/logout", this::logout);
+    routes.get("/language", this::language);
+  }
+
+  /** Picks the pages' language (a cookie for a year) and goes back to the page it was picked on. */
+  private void language(Context ctx) {
+    String lang = ctx.queryParam("lang");
+    if (lang == null || !(lang.equals("en") || lang.equals("vi"))) {
+      throw Problem.invalid("lang", "must be en or vi; was " + (lang == null ? "missing" : "'" + Requests.shorten(lang) + "'"));
+    }
+    ctx.res().addHeader("Set-Cookie", Pages.LANGUAGE_COOKIE + "=" + lang + "; Path=/; Max-Age=31536000; SameSite=Lax");
+    String back = ctx.queryParam("back");
+    // Only a path of this site: "//host" or "/\\host" would leave it (an open redirect).
+    boolean local = back != null && back.startsWith("/") && !back.startsWith("//") && !back.startsWith("/\\")
+        && back.chars().noneMatch(c -> c < 0x20);
+    throw new Redirect(local ? back : "/");
   }
 
   private void login(Context ctx) {

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -58,6 +59,7 @@ public final class Pages {
       .loader(loader())
       .autoEscaping(true)
       .strictVariables(false)
+      .extension(new PageTexts())
       .build();
   private final GuildDirectory guilds;
   private final GuildAccess access;
@@ -79,6 +81,40 @@ public final class Pages {
     loader.setPrefix("carillon/bot/web/pages");
     loader.setSuffix(".peb");
     return loader;
+  }
+
+  /** The cookie that keeps the language a person picked ({@code en} or {@code vi}). */
+  public static final String LANGUAGE_COOKIE = "carillon_lang";
+
+  /**
+   * The one hook for a guild's own language (guildcal sets it): the language a guild's pages default to when the
+   * person picked none. Unset, pages are in English until someone picks.
+   */
+  private volatile Function<Long, Optional<Locale>> guildLanguage = guild -> Optional.empty();
+
+  /** Sets where a guild's default page language comes from (the guild's settings). */
+  public void guildLanguage(Function<Long, Optional<Locale>> source) {
+    this.guildLanguage = source;
+  }
+
+  /** The language a page is shown in: the one picked (cookie), else the guild's, else English. */
+  public Locale language(Context ctx, Object guild) {
+    String picked = ctx.cookie(LANGUAGE_COOKIE);
+    if (picked != null && PageTexts.TAGS.contains(picked)) {
+      return Locale.forLanguageTag(picked);
+    }
+    if (guild instanceof Long id) {
+      Optional<Locale> own = guildLanguage.apply(id).filter(l -> PageTexts.TAGS.contains(l.getLanguage()));
+      if (own.isPresent()) {
+        return own.get();
+      }
+    }
+    return Locale.ENGLISH;
+  }
+
+  /** A text of the pages' bundles in a language (for messages a route builds). */
+  public static String text(Locale language, String key) {
+    return PageTexts.text(language, key);
   }
 
   /** Paths that are pages (HTML for people), as opposed to the API, health and assets. */
@@ -115,9 +151,12 @@ public final class Pages {
     all.put("guildNames", names);
     Object guild = all.get("guild");
     all.put("guildName", guild == null ? null : names.getOrDefault(guild.toString(), "Guild " + guild));
+    Locale language = language(ctx, guild);
+    all.put("lang", language.getLanguage());
+    all.put("here", ctx.path());
     StringWriter out = new StringWriter();
     try {
-      engine.getTemplate(template).evaluate(out, all);
+      engine.getTemplate(template).evaluate(out, all, language);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

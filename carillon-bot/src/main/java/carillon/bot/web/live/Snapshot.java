@@ -22,9 +22,11 @@ record Snapshot(String guild, Instant at, List<Slot> slots) {
    * @param elapsedMs since {@code startedAt}; the page counts on from it
    * @param volume in percent
    * @param track what plays now; null between tracks
+   * @param plannedMs how long the run is planned to last (the session's longest run), or null if it ends with its
+   *     playlist: the session's progress bar
    */
   record Playing(String account, String state, SessionName session, long runId, Instant startedAt, long elapsedMs,
-      int volume, TrackNow track) implements Slot {}
+      int volume, TrackNow track, Long plannedMs) implements Slot {}
 
   record SessionName(long id, String name) {}
 
