@@ -156,6 +156,21 @@ class OAuth2Test {
   }
 
   @Test
+  void theControlApiRegistersAClientAsTheJavaApiDoes() throws Exception {
+    RawDiscord raw = new RawDiscord(discord);
+    RawDiscord.Answer registered = raw.control("PUT", "/bots/" + sangha.bot().id() + "/oauth2",
+        "{\"redirectUris\":[\"http://127.0.0.1:9/elsewhere\"]}");
+    assertThat(registered.status()).isEqualTo(200);
+    assertThat(registered.body().get("clientId").asText()).isEqualTo(Long.toString(client.clientId()));
+    assertThat(registered.body().get("clientSecret").asText()).as("the secret is kept").isEqualTo(client.clientSecret());
+    assertThat(registered.body().get("redirectUris").get(0).asText()).isEqualTo("http://127.0.0.1:9/elsewhere");
+    assertThat(get("/oauth2/authorize?" + form(authorizeParams("s"))).body()).as("the old URI is no longer registered")
+        .contains("Invalid OAuth2 redirect_uri");
+    assertThat(raw.control("PUT", "/bots/" + sangha.alice().id() + "/oauth2", "{\"redirectUris\":[\"x\"]}").status())
+        .isEqualTo(400);
+  }
+
+  @Test
   void errorsAreDiscordsOAuth2Errors() throws Exception {
     Map<String, String> back = consent("authorize");
     HttpResponse<String> wrongVerifier = post("/api/v10/oauth2/token",

@@ -59,6 +59,7 @@ class AdminBrowserTest {
   private OAuth2Client client;
   private UserHandle organiser;
   private UserHandle member;
+  private UserHandle host;
   private final Path screenshots = Path.of("target", "screenshots");
 
   @BeforeEach
@@ -76,10 +77,15 @@ class AdminBrowserTest {
       w.guild.setEveryonePermissions(GuildHandle.MEMBER_PERMISSIONS);
       w.guild.giveRole(w.bell.id(), w.guild.createRole("bots", GuildHandle.ADMINISTRATOR));
       w.guild.giveRole(organiser.id(), w.guild.createRole("organisers", MANAGE_GUILD));
+      // commands.role: a role without Manage Server whose members manage sessions too.
+      host = w.discord.createUser("Hoa");
+      w.guild.addMember(host);
+      w.guild.giveRole(host.id(), w.guild.createRole("hosts", 0));
       Map<String, String> env = new HashMap<>();
       env.put("CARILLON_DISCORD_ENDPOINT", "http://127.0.0.1:" + w.discord.port());
       env.put("CARILLON_WEB_DISCORD_CLIENT_ID", Long.toString(client.clientId()));
       env.put("CARILLON_WEB_DISCORD_CLIENT_SECRET", client.clientSecret());
+      env.put("CARILLON_COMMANDS_ROLE", "hosts");
       return env;
     }, Clock.systemUTC());
     base = "http://127.0.0.1:" + world.carillon.webPort();
@@ -131,11 +137,16 @@ class AdminBrowserTest {
   }
 
   @Test
-  void onlyAMemberWhoManagesTheGuildGetsInWithDiscord() throws Exception {
+  void onlyAMemberWhoManagesTheGuildOrHasTheCommandRoleGetsInWithDiscord() throws Exception {
     logInWithDiscord(member, "Authorize");
     WebElement refused = visible(By.cssSelector("p.error"));
-    assertThat(refused.getText()).contains("Minh, you manage no server where Carillon is", "Manage Server");
+    assertThat(refused.getText()).contains("Minh, you manage no server where Carillon is", "Manage Server", "'hosts'");
     assertThat(browser.getCurrentUrl()).contains("/login/discord/callback");
+
+    logInWithDiscord(host, "Authorize"); // by the command role: her membership is read from Discord
+    waiting.until(ExpectedConditions.urlToBe(base + "/guilds/" + world.guild.id()));
+    assertThat(visible(By.cssSelector(".who")).getText()).isEqualTo("Hoa");
+    browser.findElement(By.cssSelector("form[action='/logout'] button")).click();
 
     logInWithDiscord(organiser, "Cancel");
     assertThat(visible(By.cssSelector("p.error")).getText()).contains("you cancelled at Discord");
@@ -260,5 +271,11 @@ class AdminBrowserTest {
     waiting.until(ExpectedConditions.attributeToBe(By.tagName("html"), "lang", "en"));
     assertThat(visible(By.tagName("h1")).getText()).startsWith("Calendar");
     assertThat(violations).as("axe-core: serious or critical accessibility violations").isEmpty();
+
+    // The check itself can fail: a page with an unlabelled field and an image without a text is caught.
+    browser.get(base + "/assets/carillon.css"); // a page of this origin, then replaced by a bad one
+    ((JavascriptExecutor) browser).executeScript("document.documentElement.innerHTML = '<head><title>bad</title></head>"
+        + "<body><main><input type=text><img src=/assets/none.png></main></body>';");
+    assertThat(seriousViolations()).anyMatch(v -> v.startsWith("label:")).anyMatch(v -> v.startsWith("image-alt:"));
   }
 }
