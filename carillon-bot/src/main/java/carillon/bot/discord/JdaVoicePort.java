@@ -129,8 +129,8 @@ public final class JdaVoicePort implements VoicePort {
     }
     AudioPlayer player = players.createPlayer();
     AudioManager audio = guild.getAudioManager();
-    audio.setSendingHandler(new PlayerSendHandler(player, framesSent));
     JdaConnection joined = new JdaConnection(player, audio, guild, channel);
+    audio.setSendingHandler(new PlayerSendHandler(player, framesSent, joined.sent));
     audio.setConnectionListener(joined);
     live.put(Key.of(guild), joined);
     try {
@@ -231,6 +231,8 @@ public final class JdaVoicePort implements VoicePort {
     final CompletableFuture<Void> connected = new CompletableFuture<>();
     private final CompletableFuture<String> lost = new CompletableFuture<>();
     private final List<IntConsumer> memberWatchers = new CopyOnWriteArrayList<>();
+    /** Opus frames handed to JDA on this connection (the live page's activity indicator). */
+    final LongAdder sent = new LongAdder();
     /** The track playing and how its end is reported; one listener serves every track of the connection. */
     private volatile AudioTrack current;
     private volatile CompletableFuture<TrackEnd> currentEnded;
@@ -354,6 +356,11 @@ public final class JdaVoicePort implements VoicePort {
     @Override
     public void watchMembers(IntConsumer listener) {
       memberWatchers.add(listener);
+    }
+
+    @Override
+    public long framesSent() {
+      return sent.sum();
     }
 
     /** On a Stage: becomes a speaker (or raises its hand), and opens a Stage instance if there is none and it may. */
@@ -480,11 +487,13 @@ public final class JdaVoicePort implements VoicePort {
   private static final class PlayerSendHandler implements AudioSendHandler {
     private final AudioPlayer player;
     private final LongAdder sent;
+    private final LongAdder sentHere;
     private AudioFrame frame;
 
-    PlayerSendHandler(AudioPlayer player, LongAdder sent) {
+    PlayerSendHandler(AudioPlayer player, LongAdder sent, LongAdder sentHere) {
       this.player = player;
       this.sent = sent;
+      this.sentHere = sentHere;
     }
 
     @Override
@@ -496,6 +505,7 @@ public final class JdaVoicePort implements VoicePort {
     @Override
     public ByteBuffer provide20MsAudio() {
       sent.increment();
+      sentHere.increment();
       return ByteBuffer.wrap(frame.getData());
     }
 

@@ -232,7 +232,9 @@ class AdminBrowserTest {
     assertThat(browser.findElements(By.cssSelector("table.calendar td"))).hasSize(7);
     screenshot("14-calendar-week");
 
-    // Play now from the calendar; the live page's progress bar moves and the slider sets the volume.
+    // Play now from the calendar, with Lan in the hall; the live page's progress bar moves, the activity
+    // indicator counts packets, and the slider sets the volume.
+    organiser.joinVoice(world.guild, world.hall);
     browser.get(base + "/guilds/" + world.guild.id() + "/calendar?date=" + firstSunday);
     visible(By.cssSelector("td[data-date='" + firstSunday + "'] button")).click();
     visible(By.cssSelector("p.notice"));
@@ -244,6 +246,9 @@ class AdminBrowserTest {
         browser.findElement(By.cssSelector("#slots progress.track-progress")).getDomProperty("value")) > first + 1000);
     assertThat(browser.findElement(By.cssSelector("#slots progress.track-progress")).getDomProperty("max"))
         .isEqualTo("90000");
+    waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#slots .listeners"),
+        "In the voice channel: 1"));
+    waiting.until(d -> d.findElement(By.cssSelector("#slots .rate")).getText().matches("[1-9][0-9]*/s"));
     WebElement slider = browser.findElement(By.cssSelector("#slots input[type=range]"));
     ((JavascriptExecutor) browser).executeScript("arguments[0].focus()", slider);
     Actions keys = new Actions(browser);

@@ -49,6 +49,59 @@ document.addEventListener('DOMContentLoaded', () => {
     }
   };
 
+  // Who listens and how much audio goes out, per account: refreshed from the slots snapshot every 2 s (the event
+  // stream tells changes only). Packets per second come from two snapshots' framesSent (50/s while playing).
+  const meters = new Map();
+  const presence = (slot) => {
+    const line = document.createElement('p');
+    line.className = 'presence';
+    const listeners = document.createElement('span');
+    listeners.className = 'listeners';
+    const meter = document.createElement('span');
+    meter.className = 'meter';
+    meter.setAttribute('aria-hidden', 'true'); // a picture of the rate next to it, which is read out
+    const fill = document.createElement('span');
+    meter.append(fill);
+    const rate = document.createElement('span');
+    rate.className = 'rate';
+    line.append(listeners, ' · ', texts.activity + ' ', meter, ' ', rate);
+    const known = meters.get(slot.account) || {};
+    // A re-render (any change) keeps the last rate shown until the next refresh.
+    rate.textContent = known.shown || '';
+    fill.style.width = known.width || '0%';
+    meters.set(slot.account, { listeners, meter, fill, rate, last: known.last, shown: known.shown, width: known.width });
+    showPresence(slot);
+    return line;
+  };
+  const showPresence = (slot, now) => {
+    const m = meters.get(slot.account);
+    if (!m) {
+      return;
+    }
+    m.listeners.textContent = texts.inChannel + ': ' + (slot.listeners == null ? '?' : slot.listeners);
+    if (slot.framesSent != null && now) {
+      if (m.last && now > m.last.at) {
+        const perSecond = Math.max(0, Math.round((slot.framesSent - m.last.frames) * 1000 / (now - m.last.at)));
+        m.shown = perSecond + '/s';
+        m.width = Math.min(100, perSecond * 2) + '%';
+        m.rate.textContent = m.shown;
+        m.fill.style.width = m.width;
+      }
+      m.last = { frames: slot.framesSent, at: now };
+    }
+  };
+  setInterval(() => {
+    fetch('/api/guilds/' + encodeURIComponent(guild) + '/live', { headers: { 'Accept': 'application/json' } })
+      .then((response) => response.ok ? response.json() : null)
+      .then((latest) => {
+        if (latest) {
+          const now = Date.now();
+          latest.slots.filter((s) => s.session).forEach((s) => showPresence(s, now));
+        }
+      })
+      .catch(() => {}); // the event stream reports the connection; this only refreshes the indicator
+  }, 2000);
+
   /** A labelled progress bar (the label is read by screen readers with the bar's value). */
   const bar = (className, label) => {
     const progress = document.createElement('progress');
@@ -80,7 +133,7 @@ document.addEventListener('DOMContentLoaded', () => {
         const trackBar = bar('track-progress', texts.track);
         const sessionBar = bar('session-progress', texts.session);
         clocks.push({ slot, session, track, trackBar, sessionBar });
-        section.append(session, sessionBar, track, trackBar, controls(slot.session.id, slot.volume));
+        section.append(session, sessionBar, track, trackBar, presence(slot), controls(slot.session.id, slot.volume));
       }
       container.append(section);
     }
