@@ -2,13 +2,17 @@ package carillon.bot.web.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import carillon.bot.run.RunOutcome;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
@@ -48,10 +52,15 @@ class PageTextsTest {
         }
       }
     }
-    for (String days : prefixes) {
-      for (String day : new String[] {"MO", "TU", "WE", "TH", "FR", "SA", "SU"}) {
-        used.add(days + day);
-      }
+    // Keys made from a value: each prefix with every value it is used with.
+    Map<String, List<String>> values = Map.of(
+        "day.", List.of("MO", "TU", "WE", "TH", "FR", "SA", "SU"),
+        "dayLong.", List.of("MO", "TU", "WE", "TH", "FR", "SA", "SU"),
+        "control.", List.of("PLAY", "PAUSE", "RESUME", "SKIP", "STOP"),
+        "outcome.", Arrays.stream(RunOutcome.values()).map(Enum::name).toList());
+    assertThat(values.keySet()).as("prefixes the templates use").containsAll(prefixes);
+    for (String prefix : prefixes) {
+      values.get(prefix).forEach(value -> used.add(prefix + value));
     }
     // The live panel's words are read by its script from a JSON block the template fills: used above.
     Properties english = bundle("texts.properties");
