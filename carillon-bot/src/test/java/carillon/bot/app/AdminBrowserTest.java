@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
@@ -276,6 +277,19 @@ class AdminBrowserTest {
     waiting.until(ExpectedConditions.attributeToBe(By.tagName("html"), "lang", "en"));
     assertThat(visible(By.tagName("h1")).getText()).startsWith("Calendar");
     assertThat(violations).as("axe-core: serious or critical accessibility violations").isEmpty();
+
+    // On a phone's width, the calendar and the session form fit without sideways scrolling.
+    browser.manage().window().setSize(new Dimension(390, 844));
+    for (String page : List.of("/guilds/" + world.guild.id() + "/calendar?date=" + firstSunday,
+        "/guilds/" + world.guild.id() + "/sessions/new", "/guilds/" + world.guild.id() + "/live")) {
+      browser.get(base + page);
+      visible(By.tagName("h1"));
+      Object overflow = ((JavascriptExecutor) browser).executeScript(
+          "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+      assertThat(((Number) overflow).intValue()).as(page + ": pixels wider than a phone").isLessThanOrEqualTo(0);
+    }
+    browser.get(base + "/guilds/" + world.guild.id() + "/calendar?date=" + firstSunday);
+    screenshot("17-calendar-phone");
 
     // The check itself can fail: a page with an unlabelled field and an image without a text is caught.
     browser.get(base + "/assets/carillon.css"); // a page of this origin, then replaced by a bad one
