@@ -36,6 +36,9 @@ public final class Requests {
   /** A logged-in admin, not an API token: accounts and tokens are managed from the page only. */
   public static Principal user(Context ctx) {
     Principal principal = principal(ctx);
+    if (principal.kind() == Principal.Kind.DISCORD) {
+      throw Problem.forbidden("a login with Discord cannot manage accounts or tokens; log in with an admin account");
+    }
     if (principal.kind() != Principal.Kind.USER) {
       throw Problem.forbidden("API tokens cannot manage accounts or tokens; log in as an admin");
     }
