@@ -11,3 +11,11 @@ CREATE TABLE discord_login (
   expires_at   INTEGER NOT NULL
 );
 CREATE INDEX discord_login_by_user ON discord_login (user_id);
+
+-- Browsers on their way to Discord's consent page: the state's hash and its PKCE verifier, for ten minutes. In the
+-- store, not in memory, so that the way back may reach another Carillon process than the one it left.
+CREATE TABLE discord_login_state (
+  state_hash   TEXT   PRIMARY KEY,
+  verifier     TEXT   NOT NULL,
+  created_at   INTEGER NOT NULL
+);

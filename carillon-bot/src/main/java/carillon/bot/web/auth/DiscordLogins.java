@@ -31,14 +31,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Login with Discord: {@code GET /login/discord} sends the browser to Discord's consent page with a fresh state
- * and PKCE challenge (S256); {@code GET /login/discord/callback} checks the state against the browser's cookie,
+ * and PKCE challenge (S256), the state's hash and verifier kept in the store for ten minutes (so that another
+ * process may take the way back); {@code GET /login/discord/callback} checks the state against the browser's cookie,
  * exchanges the code (with the verifier and the client secret), reads who the person is and their guilds, and
  * logs them in to the guilds where Carillon is and they have Manage Server (or Administrator, or are the owner)
  * or the command role ({@code commands.role}). Discord's tokens are used for these reads and then dropped:
@@ -53,7 +53,6 @@ final class DiscordLogins {
   static final Duration LIFETIME = Duration.ofHours(1);
   /** How long a browser has to come back from Discord's consent page. */
   private static final Duration PENDING_FOR = Duration.ofMinutes(10);
-  private static final int MAX_PENDING = 10_000;
   private static final Duration DISCORD_TIMEOUT = Duration.ofSeconds(10);
   static final String COOKIE_PREFIX = "cld_";
   private static final String STATE_COOKIE = "carillon_oauth_state";
@@ -63,9 +62,6 @@ final class DiscordLogins {
 
   /** A login found by its cookie. */
   record Login(long userId, String userName, Set<Long> guilds, String csrfToken, Instant expiresAt) {}
-
-  /** A browser on its way to Discord: its state's verifier, and when it set out. */
-  private record Pending(String verifier, Instant startedAt) {}
 
   /** Discord refused or failed: what the login page says. */
   static final class Refused extends Exception {
@@ -86,7 +82,6 @@ final class DiscordLogins {
   private final boolean secureCookies;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(DISCORD_TIMEOUT)
       .followRedirects(HttpClient.Redirect.NEVER).build();
-  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
   private final Pages pages;
 
@@ -111,13 +106,13 @@ final class DiscordLogins {
 
   private void start(Context ctx) {
     Instant now = time.now();
-    pending.values().removeIf(p -> p.startedAt().plus(PENDING_FOR).isBefore(now));
-    if (pending.size() >= MAX_PENDING) {
-      pending.clear(); // a flood of unfinished logins; the real ones start again
-    }
     String state = secrets.newSecret("");
     String verifier = secrets.newSecret("") + secrets.newSecret(""); // 86 characters: RFC 7636 asks 43 to 128
-    pending.put(state, new Pending(verifier, now));
+    db.useTransaction(h -> {
+      h.execute("DELETE FROM discord_login_state WHERE created_at <= ?", now.minus(PENDING_FOR).toEpochMilli());
+      h.execute("INSERT INTO discord_login_state (state_hash, verifier, created_at) VALUES (?, ?, ?)",
+          Secrets.sha256(state), verifier, now.toEpochMilli());
+    });
     // Lax: the browser comes back from Discord by a top-level GET, which Strict would send without the cookie.
     ctx.header("Set-Cookie", STATE_COOKIE + "=" + state + "; Path=/login/discord; Max-Age=" + PENDING_FOR.toSeconds()
         + "; HttpOnly; SameSite=Lax" + (secureCookies ? "; Secure" : ""));
@@ -137,10 +132,9 @@ final class DiscordLogins {
     try {
       String state = ctx.queryParam("state");
       String cookie = ctx.cookie(STATE_COOKIE);
-      Pending started = state == null ? null : pending.remove(state);
       ctx.res().addHeader("Set-Cookie", STATE_COOKIE + "=; Path=/login/discord; Max-Age=0; HttpOnly; SameSite=Lax");
-      if (started == null || !Secrets.same(state, cookie)
-          || started.startedAt().plus(PENDING_FOR).isBefore(time.now())) {
+      Optional<String> verifier = Secrets.same(state, cookie) ? takeVerifier(state) : Optional.empty();
+      if (verifier.isEmpty()) {
         throw new Refused(400, "this login with Discord expired or began in another browser; log in again");
       }
       String error = ctx.queryParam("error");
@@ -152,7 +146,7 @@ final class DiscordLogins {
       if (code == null || code.isEmpty()) {
         throw new Refused(400, "Discord sent no code back; log in again");
       }
-      String token = exchange(code, started.verifier(), redirectUri(ctx));
+      String token = exchange(code, verifier.get(), redirectUri(ctx));
       JsonNode me = get("/users/@me", token);
       long userId = me.path("id").asLong();
       String name = me.path("global_name").isTextual() ? me.get("global_name").asText() : me.path("username").asText();
@@ -287,6 +281,19 @@ final class DiscordLogins {
   }
 
   // ---- the store
+
+  /** The verifier of a state that is still pending, which it ends: a state works once. */
+  private Optional<String> takeVerifier(String state) {
+    String hash = Secrets.sha256(state);
+    long oldest = time.now().minus(PENDING_FOR).toEpochMilli();
+    return db.inTransaction(h -> {
+      Optional<String> verifier = h.createQuery(
+              "SELECT verifier FROM discord_login_state WHERE state_hash = ? AND created_at > ?")
+          .bind(0, hash).bind(1, oldest).mapTo(String.class).findOne();
+      h.execute("DELETE FROM discord_login_state WHERE state_hash = ?", hash);
+      return verifier;
+    });
+  }
 
   private String start(long userId, String name, Set<Long> managed) {
     String cookie = secrets.newSecret(COOKIE_PREFIX);
