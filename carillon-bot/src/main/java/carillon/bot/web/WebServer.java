@@ -318,6 +318,7 @@ public final class WebServer implements AutoCloseable {
     // Javalin's own code after the handler returns.
     live.close(Duration.ofSeconds(5));
     app.stop();
+    auth.close();
     tasks.shutdown(Duration.ofSeconds(5)).notEnded()
         .forEach(task -> log.warn("Still running when the web server stopped: {}", task.name()));
   }

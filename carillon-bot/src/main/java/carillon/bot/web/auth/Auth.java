@@ -132,6 +132,11 @@ public final class Auth {
     return Optional.of(secret);
   }
 
+  /** At shutdown, after the server stopped: ends the HTTP client that talks to Discord (Login with Discord). */
+  public void close() {
+    discordLogins.ifPresent(DiscordLogins::close);
+  }
+
   // ---- the filter
 
   /** Runs before every request: authenticates, checks the CSRF token, or answers 401/403. */

@@ -280,6 +280,11 @@ final class DiscordLogins {
         .collect(Collectors.joining("&"));
   }
 
+  /** Ends the HTTP client (its selector thread); a request still waiting on Discord ends with an I/O error. */
+  void close() {
+    http.shutdownNow();
+  }
+
   // ---- the store
 
   /** The verifier of a state that is still pending, which it ends: a state works once. */
