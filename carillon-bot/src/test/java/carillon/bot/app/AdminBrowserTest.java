@@ -61,6 +61,7 @@ class AdminBrowserTest {
   private UserHandle organiser;
   private UserHandle member;
   private UserHandle host;
+  private GuildHandle otherGuild;
   private final Path screenshots = Path.of("target", "screenshots");
 
   @BeforeEach
@@ -82,6 +83,12 @@ class AdminBrowserTest {
       host = w.discord.createUser("Hoa");
       w.guild.addMember(host);
       w.guild.giveRole(host.id(), w.guild.createRole("hosts", 0));
+      // Another guild with Carillon where Lan is an ordinary member: not hers to manage.
+      otherGuild = w.discord.createGuild("Riverside");
+      otherGuild.setEveryonePermissions(GuildHandle.MEMBER_PERMISSIONS);
+      otherGuild.addMember(w.bell);
+      otherGuild.giveRole(w.bell.id(), otherGuild.createRole("bots", GuildHandle.ADMINISTRATOR));
+      otherGuild.addMember(organiser);
       Map<String, String> env = new HashMap<>();
       env.put("CARILLON_DISCORD_ENDPOINT", "http://127.0.0.1:" + w.discord.port());
       env.put("CARILLON_WEB_DISCORD_CLIENT_ID", Long.toString(client.clientId()));
@@ -157,7 +164,12 @@ class AdminBrowserTest {
     waiting.until(ExpectedConditions.urlToBe(base + "/guilds/" + world.guild.id()));
     assertThat(visible(By.cssSelector(".who")).getText()).isEqualTo("Lan");
     assertThat(visible(By.tagName("h1")).getText()).contains("Sangha");
+    assertThat(browser.findElements(By.cssSelector("header.bar nav a"))).extracting(WebElement::getText)
+        .as("her guilds in the navigation").contains("Sangha").doesNotContain("Riverside");
     screenshot("11-logged-in-with-discord");
+    browser.get(base + "/guilds/" + otherGuild.id());
+    assertThat(visible(By.tagName("main")).getText()).contains("you have no access to guild " + otherGuild.id());
+    browser.get(base + "/guilds/" + world.guild.id());
     browser.findElement(By.cssSelector("form[action='/logout'] button")).click();
     visible(By.linkText("Log in with Discord"));
     browser.get(base + "/guilds/" + world.guild.id());
