@@ -5,6 +5,7 @@
 #   docker.io, debootstrap      the container image test (a local Debian 13 base, a running Docker engine)
 #   python3-discord             the emulator's discord.py suite (ForeignClientsTest, compat/py)
 #   nodejs, npm; npm ci         the emulator's discord.js suite (compat/js, versions pinned by its package-lock.json)
+#                               and axe-core for the admin pages' accessibility check (carillon-bot/src/test/axe)
 
 carillon_test_prerequisites() {
   [ "${CARILLON_TEST_PREREQUISITES:-}" = skip ] && return 0
@@ -37,6 +38,15 @@ carillon_test_prerequisites() {
     echo "carillon test: installing the discord.js suite's npm packages (npm ci in compat/js)" >&2
     (cd "$compat_js" && npm ci --no-audit --no-fund >/tmp/carillon-test-npm.log 2>&1) || {
       echo "carillon test: npm ci in compat/js failed (see /tmp/carillon-test-npm.log)" >&2
+      return 1
+    }
+  fi
+  local axe
+  axe="$(dirname "${BASH_SOURCE[0]}")/../carillon-bot/src/test/axe"
+  if [ ! -f "$axe/node_modules/.package-lock.json" ] || [ "$axe/package-lock.json" -nt "$axe/node_modules/.package-lock.json" ]; then
+    echo "carillon test: installing axe-core for the admin pages' accessibility check (npm ci in carillon-bot/src/test/axe)" >&2
+    (cd "$axe" && npm ci --no-audit --no-fund >/tmp/carillon-test-npm-axe.log 2>&1) || {
+      echo "carillon test: npm ci in carillon-bot/src/test/axe failed (see /tmp/carillon-test-npm-axe.log)" >&2
       return 1
     }
   fi

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +88,23 @@ final class ControlApi {
       ctx.status(201).json(Map.of("id", Long.toString(user.id())));
     });
     routes.post(PREFIX + "/bots", this::createBot);
+    routes.put(PREFIX + "/bots/{bot}/oauth2", ctx -> {
+      // The bot's application as an OAuth2 client (Login with Discord): {"redirectUris":[...]}.
+      JsonNode uris = body(ctx).get("redirectUris");
+      if (uris == null || !uris.isArray() || uris.isEmpty()) {
+        throw new BadRequest("'redirectUris' must be a list of at least one URI");
+      }
+      List<String> list = new ArrayList<>();
+      uris.forEach(u -> list.add(u.asText()));
+      Model.Account bot = world.account(pathId(ctx, "bot"));
+      if (!bot.bot) {
+        throw new BadRequest("user " + bot.id + " is not a bot; only a bot's application is an OAuth2 client");
+      }
+      OAuth2Client client = emulator.registerOAuth2(new BotAccount(bot.id, bot.name, bot.token, bot.applicationId),
+          list.toArray(String[]::new));
+      ctx.json(Map.of("clientId", Long.toString(client.clientId()), "clientSecret", client.clientSecret(),
+          "redirectUris", client.redirectUris()));
+    });
     routes.put(PREFIX + "/guilds/{guild}/members/{user}", ctx -> {
       guildOf(ctx).addMember(pathId(ctx, "user"));
       ctx.status(204);

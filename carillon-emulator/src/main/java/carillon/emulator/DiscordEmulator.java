@@ -50,18 +50,21 @@ public final class DiscordEmulator implements AutoCloseable {
   private final World world;
   private final Gateway gateway;
   private final Rest rest;
+  private final OAuth2 oauth2;
   private final Javalin server;
   private final SecureRandom random = new SecureRandom();
 
   private DiscordEmulator(Clock clock, VoiceService voice, Duration interactionDeadline, int port) {
     this.world = new World(clock, Optional.ofNullable(voice), interactionDeadline);
     this.gateway = new Gateway(world);
-    this.rest = new Rest(world, gateway);
+    this.oauth2 = new OAuth2(world);
+    this.rest = new Rest(world, gateway, oauth2);
     this.server = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       config.jsonMapper(new JavalinJackson(world.json, false));
       config.routes.ws("/gateway", gateway::configure);
       rest.routes(config.routes);
+      oauth2.routes(config.routes);
       new ControlApi(this, world).routes(config.routes);
       config.routes.exception(ControlApi.BadRequest.class, (e, ctx) ->
           ctx.status(400).json(Map.of("error", e.getMessage())));
@@ -70,6 +73,7 @@ public final class DiscordEmulator implements AutoCloseable {
       config.routes.exception(World.NotFound.class, (e, ctx) -> ctx.status(404).json(
           ctx.path().startsWith(ControlApi.PREFIX) ? Map.of("error", e.getMessage())
               : Map.of("code", 10003, "message", e.getMessage())));
+      config.routes.exception(OAuth2.OAuthError.class, (e, ctx) -> ctx.status(e.status).json(e.body()));
       config.routes.exception(Rest.DiscordError.class, (e, ctx) -> ctx.status(e.status).json(e.body()));
       config.routes.exception(IllegalArgumentException.class, (e, ctx) -> ctx.status(400).json(
           ctx.path().startsWith(ControlApi.PREFIX) ? Map.of("error", e.getMessage())
@@ -309,6 +313,19 @@ public final class DiscordEmulator implements AutoCloseable {
   }
 
   // ---- observation
+
+  /**
+   * Registers the bot's application as an OAuth2 client (Login with Discord) with these redirect URIs, as its
+   * Developer Portal page does. The first call makes the client secret; later calls keep it and replace the URIs. People then authorize it on the consent page
+   * at {@code /oauth2/authorize}, and it exchanges codes at {@code /api/v10/oauth2/token}.
+   */
+  public OAuth2Client registerOAuth2(BotAccount bot, String... redirectUris) {
+    if (redirectUris.length == 0) {
+      throw new IllegalArgumentException("an OAuth2 client needs at least one redirect URI");
+    }
+    OAuth2.App app = oauth2.register(bot.applicationId(), List.of(redirectUris));
+    return new OAuth2Client(app.clientId(), app.secret(), app.redirectUris());
+  }
 
   /** Messages posted in a channel, oldest first. */
   public List<SentMessage> messages(long channelId) {

@@ -24,11 +24,13 @@ final class Rest {
 
   private final World world;
   private final Gateway gateway;
+  private final OAuth2 oauth2;
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
 
-  Rest(World world, Gateway gateway) {
+  Rest(World world, Gateway gateway, OAuth2 oauth2) {
     this.world = world;
     this.gateway = gateway;
+    this.oauth2 = oauth2;
   }
 
   /** A route made to fail {@code times} times with {@code status}. */
@@ -45,7 +47,15 @@ final class Rest {
     routes.before(PREFIX + "/*", this::applyFaults);
     routes.get(PREFIX + "/users/{user}", ctx -> {
       me(ctx, "user");
-      ctx.json(selfJson(self(ctx)));
+      ctx.json(OAuth2.bearer(ctx) ? oauth2.me(ctx) : selfJson(self(ctx)));
+    });
+    routes.get(PREFIX + "/users/{user}/guilds", ctx -> {
+      me(ctx, "user");
+      ctx.json(oauth2.guilds(ctx));
+    });
+    routes.get(PREFIX + "/users/{user}/guilds/{guild}/member", ctx -> {
+      me(ctx, "user");
+      ctx.json(oauth2.member(ctx));
     });
     routes.get(PREFIX + "/oauth2/applications/{app}", ctx -> {
       me(ctx, "app");

@@ -34,6 +34,7 @@ import carillon.bot.store.StoreLock;
 import carillon.bot.web.Readiness;
 import carillon.bot.web.WebServer;
 import carillon.bot.web.WebSettings;
+import carillon.bot.web.auth.DiscordLogin;
 import carillon.emulator.DiscordEmulator;
 import carillon.tasks.ShutdownReport;
 import carillon.tasks.TaskGroup;
@@ -67,6 +68,8 @@ import org.slf4j.LoggerFactory;
 public final class Carillon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Carillon.class);
   static final long MAX_UPLOAD_BYTES = 200L * 1024 * 1024;
+  /** Where people log in with Discord (unless discord.endpoint points at an emulator). */
+  private static final URI DISCORD = URI.create("https://discord.com");
 
   /**
    * How to start: the configuration, where Discord is (the demo and the tests point at the emulator),
@@ -194,8 +197,14 @@ public final class Carillon implements AutoCloseable {
     tasks.spawn("encode audio to Opus", library::encodePending);
 
     InetSocketAddress address = new InetSocketAddress(config.webAddress().getHostString(), config.webAddress().getPort());
-    web = new WebServer(new WebSettings(address, config.dataDir().resolve("web-uploads"), config.timeZone(),
-        MAX_UPLOAD_BYTES, Duration.ofHours(12), config.secureCookies(), config.publicUrl(), config.trustedProxies()), db,
+    WebSettings webSettings = new WebSettings(address, config.dataDir().resolve("web-uploads"), config.timeZone(),
+        MAX_UPLOAD_BYTES, Duration.ofHours(12), config.secureCookies(), config.publicUrl(), config.trustedProxies());
+    if (config.discordLogin().isPresent()) {
+      Config.DiscordClient client = config.discordLogin().get();
+      webSettings = webSettings.withDiscordLogin(new DiscordLogin(config.discordEndpoint().orElse(DISCORD),
+          client.clientId(), client.clientSecret().value(), config.publicUrl(), config.commandRole()));
+    }
+    web = new WebServer(webSettings, db,
         sessions, scheduler, commands, library, runs, guilds, playback, slots, time,
         new Readiness(accounts::gateways, settings.voiceOff()), calendars);
     try {

@@ -33,6 +33,7 @@ import java.util.Optional;
  * @param metricsAddress where Prometheus scrapes {@code /metrics}; empty: no metrics server
  * @param logFormat how the log is written to standard output
  * @param discordEndpoint for tests: the address of a carillon-emulator to connect to instead of Discord
+ * @param discordLogin Login with Discord's client id and secret, if configured (web.discordClientId)
  * @param shown every key of {@link Setting#ALL} with its value as printed (secrets masked), in the table's order
  */
 public record Config(Path dataDir, ZoneId timeZone, Locale language, Duration shutdownTimeout,
@@ -40,7 +41,10 @@ public record Config(Path dataDir, ZoneId timeZone, Locale language, Duration sh
     String databaseUrl, Optional<Postgres> postgres,
     List<Account> accounts, Optional<String> commandRole, double targetLoudness, Duration cutFade,
     Optional<InetSocketAddress> metricsAddress, LogFormat logFormat, Optional<URI> discordEndpoint,
-    Map<String, String> shown) {
+    Optional<DiscordClient> discordLogin, Map<String, String> shown) {
+
+  /** The Discord application people log in through (Login with Discord). */
+  public record DiscordClient(String clientId, Secret clientSecret) {}
 
   /** How to log in to a PostgreSQL store (when databaseUrl is a jdbc:postgresql: URL). */
   public record Postgres(String user, Secret password) {}
@@ -74,7 +78,7 @@ public record Config(Path dataDir, ZoneId timeZone, Locale language, Duration sh
   public Config withAccounts(List<Account> others) {
     return new Config(dataDir, timeZone, language, shutdownTimeout, webAddress, secureCookies, publicUrl,
         trustedProxies, databaseUrl, postgres, others, commandRole, targetLoudness, cutFade, metricsAddress, logFormat,
-        discordEndpoint, shown);
+        discordEndpoint, discordLogin, shown);
   }
 
   /** The SQLite file the store uses. */

@@ -295,7 +295,21 @@ public final class ConfigLoader {
         // NaN only when the value was refused: that problem is reported and no Config is handed out.
         Objects.requireNonNullElse(value(Setting.PLAYBACK_TARGET_LOUDNESS), Double.NaN), value(Setting.PLAYBACK_CUT_FADE),
         Optional.ofNullable(value(Setting.METRICS_ADDRESS)), value(Setting.LOG_FORMAT),
-        Optional.ofNullable(value(Setting.DISCORD_ENDPOINT)), shown);
+        Optional.ofNullable(value(Setting.DISCORD_ENDPOINT)), discordClient(), shown);
+  }
+
+  private Optional<Config.DiscordClient> discordClient() {
+    String id = value(Setting.WEB_DISCORD_CLIENT_ID);
+    Secret secret = value(Setting.WEB_DISCORD_CLIENT_SECRET);
+    if (id == null && secret == null) {
+      return Optional.empty();
+    }
+    if (id == null || secret == null) {
+      problems.add((id == null ? Setting.WEB_DISCORD_CLIENT_ID : Setting.WEB_DISCORD_CLIENT_SECRET).key()
+          + ": is not set; Login with Discord needs both web.discordClientId and web.discordClientSecret");
+      return Optional.empty();
+    }
+    return Optional.of(new Config.DiscordClient(id, secret));
   }
 
   /** A PostgreSQL store's user and password: the password from the environment or a file, like tokens. */

@@ -133,6 +133,14 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
       "for tests only: connect to carillon-emulator (REST, gateway and voice) instead of Discord; unset for Discord",
       URI::toString);
 
+  public static final Setting<String> WEB_DISCORD_CLIENT_ID = new Setting<>("web.discordClientId", null,
+      Setting::snowflake, "an application id (17 to 19 digits)", false,
+      "Login with Discord: the application's client id (Developer Portal, OAuth2); its redirect URI must be"
+          + " web.publicUrl (or http://web.address) followed by `/login/discord/callback`; unset: password logins only",
+      String::valueOf);
+  public static final Setting<Secret> WEB_DISCORD_CLIENT_SECRET = new Setting<>("web.discordClientSecret", null,
+      Secret::new, "text", true, "Login with Discord: the application's client secret", s -> MASK);
+
   /** Each account's keys, under {@code accounts.NAME}. */
   public static final Setting<Path> TOKEN_FILE = new Setting<>("tokenFile", null, Setting::path, "a readable file",
       false, "a file holding the bot account's token (a Docker or systemd secret, say)", Path::toString);
@@ -144,7 +152,8 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
   /** Every top-level and section setting, in the order {@code carillon config} prints them. */
   public static final List<Setting<?>> ALL = List.of(DATA_DIR, TIME_ZONE, LANGUAGE, SHUTDOWN_TIMEOUT, WEB_ADDRESS,
       WEB_SECURE_COOKIES, WEB_PUBLIC_URL, WEB_TRUSTED_PROXIES, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD_FILE,
-      DATABASE_PASSWORD, COMMANDS_ROLE, PLAYBACK_TARGET_LOUDNESS, PLAYBACK_CUT_FADE, METRICS_ADDRESS, LOG_FORMAT, DISCORD_ENDPOINT);
+      DATABASE_PASSWORD, COMMANDS_ROLE, PLAYBACK_TARGET_LOUDNESS, PLAYBACK_CUT_FADE, METRICS_ADDRESS, LOG_FORMAT,
+      DISCORD_ENDPOINT, WEB_DISCORD_CLIENT_ID, WEB_DISCORD_CLIENT_SECRET);
   /** The settings of each account under {@code accounts.NAME}. */
   public static final List<Setting<?>> ACCOUNT = List.of(TOKEN_FILE, SHARDS, TOKEN);
 
@@ -202,6 +211,13 @@ public record Setting<T>(String key, String defaultText, Parser<T> parser, Strin
 
   private static String text(String text) {
     return text;
+  }
+
+  private static String snowflake(String text) throws Rejected {
+    if (!text.strip().matches("[0-9]{17,19}")) {
+      throw new Rejected("is not an application id; copy the Application ID (17 to 19 digits) from the Developer Portal");
+    }
+    return text.strip();
   }
 
   private static Path path(String text) throws Rejected {

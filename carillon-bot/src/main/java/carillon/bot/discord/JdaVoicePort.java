@@ -140,8 +140,8 @@ public final class JdaVoicePort implements VoicePort {
     AudioPlayer player = players.createPlayer();
     AudioManager audio = guild.getAudioManager();
     Fader fader = new Fader(framesFaded);
-    audio.setSendingHandler(new PlayerSendHandler(player, fader, framesSent));
     JdaConnection joined = new JdaConnection(player, fader, audio, guild, channel);
+    audio.setSendingHandler(new PlayerSendHandler(player, fader, framesSent, joined.sent));
     audio.setConnectionListener(joined);
     live.put(Key.of(guild), joined);
     try {
@@ -243,6 +243,8 @@ public final class JdaVoicePort implements VoicePort {
     final CompletableFuture<Void> connected = new CompletableFuture<>();
     private final CompletableFuture<String> lost = new CompletableFuture<>();
     private final List<IntConsumer> memberWatchers = new CopyOnWriteArrayList<>();
+    /** Opus frames handed to JDA on this connection (the live page's activity indicator). */
+    final LongAdder sent = new LongAdder();
     /** The track playing and how its end is reported; one listener serves every track of the connection. */
     private volatile AudioTrack current;
     private volatile CompletableFuture<TrackEnd> currentEnded;
@@ -367,6 +369,11 @@ public final class JdaVoicePort implements VoicePort {
     @Override
     public void watchMembers(IntConsumer listener) {
       memberWatchers.add(listener);
+    }
+
+    @Override
+    public long framesSent() {
+      return sent.sum();
     }
 
     /** On a Stage: becomes a speaker (or raises its hand), and opens a Stage instance if there is none and it may. */
@@ -505,12 +512,14 @@ public final class JdaVoicePort implements VoicePort {
     private final AudioPlayer player;
     private final Fader fader;
     private final LongAdder sent;
+    private final LongAdder sentHere;
     private byte[] frame;
 
-    PlayerSendHandler(AudioPlayer player, Fader fader, LongAdder sent) {
+    PlayerSendHandler(AudioPlayer player, Fader fader, LongAdder sent, LongAdder sentHere) {
       this.player = player;
       this.fader = fader;
       this.sent = sent;
+      this.sentHere = sentHere;
     }
 
     @Override
@@ -523,6 +532,7 @@ public final class JdaVoicePort implements VoicePort {
     @Override
     public ByteBuffer provide20MsAudio() {
       sent.increment();
+      sentHere.increment();
       return ByteBuffer.wrap(frame);
     }
 

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.IntStream;
@@ -134,6 +136,26 @@ public final class ActiveRun {
 
   public synchronized Optional<Track> currentTrack() {
     return Optional.ofNullable(track);
+  }
+
+  /** People (not bots) in the voice channel now, if connected and known. */
+  public OptionalInt listeners() {
+    VoicePort.Connection now;
+    synchronized (this) {
+      now = connection;
+    }
+    int count = now == null ? -1 : now.members();
+    return count < 0 ? OptionalInt.empty() : OptionalInt.of(count);
+  }
+
+  /** Voice packets sent on the run's connection so far, if connected and counted. */
+  public OptionalLong framesSent() {
+    VoicePort.Connection now;
+    synchronized (this) {
+      now = connection;
+    }
+    long sent = now == null ? -1 : now.framesSent();
+    return sent < 0 ? OptionalLong.empty() : OptionalLong.of(sent);
   }
 
   public synchronized boolean isPaused() {

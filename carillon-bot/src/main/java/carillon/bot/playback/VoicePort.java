@@ -43,6 +43,11 @@ public interface VoicePort {
      */
     default void watchMembers(IntConsumer listener) {}
 
+    /** Opus frames (20 ms voice packets) sent on this connection so far; -1 when not counted. */
+    default long framesSent() {
+      return -1;
+    }
+
     /**
      * Starts playing {@code track} at {@code from} (zero: from its beginning; a resumed run starts where
      * it was); the returned handle says when it ends.

@@ -142,16 +142,18 @@ public final class WebServer implements AutoCloseable {
     this.openApi = openApi(json);
     this.setupPage = resource("setup.html");
     GuildAccess access = new GuildAccess(slots, guilds, sessions);
-    this.pages = new Pages(guilds, access, settings.timeZone(), calendars::zone, readiness.voiceOff());
+    this.pages = new Pages(guilds, access, settings.timeZone(), calendars::zone, calendars::ownLanguage,
+        readiness.voiceOff());
     this.auth = new Auth(db, time, json, settings.loginLifetime(), settings.secureCookies(), pages,
-        ClientAddress.trusting(settings.trustedProxies()), settings.publicUrl().map(WebServer::origin));
+        ClientAddress.trusting(settings.trustedProxies()), settings.publicUrl().map(WebServer::origin),
+        settings.discordLogin(), guilds);
     this.live = new LiveHub(playback, slots, sessions, time, json, auth::stillValid);
     LibraryItems libraryItems = new LibraryItems(library, settings.uploadDir(), settings.maxUploadBytes());
     List<Consumer<JavalinDefaultRoutingApi>> features = List.of(
         auth::routes,
         new SessionRoutes(sessions, scheduler, playback, slots, guilds, commands, libraryItems, live, access, pages, time,
             json, calendars)::routes,
-        new CalendarRoutes(calendars, sessions, guilds, libraryItems, access, pages, time, json,
+        new CalendarRoutes(calendars, sessions, guilds, libraryItems, runs, access, pages, time, json,
             settings.publicUrl())::routes,
         new CommandRoutes(commands, sessions, access, time, json)::routes,
         new LibraryRoutes(libraryItems, pages, json)::routes,
@@ -319,6 +321,7 @@ public final class WebServer implements AutoCloseable {
     // Javalin's own code after the handler returns.
     live.close(Duration.ofSeconds(5));
     app.stop();
+    auth.close();
     tasks.shutdown(Duration.ofSeconds(5)).notEnded()
         .forEach(task -> log.warn("Still running when the web server stopped: {}", task.name()));
   }

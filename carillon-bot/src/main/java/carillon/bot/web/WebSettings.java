@@ -1,5 +1,6 @@
 package carillon.bot.web;
 
+import carillon.bot.web.auth.DiscordLogin;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -26,12 +27,27 @@ import java.util.Optional;
  *     if any: requests must name its host in {@code Host}; without it, the address it listens on
  * @param trustedProxies addresses or ranges ({@code 10.0.0.0/8}) of proxies whose {@code Forwarded} and
  *     {@code X-Forwarded-For} name the client (login limits are per client)
+ * @param discordLogin Login with Discord, if configured ({@code web.discordClientId})
  */
 public record WebSettings(InetSocketAddress address, Path uploadDir, ZoneId timeZone, long maxUploadBytes,
-    Duration loginLifetime, boolean secureCookies, Optional<URI> publicUrl, List<String> trustedProxies) {
+    Duration loginLifetime, boolean secureCookies, Optional<URI> publicUrl, List<String> trustedProxies,
+    Optional<DiscordLogin> discordLogin) {
 
   public WebSettings {
     trustedProxies = List.copyOf(trustedProxies);
+  }
+
+  /** Without Login with Discord. */
+  public WebSettings(InetSocketAddress address, Path uploadDir, ZoneId timeZone, long maxUploadBytes,
+      Duration loginLifetime, boolean secureCookies, Optional<URI> publicUrl, List<String> trustedProxies) {
+    this(address, uploadDir, timeZone, maxUploadBytes, loginLifetime, secureCookies, publicUrl, trustedProxies,
+        Optional.empty());
+  }
+
+  /** These settings with Login with Discord. */
+  public WebSettings withDiscordLogin(DiscordLogin login) {
+    return new WebSettings(address, uploadDir, timeZone, maxUploadBytes, loginLifetime, secureCookies, publicUrl,
+        trustedProxies, Optional.of(login));
   }
 
   /** Served directly, no proxy in front. */
@@ -43,6 +59,6 @@ public record WebSettings(InetSocketAddress address, Path uploadDir, ZoneId time
   /** These settings behind a proxy: reached at {@code publicUrl}, trusting {@code proxies}. */
   public WebSettings behindProxy(URI publicUrl, List<String> proxies) {
     return new WebSettings(address, uploadDir, timeZone, maxUploadBytes, loginLifetime, secureCookies,
-        Optional.of(publicUrl), proxies);
+        Optional.of(publicUrl), proxies, discordLogin);
   }
 }

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The whole application, as {@code ./carillon run} wires it, against the emulator: a guild with a text
@@ -52,6 +53,14 @@ final class DiscordWorld implements AutoCloseable {
 
   /** {@code clock}: Discord's clock (snowflakes, the interaction deadline), which a test may move by hand. */
   DiscordWorld(Path dir, int accounts, Map<String, String> env, Clock clock) throws Exception {
+    this(dir, accounts, world -> env, clock);
+  }
+
+  /**
+   * {@code env} is asked once the emulated world exists and before Carillon starts: configuration that names
+   * something of the world (an OAuth2 client registered for a bot, say).
+   */
+  DiscordWorld(Path dir, int accounts, Function<DiscordWorld, Map<String, String>> env, Clock clock) throws Exception {
     discord = DiscordEmulator.builder().clock(clock).voice(VoiceServer.start()).start();
     guild = discord.createGuild("Sangha");
     notices = guild.createTextChannel("notices");
@@ -60,12 +69,12 @@ final class DiscordWorld implements AutoCloseable {
     members = guild.createRole("members", 0);
     bell = discord.createBot("Carillon Bell");
     gong = discord.createBot("Carillon Gong");
-    this.env = env;
     dataDir = dir.resolve("data");
     guild.addMember(bell);
     if (accounts > 1) {
       guild.addMember(gong);
     }
+    this.env = env.apply(this);
     carillon = start(accounts);
   }
 

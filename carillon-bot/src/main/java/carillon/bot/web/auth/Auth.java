@@ -1,5 +1,6 @@
 package carillon.bot.web.auth;
 
+import carillon.bot.guild.GuildDirectory;
 import carillon.bot.session.FieldError;
 import carillon.bot.store.Database;
 import carillon.bot.web.auth.AdminAccounts.Account;
@@ -49,7 +50,8 @@ public final class Auth {
   /** The header that carries a logged-in browser's CSRF token on requests that change something. */
   public static final String CSRF_HEADER = "X-CSRF-Token";
   /** What answers without authentication: exact paths, and prefixes ending in '/'. */
-  private static final Set<String> PUBLIC = Set.of("/health", "/health/live", "/health/ready", "/api/login", "/api/setup", "/setup", "/login");
+  private static final Set<String> PUBLIC = Set.of("/health", "/health/live", "/health/ready", "/api/login", "/api/setup", "/setup", "/login",
+      "/login/discord", DiscordLogin.CALLBACK, "/language");
   /** The ICS feeds ({@code /calendar/SECRET.ics}) are public: the secret in the path is their credential. */
   private static final List<String> PUBLIC_PREFIXES = List.of("/assets/", "/calendar/");
   private static final Set<HandlerType> SAFE = Set.of(HandlerType.GET, HandlerType.HEAD, HandlerType.OPTIONS);
@@ -72,6 +74,7 @@ public final class Auth {
   private final ClientAddress clients;
   private final AccountsApi accountsApi;
   private final LoginPages loginPages;
+  private final Optional<DiscordLogins> discordLogins;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
   /** The hash of the one-time setup secret, while no account exists and the link was printed. */
   private volatile String setupHash;
@@ -83,9 +86,11 @@ public final class Auth {
    * @param clients tells a request's client address (through trusted proxies)
    * @param publicOrigin the origin the page is served at ({@code https://carillon.example.org}), if configured:
    *     the login form's Origin check accepts it
+   * @param discordLogin Login with Discord, if configured; {@code guilds} tells where Carillon is
    */
   public Auth(Database db, TimeSource time, ObjectMapper json, Duration loginLifetime, boolean secureCookies,
-      Pages pages, ClientAddress clients, Optional<String> publicOrigin) {
+      Pages pages, ClientAddress clients, Optional<String> publicOrigin, Optional<DiscordLogin> discordLogin,
+      GuildDirectory guilds) {
     this.secrets = new Secrets();
     this.accounts = new AdminAccounts(db, time, new PasswordHasher(secrets, PasswordHasher.DEFAULT));
     this.logins = new Logins(db, time, secrets, loginLifetime);
@@ -97,7 +102,8 @@ public final class Auth {
     this.passwordChanges = new LoginThrottle(time);
     this.clients = clients;
     this.accountsApi = new AccountsApi(accounts, tokens, this, json);
-    this.loginPages = new LoginPages(this, pages, publicOrigin);
+    this.discordLogins = discordLogin.map(d -> new DiscordLogins(d, db, time, secrets, json, guilds, secureCookies, pages));
+    this.loginPages = new LoginPages(this, pages, publicOrigin, discordLogin.isPresent());
   }
 
   /** The login, setup, account and token routes of the API, and the login page. */
@@ -109,6 +115,7 @@ public final class Auth {
     routes.put("/api/me/password", this::changePassword);
     accountsApi.routes(routes);
     loginPages.routes(routes);
+    discordLogins.ifPresent(d -> d.routes(routes));
   }
 
   /**
@@ -124,6 +131,11 @@ public final class Auth {
     String secret = secrets.newSecret("");
     setupHash = Secrets.sha256(secret);
     return Optional.of(secret);
+  }
+
+  /** At shutdown, after the server stopped: ends the HTTP client that talks to Discord (Login with Discord). */
+  public void close() {
+    discordLogins.ifPresent(DiscordLogins::close);
   }
 
   // ---- the filter
@@ -175,8 +187,11 @@ public final class Auth {
 
   /** Whether a credential still works: its login not ended (logout, expiry) or its token not revoked. */
   public boolean stillValid(Principal principal) {
-    return principal.kind() == Principal.Kind.TOKEN ? tokens.active(principal.tokenId())
-        : logins.active(principal.accountId(), principal.csrfToken());
+    return switch (principal.kind()) {
+      case TOKEN -> tokens.active(principal.tokenId());
+      case USER -> logins.active(principal.accountId(), principal.csrfToken());
+      case DISCORD -> discordLogins.map(d -> d.active(principal.accountId(), principal.csrfToken())).orElse(false);
+    };
   }
 
   private Principal fromCookie(String cookie) {
@@ -185,6 +200,12 @@ public final class Auth {
     Cached cached = cache.get(key);
     if (cached != null && cached.validUntil().isAfter(now)) {
       return cached.principal();
+    }
+    if (cookie.startsWith(DiscordLogins.COOKIE_PREFIX)) {
+      Principal principal = discordLogins.flatMap(d -> d.find(cookie)).map(DiscordLogins::principal)
+          .orElseThrow(() -> Problem.unauthenticated("the login has expired or ended; log in again"));
+      remember(key, principal, now);
+      return principal;
     }
     Logins.Login login = logins.find(cookie)
         .orElseThrow(() -> Problem.unauthenticated("the login has expired or ended; log in again"));
@@ -308,13 +329,18 @@ public final class Auth {
 
   /** Ends the request's login and clears its cookie. */
   void endLogin(Context ctx) {
-    logins.end(Secrets.sha256(ctx.cookie(COOKIE)));
+    String cookie = ctx.cookie(COOKIE);
+    if (cookie.startsWith(DiscordLogins.COOKIE_PREFIX)) {
+      discordLogins.ifPresent(d -> d.end(cookie));
+    } else {
+      logins.end(Secrets.sha256(cookie));
+    }
     forgetCached();
     ctx.header("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : ""));
   }
 
   private void logout(Context ctx) {
-    Principal principal = Requests.user(ctx);
+    Principal principal = Requests.browser(ctx);
     endLogin(ctx);
     log.info("'{}' logged out", principal.name());
     ctx.status(204);

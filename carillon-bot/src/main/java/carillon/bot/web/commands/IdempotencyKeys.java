@@ -32,8 +32,11 @@ final class IdempotencyKeys {
       throw Problem.invalid(field, "must be 1 to " + MAX_LENGTH + " printable ASCII characters (a UUID, say); was "
           + (key.isEmpty() ? "empty" : key.length() > MAX_LENGTH ? key.length() + " characters" : "not printable ASCII"));
     }
-    String scope = principal.kind() == Principal.Kind.USER ? "user:" + principal.accountId()
-        : "token:" + principal.tokenId();
+    String scope = switch (principal.kind()) {
+      case USER -> "user:" + principal.accountId();
+      case DISCORD -> "discord:" + principal.accountId();
+      case TOKEN -> "token:" + principal.tokenId();
+    };
     return Optional.of(scope + ":" + key);
   }
 

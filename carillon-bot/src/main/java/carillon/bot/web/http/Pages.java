@@ -59,23 +59,27 @@ public final class Pages {
       .loader(loader())
       .autoEscaping(true)
       .strictVariables(false)
+      .extension(new PageTexts())
       .build();
   private final GuildDirectory guilds;
   private final GuildAccess access;
   private final ZoneId zone;
   private final LongFunction<ZoneId> guildZones;
+  private final LongFunction<Optional<Locale>> guildLanguages;
 
   /**
    * @param zone the time zone pages show times in when they belong to no guild (the process default)
    * @param guildZones each guild's time zone (its own, or the default), for its pages' times
+   * @param guildLanguages the language a guild chose, which its pages default to when a person picked none
    * @param voiceOff why voice cannot work on this machine, if it cannot: every page shows it in a banner
    */
   public Pages(GuildDirectory guilds, GuildAccess access, ZoneId zone, LongFunction<ZoneId> guildZones,
-      Optional<String> voiceOff) {
+      LongFunction<Optional<Locale>> guildLanguages, Optional<String> voiceOff) {
     this.guilds = guilds;
     this.access = access;
     this.zone = zone;
     this.guildZones = guildZones;
+    this.guildLanguages = guildLanguages;
     this.voiceOff = voiceOff;
   }
 
@@ -84,6 +88,29 @@ public final class Pages {
     loader.setPrefix("carillon/bot/web/pages");
     loader.setSuffix(".peb");
     return loader;
+  }
+
+  /** The cookie that keeps the language a person picked ({@code en} or {@code vi}). */
+  public static final String LANGUAGE_COOKIE = "carillon_lang";
+
+  /** The language a page is shown in: the one picked (cookie), else the guild's own, else English. */
+  public Locale language(Context ctx, Object guild) {
+    String picked = ctx.cookie(LANGUAGE_COOKIE);
+    if (picked != null && PageTexts.TAGS.contains(picked)) {
+      return Locale.forLanguageTag(picked);
+    }
+    if (guild instanceof Long id) {
+      Optional<Locale> own = guildLanguages.apply(id).filter(l -> PageTexts.TAGS.contains(l.getLanguage()));
+      if (own.isPresent()) {
+        return own.get();
+      }
+    }
+    return Locale.ENGLISH;
+  }
+
+  /** A text of the pages' bundles in a language (for messages a route builds). */
+  public static String text(Locale language, String key) {
+    return PageTexts.text(language, key);
   }
 
   /** Paths that are pages (HTML for people), as opposed to the API, health, assets and calendar feeds. */
@@ -136,9 +163,12 @@ public final class Pages {
     all.put("guildNames", names);
     Object guild = all.get("guild");
     all.put("guildName", guild == null ? null : names.getOrDefault(guild.toString(), "Guild " + guild));
+    Locale language = language(ctx, guild);
+    all.put("lang", language.getLanguage());
+    all.put("here", ctx.path());
     StringWriter out = new StringWriter();
     try {
-      engine.getTemplate(template).evaluate(out, all);
+      engine.getTemplate(template).evaluate(out, all, language);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

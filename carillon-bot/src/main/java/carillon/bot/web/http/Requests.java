@@ -36,8 +36,20 @@ public final class Requests {
   /** A logged-in admin, not an API token: accounts and tokens are managed from the page only. */
   public static Principal user(Context ctx) {
     Principal principal = principal(ctx);
+    if (principal.kind() == Principal.Kind.DISCORD) {
+      throw Problem.forbidden("a login with Discord cannot manage accounts or tokens; log in with an admin account");
+    }
     if (principal.kind() != Principal.Kind.USER) {
       throw Problem.forbidden("API tokens cannot manage accounts or tokens; log in as an admin");
+    }
+    return principal;
+  }
+
+  /** A logged-in browser (an admin, or a member logged in with Discord), not an API token. */
+  public static Principal browser(Context ctx) {
+    Principal principal = principal(ctx);
+    if (principal.kind() == Principal.Kind.TOKEN) {
+      throw Problem.forbidden("an API token has no login to end");
     }
     return principal;
   }

@@ -164,7 +164,10 @@ public final class LiveHub implements AutoCloseable {
       }
       out.add(new Snapshot.Playing(account, run.isPaused() ? "PAUSED" : "PLAYING",
           new Snapshot.SessionName(run.session().id(), run.session().name()), run.runId(), run.startedAt().orElse(null),
-          run.startedAt().map(s -> Duration.between(s, now).toMillis()).orElse(0L), run.volume(), playing));
+          run.startedAt().map(s -> Duration.between(s, now).toMillis()).orElse(0L), run.volume(), playing,
+          run.session().maxDuration().map(Duration::toMillis).orElse(null),
+          run.listeners().isPresent() ? run.listeners().getAsInt() : null,
+          run.framesSent().isPresent() ? run.framesSent().getAsLong() : null));
     }
     return new Snapshot(String.valueOf(guild), now, out);
   }

@@ -22,9 +22,14 @@ record Snapshot(String guild, Instant at, List<Slot> slots) {
    * @param elapsedMs since {@code startedAt}; the page counts on from it
    * @param volume in percent
    * @param track what plays now; null between tracks
+   * @param plannedMs how long the run is planned to last (the session's longest run), or null if it ends with its
+   *     playlist: the session's progress bar
+   * @param listeners people (not bots) in the voice channel, or null while unknown
+   * @param framesSent 20 ms voice packets sent on the connection so far, or null while unknown: the page's
+   *     packets-per-second indicator compares two snapshots
    */
   record Playing(String account, String state, SessionName session, long runId, Instant startedAt, long elapsedMs,
-      int volume, TrackNow track) implements Slot {}
+      int volume, TrackNow track, Long plannedMs, Integer listeners, Long framesSent) implements Slot {}
 
   record SessionName(long id, String name) {}
 

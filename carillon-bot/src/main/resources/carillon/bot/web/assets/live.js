@@ -6,6 +6,7 @@ document.addEventListener('DOMContentLoaded', () => {
   const connection = document.getElementById('connection');
   const log = document.getElementById('commands');
   const guild = container.dataset.guild;
+  const texts = JSON.parse(document.getElementById('live-texts').textContent);
   let snapshot = null;
   let receivedAt = 0;
 
@@ -31,7 +32,82 @@ document.addEventListener('DOMContentLoaded', () => {
       const [session, track] = times(clock.slot, since);
       clock.session.textContent = session;
       clock.track.textContent = track;
+      const slot = clock.slot;
+      const running = slot.state === 'PLAYING';
+      if (slot.track) {
+        clock.trackBar.max = slot.track.durationMs;
+        clock.trackBar.value = Math.min(slot.track.durationMs, slot.track.elapsedMs + (running ? since : 0));
+        clock.trackBar.hidden = false;
+      } else {
+        clock.trackBar.hidden = true;
+      }
+      if (slot.plannedMs) {
+        clock.sessionBar.max = slot.plannedMs;
+        clock.sessionBar.value = Math.min(slot.plannedMs, slot.elapsedMs + since);
+      }
+      clock.sessionBar.hidden = !slot.plannedMs;
     }
+  };
+
+  // Who listens and how much audio goes out, per account: refreshed from the slots snapshot every 2 s (the event
+  // stream tells changes only). Packets per second come from two snapshots' framesSent (50/s while playing).
+  const meters = new Map();
+  const presence = (slot) => {
+    const line = document.createElement('p');
+    line.className = 'presence';
+    const listeners = document.createElement('span');
+    listeners.className = 'listeners';
+    const meter = document.createElement('span');
+    meter.className = 'meter';
+    meter.setAttribute('aria-hidden', 'true'); // a picture of the rate next to it, which is read out
+    const fill = document.createElement('span');
+    meter.append(fill);
+    const rate = document.createElement('span');
+    rate.className = 'rate';
+    line.append(listeners, ' · ', texts.activity + ' ', meter, ' ', rate);
+    const known = meters.get(slot.account) || {};
+    // A re-render (any change) keeps the last rate shown until the next refresh.
+    rate.textContent = known.shown || '';
+    fill.style.width = known.width || '0%';
+    meters.set(slot.account, { listeners, meter, fill, rate, last: known.last, shown: known.shown, width: known.width });
+    showPresence(slot);
+    return line;
+  };
+  const showPresence = (slot, now) => {
+    const m = meters.get(slot.account);
+    if (!m) {
+      return;
+    }
+    m.listeners.textContent = texts.inChannel + ': ' + (slot.listeners == null ? '?' : slot.listeners);
+    if (slot.framesSent != null && now) {
+      if (m.last && now > m.last.at) {
+        const perSecond = Math.max(0, Math.round((slot.framesSent - m.last.frames) * 1000 / (now - m.last.at)));
+        m.shown = perSecond + '/s';
+        m.width = Math.min(100, perSecond * 2) + '%';
+        m.rate.textContent = m.shown;
+        m.fill.style.width = m.width;
+      }
+      m.last = { frames: slot.framesSent, at: now };
+    }
+  };
+  setInterval(() => {
+    fetch('/api/guilds/' + encodeURIComponent(guild) + '/live', { headers: { 'Accept': 'application/json' } })
+      .then((response) => response.ok ? response.json() : null)
+      .then((latest) => {
+        if (latest) {
+          const now = Date.now();
+          latest.slots.filter((s) => s.session).forEach((s) => showPresence(s, now));
+        }
+      })
+      .catch(() => {}); // the event stream reports the connection; this only refreshes the indicator
+  }, 2000);
+
+  /** A labelled progress bar (the label is read by screen readers with the bar's value). */
+  const bar = (className, label) => {
+    const progress = document.createElement('progress');
+    progress.className = className;
+    progress.setAttribute('aria-label', label);
+    return progress;
   };
 
   const render = () => {
@@ -54,8 +130,10 @@ document.addEventListener('DOMContentLoaded', () => {
         session.className = 'session';
         const track = document.createElement('p');
         track.className = 'track';
-        clocks.push({ slot, session, track });
-        section.append(session, track, controls(slot.session.id, slot.volume));
+        const trackBar = bar('track-progress', texts.track);
+        const sessionBar = bar('session-progress', texts.session);
+        clocks.push({ slot, session, track, trackBar, sessionBar });
+        section.append(session, sessionBar, track, trackBar, presence(slot), controls(slot.session.id, slot.volume));
       }
       container.append(section);
     }
@@ -86,7 +164,7 @@ document.addEventListener('DOMContentLoaded', () => {
       const button = document.createElement('button');
       button.type = 'button';
       button.dataset.kind = kind;
-      button.textContent = kind.charAt(0) + kind.slice(1).toLowerCase();
+      button.textContent = texts[kind.toLowerCase()];
       button.addEventListener('click', () => send(sessionId, { kind }));
       bar.append(button);
     }
@@ -99,9 +177,27 @@ document.addEventListener('DOMContentLoaded', () => {
     const set = document.createElement('button');
     set.type = 'button';
     set.dataset.kind = 'VOLUME';
-    set.textContent = 'Volume';
+    set.textContent = texts.volume;
     set.addEventListener('click', () => send(sessionId, { kind: 'VOLUME', volume: Number(level.value) }));
-    bar.append(level, set);
+    // The slider sends when let go (change), not on every step it passes (input).
+    const slider = document.createElement('input');
+    slider.type = 'range';
+    slider.className = 'volume-slider';
+    slider.min = container.dataset.minVolume;
+    slider.max = container.dataset.maxVolume;
+    slider.step = '1';
+    slider.value = String(volume);
+    slider.setAttribute('aria-label', texts.volume);
+    const shown = document.createElement('output');
+    shown.textContent = volume + '%';
+    slider.addEventListener('input', () => { shown.textContent = slider.value + '%'; level.value = slider.value; });
+    // Keys change it a step at a time, each a 'change': one command once the steps stop, not one per step.
+    let settle = null;
+    slider.addEventListener('change', () => {
+      clearTimeout(settle);
+      settle = setTimeout(() => send(sessionId, { kind: 'VOLUME', volume: Number(slider.value) }), 400);
+    });
+    bar.append(level, set, slider, shown);
     return bar;
   };
 
@@ -121,4 +217,32 @@ document.addEventListener('DOMContentLoaded', () => {
     log.prepend(item);
   });
   setInterval(tick, 1000);
+
+  // Keyboard shortcuts for the first playing session: Space pause/resume, N skip, S stop, arrows volume.
+  // Not while typing in a field, and not with a modifier (the browser's own shortcuts stay).
+  document.addEventListener('keydown', (event) => {
+    const target = event.target;
+    if (event.ctrlKey || event.metaKey || event.altKey || (target && target.closest && target.closest('input, textarea, select, button'))) {
+      return;
+    }
+    const slot = snapshot && snapshot.slots.find((s) => s.session);
+    if (!slot) {
+      return;
+    }
+    const id = slot.session.id;
+    if (event.key === ' ') {
+      send(id, { kind: slot.state === 'PAUSED' ? 'RESUME' : 'PAUSE' });
+    } else if (event.key === 'n' || event.key === 'N') {
+      send(id, { kind: 'SKIP' });
+    } else if (event.key === 's' || event.key === 'S') {
+      send(id, { kind: 'STOP' });
+    } else if (event.key === 'ArrowUp' || event.key === 'ArrowDown') {
+      const step = event.key === 'ArrowUp' ? 10 : -10;
+      const volume = Math.max(Number(container.dataset.minVolume), Math.min(Number(container.dataset.maxVolume), slot.volume + step));
+      send(id, { kind: 'VOLUME', volume });
+    } else {
+      return;
+    }
+    event.preventDefault();
+  });
 });

@@ -69,7 +69,7 @@ public class WebAuthTest {
   void noRouteButLoginSetupHealthAndAssetsAnswersWithoutAuthentication() {
     start();
     List<String> open = List.of("GET /health", "GET /health/live", "GET /health/ready", "GET /setup", "POST /api/login",
-        "POST /api/setup", "GET /login", "POST /login", "GET /calendar/{file}");
+        "POST /api/setup", "GET /login", "POST /login", "GET /calendar/{file}", "GET /language");
     List<String> routes = w.web.routes();
     assertThat(routes).containsAll(open).hasSizeGreaterThan(25);
     Client anonymous = w.anonymous();
