@@ -1,5 +1,6 @@
 package carillon.bot.app;
 
+import carillon.bot.cluster.ShardOwnership;
 import carillon.bot.config.Config;
 import carillon.bot.config.Setting;
 import carillon.bot.discord.BotAccounts;
@@ -25,6 +26,8 @@ import carillon.bot.session.Sessions;
 import carillon.bot.store.Database;
 import carillon.bot.store.PrivateFiles;
 import carillon.bot.store.StoreLock;
+import carillon.bot.store.StoreUnavailableException;
+import carillon.tasks.Loop;
 import carillon.bot.web.Readiness;
 import carillon.bot.web.WebServer;
 import carillon.bot.web.WebSettings;
@@ -35,7 +38,14 @@ import carillon.tasks.TimeSource;
 import com.sedmelluq.discord.lavaplayer.player.DefaultAudioPlayerManager;
 import com.sedmelluq.discord.lavaplayer.source.local.LocalAudioSourceManager;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongPredicate;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -108,6 +118,7 @@ public final class Carillon implements AutoCloseable {
   private final WebServer web;
   private final Metrics metrics = new Metrics();
   private final Optional<StoreLock> storeLock;
+  private final ShardOwnership ownership;
   private Optional<InetSocketAddress> metricsAddress = Optional.empty();
   private final DefaultAudioPlayerManager players = new DefaultAudioPlayerManager();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -132,13 +143,15 @@ public final class Carillon implements AutoCloseable {
     }
     storeLock = config.postgres().isPresent() ? Optional.empty() : Optional.of(lockStore(config));
     db = Database.open(config);
+    ownership = holdShards(config);
     library = new AudioLibrary(config.dataDir(), db, Clock.systemUTC(), probe, MAX_UPLOAD_BYTES);
     guilds = new GuildDirectory(db);
     sessions = new Sessions(db, guilds, time);
-    runs = new Runs(db);
+    runs = new Runs(db, ownership.processId());
     accounts = BotAccounts.login(
         config.accounts().stream().map(a -> new BotAccounts.Login(a.name(), a.token(), a.shards())).toList(),
-        settings.discord(), name -> List.of(new GuildCacheSync(name, guilds, slots)), READY_TIMEOUT);
+        settings.discord(), name -> List.of(new GuildCacheSync(name, guilds, slots)), READY_TIMEOUT,
+        config.postgres().isPresent() ? ownership.shards() : null);
     accounts.allClosed().thenRun(() -> {
       if (!closed.get()) {
         accountsLost.complete(null);
@@ -150,8 +163,9 @@ public final class Carillon implements AutoCloseable {
         id -> library.track(id, new LoudnessTarget(config.targetLoudness())), time,
         tasks, runs, slots);
     SessionStarter starter = new SessionStarter(sessions, runs, slots, playback, time);
-    scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks, JOIN_AHEAD);
-    commands = new CommandQueue(db, sessions, starter, playback, tasks, time);
+    scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks, JOIN_AHEAD,
+        ownership::owns);
+    commands = new CommandQueue(db, sessions, starter, playback, tasks, time, ownership::owns);
     SlashCommands slash = new SlashCommands(sessions, scheduler, playback, commands, config.commandRole(), tasks);
     accounts.listen(slash);
     accounts.registerGuildCommand(slash.definition());
@@ -166,9 +180,13 @@ public final class Carillon implements AutoCloseable {
     metrics.watch(accounts);
     metrics.watch(voice);
     metrics.watch(db);
-    new CrashRecovery(sessions, runs, starter, notifier, time).resumeOrInterruptAll();
+    CrashRecovery recovery = new CrashRecovery(sessions, runs, starter, notifier, time);
+    recovery.resumeOrInterrupt(ownership::owns);
     scheduler.start();
     commands.recover();
+    if (config.postgres().isPresent()) {
+      followShards(recovery);
+    }
     InetSocketAddress address = new InetSocketAddress(config.webAddress().getHostString(), config.webAddress().getPort());
     web = new WebServer(new WebSettings(address, config.dataDir().resolve("web-uploads"), config.timeZone(),
         MAX_UPLOAD_BYTES, Duration.ofHours(12), config.secureCookies(), config.publicUrl(), config.trustedProxies()), db,
@@ -266,6 +284,102 @@ public final class Carillon implements AutoCloseable {
     return slots;
   }
 
+  /**
+   * This process's shards: with SQLite all of them; with PostgreSQL its share, held by advisory locks (see
+   * {@link ShardOwnership}). Every account must then have the same shard count, so that a guild is on the
+   * same shard index for all of them.
+   */
+  private ShardOwnership holdShards(Config config) throws StartException, InterruptedException {
+    int shards = config.accounts().stream().mapToInt(Config.Account::shards).max().orElse(1);
+    String processId = ProcessHandle.current().pid() + "@" + hostName() + "/"
+        + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
+    if (config.postgres().isEmpty()) {
+      return ShardOwnership.single(shards, processId);
+    }
+    if (config.accounts().stream().mapToInt(Config.Account::shards).distinct().count() > 1) {
+      db.close();
+      throw new StartException("with PostgreSQL, every bot account must have the same shard count (accounts.NAME.shards):"
+          + " a guild must be on the same shard for all of them, because one process holds a shard for every account; "
+          + "now they have " + config.accounts().stream().map(a -> a.name() + "=" + a.shards()).toList(), null);
+    }
+    Config.Postgres pg = config.postgres().get();
+    Properties login = new Properties();
+    login.setProperty("user", pg.user());
+    login.setProperty("password", pg.password().value());
+    login.setProperty("options", ShardOwnership.KEEPALIVE_OPTIONS);
+    login.setProperty("ApplicationName", "carillon shard locks");
+    ShardOwnership held = ShardOwnership.postgres(shards, processId,
+        () -> DriverManager.getConnection(config.databaseUrl(), login));
+    try {
+      held.start(tasks);
+    } catch (SQLException e) {
+      db.close();
+      throw new StartException("the shard locks cannot be taken on PostgreSQL (" + e.getMessage() + ")", e);
+    }
+    log.info("Cluster: process {} holds shards {} of {} (failover bound {} ms after a process's connection ends)",
+        processId, held.shards(), shards, held.failoverBound().toMillis());
+    return held;
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown-host";
+    }
+  }
+
+  /**
+   * Follows shards moving between processes: taken shards are connected, their guilds' runs taken up,
+   * their sessions planned and their pending commands applied; lost shards stop playing first (runs handed
+   * over, not ended), then their timers, then their gateway connection. Commands stored by other processes
+   * are taken up every check interval.
+   */
+  private void followShards(CrashRecovery recovery) {
+    ownership.listen(new ShardOwnership.Listener() {
+      @Override
+      public void gained(Set<Integer> shards) {
+        accounts.startShards(shards);
+        LongPredicate inGuild = guildId -> shards.contains(ShardOwnership.shardOf(guildId, ownership.shardCount()));
+        tasks.spawn("take up shards " + shards, () -> {
+          awaitShards(shards);
+          recovery.resumeOrInterrupt(inGuild);
+          scheduler.shardsGained();
+          commands.takeUp();
+        });
+      }
+
+      @Override
+      public void lost(Set<Integer> shards) {
+        LongPredicate inGuild = guildId -> shards.contains(ShardOwnership.shardOf(guildId, ownership.shardCount()));
+        scheduler.shardsLost(inGuild);
+        try {
+          playback.handOver(inGuild).get(ownership.interval().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          log.warn("Runs of shards {} did not stop within {} ms", shards, ownership.interval().toMillis());
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("a run failed while handed over", e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        accounts.stopShards(shards);
+      }
+    });
+    tasks.add(Loop.every(ownership.interval()).name("take up commands from other processes")
+        .handle(StoreUnavailableException.class).build(() -> commands.takeUp())).start();
+  }
+
+  /** Waits (up to the ready timeout) until every account's shards {@code shards} are connected, or gives up. */
+  private void awaitShards(Set<Integer> shards) throws InterruptedException {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline && !accounts.connected(shards)) {
+      if (closed.get()) {
+        return;
+      }
+      Thread.sleep(100); // polling JDA's shard status: the shards' READY has no per-call future
+    }
+  }
+
   /** One process per SQLite store: the lock beside the database file (see {@link StoreLock}). */
   private static StoreLock lockStore(Config config) throws StartException {
     Path dir = config.sqliteFile().toAbsolutePath().getParent();
@@ -299,6 +413,9 @@ public final class Carillon implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     web.beginShutdown(); // requests are answered 503 "shutting down" until the socket closes below
     commands.close();
+    // In a cluster the runs go on elsewhere: the shards are released with their runs handed over (not
+    // ended), and the processes that take them resume them. Alone, they end as interrupted below.
+    ownership.close();
     scheduler.stop();
     // Runs end first, while the task group still takes their end notices; then everything is awaited.
     try {
@@ -315,6 +432,7 @@ public final class Carillon implements AutoCloseable {
     report.notEnded().forEach(e -> log.warn("Still running at shutdown: {}", e.name()));
     web.close();
     metrics.close();
+    ownership.close();
     accounts.close();
     players.shutdown();
     probe.close();

@@ -279,6 +279,7 @@ public final class ShardOwnership implements AutoCloseable {
       locked.remove(shard);
       log.info("Cluster: process {} released shard {} for a process that joined", processId, shard);
     }
+    log.info("Cluster: process {} now holds shards {} of {}", processId, new TreeSet<>(owned), shardCount);
   }
 
   /** The lock connection failed: every shard may be gone; stop playing them all, reconnect at the next check. */
