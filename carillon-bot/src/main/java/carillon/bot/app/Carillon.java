@@ -28,6 +28,7 @@ import carillon.bot.store.PrivateFiles;
 import carillon.bot.store.StoreLock;
 import carillon.bot.store.StoreUnavailableException;
 import carillon.tasks.Loop;
+import org.jdbi.v3.core.JdbiException;
 import carillon.bot.web.Readiness;
 import carillon.bot.web.WebServer;
 import carillon.bot.web.WebSettings;
@@ -365,8 +366,33 @@ public final class Carillon implements AutoCloseable {
         accounts.stopShards(shards);
       }
     });
+    // Notices between processes: "session ID" (re-plan it), "command" (take up or complete commands).
+    String me = " " + ownership.processId();
+    sessions.onChange(id -> tell("session " + id + me));
+    commands.onLeftForAnother(c -> tell("command" + me));
+    commands.onFinished(c -> tell("command" + me));
+    ownership.onNotice(payload -> {
+      if (payload.endsWith(me)) {
+        return; // this process's own notice
+      }
+      String[] words = payload.split(" ");
+      if (words[0].equals("session") && words.length == 3) {
+        tasks.spawn("re-plan session " + words[1], () -> scheduler.replan(Long.parseLong(words[1])));
+      } else if (words[0].equals("command")) {
+        tasks.spawn("take up commands", commands::takeUp);
+      }
+    });
     tasks.add(Loop.every(ownership.interval()).name("take up commands from other processes")
         .handle(StoreUnavailableException.class).build(() -> commands.takeUp())).start();
+  }
+
+  /** Tells the other processes (best effort: they look for commands every second anyway). */
+  private void tell(String payload) {
+    try {
+      db.useHandle(h -> h.execute("SELECT pg_notify(?, ?)", ShardOwnership.CHANNEL, payload));
+    } catch (StoreUnavailableException | JdbiException e) {
+      log.debug("Could not tell the other processes '{}': {}", payload, e.getMessage());
+    }
   }
 
   /** Waits (up to the ready timeout) until every account's shards {@code shards} are connected, or gives up. */

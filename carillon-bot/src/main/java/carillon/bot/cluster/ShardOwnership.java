@@ -18,6 +18,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +75,7 @@ public final class ShardOwnership implements AutoCloseable {
   private final ConnectionSource source;
   private final Duration interval;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<String>> notices = new CopyOnWriteArrayList<>();
   private final CountDownLatch stop = new CountDownLatch(1);
   private final Executor timeouts = Executors.newVirtualThreadPerTaskExecutor();
   /** The shards handed to listeners (readable from any thread). */
@@ -179,6 +183,17 @@ public final class ShardOwnership implements AutoCloseable {
     listeners.add(listener);
   }
 
+  /** The PostgreSQL channel processes tell each other of changes on ({@code NOTIFY carillon, 'payload'}). */
+  public static final String CHANNEL = "carillon";
+
+  /**
+   * Adds a receiver of what other processes send on {@link #CHANNEL} (sessions edited, commands stored),
+   * heard on the lock connection as soon as it arrives; called on the ownership thread (hand long work off).
+   */
+  public void onNotice(Consumer<String> receiver) {
+    notices.add(receiver);
+  }
+
   /**
    * Takes this process's first share of the shards, waits out the fence delay, hands them to listeners,
    * then keeps checking every interval on a task of {@code tasks} until {@link #close()}. With SQLite it
@@ -197,16 +212,55 @@ public final class ShardOwnership implements AutoCloseable {
     }
     check();
     tasks.spawn("shard ownership", () -> {
-      while (!stop.await(interval.toNanos(), TimeUnit.NANOSECONDS)) {
+      while (!awaitNotices()) {
         check();
       }
     });
+  }
+
+  /**
+   * Waits one interval for notices from other processes, handing each to the receivers as it comes.
+   *
+   * @return true when {@link #close()} was called
+   */
+  private boolean awaitNotices() throws InterruptedException {
+    long deadline = System.nanoTime() + interval.toNanos();
+    for (long left = interval.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+      PGNotification[] received;
+      synchronized (this) {
+        if (stop.getCount() == 0) {
+          return true;
+        }
+        if (connection == null) {
+          received = null;
+        } else {
+          try {
+            // Waits of half an interval at most: shorter than the network timeout, so a wait is never a failure.
+            long waitMillis = Math.min(left / 1_000_000, interval.toMillis() / 2);
+            received = connection.unwrap(PGConnection.class).getNotifications((int) Math.max(1, waitMillis));
+          } catch (SQLException e) {
+            connectionLost(e);
+            received = null;
+          }
+        }
+      }
+      if (received == null) {
+        return stop.await(left, TimeUnit.NANOSECONDS);
+      }
+      for (PGNotification notice : received) {
+        notices.forEach(n -> n.accept(notice.getParameter()));
+      }
+    }
+    return stop.getCount() == 0;
   }
 
   private void connect() throws SQLException {
     connection = source.open();
     connection.setAutoCommit(true);
     connection.setNetworkTimeout(timeouts, (int) interval.toMillis());
+    try (Statement listen = connection.createStatement()) {
+      listen.execute("LISTEN " + CHANNEL);
+    }
     for (;;) {
       int key = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
       if (tryLock(MEMBER_LOCKS, key)) {

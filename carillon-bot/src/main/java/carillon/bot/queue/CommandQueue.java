@@ -58,6 +58,7 @@ public final class CommandQueue {
   private final LongPredicate ownsGuild;
   /** Commands handed to a lane here (so never twice). */
   private final Set<Long> dispatched = ConcurrentHashMap.newKeySet();
+  private final List<Consumer<CommandRecord>> leftForOthers = new CopyOnWriteArrayList<>();
 
   public CommandQueue(Database db, Sessions sessions, SessionStarter starter, Playback playback, TaskGroup tasks,
       TimeSource time) {
@@ -203,6 +204,14 @@ public final class CommandQueue {
     dispatchListeners.add(listener);
   }
 
+  /**
+   * Called when a command is stored for a guild another process holds (in a cluster, to tell that process
+   * at once instead of at its next look).
+   */
+  public void onLeftForAnother(Consumer<CommandRecord> listener) {
+    leftForOthers.add(listener);
+  }
+
   /** Called when a command reached its final status (the live page shows results with it). */
   public void onFinished(Consumer<CommandRecord> listener) {
     finishListeners.add(listener);
@@ -282,7 +291,8 @@ public final class CommandQueue {
   private void enqueue(CommandRecord command) {
     long lane = laneOf(command);
     if (lane != 0 && !ownsGuild.test(lane)) {
-      return; // stored PENDING: the process that holds the guild's shard carries it out
+      tell(leftForOthers, command); // stored PENDING: the process that holds the guild's shard carries it out
+      return;
     }
     if (!dispatched.add(command.id())) {
       return;

@@ -184,6 +184,14 @@ public final class Scheduler {
     }
   }
 
+  /**
+   * Plans a session again as it is in the store now: another process changed it (in a cluster, that process
+   * tells the others with a notice).
+   */
+  public void replan(long sessionId) {
+    sessionChanged(sessionId);
+  }
+
   private void sessionChanged(long sessionId) {
     Optional<Session> changed = sessions.find(sessionId);
     synchronized (waiting) {
