@@ -45,6 +45,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongPredicate;
 import java.net.URI;
@@ -149,10 +150,11 @@ public final class Carillon implements AutoCloseable {
     guilds = new GuildDirectory(db);
     sessions = new Sessions(db, guilds, time);
     runs = new Runs(db, ownership.processId());
+    Set<Integer> loggedInShards = ownership.shards();
     accounts = BotAccounts.login(
         config.accounts().stream().map(a -> new BotAccounts.Login(a.name(), a.token(), a.shards())).toList(),
         settings.discord(), name -> List.of(new GuildCacheSync(name, guilds, slots)), READY_TIMEOUT,
-        config.postgres().isPresent() ? ownership.shards() : null);
+        config.postgres().isPresent() ? loggedInShards : null);
     accounts.allClosed().thenRun(() -> {
       if (!closed.get()) {
         accountsLost.complete(null);
@@ -186,7 +188,7 @@ public final class Carillon implements AutoCloseable {
     scheduler.start();
     commands.recover();
     if (config.postgres().isPresent()) {
-      followShards(recovery);
+      followShards(recovery, loggedInShards);
     }
     InetSocketAddress address = new InetSocketAddress(config.webAddress().getHostString(), config.webAddress().getPort());
     web = new WebServer(new WebSettings(address, config.dataDir().resolve("web-uploads"), config.timeZone(),
@@ -336,10 +338,19 @@ public final class Carillon implements AutoCloseable {
    * over, not ended), then their timers, then their gateway connection. Commands stored by other processes
    * are taken up every check interval.
    */
-  private void followShards(CrashRecovery recovery) {
-    ownership.listen(new ShardOwnership.Listener() {
+  private void followShards(CrashRecovery recovery, Set<Integer> loggedInShards) {
+    var follower = new ShardOwnership.Listener() {
+      /** The shards connected here; guarded by this listener (changes while starting race with the ownership thread). */
+      private final Set<Integer> known = new TreeSet<>(loggedInShards);
+
       @Override
-      public void gained(Set<Integer> shards) {
+      public synchronized void gained(Set<Integer> held) {
+        Set<Integer> shards = new TreeSet<>(held);
+        shards.removeAll(known);
+        if (shards.isEmpty()) {
+          return;
+        }
+        known.addAll(shards);
         accounts.startShards(shards);
         LongPredicate inGuild = guildId -> shards.contains(ShardOwnership.shardOf(guildId, ownership.shardCount()));
         tasks.spawn("take up shards " + shards, () -> {
@@ -351,7 +362,10 @@ public final class Carillon implements AutoCloseable {
       }
 
       @Override
-      public void lost(Set<Integer> shards) {
+      public synchronized void lost(Set<Integer> released) {
+        Set<Integer> shards = new TreeSet<>(released);
+        shards.retainAll(known);
+        known.removeAll(shards);
         LongPredicate inGuild = guildId -> shards.contains(ShardOwnership.shardOf(guildId, ownership.shardCount()));
         scheduler.shardsLost(inGuild);
         try {
@@ -365,7 +379,20 @@ public final class Carillon implements AutoCloseable {
         }
         accounts.stopShards(shards);
       }
-    });
+
+      /** Shards that moved between the login and now, before this listener was there. */
+      synchronized void catchUp() {
+        Set<Integer> now = ownership.shards();
+        Set<Integer> gone = new TreeSet<>(known);
+        gone.removeAll(now);
+        if (!gone.isEmpty()) {
+          lost(gone);
+        }
+        gained(now);
+      }
+    };
+    ownership.listen(follower);
+    follower.catchUp();
     // Notices between processes: "session ID" (re-plan it), "command" (take up or complete commands).
     String me = " " + ownership.processId();
     sessions.onChange(id -> tell("session " + id + me));
