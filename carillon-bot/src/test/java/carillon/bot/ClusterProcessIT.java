@@ -20,7 +20,13 @@ import carillon.emulator.GuildHandle;
 import carillon.emulator.voice.VoiceConnectionSnapshot;
 import carillon.emulator.voice.VoiceServer;
 import carillon.tasks.TimeSource;
+import carillon.bot.web.auth.AdminAccounts;
+import carillon.bot.web.auth.TokensInStore;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +39,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -111,6 +118,7 @@ class ClusterProcessIT {
     Files.createDirectories(dataDir);
     Instant startAt = Instant.now().plus(Duration.ofSeconds(75)).truncatedTo(ChronoUnit.SECONDS);
     Map<Long, Long> sessionOf = new HashMap<>();
+    String token;
     try (Database db = postgres.database().get(); AudioProbe probe = new AudioProbe()) {
       GuildDirectory guilds = new GuildDirectory(db);
       Path wav = Files.write(dir.resolve("long tone.wav"), DemoAudio.tone(440, 90));
@@ -127,6 +135,9 @@ class ClusterProcessIT {
             .lateGrace(Duration.ofMinutes(5)).build());
         sessionOf.put(guild.id(), session.id());
       }
+      TimeSource time = TimeSource.system();
+      AdminAccounts.Account admin = new AdminAccounts(db, time).create("operator", "a long enough password", true, Set.of());
+      token = TokensInStore.issue(db, time, admin.id(), "test", Set.copyOf(sessionOf.keySet()), Duration.ofHours(1));
     }
 
     start("a", bot, dataDir);
@@ -161,9 +172,26 @@ class ClusterProcessIT {
           .as("voice connections in guild %s: one, by the holder of its shard", guild.id()).hasSize(1);
     }
 
-    // kill -9 of the process that holds shard 0's guild, mid-session.
     String victim = holder.get("a").equals("0") ? "a" : "b";
     String survivor = victim.equals("a") ? "b" : "a";
+    // A command for shard 1's guild sent to the process that holds shard 0: its holder carries it out, and
+    // the waiting request on the other process gets the result.
+    long otherGuild = byShard.get(1).id();
+    HttpClient http = HttpClient.newHttpClient();
+    String api = "http://127.0.0.1:" + webPort(victim);
+    HttpResponse<String> sent = http.send(HttpRequest.newBuilder(URI.create(api + "/api/sessions/"
+            + sessionOf.get(otherGuild) + "/commands")).header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"kind\":\"volume\",\"volume\":\"60\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);
+    String location = sent.headers().firstValue("Location").orElseThrow();
+    HttpResponse<String> done = http.send(HttpRequest.newBuilder(URI.create(api + location + "?wait=20"))
+        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(done.body()).as("the command, waited for on the process that does not hold the guild")
+        .contains("\"DONE\"").contains("60%");
+
+    // kill -9 of the process that holds shard 0's guild, mid-session.
     Process killed = processes.get(victim.equals("a") ? 0 : 1);
     long guild0 = byShard.get(0).id();
     killed.destroyForcibly();
@@ -184,9 +212,15 @@ class ClusterProcessIT {
     assertThat(after.firstAudioAt().orElseThrow()).as("the channel heard the session once: the resumed audio began after "
         + "the killed process's ended").isAfterOrEqualTo(lastHeardBefore);
     assertThat(output(survivor)).contains("this process takes it up");
-    long otherGuild = byShard.get(1).id();
     assertThat(discord.voiceConnections().stream().filter(v -> v.guildId() == otherGuild).toList())
         .as("the other guild was not disturbed").hasSize(1);
+  }
+
+  /** The port a process's web server listens on. */
+  private int webPort(String name) throws IOException {
+    Matcher m = Pattern.compile("API at http://[^:]+:(\\d+)/").matcher(output(name));
+    assertThat(m.find()).as("the web server of %s started", name).isTrue();
+    return Integer.parseInt(m.group(1));
   }
 
   /** The shards a process reported holding last. */
