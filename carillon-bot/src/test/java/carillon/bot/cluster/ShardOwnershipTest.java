@@ -120,6 +120,22 @@ class ShardOwnershipTest {
     }
   }
 
+  /** What one process tells the others (a session edited, a command stored) reaches them on the lock connection. */
+  @Test
+  void aNoticeSentByOneProcessReachesTheOthers() throws Exception {
+    ShardOwnership a = process("a", 2);
+    List<String> heard = new CopyOnWriteArrayList<>();
+    a.onNotice(heard::add);
+    try (Connection other = DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "postgres");
+         PreparedStatement sql = other.prepareStatement("SELECT pg_notify(?, ?)")) {
+      sql.setString(1, ShardOwnership.CHANNEL);
+      sql.setString(2, "session 42 b");
+      sql.execute();
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> heard.contains("session 42 b"));
+    assertThat(heard).containsExactly("session 42 b");
+  }
+
   @Test
   void aClosedProcessesShardsAreTakenByTheOthers() throws Exception {
     ShardOwnership a = process("a", 4);
