@@ -101,7 +101,10 @@ client.once(Events.ClientReady, async () => {
     const notices = channels.find((c) => c.name === 'notices');
     const sent = await notices.send('hello from discord.js');
     const read = await notices.messages.fetch(sent.id);
-    say(`ready guild=${guild.name} channels=${channels.size} read=${JSON.stringify(read.content)}`);
+    await notices.send('second');
+    const history = await notices.messages.fetch({ limit: 5, cache: false });
+    say(`ready guild=${guild.name} channels=${channels.size} read=${JSON.stringify(read.content)} `
+        + `history=${JSON.stringify(history.map((m) => m.content))}`);
   } catch (error) {
     fail('ready', error);
   }

@@ -84,7 +84,10 @@ async def on_ready():
         notices = next(c for c in channels if c.name == "notices")
         sent = await notices.send("hello from discord.py")
         read = await notices.fetch_message(sent.id)
-        say(f"ready guild={guild.name} channels={len(channels)} read={json.dumps(read.content)}")
+        await notices.send("second")
+        history = [m.content async for m in notices.history(limit=5)]
+        say(f"ready guild={guild.name} channels={len(channels)} read={json.dumps(read.content)} "
+            f"history={json.dumps(history, separators=(',', ':'))}")
     except Exception as error:  # report any failure to the driving test, then stop
         say(f"error ready: {error!r}")
         await client.close()

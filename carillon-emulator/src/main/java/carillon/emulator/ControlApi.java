@@ -469,6 +469,14 @@ final class ControlApi {
     JsonNode body = body(ctx);
     BotAccount bot = bot(body);
     String action = text(body, "action");
+    if (!List.of("close", "reconnect", "invalidate").contains(action)) {
+      throw new BadRequest("'action' must be close, reconnect or invalidate, was '" + action + "'");
+    }
+    if (!emulator.gatewayConnected(bot)) {
+      // Like the voice fault: a fault with nothing to act on is the caller's mistake, not a silent success.
+      ctx.status(409).json(Map.of("error", bot.name() + " has no open gateway connection"));
+      return;
+    }
     switch (action) {
       case "close" -> emulator.closeGateway(bot, (int) number(body, "code"));
       case "reconnect" -> emulator.requestReconnect(bot);

@@ -387,6 +387,11 @@ public final class DiscordEmulator implements AutoCloseable {
     gateway.close(bot.id(), code);
   }
 
+  /** Whether the bot has an identified gateway connection now. */
+  public boolean gatewayConnected(BotAccount bot) {
+    return gateway.connected(bot.id());
+  }
+
   /** Sends op 7 RECONNECT: JDA reconnects and resumes. */
   public void requestReconnect(BotAccount bot) {
     gateway.reconnect(bot.id());

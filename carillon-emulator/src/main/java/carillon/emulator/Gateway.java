@@ -179,6 +179,11 @@ final class Gateway {
     });
   }
 
+  /** Whether the bot has a gateway connection that identified (a fault needs one to act on). */
+  boolean connected(long botId) {
+    return !forBot(botId).isEmpty();
+  }
+
   private List<GatewayConnection> forBot(long botId) {
     return connections.values().stream().filter(c -> c.session != null && c.session.bot.id == botId).toList();
   }

@@ -3,6 +3,8 @@ package carillon.emulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Discord's length limits on what a bot writes, answered as Discord does: 400 {@code 50035 Invalid Form
@@ -77,6 +79,35 @@ final class Limits {
     }
     limits.raise();
     return choices;
+  }
+
+  /**
+   * Checks Get Channel Messages' query: {@code limit} 1-100 (default 50), at most one of {@code before},
+   * {@code after}, {@code around}, each a snowflake. Returns the limit.
+   */
+  static int checkHistoryQuery(ObjectMapper json, Map<String, String> query) {
+    Limits limits = new Limits(json);
+    int limit = 50;
+    String given = query.get("limit");
+    if (given != null) {
+      try {
+        limit = Integer.parseInt(given);
+        if (limit < 1 || limit > 100) {
+          limits.error("limit", limit < 1 ? "NUMBER_TYPE_MIN" : "NUMBER_TYPE_MAX",
+              "int value should be " + (limit < 1 ? "greater than or equal to 1." : "less than or equal to 100."));
+        }
+      } catch (NumberFormatException e) {
+        limits.error("limit", "NUMBER_TYPE_COERCE", "Value \"" + given + "\" is not int.");
+      }
+    }
+    for (String pivot : List.of("before", "after", "around")) {
+      String id = query.get(pivot);
+      if (id != null && !id.matches("\\d{1,20}")) {
+        limits.error(pivot, "NUMBER_TYPE_COERCE", "Value \"" + id + "\" is not snowflake.");
+      }
+    }
+    limits.raise();
+    return limit;
   }
 
   private int max(JsonNode value, String path, int max) {

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +96,9 @@ final class Rest {
       }
     });
     routes.post(PREFIX + "/channels/{channel}/messages", this::createMessage);
+    routes.get(PREFIX + "/channels/{channel}/messages", this::getMessages);
     routes.get(PREFIX + "/channels/{channel}/messages/{message}", this::getMessage);
+    routes.post(PREFIX + "/channels/{channel}/typing", this::typing);
     routes.put(PREFIX + "/applications/{app}/commands", ctx -> putCommands(ctx, null));
     routes.put(PREFIX + "/applications/{app}/guilds/{guild}/commands",
         ctx -> putCommands(ctx, Long.parseLong(ctx.pathParam("guild"))));
@@ -229,6 +232,70 @@ final class Rest {
           .filter(m -> m.id() == messageId).findFirst().orElseThrow(() -> new World.NotFound("message " + messageId));
       ctx.json(Intents.asReadBy(bot, world.messageJson(found)));
     }
+  }
+
+  /**
+   * Get Channel Messages: newest first; {@code before}/{@code after}/{@code around} a message id (only one),
+   * {@code limit} 1-100. Needs View Channel (403 50001 without it); without Read Message History the answer
+   * is an empty list, as Discord's documentation says. Ephemeral answers are nobody's history.
+   */
+  private void getMessages(Context ctx) {
+    Model.Account bot = self(ctx);
+    long channelId = Long.parseLong(ctx.pathParam("channel"));
+    Map<String, String> query = new LinkedHashMap<>();
+    ctx.queryParamMap().forEach((name, values) -> query.put(name, values.getFirst()));
+    int limit = Limits.checkHistoryQuery(world.json, query);
+    synchronized (world) {
+      Model.Channel channel = world.channel(channelId);
+      long has = world.permissions(world.guild(channel.guildId), bot.id, channel);
+      if ((has & World.VIEW_CHANNEL) == 0) {
+        throw new DiscordError(403, 50001, "Missing Access");
+      }
+      ArrayNode result = world.json.createArrayNode();
+      if ((has & World.READ_MESSAGE_HISTORY) != 0) {
+        List<Model.Message> all = world.messages.getOrDefault(channelId, List.of()).stream()
+            .filter(m -> !m.ephemeral()).sorted(Comparator.comparingLong(Model.Message::id).reversed()).toList();
+        pick(all, query, limit).forEach(m -> result.add(Intents.asReadBy(bot, world.messageJson(m))));
+      }
+      ctx.json(result);
+    }
+  }
+
+  /** The page of {@code newestFirst} that the query asks for. */
+  private static List<Model.Message> pick(List<Model.Message> newestFirst, Map<String, String> query, int limit) {
+    if (query.containsKey("before")) {
+      long before = Long.parseLong(query.get("before"));
+      return newestFirst.stream().filter(m -> m.id() < before).limit(limit).toList();
+    }
+    if (query.containsKey("after")) {
+      long after = Long.parseLong(query.get("after"));
+      List<Model.Message> newer = newestFirst.stream().filter(m -> m.id() > after).toList();
+      return newer.subList(Math.max(0, newer.size() - limit), newer.size());
+    }
+    if (query.containsKey("around")) {
+      long around = Long.parseLong(query.get("around"));
+      int at = 0;
+      while (at < newestFirst.size() && newestFirst.get(at).id() > around) {
+        at++;
+      }
+      int from = Math.max(0, at - limit / 2);
+      return newestFirst.subList(from, Math.min(newestFirst.size(), from + limit));
+    }
+    return newestFirst.subList(0, Math.min(limit, newestFirst.size()));
+  }
+
+  /** Trigger Typing Indicator: 204 where the bot may send messages; nothing is dispatched (not modelled). */
+  private void typing(Context ctx) {
+    Model.Account bot = self(ctx);
+    long channelId = Long.parseLong(ctx.pathParam("channel"));
+    synchronized (world) {
+      Model.Channel channel = world.channel(channelId);
+      long has = world.permissions(world.guild(channel.guildId), bot.id, channel);
+      if ((has & World.VIEW_CHANNEL) == 0 || (has & World.SEND_MESSAGES) == 0) {
+        throw missingPermissions();
+      }
+    }
+    ctx.status(204);
   }
 
   private void putCommands(Context ctx, Long guildId) throws Exception {

@@ -62,6 +62,7 @@ final class World {
   static final long VIEW_CHANNEL = 1L << 10;
   static final long SEND_MESSAGES = 1L << 11;
   static final long EMBED_LINKS = 1L << 14;
+  static final long READ_MESSAGE_HISTORY = 1L << 16;
   static final long CONNECT = 1L << 20;
   static final long SPEAK = 1L << 21;
   static final long MUTE_MEMBERS = 1L << 22;
@@ -224,7 +225,9 @@ final class World {
     ObjectNode user = json.createObjectNode();
     user.put("id", Long.toString(account.id));
     user.put("username", account.name);
-    user.put("discriminator", "0000");
+    // Users moved to unique usernames in 2023 and have "0"; bots kept a four-digit tag (Discord's Username
+    // System FAQ, discord-api-docs "Users": "discriminator ... 0 for migrated users").
+    user.put("discriminator", account.bot ? "0000" : "0");
     user.putNull("global_name");
     user.putNull("avatar");
     user.put("bot", account.bot);
@@ -265,7 +268,7 @@ final class World {
     return node;
   }
 
-  ObjectNode channelJson(Model.Channel channel) {
+  synchronized ObjectNode channelJson(Model.Channel channel) {
     ObjectNode node = json.createObjectNode();
     node.put("id", Long.toString(channel.id));
     node.put("type", channel.type);
@@ -285,6 +288,9 @@ final class World {
       node.putNull("topic");
       node.put("rate_limit_per_user", 0);
     }
+    List<Model.Message> posted = messages.getOrDefault(channel.id, List.of());
+    posted.stream().filter(m -> !m.ephemeral()).mapToLong(Model.Message::id).max().ifPresentOrElse(
+        id -> node.put("last_message_id", Long.toString(id)), () -> node.putNull("last_message_id"));
     return node;
   }
 

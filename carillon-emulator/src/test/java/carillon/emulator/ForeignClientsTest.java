@@ -97,7 +97,8 @@ class ForeignClientsTest {
     UserHandle alice = new UserHandle(discord.world(), id("/users/alice"), "alice");
 
     assertThat(bot.expect("ready ", STEP))
-        .isEqualTo("ready guild=Sangha channels=3 read=\"" + greeting + "\"");
+        .as("the message read back, then the channel's history newest first (Get Channel Messages)")
+        .isEqualTo("ready guild=Sangha channels=3 read=\"" + greeting + "\" history=[\"second\",\"" + greeting + "\"]");
     assertThat(discord.restFaultsServed()).as("the library retried after a 429 and a 502").isEqualTo(2);
     assertThat(discord.messages(notices)).extracting(SentMessage::content).contains(greeting);
 
