@@ -1,6 +1,7 @@
 package carillon.bot.app;
 
 import carillon.bot.calendar.GuildCalendars;
+import carillon.bot.cluster.ShardOwnership;
 import carillon.bot.config.Config;
 import carillon.bot.config.Setting;
 import carillon.bot.discord.BotAccounts;
@@ -31,6 +32,9 @@ import carillon.bot.session.Sessions;
 import carillon.bot.store.Database;
 import carillon.bot.store.PrivateFiles;
 import carillon.bot.store.StoreLock;
+import carillon.bot.store.StoreUnavailableException;
+import carillon.tasks.Loop;
+import org.jdbi.v3.core.JdbiException;
 import carillon.bot.web.Readiness;
 import carillon.bot.web.WebServer;
 import carillon.bot.web.WebSettings;
@@ -42,7 +46,15 @@ import carillon.tasks.TimeSource;
 import com.sedmelluq.discord.lavaplayer.player.DefaultAudioPlayerManager;
 import com.sedmelluq.discord.lavaplayer.source.local.LocalAudioSourceManager;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongPredicate;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -121,6 +133,7 @@ public final class Carillon implements AutoCloseable {
   private final DirectReminders reminders;
   private final ScheduledEvents events;
   private final Optional<StoreLock> storeLock;
+  private final ShardOwnership ownership;
   private Optional<InetSocketAddress> metricsAddress = Optional.empty();
   private final DefaultAudioPlayerManager players = new DefaultAudioPlayerManager();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -145,14 +158,17 @@ public final class Carillon implements AutoCloseable {
     }
     storeLock = config.postgres().isPresent() ? Optional.empty() : Optional.of(lockStore(config));
     db = Database.open(config);
+    ownership = holdShards(config);
     LoudnessTarget loudness = new LoudnessTarget(config.targetLoudness());
     library = new AudioLibrary(config.dataDir(), db, Clock.systemUTC(), probe, MAX_UPLOAD_BYTES, loudness);
     guilds = new GuildDirectory(db);
     sessions = new Sessions(db, guilds, time);
-    runs = new Runs(db);
+    runs = new Runs(db, ownership.processId());
+    Set<Integer> loggedInShards = ownership.shards();
     accounts = BotAccounts.login(
         config.accounts().stream().map(a -> new BotAccounts.Login(a.name(), a.token(), a.shards())).toList(),
-        settings.discord(), name -> List.of(new GuildCacheSync(name, guilds, slots)), READY_TIMEOUT);
+        settings.discord(), name -> List.of(new GuildCacheSync(name, guilds, slots)), READY_TIMEOUT,
+        config.postgres().isPresent() ? loggedInShards : null);
     accounts.allClosed().thenRun(() -> {
       if (!closed.get()) {
         accountsLost.complete(null);
@@ -160,7 +176,7 @@ public final class Carillon implements AutoCloseable {
     });
     calendars = new GuildCalendars(db, config.timeZone(), config.language(), time);
     GuildLanguage language = new GuildLanguage(calendars::ownLanguage, config.language());
-    events = new ScheduledEvents(sessions, accounts, db, time, tasks, language);
+    events = new ScheduledEvents(sessions, accounts, db, time, tasks, language, ownership::owns);
     ReminderOptIns optIns = new ReminderOptIns(db, time);
     reminders = new DirectReminders(accounts, events, optIns, language);
     accounts.listen(events.listener());
@@ -170,8 +186,9 @@ public final class Carillon implements AutoCloseable {
         id -> library.track(id, loudness), time,
         tasks, runs, slots, config.cutFade());
     SessionStarter starter = new SessionStarter(sessions, runs, slots, playback, time);
-    scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks, JOIN_AHEAD, calendars);
-    commands = new CommandQueue(db, sessions, starter, playback, tasks, time);
+    scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks, JOIN_AHEAD, calendars,
+        ownership::owns);
+    commands = new CommandQueue(db, sessions, starter, playback, tasks, time, ownership::owns);
     SlashCommands slash = new SlashCommands(sessions, scheduler, playback, commands, config.commandRole(), optIns, tasks,
         calendars::ownLanguage);
     accounts.listen(slash);
@@ -188,7 +205,8 @@ public final class Carillon implements AutoCloseable {
     metrics.watch(voice);
     metrics.watch(db);
     metrics.watch(reminders);
-    new CrashRecovery(sessions, runs, starter, notifier, time).resumeOrInterruptAll();
+    CrashRecovery recovery = new CrashRecovery(sessions, runs, starter, notifier, time);
+    recovery.resumeOrInterrupt(ownership::owns);
     scheduler.start();
     events.start();
     commands.recover();
@@ -196,6 +214,9 @@ public final class Carillon implements AutoCloseable {
     // background; until then they play from the original with the gain applied while playing.
     tasks.spawn("encode audio to Opus", library::encodePending);
 
+    if (config.postgres().isPresent()) {
+      followShards(recovery, loggedInShards);
+    }
     InetSocketAddress address = new InetSocketAddress(config.webAddress().getHostString(), config.webAddress().getPort());
     WebSettings webSettings = new WebSettings(address, config.dataDir().resolve("web-uploads"), config.timeZone(),
         MAX_UPLOAD_BYTES, Duration.ofHours(12), config.secureCookies(), config.publicUrl(), config.trustedProxies());
@@ -311,6 +332,155 @@ public final class Carillon implements AutoCloseable {
     return reminders;
   }
 
+  /**
+   * This process's shards: with SQLite all of them; with PostgreSQL its share, held by advisory locks (see
+   * {@link ShardOwnership}). Every account must then have the same shard count, so that a guild is on the
+   * same shard index for all of them.
+   */
+  private ShardOwnership holdShards(Config config) throws StartException, InterruptedException {
+    int shards = config.accounts().stream().mapToInt(Config.Account::shards).max().orElse(1);
+    String processId = ProcessHandle.current().pid() + "@" + hostName() + "/"
+        + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
+    if (config.postgres().isEmpty()) {
+      return ShardOwnership.single(shards, processId);
+    }
+    if (config.accounts().stream().mapToInt(Config.Account::shards).distinct().count() > 1) {
+      db.close();
+      throw new StartException("with PostgreSQL, every bot account must have the same shard count (accounts.NAME.shards):"
+          + " a guild must be on the same shard for all of them, because one process holds a shard for every account; "
+          + "now they have " + config.accounts().stream().map(a -> a.name() + "=" + a.shards()).toList(), null);
+    }
+    Config.Postgres pg = config.postgres().get();
+    Properties login = new Properties();
+    login.setProperty("user", pg.user());
+    login.setProperty("password", pg.password().value());
+    login.setProperty("options", ShardOwnership.KEEPALIVE_OPTIONS);
+    login.setProperty("ApplicationName", "carillon shard locks");
+    ShardOwnership held = ShardOwnership.postgres(shards, processId,
+        () -> DriverManager.getConnection(config.databaseUrl(), login));
+    try {
+      held.start(tasks);
+    } catch (SQLException e) {
+      db.close();
+      throw new StartException("the shard locks cannot be taken on PostgreSQL (" + e.getMessage() + ")", e);
+    }
+    log.info("Cluster: process {} holds shards {} of {} (failover bound {} ms after a process's connection ends)",
+        processId, held.shards(), shards, held.failoverBound().toMillis());
+    return held;
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown-host";
+    }
+  }
+
+  /**
+   * Follows shards moving between processes: taken shards are connected, their guilds' runs taken up,
+   * their sessions planned and their pending commands applied; lost shards stop playing first (runs handed
+   * over, not ended), then their timers, then their gateway connection. Commands stored by other processes
+   * are taken up every check interval.
+   */
+  private void followShards(CrashRecovery recovery, Set<Integer> loggedInShards) {
+    var follower = new ShardOwnership.Listener() {
+      /** The shards connected here; guarded by this listener (changes while starting race with the ownership thread). */
+      private final Set<Integer> known = new TreeSet<>(loggedInShards);
+
+      @Override
+      public synchronized void gained(Set<Integer> held) {
+        Set<Integer> shards = new TreeSet<>(held);
+        shards.removeAll(known);
+        if (shards.isEmpty()) {
+          return;
+        }
+        known.addAll(shards);
+        accounts.startShards(shards);
+        LongPredicate inGuild = guildId -> shards.contains(ShardOwnership.shardOf(guildId, ownership.shardCount()));
+        tasks.spawn("take up shards " + shards, () -> {
+          awaitShards(shards);
+          recovery.resumeOrInterrupt(inGuild);
+          scheduler.shardsGained();
+          events.start();
+          commands.takeUp();
+        });
+      }
+
+      @Override
+      public synchronized void lost(Set<Integer> released) {
+        Set<Integer> shards = new TreeSet<>(released);
+        shards.retainAll(known);
+        known.removeAll(shards);
+        LongPredicate inGuild = guildId -> shards.contains(ShardOwnership.shardOf(guildId, ownership.shardCount()));
+        scheduler.shardsLost(inGuild);
+        try {
+          playback.handOver(inGuild).get(ownership.interval().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          log.warn("Runs of shards {} did not stop within {} ms", shards, ownership.interval().toMillis());
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("a run failed while handed over", e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        accounts.stopShards(shards);
+      }
+
+      /** Shards that moved between the login and now, before this listener was there. */
+      synchronized void catchUp() {
+        Set<Integer> now = ownership.shards();
+        Set<Integer> gone = new TreeSet<>(known);
+        gone.removeAll(now);
+        if (!gone.isEmpty()) {
+          lost(gone);
+        }
+        gained(now);
+      }
+    };
+    ownership.listen(follower);
+    follower.catchUp();
+    // Notices between processes: "session ID" (re-plan it), "command" (take up or complete commands).
+    String me = " " + ownership.processId();
+    sessions.onChange(id -> tell("session " + id + me));
+    commands.onLeftForAnother(c -> tell("command" + me));
+    commands.onFinished(c -> tell("command" + me));
+    ownership.onNotice(payload -> {
+      if (payload.endsWith(me)) {
+        return; // this process's own notice
+      }
+      String[] words = payload.split(" ");
+      if (words[0].equals("session") && words.length == 3) {
+        long sessionId = Long.parseLong(words[1]);
+        tasks.spawn("re-plan session " + sessionId, () -> scheduler.replan(sessionId));
+        events.sessionChanged(sessionId);
+      } else if (words[0].equals("command")) {
+        tasks.spawn("take up commands", commands::takeUp);
+      }
+    });
+    tasks.add(Loop.every(ownership.interval()).name("take up commands from other processes")
+        .handle(StoreUnavailableException.class).build(() -> commands.takeUp())).start();
+  }
+
+  /** Tells the other processes (best effort: they look for commands every second anyway). */
+  private void tell(String payload) {
+    try {
+      db.useHandle(h -> h.execute("SELECT pg_notify(?, ?)", ShardOwnership.CHANNEL, payload));
+    } catch (StoreUnavailableException | JdbiException e) {
+      log.debug("Could not tell the other processes '{}': {}", payload, e.getMessage());
+    }
+  }
+
+  /** Waits (up to the ready timeout) until every account's shards {@code shards} are connected, or gives up. */
+  private void awaitShards(Set<Integer> shards) throws InterruptedException {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline && !accounts.connected(shards)) {
+      if (closed.get()) {
+        return;
+      }
+      Thread.sleep(100); // polling JDA's shard status: the shards' READY has no per-call future
+    }
+  }
+
   /** One process per SQLite store: the lock beside the database file (see {@link StoreLock}). */
   private static StoreLock lockStore(Config config) throws StartException {
     Path dir = config.sqliteFile().toAbsolutePath().getParent();
@@ -344,6 +514,9 @@ public final class Carillon implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     web.beginShutdown(); // requests are answered 503 "shutting down" until the socket closes below
     commands.close();
+    // In a cluster the runs go on elsewhere: the shards are released with their runs handed over (not
+    // ended), and the processes that take them resume them. Alone, they end as interrupted below.
+    ownership.close();
     scheduler.stop();
     // Runs end first, while the task group still takes their end notices; then everything is awaited.
     try {
@@ -360,6 +533,7 @@ public final class Carillon implements AutoCloseable {
     report.notEnded().forEach(e -> log.warn("Still running at shutdown: {}", e.name()));
     web.close();
     metrics.close();
+    ownership.close();
     accounts.close();
     players.shutdown();
     probe.close();

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -77,32 +78,43 @@ public final class BotAccounts implements AutoCloseable {
   /** Follows one account's shards: ready when every shard is, closed when every shard has shut down. */
   private final class Lifecycle extends ListenerAdapter {
     final String name;
-    final int shards;
+    /** How many shards this process runs of the account now (the cluster's share; all of them alone). */
+    final AtomicInteger shards;
     final CompletableFuture<Void> ready = new CompletableFuture<>();
     final AtomicInteger readyShards = new AtomicInteger();
     final Set<Integer> shutDownShards = ConcurrentHashMap.newKeySet();
+    /** Shards stopped on purpose (they moved to another process): their shutdown is not a failure. */
+    final Set<Integer> stopped = ConcurrentHashMap.newKeySet();
 
     Lifecycle(String name, int shards) {
       this.name = name;
-      this.shards = shards;
+      this.shards = new AtomicInteger(shards);
+      if (shards == 0) {
+        ready.complete(null); // this process holds none of its shards now
+      }
     }
 
     @Override
     public void onReady(ReadyEvent event) {
-      if (readyShards.incrementAndGet() >= shards) {
+      shutDownShards.remove(event.getJDA().getShardInfo().getShardId());
+      if (readyShards.incrementAndGet() >= shards.get()) {
         ready.complete(null);
       }
     }
 
     @Override
     public void onShutdown(ShutdownEvent event) {
+      int shard = event.getJDA().getShardInfo().getShardId();
+      if (stopped.remove(shard)) {
+        return;
+      }
       String why = describe(event.getCloseCode(), event.getCode());
       if (!ready.isDone()) {
         ready.completeExceptionally(new LoginFailure(why));
         return;
       }
-      shutDownShards.add(event.getJDA().getShardInfo().getShardId());
-      if (shutDownShards.size() >= shards) {
+      shutDownShards.add(shard);
+      if (shutDownShards.size() >= shards.get()) {
         closed(name, why);
       }
     }
@@ -137,10 +149,18 @@ public final class BotAccounts implements AutoCloseable {
   private final Function<String, List<Object>> listeners;
   private final Duration readyTimeout;
   private final Backoff backoff = new Backoff(FIRST_RETRY, MAX_RETRY);
+  /** The shard ids this process connects (null: all); changed by {@link #startShards} and {@link #stopShards}. */
+  private final Set<Integer> shardIds;
+  private final Map<String, Lifecycle> lifecycles = new ConcurrentHashMap<>();
   private volatile CommandData guildCommand;
   private volatile boolean closing;
 
-  private BotAccounts(Endpoint endpoint, Function<String, List<Object>> listeners, Duration readyTimeout) {
+  private BotAccounts(Endpoint endpoint, Function<String, List<Object>> listeners, Duration readyTimeout,
+      Set<Integer> shardIds) {
+    this.shardIds = shardIds == null ? null : ConcurrentHashMap.newKeySet();
+    if (shardIds != null) {
+      this.shardIds.addAll(shardIds);
+    }
     this.endpoint = endpoint;
     this.listeners = listeners;
     this.readyTimeout = readyTimeout;
@@ -157,7 +177,16 @@ public final class BotAccounts implements AutoCloseable {
    */
   public static BotAccounts login(List<Login> logins, Endpoint endpoint, Function<String, List<Object>> listeners,
       Duration readyTimeout) throws InterruptedException {
-    BotAccounts accounts = new BotAccounts(endpoint, listeners, readyTimeout);
+    return login(logins, endpoint, listeners, readyTimeout, null);
+  }
+
+  /**
+   * As {@link #login(List, Endpoint, Function, Duration)}, connecting only the shards {@code shardIds} of
+   * every account (this process's share of a cluster, {@code cluster.ShardOwnership}); null for all.
+   */
+  public static BotAccounts login(List<Login> logins, Endpoint endpoint, Function<String, List<Object>> listeners,
+      Duration readyTimeout, Set<Integer> shardIds) throws InterruptedException {
+    BotAccounts accounts = new BotAccounts(endpoint, listeners, readyTimeout, shardIds);
     logins.forEach(login -> accounts.configured.add(login.name()));
     Map<String, Lifecycle> started = new LinkedHashMap<>();
     for (Login login : logins) {
@@ -179,7 +208,9 @@ public final class BotAccounts implements AutoCloseable {
 
   /** Builds an account's ShardManager; JDA logs in as it builds. */
   private Lifecycle build(Login login) {
-    Lifecycle lifecycle = new Lifecycle(login.name(), login.shards());
+    Set<Integer> connecting = shardIds == null ? null : Set.copyOf(shardIds);
+    Lifecycle lifecycle = new Lifecycle(login.name(), connecting == null ? login.shards() : connecting.size());
+    lifecycles.put(login.name(), lifecycle);
     List<Object> listening = new ArrayList<>(listeners.apply(login.name()));
     listening.add(lifecycle);
     // One shard is a ShardManager too: one type for every account, and JDA builds the first shard
@@ -193,13 +224,61 @@ public final class BotAccounts implements AutoCloseable {
             // reports them only with this cache.
             .enableCache(CacheFlag.SCHEDULED_EVENTS)
             .setMemberCachePolicy(MemberCachePolicy.VOICE.or(MemberCachePolicy.OWNER))
-            .setShardsTotal(login.shards()))
+            .setShardsTotal(login.shards())
+            .setShards(connecting == null ? allShards(login.shards()) : connecting))
         .addEventListeners(listening.toArray()).build();
     all.put(login.name(), connection);
     if (closing) {
       shutdownNow(connection); // built while Carillon was shutting down
     }
     return lifecycle;
+  }
+
+  private static Set<Integer> allShards(int count) {
+    Set<Integer> all = new TreeSet<>();
+    for (int i = 0; i < count; i++) {
+      all.add(i);
+    }
+    return all;
+  }
+
+  /**
+   * Connects these shards of every account too (their guilds are this process's now). The shards come up
+   * in the background; their guilds appear as each shard is ready.
+   */
+  public void startShards(Set<Integer> ids) {
+    if (shardIds == null) {
+      return;
+    }
+    shardIds.addAll(ids);
+    for (var entry : all.entrySet()) {
+      Lifecycle lifecycle = lifecycles.get(entry.getKey());
+      for (int id : ids) {
+        lifecycle.stopped.remove(id);
+        lifecycle.shards.incrementAndGet();
+        entry.getValue().start(id);
+      }
+    }
+    log.info("Bot accounts: connecting shard(s) {}", ids);
+  }
+
+  /** Disconnects these shards of every account (another process holds them now). */
+  public void stopShards(Set<Integer> ids) {
+    if (shardIds == null) {
+      return;
+    }
+    shardIds.removeAll(ids);
+    for (var entry : all.entrySet()) {
+      Lifecycle lifecycle = lifecycles.get(entry.getKey());
+      for (int id : ids) {
+        if (entry.getValue().getShardById(id) != null) {
+          lifecycle.stopped.add(id);
+          lifecycle.shards.decrementAndGet();
+          entry.getValue().shutdown(id);
+        }
+      }
+    }
+    log.info("Bot accounts: disconnected shard(s) {}", ids);
   }
 
   /** Waits for READY; true when the account is now logged in. */
@@ -334,6 +413,19 @@ public final class BotAccounts implements AutoCloseable {
       states.put(name, problem);
     }
     return states;
+  }
+
+  /** Whether every logged-in account has these shards connected. */
+  public boolean connected(Set<Integer> shards) {
+    for (ShardManager connection : live.values()) {
+      for (int id : shards) {
+        JDA shard = connection.getShardById(id);
+        if (shard == null || shard.getStatus() != JDA.Status.CONNECTED) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** The names of the accounts that are logged in. */

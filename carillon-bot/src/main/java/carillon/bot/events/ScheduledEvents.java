@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongPredicate;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import net.dv8tion.jda.api.entities.Guild;
@@ -68,20 +69,31 @@ public final class ScheduledEvents {
   private final TimeSource time;
   private final TaskGroup tasks;
   private final GuildLanguage language;
+  private final LongPredicate ownsGuild;
   private final Map<Long, Object> locks = new ConcurrentHashMap<>();
   /** Per session, the last failure logged, so that the same one is not logged again. */
   private final Map<Long, String> failing = new ConcurrentHashMap<>();
 
-  /** {@code language}: which language an event's description is in, per guild. */
+  /**
+   * @param language which language an event's description is in, per guild
+   * @param ownsGuild whether this process holds the guild's shard ({@code cluster.ShardOwnership#owns}): in a
+   *     cluster only the holder keeps a guild's events, so that two processes never make two
+   */
   public ScheduledEvents(Sessions sessions, BotAccounts accounts, Database db, TimeSource time, TaskGroup tasks,
-      GuildLanguage language) {
+      GuildLanguage language, LongPredicate ownsGuild) {
+    this.ownsGuild = ownsGuild;
     this.sessions = sessions;
     this.accounts = accounts;
     this.store = new EventStore(db);
     this.time = time;
     this.tasks = tasks;
     this.language = language;
-    sessions.onChange(id -> later("update the Discord event of session " + id, () -> reconcile(id)));
+    sessions.onChange(this::sessionChanged);
+  }
+
+  /** A session was created, edited or deleted (here, or on another process of a cluster): its event follows. */
+  public void sessionChanged(long sessionId) {
+    later("update the Discord event of session " + sessionId, () -> reconcile(sessionId));
   }
 
   /**
@@ -179,6 +191,10 @@ public final class ScheduledEvents {
     synchronized (lock(sessionId)) {
       Optional<Session> found = sessions.find(sessionId);
       Optional<EventStore.Kept> kept = store.find(sessionId);
+      long guildId = found.map(Session::guildId).or(() -> kept.map(EventStore.Kept::guildId)).orElse(0L);
+      if (guildId != 0 && !ownsGuild.test(guildId)) {
+        return; // another process of the cluster holds the guild, and keeps its events
+      }
       if (found.isEmpty() || !found.get().enabled() || !found.get().publishEvent()) {
         kept.flatMap(EventStore.Kept::eventId).ifPresent(eventId -> {
           store.save(kept.get().withoutEvent());

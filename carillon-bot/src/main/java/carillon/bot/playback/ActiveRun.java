@@ -65,6 +65,8 @@ public final class ActiveRun {
   private boolean paused;
   private int volume = SessionLimits.DEFAULT_VOLUME;
   private RunOutcome stopOutcome;
+  /** Stopped because another process takes the run over: nothing recorded, nothing noticed. */
+  private boolean handedOver;
   /** Why it was ended, when someone or something other than a command ended it. */
   private String stopReason;
   /** With a presence policy that acts on an empty channel: armed while nobody is there. */
@@ -275,6 +277,20 @@ public final class ActiveRun {
     end(RunOutcome.INTERRUPTED, null);
   }
 
+  /**
+   * Stops playing without ending the run: its guild's shard went to another process (or may have), which
+   * resumes it from the progress saved here. Nothing is recorded as ended and no notice goes out.
+   */
+  void handOver() {
+    Optional<Progress> progress;
+    synchronized (this) {
+      handedOver = true;
+      progress = progress();
+    }
+    progress.ifPresent(p -> runs.saveProgress(runId, p)); // refused once another process has adopted it
+    end(RunOutcome.INTERRUPTED, "its guild's shard moved to another process");
+  }
+
   /** Ends the run now with {@code outcome}; {@code reason} (may be null) is recorded and noticed. */
   private void end(RunOutcome outcome, String reason) {
     VoicePort.PlayingTrack current;
@@ -428,15 +444,23 @@ public final class ActiveRun {
       }
       joinedVoice.complete(Optional.of(error != null ? error
           : "it was " + outcome.name().toLowerCase(Locale.ROOT) + " before it joined the voice channel"));
+      boolean leftToAnother;
+      synchronized (this) {
+        leftToAnother = handedOver;
+      }
       try {
-        playback.ended(this, outcome, playedBefore + played.size(), error);
-        if (began && !heard) {
-          notifier.couldNotStart(session, error != null ? error
-              : "it was " + outcome.name().toLowerCase(Locale.ROOT) + " before it began");
-        } else if (cutShortBy != null) {
-          notifier.cutShort(session, Duration.between(started, time.now()), played, cutShortBy);
-        } else if (began) {
-          notifier.ended(session, Duration.between(started, time.now()), played);
+        if (leftToAnother) {
+          playback.handedOver(this); // its new owner goes on with it: no end notice from here
+        } else {
+          playback.ended(this, outcome, playedBefore + played.size(), error);
+          if (began && !heard) {
+            notifier.couldNotStart(session, error != null ? error
+                : "it was " + outcome.name().toLowerCase(Locale.ROOT) + " before it began");
+          } else if (cutShortBy != null) {
+            notifier.cutShort(session, Duration.between(started, time.now()), played, cutShortBy);
+          } else if (began) {
+            notifier.ended(session, Duration.between(started, time.now()), played);
+          }
         }
       } finally {
         done.complete(null);

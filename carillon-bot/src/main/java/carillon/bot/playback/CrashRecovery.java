@@ -10,6 +10,7 @@ import carillon.tasks.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,27 @@ public final class CrashRecovery {
 
   /** Resumes or records as interrupted every run the last process left playing (call once, at start-up). */
   public void resumeOrInterruptAll() {
-    runs.leftRunning().forEach(this::resumeOrInterrupt);
+    resumeOrInterrupt(guildId -> true);
+  }
+
+  /**
+   * Resumes or records as interrupted the runs left RUNNING in the guilds {@code inGuild} accepts (the
+   * shards this process holds: at start-up, and when it takes over shards of a process that died). Runs
+   * this process plays now are left alone; each other one is adopted first (owner set to this process, if
+   * nobody else adopted it meanwhile), so a run is taken up by exactly one process.
+   */
+  public void resumeOrInterrupt(LongPredicate inGuild) {
+    for (Runs.Left left : runs.leftRunning(inGuild)) {
+      if (starter.plays(left.run().id())) {
+        continue;
+      }
+      if (runs.adopt(left)) {
+        left.owner().filter(o -> !o.equals(runs.owner())).ifPresent(o -> log.info(
+            "Run {} of session {} was played by process {}; this process takes it up", left.run().id(),
+            left.run().sessionId(), o));
+        resumeOrInterrupt(left.run(), left.progress());
+      }
+    }
   }
 
   /**

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -173,6 +174,25 @@ public final class Playback {
     List<ActiveRun> runs = List.copyOf(active.values());
     runs.forEach(ActiveRun::interrupt);
     return CompletableFuture.allOf(runs.stream().map(r -> r.done).toArray(CompletableFuture[]::new));
+  }
+
+  /**
+   * Stops every run in the guilds {@code inGuild} accepts without ending them (their shard moved to another
+   * process, which resumes them); nothing is recorded and no notice goes out.
+   *
+   * @return completes when each has left its voice channel
+   */
+  public CompletableFuture<Void> handOver(LongPredicate inGuild) {
+    List<ActiveRun> going = active.values().stream().filter(r -> inGuild.test(r.session().guildId())).toList();
+    going.forEach(ActiveRun::handOver);
+    return CompletableFuture.allOf(going.stream().map(r -> r.done).toArray(CompletableFuture[]::new));
+  }
+
+  void handedOver(ActiveRun run) {
+    log.info("Run {} of '{}' handed over: its guild's shard moved to another process", run.runId(), run.session().name());
+    active.remove(run.session().id(), run);
+    slots.release(run.slot());
+    changed(run);
   }
 
   void ended(ActiveRun run, RunOutcome outcome, int tracksPlayed, String error) {

@@ -75,6 +75,55 @@ public final class SessionStarter {
     return new Started(playback.start(session, runId.get(), slot.get(), prepared));
   }
 
+  /** An occurrence claimed in the store ahead of its start, with its slot and the voice join under way. */
+  public record Claimed(long runId, Instant scheduledAt, Playback.Prepared prepared) {}
+
+  /**
+   * Ahead of a start: claims a voice slot and the occurrence, and only then joins the voice channel, so that
+   * a process that loses the claim never touches voice (two joins with one account would disconnect the
+   * winner). Empty when a run of the session plays, no slot is free, or the occurrence is claimed already;
+   * nothing is held then.
+   *
+   * @throws carillon.bot.store.StoreUnavailableException if the store cannot take the claim (nothing held)
+   */
+  public Optional<Claimed> claimAhead(Session session, Instant scheduledAt) {
+    if (playback.active(session.id()).isPresent()) {
+      return Optional.empty();
+    }
+    Optional<VoiceSlot> slot = slots.claim(session.guildId(), session.id());
+    if (slot.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Long> runId;
+    try {
+      runId = runs.claim(session.id(), scheduledAt, time.now(), slot.get().account());
+    } catch (RuntimeException e) {
+      slots.release(slot.get());
+      throw e;
+    }
+    if (runId.isEmpty()) {
+      slots.release(slot.get());
+      return Optional.empty();
+    }
+    return Optional.of(new Claimed(runId.get(), scheduledAt, playback.prepare(session, slot.get())));
+  }
+
+  /** Plays an occurrence claimed ahead, in its slot and the channel joined for it. */
+  public Started startClaimed(Session session, Claimed claimed) {
+    runs.started(claimed.runId(), time.now());
+    return new Started(playback.start(session, claimed.runId(), claimed.prepared().slot(),
+        Optional.of(claimed.prepared())));
+  }
+
+  /** Gives back an occurrence claimed ahead that will not play now: the claim, the voice channel, the slot. */
+  public void releaseClaimed(Claimed claimed) {
+    try {
+      runs.unclaim(claimed.runId());
+    } finally {
+      playback.release(claimed.prepared());
+    }
+  }
+
   private void release(Optional<Playback.Prepared> prepared, VoiceSlot slot) {
     if (prepared.isPresent()) {
       playback.release(prepared.get());
@@ -111,6 +160,11 @@ public final class SessionStarter {
    */
   public Optional<ActiveRun> resume(Session session, Run run, Progress progress) {
     return slots.claim(session.guildId(), session.id()).map(slot -> playback.resume(session, run, progress, slot));
+  }
+
+  /** Whether this process plays the run now. */
+  public boolean plays(long runId) {
+    return playback.all().stream().anyMatch(run -> run.runId() == runId);
   }
 
   /** Why a session of the guild finds no free voice slot, for a person. */

@@ -19,6 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongPredicate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -53,14 +55,34 @@ public final class CommandQueue {
   private final List<Consumer<CommandRecord>> dispatchListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<CommandRecord>> finishListeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
+  private final LongPredicate ownsGuild;
+  /** Commands handed to a lane here (so never twice). */
+  private final Set<Long> dispatched = ConcurrentHashMap.newKeySet();
+  private final List<Consumer<CommandRecord>> leftForOthers = new CopyOnWriteArrayList<>();
 
   public CommandQueue(Database db, Sessions sessions, SessionStarter starter, Playback playback, TaskGroup tasks,
       TimeSource time) {
     this(new SqlCommandStore(db), sessions, starter, playback, tasks, time);
   }
 
+  /**
+   * @param ownsGuild whether this process holds the guild's shard ({@code cluster.ShardOwnership#owns}): a
+   *     command of another guild is stored and left PENDING for the process that holds it, which takes it up
+   *     with {@link #takeUp()}; whoever submitted it waits on the store ({@link #takeUp()} again)
+   */
+  public CommandQueue(Database db, Sessions sessions, SessionStarter starter, Playback playback, TaskGroup tasks,
+      TimeSource time, LongPredicate ownsGuild) {
+    this(new SqlCommandStore(db), sessions, starter, playback, tasks, time, ownsGuild);
+  }
+
   CommandQueue(CommandStore store, Sessions sessions, SessionStarter starter, Playback playback, TaskGroup tasks,
       TimeSource time) {
+    this(store, sessions, starter, playback, tasks, time, guildId -> true);
+  }
+
+  CommandQueue(CommandStore store, Sessions sessions, SessionStarter starter, Playback playback, TaskGroup tasks,
+      TimeSource time, LongPredicate ownsGuild) {
+    this.ownsGuild = ownsGuild;
     this.store = store;
     this.sessions = sessions;
     this.starter = starter;
@@ -182,6 +204,14 @@ public final class CommandQueue {
     dispatchListeners.add(listener);
   }
 
+  /**
+   * Called when a command is stored for a guild another process holds (in a cluster, to tell that process
+   * at once instead of at its next look).
+   */
+  public void onLeftForAnother(Consumer<CommandRecord> listener) {
+    leftForOthers.add(listener);
+  }
+
   /** Called when a command reached its final status (the live page shows results with it). */
   public void onFinished(Consumer<CommandRecord> listener) {
     finishListeners.add(listener);
@@ -190,17 +220,42 @@ public final class CommandQueue {
   /** Applies the commands a crash left behind (call once at start-up, before taking new ones). */
   public void recover() {
     int interrupted = store.failRunning(time.now(),
-        "the process stopped while this command was being applied; it was not repeated");
+        "the process stopped while this command was being applied; it was not repeated", ownsGuild);
     if (interrupted > 0) {
       log.warn("{} commands were being applied when the process stopped; marked failed", interrupted);
     }
-    List<CommandRecord> pending = store.pending();
+    List<CommandRecord> pending = store.pending(ownsGuild);
     for (CommandRecord command : pending) {
-      completions.put(command.id(), new CompletableFuture<>());
+      completions.putIfAbsent(command.id(), new CompletableFuture<>());
       enqueue(command);
     }
     if (!pending.isEmpty()) {
       log.info("Applying {} commands left pending by the last run", pending.size());
+    }
+  }
+
+  /**
+   * In a cluster, called every second and when this process takes shards: applies the PENDING commands of
+   * guilds it holds that another process stored (or that a process which died left), and completes this
+   * process's waits ({@code ?wait=}) for commands another process carried out.
+   */
+  public void takeUp() {
+    if (closed) {
+      return;
+    }
+    for (CommandRecord command : store.pending(ownsGuild)) {
+      if (!dispatched.contains(command.id())) {
+        completions.putIfAbsent(command.id(), new CompletableFuture<>());
+        enqueue(command);
+      }
+    }
+    for (var entry : completions.entrySet()) {
+      if (!dispatched.contains(entry.getKey())) {
+        store.find(entry.getKey()).filter(c -> c.status().isFinal()).ifPresent(done -> {
+          completions.remove(done.id());
+          entry.getValue().complete(done);
+        });
+      }
     }
   }
 
@@ -235,6 +290,13 @@ public final class CommandQueue {
 
   private void enqueue(CommandRecord command) {
     long lane = laneOf(command);
+    if (lane != 0 && !ownsGuild.test(lane)) {
+      tell(leftForOthers, command); // stored PENDING: the process that holds the guild's shard carries it out
+      return;
+    }
+    if (!dispatched.add(command.id())) {
+      return;
+    }
     boolean startDrain;
     synchronized (lanes) {
       Deque<CommandRecord> queue = lanes.get(lane);

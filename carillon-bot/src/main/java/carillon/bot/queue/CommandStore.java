@@ -3,6 +3,7 @@ package carillon.bot.queue;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongPredicate;
 
 /** Where the queue keeps its commands: the {@code command} table ({@link SqlCommandStore}). */
 interface CommandStore {
@@ -21,11 +22,11 @@ interface CommandStore {
    */
   Keyed insertOnce(CommandRequest request, String requestedBy, Instant requestedAt, String key, Instant forgetBefore);
 
-  /** Marks every RUNNING command FAILED with {@code result}; returns how many. */
-  int failRunning(Instant at, String result);
+  /** Marks every RUNNING command of the guilds {@code inGuild} accepts FAILED with {@code result}; returns how many. */
+  int failRunning(Instant at, String result, LongPredicate inGuild);
 
-  /** The PENDING commands, oldest first. */
-  List<CommandRecord> pending();
+  /** The PENDING commands of the guilds {@code inGuild} accepts, oldest first. */
+  List<CommandRecord> pending(LongPredicate inGuild);
 
   Optional<CommandRecord> find(long id);
 

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongPredicate;
 import org.jdbi.v3.core.HandleConsumer;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
@@ -70,16 +71,34 @@ final class SqlCommandStore implements CommandStore {
   }
 
   @Override
-  public int failRunning(Instant at, String result) {
-    return db.withHandle(h -> h.execute(
-        "UPDATE command SET status = 'FAILED', finished_at = ?, result = ? WHERE status = 'RUNNING'",
-        at.toEpochMilli(), result));
+  public int failRunning(Instant at, String result, LongPredicate inGuild) {
+    int failed = 0;
+    for (long id : inGuilds("RUNNING", inGuild)) {
+      failed += db.withHandle(h -> h.execute(
+          "UPDATE command SET status = 'FAILED', finished_at = ?, result = ? WHERE id = ? AND status = 'RUNNING'",
+          at.toEpochMilli(), result, id));
+    }
+    return failed;
+  }
+
+  /** The ids of the commands with {@code status} of sessions in the guilds {@code inGuild} accepts (deleted: guild 0). */
+  private List<Long> inGuilds(String status, LongPredicate inGuild) {
+    return db.withHandle(h -> h.createQuery(
+            "SELECT c.id, s.guild_id FROM command c LEFT JOIN session s ON s.id = c.session_id WHERE c.status = ?"
+                + " ORDER BY c.id")
+        .bind(0, status)
+        .map((rs, ctx) -> inGuild.test(rs.getLong("guild_id")) ? rs.getLong("id") : -1L).list())
+        .stream().filter(id -> id >= 0).toList();
   }
 
   @Override
-  public List<CommandRecord> pending() {
-    return db.withHandle(h -> h.createQuery("SELECT * FROM command WHERE status = 'PENDING' ORDER BY id")
-        .map((rs, ctx) -> row(rs)).list());
+  public List<CommandRecord> pending(LongPredicate inGuild) {
+    // A command of a deleted session is in no guild (0 here): the process that holds shard 0 ends it.
+    return db.withHandle(h -> h.createQuery(
+            "SELECT c.*, s.guild_id AS guild FROM command c LEFT JOIN session s ON s.id = c.session_id"
+                + " WHERE c.status = 'PENDING' ORDER BY c.id")
+        .map((rs, ctx) -> inGuild.test(rs.getLong("guild")) ? Optional.of(row(rs)) : Optional.<CommandRecord>empty())
+        .list()).stream().flatMap(Optional::stream).toList();
   }
 
   @Override

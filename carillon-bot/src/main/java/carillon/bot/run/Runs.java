@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Arrays;
@@ -13,16 +14,35 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.function.LongPredicate;
 
 /**
  * The run history, and the claim that makes an occurrence play at most once: a run row is unique on
  * (session, scheduled instant), so whoever inserts it first plays it, across restarts and processes.
  */
 public final class Runs {
+  /** The owner of runs claimed by a {@link #Runs(Database)}: one process per store (SQLite, and most tests). */
+  public static final String LOCAL = "local";
   private final Database db;
+  private final String owner;
 
   public Runs(Database db) {
+    this(db, LOCAL);
+  }
+
+  /**
+   * Runs claimed, saved and ended as {@code owner} (this process's cluster id): progress and ends are
+   * written only to runs this owner holds, so a process fenced out of a guild changes nothing of the runs
+   * that another process took over.
+   */
+  public Runs(Database db, String owner) {
     this.db = db;
+    this.owner = owner;
+  }
+
+  /** Who this process is as the owner of runs. */
+  public String owner() {
+    return owner;
   }
 
   /**
@@ -31,11 +51,28 @@ public final class Runs {
    * @return the run's id, or empty if the occurrence was already claimed or recorded
    */
   public Optional<Long> claim(long sessionId, Instant scheduledAt, Instant startedAt, String account) {
-    return db.withHandle(h -> h.createUpdate("""
-            INSERT INTO run (session_id, scheduled_at, started_at, outcome, bot_account)
-            VALUES (?, ?, ?, 'RUNNING', ?) ON CONFLICT (session_id, scheduled_at) DO NOTHING""")
+    // RETURNING, not the driver's generated keys: SQLite's driver reports the connection's last inserted
+    // row id when DO NOTHING inserted none, which made a lost claim look won (issue 13).
+    return db.withHandle(h -> h.createQuery("""
+            INSERT INTO run (session_id, scheduled_at, started_at, outcome, bot_account, owner)
+            VALUES (?, ?, ?, 'RUNNING', ?, ?) ON CONFLICT (session_id, scheduled_at) DO NOTHING RETURNING id""")
         .bind(0, sessionId).bind(1, scheduledAt.toEpochMilli()).bind(2, startedAt.toEpochMilli()).bind(3, account)
-        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).findOne());
+        .bind(4, owner)
+        .mapTo(Long.class).findOne());
+  }
+
+  /** Records when a run claimed ahead of its start began playing (kept and written later while the store is down). */
+  public void started(long runId, Instant startedAt) {
+    db.writeOrDefer("run " + runId + " start", h -> h.execute(
+        "UPDATE run SET started_at = ? WHERE id = ? AND owner = ?", startedAt.toEpochMilli(), runId, owner));
+  }
+
+  /**
+   * Gives back a claim that never played (its session changed or was disabled between the claim ahead of
+   * its start and the start): the occurrence can be claimed again.
+   */
+  public void unclaim(long runId) {
+    db.withHandle(h -> h.execute("DELETE FROM run WHERE id = ? AND owner = ? AND outcome = 'RUNNING'", runId, owner));
   }
 
   /** Records an occurrence that did not play (missed, skipped because busy); false if it was already recorded. */
@@ -52,8 +89,8 @@ public final class Runs {
    */
   public void finish(long runId, RunOutcome outcome, Instant endedAt, int tracksPlayed, String error) {
     db.writeOrDefer("run " + runId + " end", h -> h.execute(
-        "UPDATE run SET outcome = ?, ended_at = ?, tracks_played = ?, error = ? WHERE id = ?",
-        outcome.name(), endedAt.toEpochMilli(), tracksPlayed, error, runId));
+        "UPDATE run SET outcome = ?, ended_at = ?, tracks_played = ?, error = ? WHERE id = ? AND owner = ?",
+        outcome.name(), endedAt.toEpochMilli(), tracksPlayed, error, runId, owner));
   }
 
   /**
@@ -68,24 +105,56 @@ public final class Runs {
           track_position_ms = CASE WHEN track_index = ? AND tracks_played = ? AND track_position_ms > ?
                                    THEN track_position_ms ELSE ? END,
           track_index = ?, tracks_played = ?, paused = ?, volume = ?, progress_at = ?
-        WHERE id = ? AND outcome = 'RUNNING'""",
+        WHERE id = ? AND outcome = 'RUNNING' AND owner = ?""",
         progress.trackIndex(), progress.tracksPlayed(), progress.position().toMillis(),
         progress.position().toMillis(), progress.trackIndex(), progress.tracksPlayed(), progress.paused(),
-        progress.volume(), progress.savedAt().toEpochMilli(), runId));
+        progress.volume(), progress.savedAt().toEpochMilli(), runId, owner));
   }
 
   /** At start-up: the runs a crash left RUNNING, with their last saved progress if any. */
   public Map<Run, Optional<Progress>> leftRunning() {
-    return db.withHandle(h -> h.createQuery("SELECT * FROM run WHERE outcome = 'RUNNING' ORDER BY id")
-        .reduceResultSet(new LinkedHashMap<Run, Optional<Progress>>(), (acc, rs, ctx) -> {
+    Map<Run, Optional<Progress>> all = new LinkedHashMap<>();
+    leftRunning(guildId -> true).forEach(left -> all.put(left.run(), left.progress()));
+    return all;
+  }
+
+  /** A RUNNING run, its last saved progress if any, and the process that owned it when read (none before V10). */
+  public record Left(Run run, Optional<Progress> progress, Optional<String> owner) {}
+
+  /**
+   * The RUNNING runs of sessions in guilds that {@code inGuild} accepts (this process's shards), oldest
+   * first. Each is {@link #adopt adopted} before it is resumed or ended.
+   */
+  public List<Left> leftRunning(LongPredicate inGuild) {
+    return db.withHandle(h -> h.createQuery(
+            "SELECT r.*, s.guild_id AS guild FROM run r JOIN session s ON s.id = r.session_id"
+                + " WHERE r.outcome = 'RUNNING' ORDER BY r.id")
+        .reduceResultSet(new ArrayList<Left>(), (acc, rs, ctx) -> {
+          if (!inGuild.test(rs.getLong("guild"))) {
+            return acc;
+          }
           long index = rs.getLong("track_index");
           Optional<Progress> progress = rs.wasNull() ? Optional.empty()
               : Optional.of(new Progress((int) index, Duration.ofMillis(rs.getLong("track_position_ms")),
                   rs.getInt("tracks_played"), rs.getBoolean("paused"), volume(rs),
                   Instant.ofEpochMilli(rs.getLong("progress_at"))));
-          acc.put(row(rs), progress);
+          acc.add(new Left(row(rs), progress, Optional.ofNullable(rs.getString("owner"))));
           return acc;
         }));
+  }
+
+  /**
+   * Makes this process the owner of a RUNNING run, if its owner is still the one it had when it was read:
+   * of two processes adopting the same run, one wins.
+   *
+   * @return whether this process owns the run now
+   */
+  public boolean adopt(Left left) {
+    long runId = left.run().id();
+    return db.withHandle(h -> left.owner().isPresent()
+        ? h.execute("UPDATE run SET owner = ? WHERE id = ? AND outcome = 'RUNNING' AND owner = ?", owner, runId,
+            left.owner().get())
+        : h.execute("UPDATE run SET owner = ? WHERE id = ? AND outcome = 'RUNNING' AND owner IS NULL", owner, runId)) > 0;
   }
 
   /** The latest scheduled instant of every session that has runs (one query, for start-up). */

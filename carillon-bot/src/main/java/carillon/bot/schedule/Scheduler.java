@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,7 @@ public final class Scheduler {
   private final Map<Long, Plan> plans = new ConcurrentHashMap<>();
   private final Duration joinAhead;
   private final SkipDates skipDates;
+  private final LongPredicate ownsGuild;
   /** Starts waiting for a free slot, oldest first; guarded by itself. */
   private final List<Waiting> waiting = new ArrayList<>();
 
@@ -74,12 +76,18 @@ public final class Scheduler {
    */
   public Scheduler(Sessions sessions, Runs runs, Slots slots, Playback playback, SessionStarter starter,
       Notifier notifier, TimeSource time, TaskGroup tasks, Duration joinAhead) {
-    this(sessions, runs, slots, playback, starter, notifier, time, tasks, joinAhead, SkipDates.NONE);
+    this(sessions, runs, slots, playback, starter, notifier, time, tasks, joinAhead, SkipDates.NONE, guildId -> true);
   }
 
-  /** @param skipDates each guild's skipped dates, honoured by all its sessions */
+  /**
+   * @param skipDates each guild's skipped dates, honoured by all its sessions
+   * @param ownsGuild whether this process holds the guild's shard now ({@code cluster.ShardOwnership#owns}):
+   *     only those guilds' sessions are planned; {@link #shardsGained()} and {@link #shardsLost} follow changes
+   */
   public Scheduler(Sessions sessions, Runs runs, Slots slots, Playback playback, SessionStarter starter,
-      Notifier notifier, TimeSource time, TaskGroup tasks, Duration joinAhead, SkipDates skipDates) {
+      Notifier notifier, TimeSource time, TaskGroup tasks, Duration joinAhead, SkipDates skipDates,
+      LongPredicate ownsGuild) {
+    this.ownsGuild = ownsGuild;
     this.joinAhead = joinAhead;
     this.skipDates = skipDates;
     this.starter = starter;
@@ -97,26 +105,53 @@ public final class Scheduler {
 
   /** Plans every enabled session (after {@link CrashRecovery#resumeOrInterruptAll()}). */
   public void start() {
-    List<Session> enabled = sessions.enabled();
+    List<Session> enabled = sessions.enabled().stream().filter(s -> ownsGuild.test(s.guildId())).toList();
+    planFromLastRun(enabled);
+    log.info("Scheduler planned {} enabled sessions", enabled.size());
+  }
+
+  /**
+   * This process now holds more shards (after {@link CrashRecovery} took up their guilds' runs): plans
+   * the enabled sessions of guilds it owns that it had not planned, occurrences missed meanwhile included.
+   */
+  public void shardsGained() {
+    List<Session> added = sessions.enabled().stream()
+        .filter(s -> ownsGuild.test(s.guildId()) && !plans.containsKey(s.id())).toList();
+    planFromLastRun(added);
+    log.info("Scheduler planned {} more enabled sessions of shards this process took", added.size());
+  }
+
+  /** This process no longer holds these guilds' shards: their timers stop and their joins ahead are given back. */
+  public void shardsLost(LongPredicate inGuild) {
+    synchronized (waiting) {
+      waiting.removeIf(w -> inGuild.test(w.session.guildId()) && w.giveUp.cancel());
+    }
+    for (Plan plan : List.copyOf(plans.values())) {
+      if (inGuild.test(plan.session.guildId())) {
+        unplan(plan.session.id());
+      }
+    }
+  }
+
+  private void planFromLastRun(List<Session> enabled) {
     Map<Long, Instant> lastRuns = runs.lastScheduledAtBySession();
     for (Session session : enabled) {
       // Occurrences after the latest run (or the last edit) and before now fell while the process was down.
       Instant lastRun = lastRuns.get(session.id());
       plan(session, Optional.of(lastRun != null && lastRun.isAfter(session.updatedAt()) ? lastRun : session.updatedAt()));
     }
-    log.info("Scheduler planned {} enabled sessions", enabled.size());
   }
 
   /** Cancels every timer (at shutdown). */
   public void stop() {
     for (Plan plan : plans.values()) {
-      Playback.Prepared prepared;
+      SessionStarter.Claimed prepared;
       synchronized (plan) {
         plan.timer.cancel();
         prepared = plan.takePrepared();
       }
       if (prepared != null) {
-        playback.release(prepared);
+        giveBack(prepared);
       }
     }
     plans.clear();
@@ -143,8 +178,8 @@ public final class Scheduler {
     boolean reminded;
     /** The join ahead of the next start was tried (it may have found no free slot). */
     boolean joinTried;
-    /** The slot claimed and the voice channel joined ahead of the next start. */
-    Playback.Prepared prepared;
+    /** The occurrence and slot claimed and the voice channel joined ahead of the next start. */
+    SessionStarter.Claimed prepared;
     /** The session's schedule with its guild's skipped dates. */
     Schedule schedule;
     /** A skipped occurrence before {@link #nextStart}, logged when its time comes; null if none. */
@@ -155,8 +190,8 @@ public final class Scheduler {
       this.timer = time.timer("session " + session.id(), () -> fire(this));
     }
 
-    Playback.Prepared takePrepared() {
-      Playback.Prepared taken = prepared;
+    SessionStarter.Claimed takePrepared() {
+      SessionStarter.Claimed taken = prepared;
       prepared = null;
       joinTried = false;
       return taken;
@@ -186,26 +221,48 @@ public final class Scheduler {
     return nextStart == null || skipped.instant().isBefore(nextStart) ? skipped : null;
   }
 
+  /**
+   * Plans a session again as it is in the store now: another process changed it (in a cluster, that process
+   * tells the others with a notice).
+   */
+  public void replan(long sessionId) {
+    sessionChanged(sessionId);
+  }
+
   private void sessionChanged(long sessionId) {
     Optional<Session> changed = sessions.find(sessionId);
     synchronized (waiting) {
       waiting.removeIf(w -> w.session.id() == sessionId);
     }
-    if (changed.isEmpty() || !changed.get().enabled()) {
-      Plan removed = plans.remove(sessionId);
-      if (removed != null) {
-        Playback.Prepared prepared;
-        synchronized (removed) {
-          removed.timer.cancel();
-          prepared = removed.takePrepared();
-        }
-        if (prepared != null) {
-          playback.release(prepared);
-        }
-      }
+    if (changed.isEmpty() || !changed.get().enabled() || !ownsGuild.test(changed.get().guildId())) {
+      unplan(sessionId);
       return;
     }
     plan(changed.get(), Optional.empty());
+  }
+
+  private void unplan(long sessionId) {
+    Plan removed = plans.remove(sessionId);
+    if (removed != null) {
+      SessionStarter.Claimed prepared;
+      synchronized (removed) {
+        removed.timer.cancel();
+        prepared = removed.takePrepared();
+      }
+      if (prepared != null) {
+        giveBack(prepared);
+      }
+    }
+  }
+
+  /** Gives back an occurrence claimed ahead that will not start from here; the store may be down. */
+  private void giveBack(SessionStarter.Claimed claimed) {
+    try {
+      starter.releaseClaimed(claimed);
+    } catch (StoreUnavailableException e) {
+      log.warn("The claim of run {} could not be given back (the store is unavailable): it is recorded as crashed at the "
+          + "next start-up", claimed.runId());
+    }
   }
 
   /**
@@ -218,7 +275,7 @@ public final class Scheduler {
     Schedule schedule = session.schedule().skipping(skipDates.of(session.guildId()));
     Instant now = time.now();
     Instant late = null;
-    Playback.Prepared stale;
+    SessionStarter.Claimed stale;
     synchronized (plan) {
       plan.timer.cancel();
       stale = plan.takePrepared(); // the session changed: join again for its (maybe new) channel and time
@@ -253,7 +310,7 @@ public final class Scheduler {
       arm(plan, now);
     }
     if (stale != null) {
-      playback.release(stale);
+      giveBack(stale);
     }
     if (late != null) {
       Instant scheduledAt = late;
@@ -310,7 +367,7 @@ public final class Scheduler {
     Instant start = null;
     Instant remindFor = null;
     Instant joinFor = null;
-    Playback.Prepared prepared = null;
+    SessionStarter.Claimed prepared = null;
     Occurrence skipped = null;
     synchronized (plan) {
       if (plans.get(plan.session.id()) != plan || (plan.nextStart == null && plan.nextSkipped == null)) {
@@ -358,18 +415,21 @@ public final class Scheduler {
   }
 
   /**
-   * Claims a slot and joins the voice channel ahead of the start, if a slot is free now; otherwise the
-   * start claims one as usual. The slot is held from now: that is the price of audio on the dot.
+   * Claims a slot and the occurrence, then joins the voice channel ahead of the start, if a slot is free
+   * now and the occurrence is not claimed already (by another process: then this one never touches voice);
+   * otherwise the start goes the usual way. The slot is held from now: that is the price of audio on the dot.
    */
   private void joinAhead(Plan plan, Session session, Instant startAt) {
-    if (playback.active(session.id()).isPresent()) {
-      return; // its previous run still plays; the start will wait for it
+    Optional<SessionStarter.Claimed> claimed;
+    try {
+      claimed = starter.claimAhead(session, startAt);
+    } catch (StoreUnavailableException e) {
+      return; // the start claims it when the store is back
     }
-    Optional<VoiceSlot> slot = slots.claim(session.guildId(), session.id());
-    if (slot.isEmpty()) {
-      return;
+    if (claimed.isEmpty()) {
+      return; // it still plays, every slot is busy, or the occurrence is claimed: the start sorts it out
     }
-    Playback.Prepared prepared = playback.prepare(session, slot.get());
+    SessionStarter.Claimed prepared = claimed.get();
     boolean kept;
     synchronized (plan) {
       kept = plans.get(session.id()) == plan && startAt.equals(plan.nextStart) && plan.prepared == null;
@@ -378,7 +438,7 @@ public final class Scheduler {
       }
     }
     if (!kept) {
-      playback.release(prepared); // the session changed or started meanwhile
+      giveBack(prepared); // the session changed or started meanwhile
     }
   }
 
@@ -400,16 +460,20 @@ public final class Scheduler {
     trigger(session, scheduledAt, Optional.empty());
   }
 
-  private void trigger(Session session, Instant scheduledAt, Optional<Playback.Prepared> prepared) {
+  private void trigger(Session session, Instant scheduledAt, Optional<SessionStarter.Claimed> prepared) {
     Instant now = time.now();
     if (now.isAfter(scheduledAt.plus(session.lateGrace()))) {
-      prepared.ifPresent(playback::release);
+      prepared.ifPresent(this::giveBack);
       recordMissed(session, scheduledAt);
+      return;
+    }
+    if (prepared.isPresent()) {
+      starter.startClaimed(session, prepared.get());
       return;
     }
     SessionStarter.Start start;
     try {
-      start = starter.start(session, scheduledAt, prepared);
+      start = starter.start(session, scheduledAt, Optional.empty());
     } catch (StoreUnavailableException e) {
       retryWhenStoreBack(session, scheduledAt);
       return;

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongPredicate;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jdbi.v3.core.ConnectionException;
@@ -73,13 +74,13 @@ class CommandLanesTest {
     }
 
     @Override
-    public int failRunning(Instant at, String result) {
-      return real.failRunning(at, result);
+    public int failRunning(Instant at, String result, LongPredicate inGuild) {
+      return real.failRunning(at, result, inGuild);
     }
 
     @Override
-    public List<CommandRecord> pending() {
-      return real.pending();
+    public List<CommandRecord> pending(LongPredicate inGuild) {
+      return real.pending(inGuild);
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import carillon.bot.run.Run;
 import carillon.bot.run.RunOutcome;
+import carillon.bot.run.Runs;
 import carillon.bot.session.Session;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +51,36 @@ class JoinAheadTest {
       assertThat(run.startedAt()).contains(Instant.parse("2026-03-27T06:00:00Z"));
     });
     assertThat(world.notices.sent).anySatisfy(n -> assertThat(n).startsWith("2026-03-27T06:00:00Z started Sit"));
+  }
+
+  /**
+   * Issue 13: two processes on one store both joined ahead with the same account; the loser of the run
+   * claim then left, which disconnected the winner. The claim now comes first: a loser never touches voice.
+   */
+  @Test
+  void anOccurrenceClaimedByAnotherProcessIsNeverJoined() {
+    Session s = world.create(spec("Sit", "daily 06:00 UTC", List.of(talk)));
+    Runs otherProcess = new Runs(world.db, "other-process");
+    assertThat(otherProcess.claim(s.id(), Instant.parse("2026-03-27T06:00:00Z"), Instant.parse("2026-03-27T05:59:50Z"),
+        "bot-a")).isPresent();
+
+    world.time.advanceTo(Instant.parse("2026-03-27T06:02:00Z"));
+
+    assertThat(world.voice.events).as("this process never joined, ahead or at the start").isEmpty();
+    assertThat(world.slots.busySlots()).isEmpty();
+    assertThat(world.runs.forSession(s.id())).singleElement()
+        .satisfies(run -> assertThat(run.outcome()).isEqualTo(RunOutcome.RUNNING));
+  }
+
+  /** A join ahead claims the run: the history shows it when it starts, at the scheduled instant. */
+  @Test
+  void theJoinAheadClaimsTheRunBeforeJoining() {
+    Session s = world.create(spec("Sit", "daily 06:00 UTC", List.of(talk)));
+    world.time.advanceTo(Instant.parse("2026-03-27T05:59:55Z"));
+
+    assertThat(world.voice.events).containsExactly("2026-03-27T05:59:50Z join bot-a@1000 #2001");
+    assertThat(new Runs(world.db, "other-process").claim(s.id(), Instant.parse("2026-03-27T06:00:00Z"),
+        Instant.parse("2026-03-27T05:59:55Z"), "bot-a")).as("the other process's claim").isEmpty();
   }
 
   @Test

@@ -123,7 +123,8 @@ public final class Harness implements AutoCloseable {
     starter = new SessionStarter(sessions, runs, slots, playback, time);
     recovery = new CrashRecovery(sessions, runs, starter, notifier, time);
     calendars = new GuildCalendars(db, defaultZone, Locale.ENGLISH, time);
-    scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks, joinAhead, calendars);
+    scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks, joinAhead, calendars,
+        guildId -> true);
     commands = new CommandQueue(db, sessions, starter, playback, tasks, time);
   }
 

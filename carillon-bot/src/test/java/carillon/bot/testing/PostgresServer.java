@@ -28,6 +28,7 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
   private final AtomicInteger databases = new AtomicInteger();
   /** This test's database, made on first use, so that a test restarting its server finds its data. */
   private Supplier<Database> current;
+  private String currentUrl;
 
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
@@ -56,6 +57,18 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
   @Override
   public void afterEach(ExtensionContext context) {
     current = null;
+    currentUrl = null;
+  }
+
+  /** The JDBC URL of the running test's own database (user and password: postgres). */
+  public String jdbcUrl() {
+    database();
+    return currentUrl;
+  }
+
+  /** A plain connection to the server's postgres database, as its superuser (to end other backends, say). */
+  public Connection admin() throws SQLException {
+    return server.getPostgresDatabase().getConnection();
   }
 
   /** The running test's own database (created empty on first use): how to open it, again after a crash. */
@@ -74,6 +87,7 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
       throw new IllegalStateException("cannot create database " + name, e);
     }
     String url = server.getJdbcUrl("postgres", name);
+    currentUrl = url;
     return () -> Database.openPostgres(url, "postgres", "postgres");
   }
 }
