@@ -59,11 +59,11 @@ class GuildCalendarPagesTest {
     assertThat(shown.body()).contains("value=\"Australia/Lord_Howe\"", "2026-07-01..2026-08-31 summer break",
         "<option value=\"vi\" selected>");
 
-    // The sessions page shows times in the guild's zone now.
+    // The sessions page shows times in the guild's zone now, in the guild's language (nobody picked another).
     w.core.create(SessionSpec.builder(GUILD, "Morning").voiceChannel(WebHarness.HALL)
         .schedule("daily 07:00 Australia/Lord_Howe").playlist(List.of(bell)).gap(Duration.ZERO)
         .lateGrace(Duration.ofMinutes(15)).build());
-    assertThat(alice.get("/guilds/" + GUILD).body()).contains("Times in Australia/Lord_Howe", "07:00");
+    assertThat(alice.get("/guilds/" + GUILD).body()).contains("<html lang=\"vi\">", "Giờ theo Australia/Lord_Howe", "07:00");
 
     Response feed = alice.form("/guilds/" + GUILD + "/settings/feed", "_csrf", alice.csrf);
     assertThat(feed.status()).isEqualTo(200);
