@@ -8,7 +8,6 @@ import carillon.emulator.OAuth2Client;
 import carillon.emulator.UserHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.DayOfWeek;
@@ -28,14 +27,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -47,13 +40,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * {@code target/screenshots} (copied to docs/screenshots by hand).
  */
 class AdminBrowserTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Duration WAIT = Duration.ofSeconds(30);
   /** Discord's Manage Server permission bit. */
   private static final long MANAGE_GUILD = 1L << 5;
   @TempDir Path dir;
   private DiscordWorld world;
+  private Chromium chromium;
   private WebDriver browser;
   private WebDriverWait waiting;
   private String base;
@@ -62,12 +54,9 @@ class AdminBrowserTest {
   private UserHandle member;
   private UserHandle host;
   private GuildHandle otherGuild;
-  private final Path screenshots = Path.of("target", "screenshots");
 
   @BeforeEach
   void start() throws Exception {
-    assertThat(CHROMIUM).as("Debian's chromium package").isExecutable();
-    assertThat(CHROMEDRIVER).as("Debian's chromium-driver package").isExecutable();
     world = new DiscordWorld(dir, 1, w -> {
       // The application's OAuth2 page: its secret now, its redirect URI once Carillon's port is known.
       client = w.discord.registerOAuth2(w.bell, "http://127.0.0.1:9/login/discord/callback");
@@ -98,21 +87,15 @@ class AdminBrowserTest {
     }, Clock.systemUTC());
     base = "http://127.0.0.1:" + world.carillon.webPort();
     world.discord.registerOAuth2(world.bell, base + "/login/discord/callback");
-    ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new",
-        "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,900",
-        "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-        .usingAnyFreePort().build();
-    browser = new ChromeDriver(service, options);
-    waiting = new WebDriverWait(browser, WAIT);
-    Files.createDirectories(screenshots);
+    chromium = Chromium.start(dir, WAIT);
+    browser = chromium.browser();
+    waiting = chromium.waiting();
   }
 
   @AfterEach
   void stop() {
-    if (browser != null) {
-      browser.quit();
+    if (chromium != null) {
+      chromium.close();
     }
     if (world != null) {
       world.close();
@@ -120,18 +103,11 @@ class AdminBrowserTest {
   }
 
   private void screenshot(String name) throws Exception {
-    Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
-    Files.copy(shot, screenshots.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    chromium.screenshot(name);
   }
 
-  /** The element once visible; if it never is, the failure says which page the browser was on and what it showed. */
   private WebElement visible(By by) {
-    try {
-      return waiting.until(ExpectedConditions.visibilityOfElementLocated(by));
-    } catch (TimeoutException e) {
-      throw new AssertionError(by + " never showed on " + browser.getCurrentUrl() + ":\n"
-          + browser.findElement(By.tagName("body")).getText(), e);
-    }
+    return chromium.visible(by);
   }
 
   /** From the login page through Discord's consent page as {@code who}, pressing {@code button}. */

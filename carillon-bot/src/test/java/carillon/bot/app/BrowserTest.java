@@ -10,22 +10,16 @@ import carillon.bot.web.auth.AdminAccounts;
 import carillon.emulator.voice.VoiceConnectionSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -37,38 +31,28 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * is saved as a screenshot under {@code target/screenshots} (copied to docs/screenshots by hand).
  */
 class BrowserTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Duration WAIT = Duration.ofSeconds(30);
   @TempDir Path dir;
   private DiscordWorld world;
+  private Chromium chromium;
   private WebDriver browser;
   private WebDriverWait waiting;
   private String base;
-  private final Path screenshots = Path.of("target", "screenshots");
 
   @BeforeEach
   void start() throws Exception {
-    assertThat(CHROMIUM).as("Debian's chromium and chromium-driver packages (.ci/run installs them)").isExecutable();
-    assertThat(CHROMEDRIVER).as("Debian's chromium-driver package (.ci/run installs it)").isExecutable();
     world = new DiscordWorld(dir, 1);
     new AdminAccounts(world.carillon.db(), world.carillon.time()).create("alice", "correct horse battery staple");
     base = "http://127.0.0.1:" + world.carillon.webPort();
-    ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new",
-        "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,900",
-        "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-        .usingAnyFreePort().build();
-    browser = new ChromeDriver(service, options);
-    waiting = new WebDriverWait(browser, WAIT);
-    Files.createDirectories(screenshots);
+    chromium = Chromium.start(dir, WAIT);
+    browser = chromium.browser();
+    waiting = chromium.waiting();
   }
 
   @AfterEach
   void stop() {
-    if (browser != null) {
-      browser.quit();
+    if (chromium != null) {
+      chromium.close();
     }
     if (world != null) {
       world.close();
@@ -76,12 +60,11 @@ class BrowserTest {
   }
 
   private void screenshot(String name) throws Exception {
-    Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
-    Files.copy(shot, screenshots.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    chromium.screenshot(name);
   }
 
   private WebElement visible(By by) {
-    return waiting.until(ExpectedConditions.visibilityOfElementLocated(by));
+    return chromium.visible(by);
   }
 
   private void drag(By from, By to) {

@@ -7,9 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -18,13 +16,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -34,37 +27,28 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * out with why, and the feed address made on the page serves the calendar.
  */
 class GuildCalendarBrowserTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Duration WAIT = Duration.ofSeconds(30);
   @TempDir Path dir;
   private DiscordWorld world;
+  private Chromium chromium;
   private WebDriver browser;
   private WebDriverWait waiting;
   private String base;
-  private final Path screenshots = Path.of("target", "screenshots");
 
   @BeforeEach
   void start() throws Exception {
-    assertThat(CHROMIUM).as("Debian's chromium and chromium-driver packages (.ci/run installs them)").isExecutable();
-    assertThat(CHROMEDRIVER).as("Debian's chromium-driver package (.ci/run installs it)").isExecutable();
     world = new DiscordWorld(dir, 1);
     new AdminAccounts(world.carillon.db(), world.carillon.time()).create("alice", "correct horse battery staple");
     base = "http://127.0.0.1:" + world.carillon.webPort();
-    ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new",
-        "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,900",
-        "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
-    browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-        .usingAnyFreePort().build(), options);
-    waiting = new WebDriverWait(browser, WAIT);
-    Files.createDirectories(screenshots);
+    chromium = Chromium.start(dir, WAIT);
+    browser = chromium.browser();
+    waiting = chromium.waiting();
   }
 
   @AfterEach
   void stop() {
-    if (browser != null) {
-      browser.quit();
+    if (chromium != null) {
+      chromium.close();
     }
     if (world != null) {
       world.close();
@@ -72,12 +56,11 @@ class GuildCalendarBrowserTest {
   }
 
   private WebElement visible(By by) {
-    return waiting.until(ExpectedConditions.visibilityOfElementLocated(by));
+    return chromium.visible(by);
   }
 
   private void screenshot(String name) throws Exception {
-    Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
-    Files.copy(shot, screenshots.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    chromium.screenshot(name);
   }
 
   @Test
