@@ -279,9 +279,10 @@ public final class Scheduler {
     synchronized (plan) {
       plan.timer.cancel();
       stale = plan.takePrepared(); // the session changed: join again for its (maybe new) channel and time
+      // The reminder of a start already reminded of is not sent again when only other fields changed.
+      Instant remindedFor = plan.reminded ? plan.nextStart : null;
       plan.session = session;
       plan.schedule = schedule;
-      plan.reminded = false;
       Optional<Instant> next;
       if (catchUpFrom.isPresent()) {
         Instant cursor = catchUpFrom.get();
@@ -306,6 +307,7 @@ public final class Scheduler {
         next = schedule.next(now);
       }
       plan.nextStart = next.orElse(null);
+      plan.reminded = remindedFor != null && remindedFor.equals(plan.nextStart);
       plan.nextSkipped = skippedBefore(schedule, now, plan.nextStart);
       arm(plan, now);
     }

@@ -4,6 +4,7 @@ import carillon.bot.testing.Harness;
 import static carillon.bot.testing.Harness.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import carillon.bot.calendar.GuildCalendars;
 import carillon.bot.run.Run;
 import carillon.bot.run.RunOutcome;
 import carillon.bot.session.Session;
@@ -114,6 +115,25 @@ class SchedulerTest {
     // The 5 s gap between the tracks.
     assertThat(world.voice.events).contains(
         "2026-03-27T08:00:30Z end Bell FINISHED in bot-a@1000", "2026-03-27T08:00:35Z play Talk in bot-a@1000");
+  }
+
+  @Test
+  void aReminderAlreadySentIsNotSentAgainWhenTheSessionIsPlannedAgainForTheSameStart() throws Exception {
+    SessionSpec yoga = with(spec("Yoga", "once 2026-03-27T08:00:00Z", List.of(bell)), Duration.ZERO, 10,
+        Duration.ofMinutes(15));
+    Session s = world.create(yoga);
+    world.time.advance(Duration.ofMinutes(7 * 60 + 52)); // 07:52: the reminder went out at 07:50
+    // Edits that keep the start (a new gap; a guild's settings saved as they were) plan the session again.
+    world.sessions.update(s.id(), with(yoga, Duration.ofSeconds(3), 10, Duration.ofMinutes(15)));
+    world.calendars.update(Harness.GUILD, new GuildCalendars.Change(null, null, List.of()));
+    world.time.advance(Duration.ofMinutes(5));
+    assertThat(world.notices.sent).containsExactly("2026-03-27T07:50:00Z reminder Yoga at 2026-03-27T08:00:00Z");
+
+    // A new start is a new occurrence: its reminder goes out (at once, being late).
+    world.sessions.update(s.id(), with(spec("Yoga", "once 2026-03-27T08:05:00Z", List.of(bell)), Duration.ZERO, 10,
+        Duration.ofMinutes(15)));
+    assertThat(world.notices.sent).containsExactly("2026-03-27T07:50:00Z reminder Yoga at 2026-03-27T08:00:00Z",
+        "2026-03-27T07:57:00Z reminder Yoga at 2026-03-27T08:05:00Z");
   }
 
   @Test
