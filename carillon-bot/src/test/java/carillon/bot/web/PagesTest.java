@@ -9,6 +9,7 @@ import carillon.bot.session.SessionSpec;
 import carillon.bot.session.Sound;
 import carillon.bot.web.WebHarness.Client;
 import carillon.bot.web.WebHarness.Response;
+import carillon.bot.web.http.Pages;
 import carillon.bot.web.library.LibraryApiTest.Part;
 import carillon.bot.web.library.LibraryApiTest;
 import java.net.http.HttpRequest;
@@ -17,6 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -189,10 +192,28 @@ class PagesTest {
     Response live = alice.get("/guilds/1000/live");
     assertPage(live, 200);
     assertThat(live.body()).contains("bot-a", "PLAYING", "Morning", "Bell: 0 s of 30 s", "/assets/live.js");
+    // In Vietnamese the words change and the state a script reads stays the raw name.
+    assertThat(inVietnamese(alice, "/guilds/1000/live").body()).contains("<p class=\"state\" data-state=\"PLAYING\">đang phát</p>",
+        "Bell: 0 s trên 30 s", "đang kết nối…", "\"betweenTracks\": \"giữa hai bài\"").doesNotContain(">PLAYING<");
     alice.form("/sessions/" + id + "/commands", "_csrf", alice.csrf, "kind", "STOP");
     Response history = alice.get("/guilds/1000/history");
     assertPage(history, 200);
     assertThat(history.body()).contains("STOPPED", "alice", "started &#39;Morning&#39; with bot-a", "stopped &#39;Morning&#39;");
+    Response lichSu = inVietnamese(alice, "/guilds/1000/history");
+    assertPage(lichSu, 200);
+    assertThat(lichSu.body()).contains("<html lang=\"vi\">", "Lịch sử:", "Các lần chạy", "data-outcome=\"STOPPED\">đã dừng</td>",
+        "data-kind=\"PLAY\">Phát</td>", "data-status=\"DONE\">xong</td>").doesNotContain("Runs", "Outcome", ">STOPPED<");
+    Response caiDat = inVietnamese(alice, "/guilds/1000/settings");
+    assertPage(caiDat, 200);
+    assertThat(caiDat.body()).contains("Cài đặt của", "Ngôn ngữ của thông báo", "Máy chủ này chưa có nguồn lịch.", ">Lưu</button>")
+        .doesNotContain("Settings of", "Calendar feed", ">Save<");
+  }
+
+  /** A page as a browser that chose Vietnamese (the language links set this cookie) gets it. */
+  private static Response inVietnamese(Client client, String path) {
+    String cookies = String.join("; ", Stream.of(client.cookie, client.device, Pages.LANGUAGE_COOKIE + "=vi")
+        .filter(Objects::nonNull).toList());
+    return client.send(client.request(path).setHeader("Cookie", cookies).GET().build());
   }
 
   @Test

@@ -18,12 +18,12 @@ document.addEventListener('DOMContentLoaded', () => {
 
   const times = (slot, since) => {
     const running = slot.state === 'PLAYING';
-    const session = slot.session.name + ' · ' + seconds(slot.elapsedMs + since) + ' · volume ' + slot.volume + '%';
+    const session = slot.session.name + ' · ' + seconds(slot.elapsedMs + since) + ' · ' + texts.volumeLevel + ' ' + slot.volume + '%';
     if (!slot.track) {
-      return [session, 'between tracks'];
+      return [session, texts.betweenTracks];
     }
     const elapsed = slot.track.elapsedMs + (running ? since : 0);
-    return [session, slot.track.name + ': ' + seconds(elapsed) + ' played, ' + seconds(slot.track.durationMs - elapsed) + ' left'];
+    return [session, slot.track.name + ': ' + seconds(elapsed) + ' ' + texts.played + ', ' + seconds(slot.track.durationMs - elapsed) + ' ' + texts.left];
   };
 
   const tick = () => {
@@ -123,7 +123,8 @@ document.addEventListener('DOMContentLoaded', () => {
       title.textContent = slot.account;
       const state = document.createElement('p');
       state.className = 'state';
-      state.textContent = slot.state;
+      state.dataset.state = slot.state; // the raw state for scripts and tests; the text is the page's language
+      state.textContent = texts.states[slot.state] || slot.state;
       section.append(title, state);
       if (slot.session) {
         const session = document.createElement('p');
@@ -153,7 +154,7 @@ document.addEventListener('DOMContentLoaded', () => {
     }
   }).catch((error) => {
     const item = document.createElement('li');
-    item.textContent = 'not sent: ' + error.message;
+    item.textContent = texts.notSent + ': ' + error.message;
     log.prepend(item);
   });
 
@@ -173,7 +174,7 @@ document.addEventListener('DOMContentLoaded', () => {
     level.min = container.dataset.minVolume;
     level.max = container.dataset.maxVolume;
     level.value = String(volume);
-    level.setAttribute('aria-label', 'Volume');
+    level.setAttribute('aria-label', texts.volume);
     const set = document.createElement('button');
     set.type = 'button';
     set.dataset.kind = 'VOLUME';
@@ -202,8 +203,8 @@ document.addEventListener('DOMContentLoaded', () => {
   };
 
   const events = new EventSource('/api/live/events?guild=' + encodeURIComponent(guild));
-  events.addEventListener('open', () => { connection.textContent = 'live'; });
-  events.addEventListener('error', () => { connection.textContent = 'reconnecting…'; });
+  events.addEventListener('open', () => { connection.textContent = texts.connected; });
+  events.addEventListener('error', () => { connection.textContent = texts.reconnecting; });
   events.addEventListener('slots', (event) => {
     snapshot = JSON.parse(event.data);
     receivedAt = Date.now();

@@ -2,6 +2,8 @@ package carillon.bot.web.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import carillon.bot.queue.CommandKind;
+import carillon.bot.queue.CommandStatus;
 import carillon.bot.run.RunOutcome;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class PageTextsTest {
   private static final Path PAGES = Path.of("src", "main", "resources", "carillon", "bot", "web", "pages");
   private static final Pattern LITERAL = Pattern.compile("t\\(\"([a-zA-Z0-9.]+)\"\\)");
-  private static final Pattern PREFIX = Pattern.compile("t\\(\"([a-zA-Z]+\\.)\" ~ [a-z]+\\)");
+  private static final Pattern PREFIX = Pattern.compile("t\\(\"([a-zA-Z]+\\.)\" ~ [a-zA-Z.]+\\)");
 
   private static Properties bundle(String file) throws IOException {
     Properties texts = new Properties();
@@ -33,6 +35,10 @@ class PageTextsTest {
       texts.load(new InputStreamReader(in, StandardCharsets.UTF_8));
     }
     return texts;
+  }
+
+  private static List<String> names(Enum<?>[] values) {
+    return Arrays.stream(values).map(Enum::name).toList();
   }
 
   @Test
@@ -57,7 +63,12 @@ class PageTextsTest {
         "day.", List.of("MO", "TU", "WE", "TH", "FR", "SA", "SU"),
         "dayLong.", List.of("MO", "TU", "WE", "TH", "FR", "SA", "SU"),
         "control.", List.of("PLAY", "PAUSE", "RESUME", "SKIP", "STOP"),
-        "outcome.", Arrays.stream(RunOutcome.values()).map(Enum::name).toList());
+        "outcome.", names(RunOutcome.values()),
+        "run.", names(RunOutcome.values()),
+        // A session's state (SessionView) and a live slot's (Snapshot): strings, not an enum.
+        "state.", List.of("SCHEDULED", "IDLE", "DISABLED", "PLAYING", "PAUSED"),
+        "command.", names(CommandKind.values()),
+        "status.", names(CommandStatus.values()));
     assertThat(values.keySet()).as("prefixes the templates use").containsAll(prefixes);
     for (String prefix : prefixes) {
       values.get(prefix).forEach(value -> used.add(prefix + value));
