@@ -5,8 +5,10 @@ import static carillon.bot.web.WebHarness.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import carillon.bot.app.DemoAudio;
+import carillon.bot.guild.Role;
 import carillon.bot.session.SessionSpec;
 import carillon.bot.session.Sound;
+import carillon.bot.testing.Harness;
 import carillon.bot.web.WebHarness.Client;
 import carillon.bot.web.WebHarness.Response;
 import carillon.bot.web.http.Pages;
@@ -110,6 +112,15 @@ class PagesTest {
         "&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>alert(1)</script>");
     assertThat(page.body()).contains("name=\"_csrf\" value=\"" + alice.csrf + "\"");
     assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'self'");
+  }
+
+  @Test
+  void rolesAreShownWithOneAtSignEveryoneIncluded() {
+    // Discord's @everyone role is named "@everyone" (its id is the guild's): it is not shown as "@@everyone".
+    w.core.guilds.replaceGuild(Harness.GUILD, w.core.guilds.channels(Harness.GUILD),
+        List.of(new Role(Harness.GUILD, Harness.GUILD, "@everyone"), new Role(Harness.GUILD, Harness.MEMBERS_ROLE, "members")));
+    String form = alice.get("/guilds/1000/sessions/new").body();
+    assertThat(form).contains(">@everyone</option>", ">@members</option>").doesNotContain("@@everyone");
   }
 
   @Test
