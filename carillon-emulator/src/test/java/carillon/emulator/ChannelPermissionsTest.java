@@ -113,7 +113,7 @@ class ChannelPermissionsTest {
       jda.getTextChannelById(sangha.notices()).sendMessage("hi").complete();
       assertThat(discord.messages(sangha.notices())).extracting(SentMessage::content).containsExactly("hi");
     } finally {
-      jda.shutdownNow();
+      Jdas.stop(jda);
     }
   }
 

@@ -3,7 +3,6 @@ package carillon.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import carillon.testing.ExpectedLog;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /** The real JDA 6.5 against the emulator: login, guild, messages both ways, slash commands. */
-// JDA's rate limiter complains when shutdownNow interrupts a request in flight: JDA's own noise at shutdown.
-@ExpectedLog(logger = "net.dv8tion.jda.api.requests.RestRateLimiter", message = "Unable to acquire lock while thread is interrupted")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JdaLoginTest {
   static final Duration WAIT = Duration.ofSeconds(20);
@@ -72,12 +69,9 @@ class JdaLoginTest {
   }
 
   @AfterAll
-  void stop() throws InterruptedException {
+  void stop() {
     if (jda != null) {
-      jda.shutdownNow();
-      // The declared rate-limiter line is logged by JDA's worker while it stops: wait for it, so that it is
-      // counted in this class and not blamed on the next one.
-      assertThat(jda.awaitShutdown(WAIT)).as("JDA stopped").isTrue();
+      Jdas.stop(jda);
     }
     discord.close();
   }

@@ -67,7 +67,7 @@ class JdaRecoveryTest {
   @AfterAll
   void stop() {
     if (jda != null) {
-      jda.shutdownNow();
+      Jdas.stop(jda);
     }
     discord.close();
   }

@@ -77,7 +77,7 @@ class ScheduledEventsTest {
 
   @AfterEach
   void close() {
-    jda.shutdownNow();
+    Jdas.stop(jda);
     discord.close();
   }
 

@@ -207,12 +207,7 @@ class SlashCommandFidelityTest {
   @AfterAll
   void stop() throws InterruptedException {
     if (jda != null) {
-      // shutdown, not shutdownNow: the bot's last answers may still be on their way, and cutting them off
-      // makes JDA log each as an ERROR.
-      jda.shutdown();
-      if (!jda.awaitShutdown(Duration.ofSeconds(10))) {
-        jda.shutdownNow();
-      }
+      Jdas.stop(jda); // the bot's last answers may still be on their way
     }
     discord.close();
   }

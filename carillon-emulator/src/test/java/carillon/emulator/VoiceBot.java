@@ -53,7 +53,7 @@ final class VoiceBot implements AutoCloseable {
 
   @Override
   public void close() {
-    jda.shutdownNow();
+    Jdas.stop(jda);
     discord.close();
   }
 }

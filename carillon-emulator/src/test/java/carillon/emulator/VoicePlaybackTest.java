@@ -175,7 +175,7 @@ class VoicePlaybackTest {
 
     @Override
     public void close() {
-      jda.shutdownNow();
+      Jdas.stop(jda);
       players.shutdown();
       discord.close();
     }

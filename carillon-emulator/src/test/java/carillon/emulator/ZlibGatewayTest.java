@@ -41,7 +41,7 @@ class ZlibGatewayTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> received.size() == 20);
         assertThat(received.getLast()).startsWith("message 19 ");
       } finally {
-        jda.shutdownNow();
+        Jdas.stop(jda);
       }
     }
   }
