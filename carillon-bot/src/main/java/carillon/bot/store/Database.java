@@ -18,11 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -238,7 +236,7 @@ public final class Database implements AutoCloseable {
       return work.run(); // nested call from within a callback
     }
     refuseIfUnavailable();
-    Callable<R> job = () -> {
+    Future<R> result = sqlThread.submit(() -> {
       try {
         refuseIfUnavailable(); // it may have turned unavailable while this waited for the thread
         return work.run();
@@ -252,15 +250,7 @@ public final class Database implements AutoCloseable {
         }
         throw new WorkFailed(e);
       }
-    };
-    Future<R> result;
-    try {
-      result = sqlThread.submit(job);
-    } catch (RejectedExecutionException e) {
-      // Closed (shutting down): to a task still at work the store is as gone as in an outage, and the task
-      // ends the same quiet way instead of failing as a bug.
-      throw new StoreUnavailableException("the store is closed", e);
-    }
+    });
     boolean interrupted = false;
     try {
       while (true) {

@@ -39,16 +39,6 @@ class DatabaseTest {
 
   /** The store holds password and token hashes: its file and WAL are the owner's only, whatever the umask. */
   @Test
-  void aClosedStoreIsUnavailableToATaskStillAtWorkNotABug() {
-    // At shutdown a task (a command lane, a play) may still ask the store after it closed: that must end the
-    // way an outage does, not as an unexpected RejectedExecutionException.
-    Database db = Database.openSqlite(dir.resolve("closed.db"));
-    db.close();
-    assertThatThrownBy(() -> db.useHandle(h -> h.execute("SELECT 1")))
-        .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("closed");
-  }
-
-  @Test
   void theDatabaseAndItsWalAreReadableByTheOwnerOnly() throws Exception {
     Path file = dir.resolve("carillon.db");
     try (Database db = Database.openSqlite(file)) {
