@@ -244,7 +244,8 @@ public final class WebServer implements AutoCloseable {
     config.jetty.multipartConfig.maxFileSize(settings.maxUploadBytes(), SizeUnit.BYTES);
     config.jetty.multipartConfig.maxTotalRequestSize(4 * settings.maxUploadBytes(), SizeUnit.BYTES);
     config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
-    config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler(json)));
+    config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler(json, () -> stopping,
+        SHUTDOWN_RETRY_AFTER_SECONDS)));
     config.jetty.modifyHttpConfiguration(http -> {
       // A client that stalls while sending its headers or body is cut off instead of holding a connection and
       // a thread without limit. (Jetty's minimum data rate would also count the time a handler spends before
