@@ -562,7 +562,7 @@ public final class BotAccounts implements AutoCloseable {
     closing = true;
     stopRetrying.countDown();
     logins.shutdown(SHUTDOWN_WAIT).notEnded().forEach(task -> log.warn("Still logging in at shutdown: {}", task.name()));
-    all.values().forEach(ShardManager::shutdown);
+    all.values().forEach(BotAccounts::shutdown);
     for (ShardManager connection : all.values()) {
       try {
         if (!awaitShutdown(connection, SHUTDOWN_WAIT)) {
@@ -587,6 +587,17 @@ public final class BotAccounts implements AutoCloseable {
       }
     }
     return true;
+  }
+
+  /**
+   * Shuts the shards down, then their manager. JDA's DefaultShardManager.shutdown() shuts its shared gateway pool
+   * at once but its shards later, on another thread: a shard still CONNECTED whose gateway sender then asks the
+   * closed pool for its next turn logs "Was unable to schedule next packet" at ERROR. A shard shutting down first
+   * (its status set before this returns) takes that refusal as the shutdown it is, at DEBUG.
+   */
+  private static void shutdown(ShardManager shards) {
+    shards.getShardCache().forEach(JDA::shutdown);
+    shards.shutdown();
   }
 
   private static void shutdownNow(ShardManager shards) {
