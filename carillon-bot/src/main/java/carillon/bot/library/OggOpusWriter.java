@@ -21,7 +21,6 @@ final class OggOpusWriter implements AutoCloseable {
   /** Packets per page: 50 packets of 20 ms, one second; a seek lands within a second. */
   private static final int PACKETS_PER_PAGE = 50;
   private static final int MAX_SEGMENTS = 255;
-  private static final int[] CRC = crcTable();
 
   private final OutputStream out;
   private final int serial;
@@ -110,24 +109,7 @@ final class OggOpusWriter implements AutoCloseable {
       page.put(content[i]);
     }
     byte[] bytes = page.array();
-    int crc = 0;
-    for (byte b : bytes) {
-      crc = (crc << 8) ^ CRC[((crc >>> 24) ^ b) & 0xff];
-    }
-    page.putInt(22, crc);
+    page.putInt(22, OggCrc.update(0, bytes, 0, bytes.length));
     out.write(bytes);
-  }
-
-  /** RFC 3533's CRC-32: polynomial 0x04c11db7, not reflected, initial value and final XOR 0. */
-  private static int[] crcTable() {
-    int[] table = new int[256];
-    for (int i = 0; i < 256; i++) {
-      int r = i << 24;
-      for (int bit = 0; bit < 8; bit++) {
-        r = (r & 0x8000_0000) != 0 ? (r << 1) ^ 0x04c1_1db7 : r << 1;
-      }
-      table[i] = r;
-    }
-    return table;
   }
 }
