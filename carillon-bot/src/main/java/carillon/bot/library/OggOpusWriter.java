@@ -9,8 +9,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Writes Opus packets into an Ogg/Opus stream: one logical stream, 48 kHz stereo, channel mapping family 0.
  * The identification header (RFC 7845 s5.1) and the comment header (s5.2) get a page each; audio pages
- * hold up to one second of packets, and their granule position is the number of 48 kHz samples completed,
- * pre-skip included (s4). The last page ends the stream and trims the encoder's padding at the end (s4.4).
+ * hold up to one second of packets, and their granule position is the number of 48 kHz samples the packets
+ * completed so far decode to, the pre-skipped ones included (s4: the playback position is the granule
+ * position minus the pre-skip). The last page ends the stream and trims the encoder's padding at the end (s4.4).
  * Page framing and CRC as RFC 3533 defines them.
  *
  * <p>Written here because no maintained Java library on Maven Central writes Ogg/Opus without bringing its
@@ -48,7 +49,6 @@ final class OggOpusWriter implements AutoCloseable {
     ByteBuffer tags = ByteBuffer.allocate(8 + 4 + vendor.length + 4).order(ByteOrder.LITTLE_ENDIAN);
     tags.put("OpusTags".getBytes(StandardCharsets.US_ASCII)).putInt(vendor.length).put(vendor).putInt(0);
     writePage(new byte[][] {tags.array()}, 1, 0, 0);
-    granule = preSkip;
   }
 
   /** Adds one Opus packet that decodes to {@code samples} samples per channel at 48 kHz. */

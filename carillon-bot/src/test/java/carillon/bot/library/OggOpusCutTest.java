@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +64,10 @@ class OggOpusCutTest {
     return ByteBuffer.wrap(head, 10, 2).order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xffff;
   }
 
-  /** Every page's framing, CRC, order and flags, the headers' pages, and granule positions that never fall. */
+  /**
+   * Every page's framing, CRC, order and flags (a page is continued exactly when the one before ends inside a
+   * packet), the headers alone on their pages, and granule positions that never fall.
+   */
   private static List<Page> assertValid(byte[] stream) {
     List<Page> pages = OggPages.pages(stream);
     assertThat(pages).hasSizeGreaterThanOrEqualTo(3);
@@ -75,16 +79,26 @@ class OggOpusCutTest {
       assertThat(page.sequence()).as("page %d sequence", i).isEqualTo(i);
       assertThat(page.bos()).as("page %d BOS", i).isEqualTo(i == 0);
       assertThat(page.eos()).as("page %d EOS", i).isEqualTo(i == pages.size() - 1);
-      assertThat(page.continued()).as("page %d continued", i).isFalse();
+      boolean previousEndsInside = i > 0 && pages.get(i - 1).lacing().length > 0
+          && pages.get(i - 1).lacing()[pages.get(i - 1).lacing().length - 1] == 255;
+      assertThat(page.continued()).as("page %d continued", i).isEqualTo(previousEndsInside);
     }
-    // RFC 7845 s3: the identification header alone on the first page, the comment header ending the second.
+    // RFC 7845 s3: the identification header alone on the first page; the comment header ends its page.
     assertThat(pages.get(0).packetEnds()).isEqualTo(1);
+    assertThat(pages.get(0).lacing()[pages.get(0).lacing().length - 1]).isLessThan(255);
     assertThat(new String(pages.get(0).body(), 0, 8, StandardCharsets.US_ASCII)).isEqualTo("OpusHead");
     assertThat(pages.get(0).granule()).isZero();
+    int tagsPage = 1;
+    while (pages.get(tagsPage).packetEnds() == 0) {
+      assertThat(pages.get(tagsPage).granule()).as("no packet ends on page %d", tagsPage).isEqualTo(-1);
+      tagsPage++;
+    }
     assertThat(new String(pages.get(1).body(), 0, 8, StandardCharsets.US_ASCII)).isEqualTo("OpusTags");
-    assertThat(pages.get(1).granule()).isZero();
+    assertThat(pages.get(tagsPage).packetEnds()).isEqualTo(1);
+    assertThat(pages.get(tagsPage).lacing()[pages.get(tagsPage).lacing().length - 1]).isLessThan(255);
+    assertThat(pages.get(tagsPage).granule()).isZero();
     long last = 0;
-    for (Page page : pages.subList(2, pages.size())) {
+    for (Page page : pages.subList(tagsPage + 1, pages.size())) {
       if (page.packetEnds() > 0) {
         assertThat(page.granule()).as("granule of page %d", page.sequence()).isGreaterThanOrEqualTo(last);
         last = page.granule();
@@ -122,9 +136,9 @@ class OggOpusCutTest {
       assertThat(open.startsAt()).isBetween(offset.minusMillis(100), offset.minusMillis(80));
     }
     // Granule positions count samples from the cut (the pre-skip's included); the last one ends the rest of
-    // the file, within a frame (the encoder's look-ahead at the very end is not in the copy).
+    // the file to the sample, as the copy's last one ends the file.
     long lastGranule = pages.getLast().granule();
-    assertThat(lastGranule - preSkip).isBetween(LENGTH - offsetSamples - OpusFileEncoder.FRAME, LENGTH - offsetSamples);
+    assertThat(lastGranule - preSkip).isEqualTo(LENGTH - offsetSamples);
 
     // LavaPlayer's libopus decodes it to the rest of the file, within one frame, and after the pre-skip the
     // tone rises to 880 Hz where the source did, half a second after the offset, within one frame.
@@ -133,6 +147,23 @@ class OggOpusCutTest {
     assertThat(played).isBetween(LENGTH - offsetSamples - OpusFileEncoder.FRAME, LENGTH - offsetSamples + OpusFileEncoder.FRAME);
     short[] heard = Arrays.copyOfRange(decoded, preSkip * 2, decoded.length);
     assertThat(switchAt(heard)).isBetween(SWITCH - offsetSamples - OpusFileEncoder.FRAME, SWITCH - offsetSamples + OpusFileEncoder.FRAME);
+  }
+
+  @Test
+  void theCopysGranulePositionsCountTheSamplesDecodedAndItsLastOneEndsAtItsLength() throws IOException {
+    // RFC 7845 s4: a page's granule position is what the packets completed so far decode to, the pre-skip
+    // included; the last page's says where the source ended. (The copy once added the pre-skip to every
+    // page, and left the source's last 6.5 ms inside the encoder.)
+    List<Page> pages = OggPages.pages(Files.readAllBytes(copy));
+    int preSkip = preSkip(copyPackets.get(0));
+    long decodes = 0;
+    for (Page page : pages.subList(2, pages.size() - 1)) {
+      decodes += (long) page.packetEnds() * OpusFileEncoder.FRAME;
+      assertThat(page.granule()).as("granule of page %d", page.sequence()).isEqualTo(decodes);
+    }
+    decodes += (long) pages.getLast().packetEnds() * OpusFileEncoder.FRAME;
+    assertThat(pages.getLast().granule()).isEqualTo(preSkip + LENGTH).isLessThanOrEqualTo(decodes);
+    assertThat(decode(copyPackets.subList(2, copyPackets.size())).length / 2 - preSkip).isGreaterThanOrEqualTo(LENGTH);
   }
 
   @Test
@@ -155,6 +186,37 @@ class OggOpusCutTest {
 
     List<Page> beyond = assertValid(cut(copy, Duration.ofSeconds(60)));
     assertThat(OggPages.packets(beyond)).hasSize(2);
+  }
+
+  @Test
+  void aCommentHeaderOverSeveralPagesIsReadAndWrittenOverSeveralPages() throws IOException {
+    // Another encoder's layout: a comment header of 70,000 bytes, over many pages of at most three segments.
+    byte[] comment = "x=".repeat(35_000).getBytes(StandardCharsets.US_ASCII);
+    ByteBuffer tags = ByteBuffer.allocate(8 + 4 + 4 + 4 + comment.length).order(ByteOrder.LITTLE_ENDIAN);
+    tags.put("OpusTags".getBytes(StandardCharsets.US_ASCII)).putInt(0).putInt(1).putInt(comment.length).put(comment);
+    List<byte[]> audio = copyPackets.subList(2, copyPackets.size());
+    List<byte[]> packets = new ArrayList<>(List.of(copyPackets.get(0), tags.array()));
+    packets.addAll(audio);
+    long[] granules = new long[packets.size()];
+    for (int i = 2; i < granules.length; i++) {
+      granules[i] = (i - 1) * (long) OpusFileEncoder.FRAME;
+    }
+    Path spanning = Files.write(dir.resolve("spanning.opus"), OggPages.write(7, packets, granules, 3, Set.of(0, 1)));
+    assertThat(OggPages.pages(Files.readAllBytes(spanning))).filteredOn(Page::continued).hasSizeGreaterThan(90);
+
+    Duration offset = Duration.ofMillis(3_210);
+    long offsetSamples = offset.toMillis() * RATE / 1000;
+    List<Page> pages = assertValid(cut(spanning, offset));
+    assertThat(pages.get(2).continued()).as("the comment header goes on over a second page").isTrue();
+    List<byte[]> cutPackets = OggPages.packets(pages);
+    assertThat(cutPackets.get(1)).isEqualTo(tags.array());
+    List<byte[]> cutAudio = cutPackets.subList(2, cutPackets.size());
+    int c = audio.size() - cutAudio.size();
+    assertThat(cutAudio).containsExactlyElementsOf(audio.subList(c, audio.size()));
+    int preSkip = preSkip(cutPackets.get(0));
+    assertThat(preSkip).isEqualTo((int) (offsetSamples - ((long) c * OpusFileEncoder.FRAME - preSkip(copyPackets.get(0)))))
+        .isBetween(OggOpusCut.PRE_ROLL, OggOpusCut.PRE_ROLL + OpusFileEncoder.FRAME - 1);
+    assertThat(pages.getLast().granule()).isEqualTo((long) cutAudio.size() * OpusFileEncoder.FRAME);
   }
 
   @Test

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Ogg pages and packets read from bytes for tests, written from RFC 3533 independently of the code under
@@ -81,6 +82,62 @@ public final class OggPages {
       }
     }
     return packets;
+  }
+
+  /**
+   * Writes packets as one logical stream of Ogg pages of at most {@code maxSegments} segments each: a
+   * packet longer than the room left goes on over the next pages. A page also ends after each packet whose
+   * index is in {@code endPageAfter}. {@code granules[i]} is the granule position at the end of packet i.
+   */
+  public static byte[] write(int serial, List<byte[]> packets, long[] granules, int maxSegments, Set<Integer> endPageAfter) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    List<Integer> lacing = new ArrayList<>();
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    long granule = -1;
+    boolean continued = false;
+    int sequence = 0;
+    for (int p = 0; p < packets.size(); p++) {
+      byte[] packet = packets.get(p);
+      int at = 0;
+      while (true) {
+        if (lacing.size() == maxSegments) {
+          out.writeBytes(page(sequence == 0 ? 0x02 : 0, continued, granule, serial, sequence++, lacing, body));
+          lacing.clear();
+          body.reset();
+          granule = -1;
+          continued = at > 0;
+        }
+        int size = Math.min(255, packet.length - at);
+        lacing.add(size);
+        body.write(packet, at, size);
+        at += size;
+        if (size < 255) {
+          break;
+        }
+      }
+      granule = granules[p];
+      boolean last = p == packets.size() - 1;
+      if (last || endPageAfter.contains(p)) {
+        out.writeBytes(page((sequence == 0 ? 0x02 : 0) | (last ? 0x04 : 0), continued, granule, serial, sequence++, lacing, body));
+        lacing.clear();
+        body.reset();
+        granule = -1;
+        continued = false;
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] page(int flags, boolean continued, long granule, int serial, int sequence, List<Integer> lacing,
+      ByteArrayOutputStream body) {
+    ByteBuffer page = ByteBuffer.allocate(27 + lacing.size() + body.size()).order(ByteOrder.LITTLE_ENDIAN);
+    page.put("OggS".getBytes(StandardCharsets.US_ASCII)).put((byte) 0).put((byte) (flags | (continued ? 1 : 0)))
+        .putLong(granule).putInt(serial).putInt(sequence).putInt(0).put((byte) lacing.size());
+    lacing.forEach(size -> page.put((byte) (int) size));
+    page.put(body.toByteArray());
+    byte[] bytes = page.array();
+    page.putInt(22, crc(bytes));
+    return bytes;
   }
 
   /** RFC 3533's CRC-32, bit by bit: polynomial 0x04c11db7, MSB first, initial value 0, no final XOR. */
