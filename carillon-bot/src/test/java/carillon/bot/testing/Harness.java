@@ -184,9 +184,16 @@ public final class Harness implements AutoCloseable {
     start();
   }
 
+  /**
+   * The process ends, then its store closes: none of its tasks runs again (as after {@link #crashAndRestart}),
+   * and those at work when it ended finish or park on the clock first, so that none asks the closed store.
+   */
   @Override
   public void close() {
+    commands.close();
     scheduler.stop();
+    process.kill();
+    time.settle();
     voice.kill();
     db.close();
   }
