@@ -13,11 +13,16 @@ import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The audio library's API: list (with the playlists that use each file), upload, rename, delete. An
+ * The audio library's API: list (with the playlists that use each file), upload, rename, delete, and a
+ * file's Ogg/Opus copy to listen to. An
  * upload of several files is all or nothing (see {@link LibraryItems}).
  */
 final class LibraryApi {
@@ -42,6 +47,25 @@ final class LibraryApi {
     routes.post("/api/library", this::upload);
     routes.put("/api/library/{audio}/name", this::rename);
     routes.delete("/api/library/{audio}", this::delete);
+    routes.get("/api/library/{audio}/preview", this::preview);
+  }
+
+  /**
+   * The item's Ogg/Opus copy as audio/ogg, for the page's players: whole, or the byte range asked for
+   * (HTTP Range: 206 with Content-Range), so a browser can seek.
+   */
+  private void preview(Context ctx) throws IOException {
+    String id = audioId(ctx);
+    Path opus = library.preview(Requests.principal(ctx), id);
+    InputStream in;
+    long size;
+    try {
+      in = Files.newInputStream(opus);
+      size = Files.size(opus);
+    } catch (NoSuchFileException e) { // deleted since it was found
+      throw Problem.notFound("there is no audio file with id " + id);
+    }
+    ctx.writeSeekableStream(in, "audio/ogg", size);
   }
 
   private void list(Context ctx) {
