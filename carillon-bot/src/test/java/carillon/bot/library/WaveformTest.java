@@ -19,6 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 class WaveformTest {
   @TempDir Path dir;
 
+  /** The store the import test uses: a SQLite file here, PostgreSQL in {@link WaveformOnPostgresTest}. */
+  Database database() {
+    return Database.openSqlite(dir.resolve("data/carillon.db"));
+  }
+
   /** 48 kHz stereo 16-bit PCM: {@code silent} seconds of silence, then {@code loud} seconds of a sine at {@code level}. */
   static byte[] silenceThenTone(double silent, double loud, double level) {
     int quiet = (int) (silent * 48_000);
@@ -78,7 +83,7 @@ class WaveformTest {
   void anImportMeasuresItsWaveformFromTheDecodedAudioAndStoresIt() throws Exception {
     byte[] pcm = silenceThenTone(1, 1, 0.5);
     Path wav = Files.write(dir.resolve("upload.wav"), AudioLibraryTest.wav(1, 16, 2, 48_000, pcm));
-    try (AudioProbe probe = new AudioProbe(); Database db = Database.openSqlite(dir.resolve("data/carillon.db"))) {
+    try (AudioProbe probe = new AudioProbe(); Database db = database()) {
       AudioLibrary library = new AudioLibrary(dir.resolve("data"), db, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC),
           probe, 2_000_000, new LoudnessTarget(-18));
       AudioItem item = library.importFile(wav, "Half silent");

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -23,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The audio library's API: list (with the playlists that use each file), upload, rename, delete, and a
@@ -30,6 +33,7 @@ import java.util.regex.Pattern;
  * upload of several files is all or nothing (see {@link LibraryItems}).
  */
 final class LibraryApi {
+  private static final Logger log = LoggerFactory.getLogger(LibraryApi.class);
   private static final Pattern AUDIO_ID = Pattern.compile("[0-9a-f]{64}");
 
   /** The library, and the largest file an upload may have. */
@@ -81,8 +85,12 @@ final class LibraryApi {
       }
       ctx.res().setContentLengthLong(length);
       OutputStream out = ctx.res().getOutputStream();
-      file.transferTo(first, length, Channels.newChannel(out));
-      out.flush();
+      try {
+        file.transferTo(first, length, Channels.newChannel(out));
+        out.flush();
+      } catch (EOFException e) { // Jetty's EofException: the player stopped reading (a seek, pause, the page left)
+        log.debug("GET {}: the client stopped reading ({})", Requests.shorten(ctx.path()), e.toString());
+      }
     } catch (NoSuchFileException e) { // deleted since it was found
       throw Problem.notFound("there is no audio file with id " + id);
     }
