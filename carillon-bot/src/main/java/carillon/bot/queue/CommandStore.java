@@ -10,6 +10,13 @@ interface CommandStore {
   /** Stores a PENDING command; returns its id. */
   long insert(CommandRequest request, String requestedBy, Instant requestedAt);
 
+  /**
+   * Marks a PENDING command RUNNING, as one compare-and-set: true for the one caller that moved it from
+   * PENDING, false when it was not PENDING any more (another process of a cluster claimed it first, or it
+   * ended). Only the caller that got true carries the command out.
+   */
+  boolean claim(long id);
+
   /** Sets a command's status, result and finish (both null until it is final). */
   void setStatus(long id, CommandStatus status, String result, Instant finishedAt);
 

@@ -57,6 +57,14 @@ final class SqlCommandStore implements CommandStore {
   }
 
   @Override
+  public boolean claim(long id) {
+    // One UPDATE with the expected status in its WHERE: the database serialises two claimers (a row lock in
+    // PostgreSQL, the write lock in SQLite), and the second finds the row RUNNING and changes nothing.
+    return db.withHandle(h -> h.execute("UPDATE command SET status = 'RUNNING' WHERE id = ? AND status = 'PENDING'",
+        id)) == 1;
+  }
+
+  @Override
   public void setStatus(long id, CommandStatus status, String result, Instant finishedAt) {
     HandleConsumer<RuntimeException> write = h -> h.execute(
         "UPDATE command SET status = ?, result = ?, finished_at = ? WHERE id = ?",

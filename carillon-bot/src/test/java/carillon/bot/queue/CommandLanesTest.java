@@ -68,6 +68,12 @@ class CommandLanesTest {
     }
 
     @Override
+    public boolean claim(long id) {
+      failIf(Step.STATUS_RUNNING);
+      return real.claim(id);
+    }
+
+    @Override
     public void setStatus(long id, CommandStatus status, String result, Instant finishedAt) {
       failIf(status == CommandStatus.RUNNING ? Step.STATUS_RUNNING : Step.STATUS_FINAL);
       real.setStatus(id, status, result, finishedAt);
