@@ -419,7 +419,7 @@ public final class Carillon implements AutoCloseable {
           }
           scheduler.shardsGained();
           events.start();
-          commands.takeUp();
+          commands.takeOver(inGuild);
         });
       }
 

@@ -219,8 +219,7 @@ public final class CommandQueue {
 
   /** Applies the commands a crash left behind (call once at start-up, before taking new ones). */
   public void recover() {
-    int interrupted = store.failRunning(time.now(),
-        "the process stopped while this command was being applied; it was not repeated", ownsGuild);
+    int interrupted = store.failRunning(time.now(), INTERRUPTED, ownsGuild, Set.of());
     if (interrupted > 0) {
       log.warn("{} commands were being applied when the process stopped; marked failed", interrupted);
     }
@@ -232,6 +231,25 @@ public final class CommandQueue {
     if (!pending.isEmpty()) {
       log.info("Applying {} commands left pending by the last run", pending.size());
     }
+  }
+
+  /** The result of a command that was being applied when the process applying it stopped. */
+  private static final String INTERRUPTED = "the process stopped while this command was being applied; it was not repeated";
+
+  /**
+   * In a cluster, when this process has taken shards (and resumed their runs): the commands of their guilds
+   * that a process which died was applying (RUNNING) end FAILED, not repeated, as {@link #recover()} does at
+   * start-up; then the pending ones are taken up ({@link #takeUp()}). Commands this process is applying
+   * itself are left alone.
+   *
+   * @param inGuild the guilds of the shards taken
+   */
+  public void takeOver(LongPredicate inGuild) {
+    int interrupted = store.failRunning(time.now(), INTERRUPTED, inGuild, Set.copyOf(dispatched));
+    if (interrupted > 0) {
+      log.warn("{} commands were being applied by a process that stopped; marked failed", interrupted);
+    }
+    takeUp();
   }
 
   /**

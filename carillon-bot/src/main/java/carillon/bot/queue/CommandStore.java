@@ -3,6 +3,7 @@ package carillon.bot.queue;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongPredicate;
 
 /** Where the queue keeps its commands: the {@code command} table ({@link SqlCommandStore}). */
@@ -29,8 +30,11 @@ interface CommandStore {
    */
   Keyed insertOnce(CommandRequest request, String requestedBy, Instant requestedAt, String key, Instant forgetBefore);
 
-  /** Marks every RUNNING command of the guilds {@code inGuild} accepts FAILED with {@code result}; returns how many. */
-  int failRunning(Instant at, String result, LongPredicate inGuild);
+  /**
+   * Marks every RUNNING command of the guilds {@code inGuild} accepts FAILED with {@code result}, except those
+   * with an id in {@code applyingHere}; returns how many.
+   */
+  int failRunning(Instant at, String result, LongPredicate inGuild, Set<Long> applyingHere);
 
   /** The PENDING commands of the guilds {@code inGuild} accepts, oldest first. */
   List<CommandRecord> pending(LongPredicate inGuild);

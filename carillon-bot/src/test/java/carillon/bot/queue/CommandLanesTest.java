@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongPredicate;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -80,8 +81,8 @@ class CommandLanesTest {
     }
 
     @Override
-    public int failRunning(Instant at, String result, LongPredicate inGuild) {
-      return real.failRunning(at, result, inGuild);
+    public int failRunning(Instant at, String result, LongPredicate inGuild, Set<Long> applyingHere) {
+      return real.failRunning(at, result, inGuild, applyingHere);
     }
 
     @Override

@@ -279,4 +279,32 @@ class CommandQueueTest {
         "new holder: skipped 'Talk' in 'Meditation Hall'");
     assertThat(world.commands.find(skip.id()).orElseThrow().result()).contains("skipped 'Talk' in 'Meditation Hall'");
   }
+
+  /**
+   * Issue 13: a process that takes the shard of one that died mid-command ends that command FAILED (never
+   * repeated, as at a restart) and carries out the commands it left pending; a command it is applying itself
+   * is left alone.
+   */
+  @Test
+  void aNewHolderEndsTheCommandADeadHolderWasApplyingAndCarriesOutThePendingOnes() throws Exception {
+    long sessionId = session.id();
+    world.db.useHandle(h -> {
+      h.execute("INSERT INTO command (kind, session_id, source, requested_by, requested_at, status) "
+          + "VALUES ('PLAY', ?, 'API', 'cron-script', 0, 'RUNNING')", sessionId);
+      h.execute("INSERT INTO command (kind, session_id, source, requested_by, requested_at, status) "
+          + "VALUES ('PLAY', ?, 'API', 'cron-script', 0, 'PENDING')", sessionId);
+    });
+    List<CommandRecord> recent = world.commands.recent(2);
+    CommandRecord pending = recent.get(0);
+    CommandRecord midApply = recent.get(1);
+
+    CommandQueue newHolder = new CommandQueue(world.db, world.sessions, world.starter, world.playback, world.tasks,
+        world.time, guildId -> true);
+    newHolder.takeOver(guildId -> guildId == Harness.GUILD);
+    assertThat(newHolder.completion(pending.id()).get(5, TimeUnit.SECONDS).status()).isEqualTo(CommandStatus.DONE);
+    CommandRecord interrupted = world.commands.find(midApply.id()).orElseThrow();
+    assertThat(interrupted.status()).isEqualTo(CommandStatus.FAILED);
+    assertThat(interrupted.result()).contains("the process stopped while this command was being applied; it was not repeated");
+    assertThat(world.runs.forSession(sessionId)).hasSize(1);
+  }
 }
