@@ -226,7 +226,11 @@ public final class BotAccounts implements AutoCloseable {
             .setMemberCachePolicy(MemberCachePolicy.VOICE.or(MemberCachePolicy.OWNER))
             .setShardsTotal(login.shards())
             .setShards(connecting == null ? allShards(login.shards()) : connecting))
-        .addEventListeners(listening.toArray()).build();
+        // JDA's login connects shard 0 when given no shards (DefaultShardManager#login builds the first queued
+        // shard, or shard 0 if none is): a process that holds none of the shards now must not log in at all,
+        // or it would take shard 0's events (slash commands) beside the process that holds it. The shards it
+        // takes later are connected by startShards.
+        .addEventListeners(listening.toArray()).build(connecting == null || !connecting.isEmpty());
     all.put(login.name(), connection);
     if (closing) {
       shutdownNow(connection); // built while Carillon was shutting down
