@@ -52,7 +52,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * The {@code carillon} command line, on picocli: {@code run}, {@code demo}, {@code config}, {@code admin add},
  * {@code backup}, {@code restore}, {@code emulator}, {@code help}; {@code --version} and {@code --help} everywhere. A usage mistake (an unknown
  * command or option, an extra or missing argument) exits with status 2 and picocli's suggestion; a bad
- * configuration exits with 2 listing every problem; a failure to start exits with 1.
+ * configuration exits with 2 listing every problem, as does a PostgreSQL store that refuses the login or cannot
+ * be reached (one line naming database.url's host and port and PostgreSQL's message); a failure to start exits
+ * with 1.
  */
 @Command(name = "carillon", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     synopsisSubcommandLabel = "[COMMAND]",
@@ -348,6 +350,9 @@ public final class Main implements Callable<Integer> {
     } catch (Carillon.StartException e) {
       err.println("carillon: " + e.getMessage());
       return 1;
+    } catch (Database.Unreachable e) {
+      err.println("carillon: " + e.getMessage());
+      return 2; // a setting to fix (database.*), as other configuration mistakes
     }
     if (!carillon.anyAccountMayConnect()) {
       carillon.close();
@@ -413,6 +418,9 @@ public final class Main implements Callable<Integer> {
     try (var db = Database.open(config)) {
       new AdminAccounts(db, TimeSource.system()).create(name, password);
     } catch (InvalidInputException e) {
+      err.println("carillon: the admin account was not created: " + e.getMessage());
+      return 2;
+    } catch (Database.Unreachable e) {
       err.println("carillon: the admin account was not created: " + e.getMessage());
       return 2;
     }

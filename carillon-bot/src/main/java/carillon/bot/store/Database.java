@@ -1,8 +1,10 @@
 package carillon.bot.store;
 
 import carillon.bot.config.Config;
+import carillon.bot.config.Setting;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -73,6 +75,8 @@ public final class Database implements AutoCloseable {
       SQLiteErrorCode.SQLITE_IOERR.code, SQLiteErrorCode.SQLITE_CANTOPEN.code, SQLiteErrorCode.SQLITE_READONLY.code,
       SQLiteErrorCode.SQLITE_BUSY.code, SQLiteErrorCode.SQLITE_PROTOCOL.code, SQLiteErrorCode.SQLITE_NOLFS.code);
 
+  private static final String POSTGRES_PREFIX = "jdbc:postgresql://";
+
   private final HikariDataSource dataSource;
   private final Jdbi jdbi;
   private final ScheduledExecutorService sqlThread;
@@ -98,7 +102,11 @@ public final class Database implements AutoCloseable {
     });
   }
 
-  /** Opens the store the configuration names: PostgreSQL for a jdbc:postgresql: URL, else its SQLite file. */
+  /**
+   * Opens the store the configuration names: PostgreSQL for a jdbc:postgresql: URL, else its SQLite file.
+   *
+   * @throws Unreachable when the PostgreSQL server refuses the login or cannot be reached
+   */
   public static Database open(Config config) {
     return config.postgres()
         .map(pg -> openPostgres(config.databaseUrl(), pg.user(), pg.password().value()))
@@ -148,6 +156,7 @@ public final class Database implements AutoCloseable {
    * The schema is the same as SQLite's, in PostgreSQL's types (db/migration/postgresql).
    *
    * @param url a {@code jdbc:postgresql://host:port/database} URL
+   * @throws Unreachable when the server refuses the login or cannot be reached
    */
   public static Database openPostgres(String url, String user, String password) {
     HikariConfig pool = new HikariConfig();
@@ -157,7 +166,43 @@ public final class Database implements AutoCloseable {
     pool.setPoolName("carillon-postgresql");
     pool.setMaximumPoolSize(2); // the one SQL thread, and Flyway's lock at start
     pool.setConnectionTimeout(10_000);
-    return new Database(new HikariDataSource(pool), "postgresql");
+    HikariDataSource dataSource;
+    try {
+      dataSource = new HikariDataSource(pool); // connects once at once (Hikari's fail-fast)
+    } catch (HikariPool.PoolInitializationException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new Unreachable("cannot connect to the PostgreSQL store at " + hostAndPort(url) + " ("
+          + Setting.DATABASE_URL.key() + ", " + Setting.DATABASE_URL.variable() + ") as user '" + user + "': "
+          + cause.getMessage() + ". Check " + Setting.DATABASE_URL.key() + ", " + Setting.DATABASE_USER.key()
+          + " and " + Setting.DATABASE_PASSWORD.key() + " (or " + Setting.DATABASE_PASSWORD_FILE.key()
+          + "), and that the server is running and reachable from here", e);
+    }
+    return new Database(dataSource, "postgresql");
+  }
+
+  /**
+   * A PostgreSQL store that cannot be connected to when Carillon opens it: the server refused the login
+   * (a wrong user or password) or cannot be reached. The message names the server (host and port, never the
+   * password), the settings to check and PostgreSQL's own message, in one line.
+   */
+  public static final class Unreachable extends RuntimeException {
+    Unreachable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** The host(s) and port of a {@code jdbc:postgresql://HOST:PORT/DATABASE?...} URL, without user or password. */
+  static String hostAndPort(String url) {
+    String rest = url.startsWith(POSTGRES_PREFIX) ? url.substring(POSTGRES_PREFIX.length()) : url;
+    int end = rest.length();
+    for (char c : new char[] {'/', '?'}) {
+      int at = rest.indexOf(c);
+      if (at >= 0 && at < end) {
+        end = at;
+      }
+    }
+    String authority = rest.substring(0, end);
+    return authority.substring(authority.lastIndexOf('@') + 1);
   }
 
   /** Whether the store takes writes now, and since when not. */
