@@ -439,6 +439,17 @@ public final class Main implements Callable<Integer> {
     return "The configuration is valid"
         + file.map(f -> " (" + f + " and the environment)").orElse(" (the environment; no file)") + ":\n"
         + config.describe() + "\n"
-        + "  voice: " + DaveSupport.probe().describe();
+        + "  voice: " + voice(config);
+  }
+
+  /**
+   * What {@code run} will do about voice: against the emulator ({@code discord.endpoint}) voice needs no DAVE,
+   * as {@link Carillon.Settings#discord} decides; against Discord it needs JDAVE's native library.
+   */
+  private static String voice(Config config) {
+    return config.discordEndpoint()
+        .map(emulator -> "available (the Discord emulator at " + emulator + ", " + Setting.DISCORD_ENDPOINT.key()
+            + ", needs no DAVE)")
+        .orElseGet(() -> DaveSupport.probe().describe());
   }
 }

@@ -87,6 +87,15 @@ class MainTest {
   }
 
   @Test
+  void configSaysVoiceWorksAgainstTheEmulatorAsRunDoesWithoutDave() throws Exception {
+    int status = run(Map.of("CARILLON_ACCOUNTS_BELL_TOKEN", "t", "CARILLON_DISCORD_ENDPOINT", "http://127.0.0.1:9"),
+        "config");
+    assertThat(status).isZero();
+    assertThat(out()).contains("voice: available (the Discord emulator at http://127.0.0.1:9, discord.endpoint, "
+        + "needs no DAVE)").doesNotContain("voice: unavailable");
+  }
+
+  @Test
   void configPrintsEverySettingIncludingTheCommandRoleAndSecureCookies() throws Exception {
     int status = run(Map.of("CARILLON_COMMANDS_ROLE", "x", "CARILLON_WEB_SECURE_COOKIES", "true"), "config");
     assertThat(status).isZero();
