@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -116,8 +117,8 @@ public final class AudioLibrary {
       throw new AudioRejectedException("file", "'" + shown + "' is empty");
     }
     if (size > maxBytes) {
-      throw new AudioRejectedException("file", "'" + shown + "' is " + megabytes(size) + "; files may be at most "
-          + megabytes(maxBytes));
+      throw new AudioRejectedException("file", "'" + shown + "' is " + mebibytes(size) + "; files may be at most "
+          + mebibytes(maxBytes));
     }
     Path incoming = audioDir.resolve("incoming");
     Files.createDirectories(incoming);
@@ -353,7 +354,7 @@ public final class AudioLibrary {
       while ((read = in.read(buffer)) != -1) {
         copied += read;
         if (copied > maxBytes) {
-          throw new AudioRejectedException("file", "'" + shown + "' is larger than " + megabytes(maxBytes));
+          throw new AudioRejectedException("file", "'" + shown + "' is larger than " + mebibytes(maxBytes));
         }
         out.write(buffer, 0, read);
       }
@@ -361,8 +362,14 @@ public final class AudioLibrary {
     return HexFormat.of().formatHex(sha256.digest());
   }
 
-  private static String megabytes(long bytes) {
-    return String.format("%.1f MB", bytes / 1_000_000.0);
+  /**
+   * A size in MiB (1024 × 1024 bytes, the unit of the upload limit in docs/web-api.md): "200 MiB", or one
+   * decimal when not whole ("0.3 MiB").
+   */
+  public static String mebibytes(long bytes) {
+    double mib = bytes / (1024.0 * 1024.0);
+    return (mib == Math.rint(mib) ? String.valueOf((long) mib) : String.format(Locale.ROOT, "%.1f", mib))
+        + " MiB";
   }
 
   private static AudioItem row(ResultSet rs) throws SQLException {

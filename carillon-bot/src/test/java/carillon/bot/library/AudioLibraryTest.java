@@ -279,7 +279,7 @@ class AudioLibraryTest {
     assertThatThrownBy(() -> library.importFile(write("empty.wav", new byte[0]), "Empty"))
         .isInstanceOf(AudioRejectedException.class).hasMessage("'Empty' is empty");
     assertThatThrownBy(() -> library.importFile(write("big.wav", DemoAudio.tone(440, 30)), "Big"))
-        .isInstanceOf(AudioRejectedException.class).hasMessage("'Big' is 5.8 MB; files may be at most 2.0 MB");
+        .isInstanceOf(AudioRejectedException.class).hasMessage("'Big' is 5.5 MiB; files may be at most 1.9 MiB");
     Path ok = write("ok.wav", DemoAudio.tone(440, 0.2));
     assertThatThrownBy(() -> library.importFile(ok, " "))
         .isInstanceOf(AudioRejectedException.class)

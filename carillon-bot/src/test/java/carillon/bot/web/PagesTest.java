@@ -231,7 +231,8 @@ class PagesTest {
   void theLibraryPageUploadsRenamesAndDeletes() {
     Response page = alice.get("/library");
     assertPage(page, 200);
-    assertThat(page.body()).contains("enctype=\"multipart/form-data\"", "Bell");
+    assertThat(page.body()).contains("enctype=\"multipart/form-data\"", "Bell",
+        "at most 0.3 MiB each"); // 300,000 bytes, in the unit of docs/web-api.md
 
     Response refused = upload(new Part("notes.wav", "not audio".getBytes(StandardCharsets.UTF_8)));
     assertPage(refused, 422);
@@ -239,6 +240,9 @@ class PagesTest {
     Response uploaded = upload(new Part("Temple bell.wav", DemoAudio.chime(528, 1)));
     assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(303);
     String id = w.library.list().stream().filter(a -> a.name().equals("Temple bell")).findFirst().orElseThrow().id();
+    // The measured length (a 1 s chime is decoded to a little less) is shown rounded to the nearest second.
+    assertThat(w.library.find(id).orElseThrow().duration().toMillis()).isBetween(900L, 1000L);
+    assertThat(alice.get("/library").body()).contains("<td>1 s</td>");
 
     Response badName = alice.form("/library/" + id + "/name", "_csrf", alice.csrf, "name", "<i>bell</i>");
     assertPage(badName, 422);

@@ -1,5 +1,6 @@
 package carillon.bot.web.library;
 
+import carillon.bot.library.AudioLibrary;
 import carillon.bot.library.Waveform;
 import carillon.bot.session.FieldError;
 import carillon.bot.web.http.PageModel;
@@ -38,7 +39,7 @@ final class LibraryPages {
 
   private void renderLibrary(Context ctx, int status, List<FieldError> errors) {
     pages.render(ctx, status, "library", PageModel.of("section", "library", "errors", errors,
-        "items", library.items(Requests.principal(ctx)), "maxUploadMegabytes", library.maxBytes() / 1_000_000,
+        "items", library.items(Requests.principal(ctx)), "maxUpload", AudioLibrary.mebibytes(library.maxBytes()),
         "waveforms", waveformPaths(library.waveforms())));
   }
 
