@@ -20,6 +20,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import javax.sound.sampled.AudioFileFormat;
+import javax.sound.sampled.AudioSystem;
+import javax.sound.sampled.UnsupportedAudioFileException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -126,7 +129,7 @@ public final class AudioProbe implements AutoCloseable {
       });
       OptionalDouble lufs = meter.integratedLufs();
       return new Found(convertedFrom == null ? format : format + " (converted from " + convertedFrom + ")",
-          Duration.ofMillis(samples * 1000 / RATE), playable,
+          length(playable, samples), playable,
           lufs.isPresent() ? Optional.of(new Loudness(lufs.getAsDouble(), meter.truePeakDbtp())) : Optional.empty(),
           waveform.build());
     } catch (AudioRejectedException | RuntimeException | InterruptedException | IOException e) {
@@ -210,6 +213,30 @@ public final class AudioProbe implements AutoCloseable {
   @FunctionalInterface
   interface PcmSink {
     void add(byte[] data, int length) throws IOException;
+  }
+
+  /**
+   * The length of the audio: LavaPlayer hands out whole 20 ms frames and leaves out the last partial one (and
+   * its resampler's tail at other rates than 48 kHz), so the decoded samples fall short by up to a frame or
+   * more. A PCM WAV (also one converted here) declares its length to the sample: that, once decoding has
+   * confirmed the file holds it ({@link #decode} refuses one that ends early); else the decoded samples.
+   */
+  private static Duration length(Path playable, long decodedSamples) {
+    Duration decoded = Duration.ofMillis(decodedSamples * 1000 / RATE);
+    try {
+      if (!FileFormat.isWav(playable)) {
+        return decoded;
+      }
+      AudioFileFormat wav = AudioSystem.getAudioFileFormat(playable.toFile());
+      float rate = wav.getFormat().getFrameRate();
+      if (wav.getFrameLength() == AudioSystem.NOT_SPECIFIED || !(rate > 0)) {
+        return decoded;
+      }
+      Duration declared = Duration.ofNanos(Math.round(wav.getFrameLength() * 1e9 / rate));
+      return declared.compareTo(decoded) >= 0 ? declared : decoded;
+    } catch (UnsupportedAudioFileException | IOException e) {
+      return decoded; // a WAV the JDK does not read (LavaPlayer did): its decoded length
+    }
   }
 
   /** Pulls every frame out of the decoder into {@code sink}; returns the samples per channel. */
