@@ -71,6 +71,7 @@ public final class Standalone implements AutoCloseable {
       ObjectNode made = WorldFile.build(discord, wanted, json);
       Files.writeString(certificate, voice.certificatePem());
       ObjectNode out = json.createObjectNode();
+      out.put("endpoint", "http://127.0.0.1:" + discord.port()); // Carillon's discord.endpoint
       out.put("rest", discord.restUrl());
       out.put("gateway", discord.gatewayUrl());
       out.put("control", "http://127.0.0.1:" + discord.port() + ControlApi.PREFIX + "/");
@@ -158,6 +159,11 @@ public final class Standalone implements AutoCloseable {
         b.getValue().get("id").asText(), b.getValue().get("token").asText()));
     d.get("users").properties().forEach(u -> out.printf("User '%s' %s%n", u.getKey(), u.getValue().asText()));
     describedIn.ifPresent(p -> out.println("All of this as JSON: " + p.toAbsolutePath()));
+    out.printf("""
+
+        Carillon: CARILLON_DISCORD_ENDPOINT=%s and CARILLON_ACCOUNTS_MAIN_TOKEN=<a bot's token above>, then
+        'carillon run' (docs/configuration.md).
+        """, d.get("endpoint").asText());
     out.printf("""
 
         JDA: DiscordEmulator.configure(JDABuilder) does it all in the JVM; from outside, point the REST base URL

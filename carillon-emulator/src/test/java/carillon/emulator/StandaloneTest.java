@@ -60,7 +60,8 @@ class StandaloneTest {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       Standalone.describe(new PrintStream(out, true, StandardCharsets.UTF_8), d, Optional.empty());
       assertThat(out.toString(StandardCharsets.UTF_8)).contains(discord.restUrl(), discord.gatewayUrl(),
-          d.get("voice").asText(), pem.toAbsolutePath().toString(), d.at("/bots/Bell/token").asText(), hall);
+          d.get("voice").asText(), pem.toAbsolutePath().toString(), d.at("/bots/Bell/token").asText(), hall,
+          "CARILLON_DISCORD_ENDPOINT=http://127.0.0.1:" + discord.port() + " ");
     }
   }
 
