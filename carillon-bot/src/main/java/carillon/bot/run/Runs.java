@@ -118,8 +118,37 @@ public final class Runs {
     return all;
   }
 
+  /**
+   * The owner a process writes on a run it stops playing because it releases the run's shard ({@link #handOver}):
+   * this prefix and its own owner id. Nobody plays a run so marked; the process that takes the shard adopts it.
+   */
+  static final String HANDED_OVER_BY = "handed-over-by:";
+
+  /**
+   * Marks a RUNNING run this process owns as handed over: it stopped playing it on purpose (its guild's shard
+   * is released) and the process that takes the shard resumes it. From then on this process writes nothing
+   * more to it (progress and ends are written only where the owner is this process). Made now or never
+   * ({@link Database#writeNowOrSkip}): a mark kept through a store outage could land after this process took
+   * the run up again, and fence it out of its own run. Unmarked, the taker treats the run as a crash's.
+   *
+   * @return whether the run is marked
+   */
+  public boolean handOver(long runId) {
+    return db.writeNowOrSkip(h -> h.execute(
+        "UPDATE run SET owner = ? WHERE id = ? AND owner = ? AND outcome = 'RUNNING'", HANDED_OVER_BY + owner, runId,
+        owner));
+  }
+
   /** A RUNNING run, its last saved progress if any, and the process that owned it when read (none before V10). */
-  public record Left(Run run, Optional<Progress> progress, Optional<String> owner) {}
+  public record Left(Run run, Optional<Progress> progress, Optional<String> owner) {
+    /**
+     * The process that handed this run over ({@link Runs#handOver}) when it released the run's shard; empty when
+     * its owner stopped without doing so (it crashed, was killed, or lost PostgreSQL) or it had none.
+     */
+    public Optional<String> handedOverBy() {
+      return owner.filter(o -> o.startsWith(HANDED_OVER_BY)).map(o -> o.substring(HANDED_OVER_BY.length()));
+    }
+  }
 
   /**
    * The RUNNING runs of sessions in guilds that {@code inGuild} accepts (this process's shards), oldest

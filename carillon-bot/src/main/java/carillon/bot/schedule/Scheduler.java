@@ -168,6 +168,21 @@ public final class Scheduler {
     }
   }
 
+  /**
+   * Whether a session of a guild {@code inGuild} accepts is planned to start by {@code until} (or was due and
+   * is starting); read from the plans in memory, for choosing which shards to release.
+   */
+  public boolean startsBy(LongPredicate inGuild, Instant until) {
+    for (Plan plan : plans.values()) {
+      synchronized (plan) {
+        if (plan.nextStart != null && !plan.nextStart.isAfter(until) && inGuild.test(plan.session.guildId())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   // ---- planning
 
   /** One enabled session's timer and next occurrence. */
