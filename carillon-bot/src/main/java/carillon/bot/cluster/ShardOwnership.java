@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * TCP keepalive gave up), so there is no lease to renew and no home-made consensus. Processes know each
  * other by a second advisory lock, one per process ("member"), counted in {@code pg_locks}; each holds at
  * most {@code ceil(shardCount / members)} shards, so a process that joins finds shards released for it and
- * the shards of one that died are taken by the others at their next {@link #interval() check}.
+ * the shards of one that died are taken by the others at their next {@link #interval() check}. The member
+ * lock's key carries the process's shard count: a process whose count differs from the members' does not
+ * join ({@link ShardCountMismatch}), and the members count only those with their own count.
  *
  * <p>Fencing: every check runs a query on the lock connection with a network timeout of one interval; a
  * process that cannot run it has lost its locks as far as it knows and calls {@link Listener#lost} at once.

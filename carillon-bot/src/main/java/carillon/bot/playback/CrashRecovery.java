@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * What a crash left playing, taken up at start-up (before the scheduler plans): each run resumes where
  * it was and as it was (paused, volume), or is recorded as {@link RunOutcome#CRASHED} with the tracks it
  * had played and gets its end notice now. Either way the same run record goes on, so the occurrence never
- * plays twice.
+ * plays twice. In a cluster it also takes up the runs of shards this process takes: a run another process
+ * handed over when it released the shard ({@link Runs#handOver}) is a planned move, logged at INFO; one whose
+ * owner stopped without doing so is a crash's, logged as a WARN.
  */
 public final class CrashRecovery {
   private static final Logger log = LoggerFactory.getLogger(CrashRecovery.class);
