@@ -45,6 +45,8 @@ public final class StreamsBenchmark {
   private static final Duration TRACK = Duration.ofSeconds(30);
   private static final Duration WINDOW_START = Duration.ofSeconds(4);
   private static final Duration WINDOW = Duration.ofSeconds(20);
+  private static final Duration CREATE_LEAD = Duration.ofSeconds(5);
+  private static final Duration CREATE_PER_SESSION = Duration.ofMillis(100);
 
   private StreamsBenchmark() {}
 
@@ -89,7 +91,10 @@ public final class StreamsBenchmark {
           : builder -> discord.configure(builder).setAudioModuleConfig(new AudioModuleConfig().withAudioSendFactory(nas));
       try (Carillon carillon = new Carillon(new Carillon.Settings(config, endpoint, Optional.empty()))) {
         AudioItem item = carillon.library().importFile(audio, "Tone");
-        Instant start = carillon.time().now().plusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
+        // Far enough ahead that every session is created (each also creates its Discord scheduled event) and
+        // planned before its start: a one-off instant already past is refused (docs/sessions.md).
+        Instant start = carillon.time().now().plus(CREATE_LEAD).plus(CREATE_PER_SESSION.multipliedBy(streams))
+            .truncatedTo(ChronoUnit.SECONDS);
         List<Session> sessions = new ArrayList<>();
         for (int i = 0; i < streams; i++) {
           sessions.add(carillon.sessions().create(SessionSpec.builder(guilds.get(i).id(), "Session")
