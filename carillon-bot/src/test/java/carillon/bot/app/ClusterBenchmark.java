@@ -64,8 +64,10 @@ import java.util.stream.Collectors;
  * and, with more than one process, failover: kill -9 of one process mid-session, then for each guild it
  * played, the time from the kill to the first audio packet of the process that resumed it (p50/max), and
  * whether any guild heard two processes at once. Run with {@code scripts/benchmark-cluster [KEY=VALUE ...]}:
- * {@code guilds=60 shards=6 processes=1,3 track=30 lead=25 kill=10 rounds=1} (track, lead and kill in seconds;
- * rounds repeat the configurations alternately, and the percentiles over all rounds pool every guild).
+ * {@code guilds=60 shards=6 processes=1,3 track=30 lead=25 kill=10 rounds=1 warmup=0} (track, lead, kill and
+ * warmup in seconds; rounds repeat the configurations alternately, and the percentiles over all rounds pool
+ * every guild; a warmup plays a session of that length in every guild first, so that the measured sessions
+ * run on processes past their first play, as a process that has run for a while is).
  */
 public final class ClusterBenchmark {
   private static final Pattern HOLDS =
@@ -84,10 +86,10 @@ public final class ClusterBenchmark {
 
   /** The workload and the configurations to compare. */
   record Options(int guilds, int shards, List<Integer> processes, Duration track, Duration lead, Duration kill,
-      int rounds) {
+      int rounds, Duration warmup) {
     static Options parse(String[] args) {
       Map<String, String> given = new LinkedHashMap<>(Map.of("guilds", "60", "shards", "6", "processes", "1,3",
-          "track", "30", "lead", "25", "kill", "10", "rounds", "1"));
+          "track", "30", "lead", "25", "kill", "10", "rounds", "1", "warmup", "0"));
       for (String arg : args) {
         String[] kv = arg.split("=", 2);
         if (kv.length != 2 || !given.containsKey(kv[0])) {
@@ -98,7 +100,8 @@ public final class ClusterBenchmark {
       Options o = new Options(Integer.parseInt(given.get("guilds")), Integer.parseInt(given.get("shards")),
           List.of(given.get("processes").split(",")).stream().map(String::strip).map(Integer::parseInt).toList(),
           Duration.ofSeconds(Long.parseLong(given.get("track"))), Duration.ofSeconds(Long.parseLong(given.get("lead"))),
-          Duration.ofSeconds(Long.parseLong(given.get("kill"))), Integer.parseInt(given.get("rounds")));
+          Duration.ofSeconds(Long.parseLong(given.get("kill"))), Integer.parseInt(given.get("rounds")),
+          Duration.ofSeconds(Long.parseLong(given.get("warmup"))));
       if (o.kill.plusSeconds(8).compareTo(o.track) > 0) {
         throw new IllegalArgumentException("track must outlast the kill by the failover bound and a voice join: "
             + "track >= kill + 8 s");
@@ -124,8 +127,10 @@ public final class ClusterBenchmark {
         System.getProperty("os.name"), Runtime.version());
     System.out.printf(Locale.ROOT, "%d guilds over %d shards of one account, one session each at the same instant "
             + "(created %d s ahead through one process's API), %d s track; kill -9 of one process %d s into the sessions "
-            + "(with more than one process); %d round(s); logs in %s%n", options.guilds, options.shards, options.lead.toSeconds(),
-        options.track.toSeconds(), options.kill.toSeconds(), options.rounds, work);
+            + "(with more than one process); %d round(s); %s; logs in %s%n", options.guilds, options.shards,
+        options.lead.toSeconds(), options.track.toSeconds(), options.kill.toSeconds(), options.rounds,
+        options.warmup.isZero() ? "no warm-up: the measured sessions are each process's first"
+            : "a " + options.warmup.toSeconds() + " s warm-up session in every guild first", work);
     List<Result> results = new ArrayList<>();
     try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
       ClusterBenchmark bench = new ClusterBenchmark(options, postgres, work);
@@ -232,11 +237,17 @@ public final class ClusterBenchmark {
       noticesOf.put(guild.id(), guild.createTextChannel("notices"));
     }
     String track;
+    String warmTrack = null;
     String token;
     try (Database db = Database.openPostgres(url, "postgres", "postgres"); AudioProbe probe = new AudioProbe()) {
       Path wav = Files.write(dir.resolve("tone.wav"), DemoAudio.tone(440, options.track.toSeconds()));
       track = new AudioLibrary(dataDir, db, Clock.systemUTC(), probe, 100L * 1024 * 1024,
           new LoudnessTarget(Double.parseDouble(TARGET_LOUDNESS))).importFile(wav, "Tone").id();
+      if (!options.warmup.isZero()) {
+        Path warm = Files.write(dir.resolve("warm-up.wav"), DemoAudio.tone(660, options.warmup.toSeconds()));
+        warmTrack = new AudioLibrary(dataDir, db, Clock.systemUTC(), probe, 100L * 1024 * 1024,
+            new LoudnessTarget(Double.parseDouble(TARGET_LOUDNESS))).importFile(warm, "Warm-up").id();
+      }
       AdminAccounts.Account admin = new AdminAccounts(db, time).create("operator", "a long enough password", true, Set.of());
       token = TokensInStore.issue(db, time, admin.id(), "benchmark", Set.copyOf(hallOf.keySet()), Duration.ofHours(2));
     }
@@ -251,11 +262,17 @@ public final class ClusterBenchmark {
       children.forEach(c -> cpuAtReady.put(c, c.cpu()));
 
       // Every session through the first process's API: the holders of the other shards hear of them by NOTIFY.
-      Instant start = time.now().plus(options.lead).truncatedTo(ChronoUnit.SECONDS);
+      // With a warm-up, every guild first plays a short session, as a process that has run for a while has:
+      // the measured sessions then start 15 s after it ended (more than the 10 s join-ahead).
+      Instant first = time.now().plus(options.lead).truncatedTo(ChronoUnit.SECONDS);
+      Instant start = options.warmup.isZero() ? first : first.plus(options.warmup).plusSeconds(15);
       for (long guild : hallOf.keySet()) {
-        createSession(api, token, guild, hallOf.get(guild), noticesOf.get(guild), track, start);
+        if (warmTrack != null) {
+          createSession(api, token, guild, "Warm-up", hallOf.get(guild), noticesOf.get(guild), warmTrack, first);
+        }
+        createSession(api, token, guild, "Bell", hallOf.get(guild), noticesOf.get(guild), track, start);
       }
-      Duration spare = Duration.between(time.now(), start);
+      Duration spare = Duration.between(time.now(), first);
       if (spare.compareTo(Duration.ofSeconds(10)) < 0) {
         System.out.printf(Locale.ROOT, "  (the sessions were created only %d ms before their start: inside the 10 s join-ahead)%n",
             spare.toMillis());
@@ -271,7 +288,7 @@ public final class ClusterBenchmark {
       double playingCores = playingCpu / (System.nanoTime() - wallAtStart);
       double startCpu = cpuAtReady.values().stream().mapToDouble(d -> d.toNanos() / 1e9).average().orElse(0);
 
-      Map<Long, String> ownerOf = owners(url);
+      Map<Long, String> ownerOf = owners(url, start);
       Map<String, String> nameOf = new HashMap<>();
       for (Child c : children) {
         c.clusterId().ifPresent(id -> nameOf.put(id, c.name));
@@ -306,12 +323,13 @@ public final class ClusterBenchmark {
       if (stillRunning > 0) {
         System.out.printf(Locale.ROOT, "  (%d run(s) still RUNNING at the give-up time)%n", stillRunning);
       }
-      Map<Long, Instant> started = startedAt(url);
+      Map<Long, Instant> started = startedAt(url, start);
       double[] lateness = hallOf.keySet().stream().filter(started::containsKey)
           .mapToDouble(g -> Duration.between(start, started.get(g)).toNanos() / 1e6).sorted().toArray();
 
       Map<Long, List<VoiceConnectionSnapshot>> heard = discord.voiceConnections().stream()
           .filter(v -> hallOf.containsKey(v.guildId()) && v.firstAudioAt().isPresent())
+          .filter(v -> v.firstAudioAt().orElseThrow().isAfter(start.minusSeconds(5))) // not the warm-up's
           .collect(Collectors.groupingBy(VoiceConnectionSnapshot::guildId));
       Map<Long, Instant> firstHeard = new HashMap<>();
       heard.forEach((guild, list) -> firstHeard.put(guild, list.stream().map(v -> v.firstAudioAt().orElseThrow())
@@ -456,11 +474,11 @@ public final class ClusterBenchmark {
     return true;
   }
 
-  private void createSession(String api, String token, long guild, long hall, long notices, String track, Instant start)
-      throws IOException, InterruptedException {
-    String body = String.format(Locale.ROOT, "{\"name\":\"Bell\",\"voiceChannel\":\"%d\",\"textChannel\":\"%d\","
+  private void createSession(String api, String token, long guild, String name, long hall, long notices, String track,
+      Instant start) throws IOException, InterruptedException {
+    String body = String.format(Locale.ROOT, "{\"name\":\"%s\",\"voiceChannel\":\"%d\",\"textChannel\":\"%d\","
         + "\"schedule\":\"once %s\",\"playlist\":[\"%s\"],\"gapSeconds\":0,\"lateGraceMinutes\":5,"
-        + "\"publishEvent\":false}", hall, notices, start, track);
+        + "\"publishEvent\":false}", name, hall, notices, start, track);
     HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(api + "/api/guilds/" + guild + "/sessions"))
         .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
         .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
@@ -471,19 +489,20 @@ public final class ClusterBenchmark {
     }
   }
 
-  /** Guild → the owner of its run (the process that claimed it). */
-  private static Map<Long, String> owners(String url) throws SQLException {
+  /** Guild → the owner of its run at {@code start} (the process that claimed it). */
+  private static Map<Long, String> owners(String url, Instant start) throws SQLException {
     Map<Long, String> owners = new HashMap<>();
-    query(url, "SELECT s.guild_id, r.owner FROM run r JOIN session s ON s.id = r.session_id",
+    query(url, "SELECT s.guild_id, r.owner FROM run r JOIN session s ON s.id = r.session_id WHERE r.scheduled_at = "
+        + start.toEpochMilli(),
         rs -> owners.put(rs.getLong(1), rs.getString(2)));
     return owners;
   }
 
-  /** Guild → when its run started playing. */
-  private static Map<Long, Instant> startedAt(String url) throws SQLException {
+  /** Guild → when its run at {@code start} started playing. */
+  private static Map<Long, Instant> startedAt(String url, Instant start) throws SQLException {
     Map<Long, Instant> started = new HashMap<>();
     query(url, "SELECT s.guild_id, r.started_at FROM run r JOIN session s ON s.id = r.session_id "
-        + "WHERE r.started_at IS NOT NULL", rs -> started.put(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2))));
+        + "WHERE r.started_at IS NOT NULL AND r.scheduled_at = " + start.toEpochMilli(), rs -> started.put(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2))));
     return started;
   }
 
