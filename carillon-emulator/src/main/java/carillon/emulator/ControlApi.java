@@ -10,6 +10,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -78,6 +79,7 @@ final class ControlApi {
     routes.get(PREFIX + "/faults/rest", ctx -> ctx.json(Map.of("served", emulator.restFaultsServed())));
     routes.get(PREFIX + "/voice/{connection}", this::voiceConnection);
     routes.get(PREFIX + "/voice/{connection}/audio.wav", this::voiceWav);
+    routes.get(PREFIX + "/voice/{connection}/opus", this::voiceOpus);
     // the world, as the Java API builds it
     routes.post(PREFIX + "/guilds", ctx -> {
       GuildHandle guild = emulator.createGuild(text(body(ctx), "name"));
@@ -225,6 +227,15 @@ final class ControlApi {
     }
     ctx.contentType("audio/wav").header("Content-Disposition",
         "attachment; filename=\"voice-" + connection.id() + ".wav\"").result(Wav.of(pcm, from, to));
+  }
+
+  /** The Opus frames of a connection as the bot sent them, in arrival order: {@code {"frames": [base64, ...]}}. */
+  private void voiceOpus(Context ctx) {
+    VoiceConnectionSnapshot connection = connection(ctx);
+    ObjectNode out = world.json.createObjectNode();
+    ArrayNode frames = out.putArray("frames");
+    emulator.voiceOpusFrames(connection.id()).orElse(List.of()).forEach(frame -> frames.add(Base64.getEncoder().encodeToString(frame)));
+    ctx.json(out);
   }
 
   private static byte[] panelPage() throws IOException {

@@ -360,6 +360,11 @@ public final class DiscordEmulator implements AutoCloseable {
     return world.voice.flatMap(voice -> voice.pcm(connectionId));
   }
 
+  /** The Opus frames a connection sent, as sent, in arrival order (see {@link VoiceService#opusFrames}). */
+  public Optional<List<byte[]>> voiceOpusFrames(long connectionId) {
+    return world.voice.flatMap(voice -> voice.opusFrames(connectionId));
+  }
+
   /**
    * How loud a voice connection is now: the level of its last 100 ms in dBFS, or empty when it is closed
    * or silent (between tracks, paused). The panel at {@code /_emulator/panel} shows it as a meter.

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import carillon.emulator.voice.VoiceConnectionSnapshot;
+import com.fasterxml.jackson.databind.JsonNode;
 import carillon.emulator.voice.VoiceServer;
 import com.sedmelluq.discord.lavaplayer.player.AudioLoadResultHandler;
 import com.sedmelluq.discord.lavaplayer.player.AudioPlayer;
@@ -21,8 +22,13 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.JDABuilder;
 import net.dv8tion.jda.api.audio.AudioSendHandler;
@@ -77,6 +83,8 @@ class VoicePlaybackTest {
   static final class PlayerSendHandler implements AudioSendHandler {
     private final AudioPlayer player;
     private AudioFrame frame;
+    /** Every frame handed to JDA. */
+    final List<byte[]> sent = new CopyOnWriteArrayList<>();
 
     PlayerSendHandler(AudioPlayer player) {
       this.player = player;
@@ -90,6 +98,7 @@ class VoicePlaybackTest {
 
     @Override
     public ByteBuffer provide20MsAudio() {
+      sent.add(frame.getData());
       return ByteBuffer.wrap(frame.getData());
     }
 
@@ -112,6 +121,7 @@ class VoicePlaybackTest {
     final AudioPlayer player;
     final AudioTrack track;
     final CompletableFuture<AudioTrackEndReason> ended = new CompletableFuture<>();
+    final PlayerSendHandler sender;
 
     Rig(VoiceServer voice) throws Exception {
       Path file = Files.write(dir.resolve("signal.wav"), wav(source));
@@ -133,7 +143,8 @@ class VoicePlaybackTest {
           .build().awaitReady();
       Guild seen = jda.getGuildById(guild.id());
       audio = seen.getAudioManager();
-      audio.setSendingHandler(new PlayerSendHandler(player));
+      sender = new PlayerSendHandler(player);
+      audio.setSendingHandler(sender);
       audio.openAudioConnection(seen.getVoiceChannelById(hall));
       await().atMost(Duration.ofSeconds(20)).until(audio::isConnected);
     }
@@ -199,6 +210,16 @@ class VoicePlaybackTest {
       assertThat(connection.sound()).isGreaterThan(played.minusMillis(200));
       assertThat(connection.interArrivalP50()).isBetween(Duration.ofMillis(15), Duration.ofMillis(25));
       assertThat(correlation(rig.source, rig.discord.voicePcm(connection.id()).orElseThrow())).isGreaterThan(0.99);
+      // The frames as sent, byte for byte (JDA's own silence frames after the track left out), in the Java API
+      // and in the control API.
+      List<byte[]> frames = rig.discord.voiceOpusFrames(connection.id()).orElseThrow().stream()
+          .filter(f -> !Arrays.equals(f, OpusSilence.FRAME)).toList();
+      assertThat(frames).hasSameSizeAs(rig.sender.sent);
+      assertThat(IntStream.range(0, frames.size()).filter(i -> Arrays.equals(frames.get(i), rig.sender.sent.get(i))).count())
+          .isEqualTo(frames.size());
+      JsonNode fromApi = new RawDiscord(rig.discord).control("GET", "/voice/" + connection.id() + "/opus", null).body().get("frames");
+      assertThat(fromApi).hasSize(rig.discord.voiceOpusFrames(connection.id()).orElseThrow().size());
+      assertThat(Base64.getDecoder().decode(fromApi.get(0).asText())).isEqualTo(frames.getFirst());
 
       rig.audio.closeAudioConnection();
       // JDA closes the voice socket, then tells the gateway it left (op 4 with a null channel).

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * A LavaPlayer filter that multiplies every sample by a fixed gain: how a file that is not an Ogg/Opus copy
- * (a track started part-way plays its original, which LavaPlayer decodes anyway) is brought to the target
+ * (an original not encoded yet, which LavaPlayer decodes anyway) is brought to the target
  * loudness before it is encoded to Opus. The gain already keeps the true peak below -1 dBTP
  * (LoudnessTarget), so nothing here limits; the volume is applied after it, by the Fader.
  */

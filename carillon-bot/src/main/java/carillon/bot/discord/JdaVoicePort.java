@@ -12,8 +12,10 @@ import com.sedmelluq.discord.lavaplayer.tools.FriendlyException;
 import com.sedmelluq.discord.lavaplayer.track.AudioPlaylist;
 import com.sedmelluq.discord.lavaplayer.track.AudioTrack;
 import com.sedmelluq.discord.lavaplayer.track.AudioTrackEndReason;
+import com.sedmelluq.discord.lavaplayer.track.AudioTrackInfo;
 import com.sedmelluq.discord.lavaplayer.track.playback.AudioFrame;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -80,6 +82,8 @@ public final class JdaVoicePort implements VoicePort {
    * moderator" if the channel still exists a moment later.
    */
   private static final Duration SETTLE = Duration.ofSeconds(1);
+  /** How the library names its Ogg/Opus copies. */
+  private static final String OPUS = ".opus";
   /** Discord's longest Stage topic, in characters. */
   static final int MAX_STAGE_TOPIC = 120;
 
@@ -401,11 +405,22 @@ public final class JdaVoicePort implements VoicePort {
 
     @Override
     public PlayingTrack play(Track track, Duration from) throws VoiceException {
-      // Part-way, from the file that can start part-way (Track.partWay: not an Ogg/Opus copy).
-      Path file = from.isZero() ? track.file() : track.partWay().file();
-      double gainDb = from.isZero() ? track.gainDb() : track.partWay().gainDb();
-      AudioTrack loaded = load(track, file);
-      if (!from.isZero()) {
+      Path file = track.file();
+      double gainDb = track.gainDb();
+      // An Ogg/Opus file is started part-way from a cut of it (LavaPlayer cannot seek in Ogg/Opus), so its
+      // packets pass through as they do from the start; any other file is decoded anyway, and LavaPlayer seeks.
+      boolean opus = file.getFileName().toString().endsWith(OPUS);
+      AudioTrack loaded;
+      if (from.isZero()) {
+        loaded = load(track, file);
+      } else if (opus) {
+        if (!Files.isRegularFile(file)) {
+          throw new VoiceException("'" + track.name() + "' could not be loaded: the file is missing");
+        }
+        loaded = new OpusCutTrack(new AudioTrackInfo(track.name(), "", track.duration().toMillis(),
+            file.toAbsolutePath().toString(), false, null), file, from);
+      } else {
+        loaded = load(track, file);
         loaded.setPosition(from.toMillis()); // LavaPlayer seeks when the track starts
       }
       CompletableFuture<TrackEnd> ended = new CompletableFuture<>();
@@ -413,7 +428,6 @@ public final class JdaVoicePort implements VoicePort {
       current = loaded;
       // An Ogg/Opus track's gain (rarely any: its copy carries it) is the Fader's, like the volume: LavaPlayer
       // would decode it and never close its decoder (see Fader). Another file is decoded anyway: a filter.
-      boolean opus = file.getFileName().toString().endsWith(".opus");
       fader.gain(opus ? Math.pow(10, gainDb / 20) : 1);
       player.setFilterFactory(opus || gainDb == 0 ? null : new GainFilterFactory(gainDb));
       player.setPaused(false);

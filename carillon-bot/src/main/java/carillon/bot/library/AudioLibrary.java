@@ -210,7 +210,7 @@ public final class AudioLibrary {
       if (item.opusGainDb().isPresent() && Files.isRegularFile(opus)) {
         double left = wanted - item.opusGainDb().get();
         return new Track(item.id(), item.name(), opus, item.duration(),
-            Math.abs(left) < LoudnessTarget.DEAD_BAND_DB ? 0 : left, new Track.PartWay(fileOf(item.id()), wanted));
+            Math.abs(left) < LoudnessTarget.DEAD_BAND_DB ? 0 : left);
       }
       return new Track(item.id(), item.name(), fileOf(item.id()), item.duration(), wanted);
     });

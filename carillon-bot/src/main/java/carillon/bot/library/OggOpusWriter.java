@@ -9,8 +9,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Writes Opus packets into an Ogg/Opus stream: one logical stream, 48 kHz stereo, channel mapping family 0.
  * The identification header (RFC 7845 s5.1) and the comment header (s5.2) get a page each; audio pages
- * hold up to one second of packets, and their granule position is the number of 48 kHz samples completed,
- * pre-skip included (s4). The last page ends the stream and trims the encoder's padding at the end (s4.4).
+ * hold up to one second of packets, and their granule position is the number of 48 kHz samples the packets
+ * completed so far decode to, the pre-skipped ones included (s4: the playback position is the granule
+ * position minus the pre-skip). The last page ends the stream and trims the encoder's padding at the end (s4.4).
  * Page framing and CRC as RFC 3533 defines them.
  *
  * <p>Written here because no maintained Java library on Maven Central writes Ogg/Opus without bringing its
@@ -21,7 +22,6 @@ final class OggOpusWriter implements AutoCloseable {
   /** Packets per page: 50 packets of 20 ms, one second; a seek lands within a second. */
   private static final int PACKETS_PER_PAGE = 50;
   private static final int MAX_SEGMENTS = 255;
-  private static final int[] CRC = crcTable();
 
   private final OutputStream out;
   private final int serial;
@@ -49,7 +49,6 @@ final class OggOpusWriter implements AutoCloseable {
     ByteBuffer tags = ByteBuffer.allocate(8 + 4 + vendor.length + 4).order(ByteOrder.LITTLE_ENDIAN);
     tags.put("OpusTags".getBytes(StandardCharsets.US_ASCII)).putInt(vendor.length).put(vendor).putInt(0);
     writePage(new byte[][] {tags.array()}, 1, 0, 0);
-    granule = preSkip;
   }
 
   /** Adds one Opus packet that decodes to {@code samples} samples per channel at 48 kHz. */
@@ -110,24 +109,7 @@ final class OggOpusWriter implements AutoCloseable {
       page.put(content[i]);
     }
     byte[] bytes = page.array();
-    int crc = 0;
-    for (byte b : bytes) {
-      crc = (crc << 8) ^ CRC[((crc >>> 24) ^ b) & 0xff];
-    }
-    page.putInt(22, crc);
+    page.putInt(22, OggCrc.update(0, bytes, 0, bytes.length));
     out.write(bytes);
-  }
-
-  /** RFC 3533's CRC-32: polynomial 0x04c11db7, not reflected, initial value and final XOR 0. */
-  private static int[] crcTable() {
-    int[] table = new int[256];
-    for (int i = 0; i < 256; i++) {
-      int r = i << 24;
-      for (int bit = 0; bit < 8; bit++) {
-        r = (r & 0x8000_0000) != 0 ? (r << 1) ^ 0x04c1_1db7 : r << 1;
-      }
-      table[i] = r;
-    }
-    return table;
   }
 }

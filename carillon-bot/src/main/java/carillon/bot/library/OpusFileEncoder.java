@@ -49,8 +49,18 @@ final class OpusFileEncoder implements AutoCloseable {
     }
   }
 
-  /** Encodes what is left, padded with silence, and ends the stream at {@code samples} per channel. */
+  /**
+   * Encodes what is left, followed by the encoder's look-ahead in silence (else the last {@link #PRE_SKIP}
+   * samples stay inside the encoder) and padded to a whole packet, and ends the stream at {@code samples}
+   * per channel.
+   */
   void finish(long samples) throws IOException {
+    for (int i = 0; i < PRE_SKIP * 2; i++) {
+      pcm.put((short) 0);
+      if (!pcm.hasRemaining()) {
+        encode();
+      }
+    }
     if (pcm.position() > 0) {
       while (pcm.hasRemaining()) {
         pcm.put((short) 0);

@@ -16,6 +16,7 @@ import carillon.bot.run.Run;
 import carillon.bot.run.RunOutcome;
 import carillon.bot.session.Session;
 import carillon.bot.session.SessionSpec;
+import carillon.bot.testing.OggPages;
 import carillon.emulator.SentMessage;
 import carillon.emulator.voice.VoiceConnectionSnapshot;
 import carillon.emulator.voice.VoiceConnectionSnapshot.Spurt;
@@ -30,8 +31,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -367,5 +370,22 @@ class CarillonOnDiscordTest {
         .allSatisfy(spurt -> assertThat(world.frequency(resumed, spurt)).isCloseTo(880, within(15.0)));
     Duration rest = Duration.ofSeconds(8).minus(heardOfSecond);
     assertThat(resumed.decodedAudio()).isBetween(rest.minusMillis(600), rest.plusMillis(2300));
+
+    // Passthrough from part-way: what the channel got after the restart is the second track's Opus copy, its
+    // own packets byte for byte, from about where it was (the pre-roll before the saved position) to its end.
+    List<byte[]> copy = OggPages.packets(OggPages.pages(Files.readAllBytes(world.dataDir.resolve("audio")
+        .resolve(second.id().substring(0, 2)).resolve(second.id() + ".opus"))));
+    List<byte[]> copyAudio = copy.subList(2, copy.size());
+    List<byte[]> sent = world.discord.voiceOpusFrames(resumed.id()).orElseThrow().stream()
+        .filter(frame -> !Arrays.equals(frame, JDA_SILENCE)).toList();
+    int from = copyAudio.size() - sent.size();
+    assertThat(from).as("the copy's packets were sent from part-way").isPositive();
+    long same = IntStream.range(0, sent.size()).filter(i -> Arrays.equals(sent.get(i), copyAudio.get(from + i))).count();
+    assertThat(same).as("frames that are the copy's packets from packet %d of %d, byte for byte", from, copyAudio.size())
+        .isEqualTo(sent.size());
+    assertThat(Duration.ofMillis(20L * from)).isBetween(heardOfSecond.minusMillis(2300 + 100), heardOfSecond.plusMillis(600));
   }
+
+  /** The Opus silence frame JDA sends five of when its send handler has nothing more. */
+  private static final byte[] JDA_SILENCE = {(byte) 0xF8, (byte) 0xFF, (byte) 0xFE};
 }

@@ -60,6 +60,8 @@ final class VoiceConnection {
   /** Opus frames received and not decoded yet; {@link #CONCEALED} marks a lost one. */
   private final List<byte[]> pending = new ArrayList<>();
   private static final byte[] CONCEALED = new byte[0];
+  /** Every Opus frame heard, as received (the same arrays as in {@link #pending} until decoded). */
+  private final List<byte[]> received = new ArrayList<>();
   /** Where each decoded frame starts in {@link #pcm}. */
   private final List<Integer> frameStarts = new ArrayList<>();
   private short[] pcm = new short[SAMPLE_RATE * CHANNELS * 10];
@@ -187,7 +189,9 @@ final class VoiceConnection {
       spurts.getLast()[1] = since;
     }
     lastArrivalNanos = arrivalNanos;
-    pending.add(Arrays.copyOfRange(plain, opusOffset, plain.length));
+    byte[] opus = Arrays.copyOfRange(plain, opusOffset, plain.length);
+    pending.add(opus);
+    received.add(opus);
   }
 
   /** Frames received so far, decoded or not. */
@@ -261,6 +265,11 @@ final class VoiceConnection {
   synchronized short[] pcm() {
     decodePending();
     return Arrays.copyOf(pcm, pcmLength);
+  }
+
+  /** Every Opus frame heard, in arrival order, as the bot sent it (lost ones are not in it). */
+  synchronized List<byte[]> opusFrames() {
+    return received.stream().map(byte[]::clone).toList();
   }
 
   synchronized long decryptFailures() {

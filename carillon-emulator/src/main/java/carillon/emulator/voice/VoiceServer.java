@@ -295,6 +295,11 @@ public final class VoiceServer implements VoiceService {
   }
 
   @Override
+  public Optional<List<byte[]>> opusFrames(long connectionId) {
+    return Optional.ofNullable(connections.get(connectionId)).map(VoiceConnection::opusFrames);
+  }
+
+  @Override
   public void close() {
     if (closed) {
       return;

@@ -51,6 +51,14 @@ public interface VoiceService extends AutoCloseable {
   Optional<short[]> pcm(long connectionId);
 
   /**
+   * The Opus frames of a connection as the bot sent them (decrypted, RTP extension removed), in arrival
+   * order: what a test compares byte for byte with a file to prove passthrough. Frames not heard are not in it.
+   */
+  default Optional<List<byte[]>> opusFrames(long connectionId) {
+    return Optional.empty();
+  }
+
+  /**
    * How loud the connection is now: the level of its last {@code window} of audio in dBFS (0 is full scale),
    * or empty if it is closed or sent nothing in that window (silence between tracks and while paused).
    */
