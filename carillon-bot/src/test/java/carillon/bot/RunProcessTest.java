@@ -185,6 +185,10 @@ class RunProcessTest {
         .anyMatch(v -> v.userId() == bot.id() && v.firstAudioAt().isPresent()));
     assertThat(discord.voiceChannelOf(guild, bot.id())).contains(hall);
 
+    // The end notice is answered 429 twice (Retry-After 1 s), so shutdown, which awaits it, lasts about two
+    // seconds between its start and the socket closing: requests surely arrive in that window even on a
+    // loaded machine (without it, one run saw none).
+    discord.failRoute("POST", "/channels/" + notices + "/messages", 429, 2);
     process.destroy(); // SIGTERM
     List<HttpResponse<String>> during = new ArrayList<>();
     HttpRequest sessions = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/me"))

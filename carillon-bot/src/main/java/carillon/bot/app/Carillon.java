@@ -62,6 +62,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -137,6 +138,11 @@ public final class Carillon implements AutoCloseable {
   private Optional<InetSocketAddress> metricsAddress = Optional.empty();
   private final DefaultAudioPlayerManager players = new DefaultAudioPlayerManager();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /**
+   * Shards held here whose runs are still being taken up: their guilds' commands wait (PENDING) until the
+   * runs are resumed, so that a VOLUME or STOP sent during a failover finds the run it is for.
+   */
+  private final Set<Integer> takingUp = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<Void> accountsLost = new CompletableFuture<>();
 
   /** Carillon could not start; the message says why and what to change. */
@@ -188,7 +194,7 @@ public final class Carillon implements AutoCloseable {
     SessionStarter starter = new SessionStarter(sessions, runs, slots, playback, time);
     scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks, JOIN_AHEAD, calendars,
         ownership::owns);
-    commands = new CommandQueue(db, sessions, starter, playback, tasks, time, ownership::owns);
+    commands = new CommandQueue(db, sessions, starter, playback, tasks, time, this::takesCommandsFor);
     SlashCommands slash = new SlashCommands(sessions, scheduler, playback, commands, config.commandRole(), optIns, tasks,
         calendars::ownLanguage);
     accounts.listen(slash);
@@ -369,6 +375,11 @@ public final class Carillon implements AutoCloseable {
     return held;
   }
 
+  /** Whether this process carries out the guild's commands now: it holds the guild's shard and has taken up its runs. */
+  private boolean takesCommandsFor(long guildId) {
+    return ownership.owns(guildId) && !takingUp.contains(ShardOwnership.shardOf(guildId, ownership.shardCount()));
+  }
+
   private static String hostName() {
     try {
       return InetAddress.getLocalHost().getHostName();
@@ -396,14 +407,19 @@ public final class Carillon implements AutoCloseable {
           return;
         }
         known.addAll(shards);
+        takingUp.addAll(shards);
         accounts.startShards(shards);
         LongPredicate inGuild = guildId -> shards.contains(ShardOwnership.shardOf(guildId, ownership.shardCount()));
         tasks.spawn("take up shards " + shards, () -> {
-          awaitShards(shards);
-          recovery.resumeOrInterrupt(inGuild);
+          try {
+            awaitShards(shards);
+            recovery.resumeOrInterrupt(inGuild);
+          } finally {
+            takingUp.removeAll(shards);
+          }
           scheduler.shardsGained();
           events.start();
-          commands.takeUp();
+          commands.takeOver(inGuild);
         });
       }
 
@@ -412,6 +428,7 @@ public final class Carillon implements AutoCloseable {
         Set<Integer> shards = new TreeSet<>(released);
         shards.retainAll(known);
         known.removeAll(shards);
+        takingUp.removeAll(shards);
         LongPredicate inGuild = guildId -> shards.contains(ShardOwnership.shardOf(guildId, ownership.shardCount()));
         scheduler.shardsLost(inGuild);
         try {

@@ -226,7 +226,11 @@ public final class BotAccounts implements AutoCloseable {
             .setMemberCachePolicy(MemberCachePolicy.VOICE.or(MemberCachePolicy.OWNER))
             .setShardsTotal(login.shards())
             .setShards(connecting == null ? allShards(login.shards()) : connecting))
-        .addEventListeners(listening.toArray()).build();
+        // JDA's login connects shard 0 when given no shards (DefaultShardManager#login builds the first queued
+        // shard, or shard 0 if none is): a process that holds none of the shards now must not log in at all,
+        // or it would take shard 0's events (slash commands) beside the process that holds it. The shards it
+        // takes later are connected by startShards.
+        .addEventListeners(listening.toArray()).build(connecting == null || !connecting.isEmpty());
     all.put(login.name(), connection);
     if (closing) {
       shutdownNow(connection); // built while Carillon was shutting down
@@ -562,7 +566,7 @@ public final class BotAccounts implements AutoCloseable {
     closing = true;
     stopRetrying.countDown();
     logins.shutdown(SHUTDOWN_WAIT).notEnded().forEach(task -> log.warn("Still logging in at shutdown: {}", task.name()));
-    all.values().forEach(ShardManager::shutdown);
+    all.values().forEach(BotAccounts::shutdown);
     for (ShardManager connection : all.values()) {
       try {
         if (!awaitShutdown(connection, SHUTDOWN_WAIT)) {
@@ -587,6 +591,17 @@ public final class BotAccounts implements AutoCloseable {
       }
     }
     return true;
+  }
+
+  /**
+   * Shuts the shards down, then their manager. JDA's DefaultShardManager.shutdown() shuts its shared gateway pool
+   * at once but its shards later, on another thread: a shard still CONNECTED whose gateway sender then asks the
+   * closed pool for its next turn logs "Was unable to schedule next packet" at ERROR. A shard shutting down first
+   * (its status set before this returns) takes that refusal as the shutdown it is, at DEBUG.
+   */
+  private static void shutdown(ShardManager shards) {
+    shards.getShardCache().forEach(JDA::shutdown);
+    shards.shutdown();
   }
 
   private static void shutdownNow(ShardManager shards) {

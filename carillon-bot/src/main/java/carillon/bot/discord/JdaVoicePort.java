@@ -28,8 +28,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntConsumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.Permission;
 import net.dv8tion.jda.api.audio.AudioSendHandler;
 import net.dv8tion.jda.api.audio.hooks.ConnectionListener;
@@ -511,14 +513,34 @@ public final class JdaVoicePort implements VoicePort {
     public void leave() {
       leaving = true;
       live.remove(Key.of(guild), this);
-      StageInstance stage = openedStage;
-      if (stage != null && !lost.isDone()) {
-        stage.delete().queue(null, e -> log.warn("Could not close the Stage instance in '{}': {}", channelName, e.getMessage()));
+      try {
+        if (shutDown(audio.getJDA())) {
+          // JDA closed every voice connection itself when it shut down (the process stops, or Discord ended
+          // the account), and takes no more work: nothing is left to leave.
+          log.debug("Left '{}': its bot account is shut down, which closed the voice connection", channelName);
+          return;
+        }
+        StageInstance stage = openedStage;
+        if (stage != null && !lost.isDone()) {
+          stage.delete().queue(null, e -> log.warn("Could not close the Stage instance in '{}': {}", channelName, e.getMessage()));
+        }
+        audio.closeAudioConnection();
+      } catch (RejectedExecutionException e) {
+        if (!shutDown(audio.getJDA())) {
+          throw e; // JDA refuses work while it runs: a bug, loud
+        }
+        log.debug("Left '{}': its bot account shut down while leaving, which closed the voice connection", channelName);
+      } finally {
+        player.destroy();
+        fader.close();
       }
-      audio.closeAudioConnection();
-      player.destroy();
-      fader.close();
     }
+  }
+
+  /** Whether {@code jda} shuts down or has: it then refuses new work, and has closed its voice connections. */
+  private static boolean shutDown(JDA jda) {
+    JDA.Status status = jda.getStatus();
+    return status == JDA.Status.SHUTTING_DOWN || status == JDA.Status.SHUTDOWN;
   }
 
   /** LavaPlayer's Opus frames to JDA, every 20 ms, through the connection's {@link Fader}. */

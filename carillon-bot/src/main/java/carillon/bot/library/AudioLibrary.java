@@ -145,15 +145,15 @@ public final class AudioLibrary {
         }
       }
       AudioItem item = new AudioItem(id, shown, found.format(), found.duration(), size,
-          Instant.ofEpochMilli(clock.millis()), found.loudness(), Optional.of(gainDb));
+          Instant.ofEpochMilli(clock.millis()), found.loudness(), Optional.of(gainDb), Optional.of(found.waveform()));
       try {
         db.useHandle(h -> h.execute("""
             INSERT INTO audio_item (id, name, name_key, format, duration_ms, size_bytes, imported_at, loudness_lufs,
-              true_peak_dbtp, opus_gain_db)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""", item.id(), item.name(),
+              true_peak_dbtp, opus_gain_db, waveform)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""", item.id(), item.name(),
             NameKey.of(item.name()), item.format(), item.duration().toMillis(), item.sizeBytes(),
             item.importedAt().toEpochMilli(), item.loudness().map(Loudness::integratedLufs).orElse(null),
-            item.loudness().map(Loudness::truePeakDbtp).orElse(null), gainDb));
+            item.loudness().map(Loudness::truePeakDbtp).orElse(null), gainDb, found.waveform().bytes()));
       } catch (UnableToExecuteStatementException e) {
         // Another import took the name meanwhile (the unique index on name_key): refuse as if it had been first.
         Files.deleteIfExists(stored);
@@ -235,12 +235,14 @@ public final class AudioLibrary {
         Files.createDirectories(incoming);
         Path part = Files.createTempFile(incoming, "encode-", ".part");
         try {
-          probe.transcode(fileOf(item.id()), wanted, part, item.name());
+          Waveform waveform = probe.transcode(fileOf(item.id()), wanted, part, item.name());
           Files.move(part, opusOf(item.id()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          // Items imported before waveforms were measured get theirs here, from the same decode.
+          db.useHandle(h -> h.execute("UPDATE audio_item SET opus_gain_db = ?, waveform = ? WHERE id = ?", wanted,
+              waveform.bytes(), item.id()));
         } finally {
           Files.deleteIfExists(part);
         }
-        db.useHandle(h -> h.execute("UPDATE audio_item SET opus_gain_db = ? WHERE id = ?", wanted, item.id()));
         encoded++;
       } catch (AudioRejectedException | IOException e) {
         log.warn("Audio file '{}' ({}) could not be encoded to Opus; it plays from its original: {}", item.name(),
@@ -308,6 +310,14 @@ public final class AudioLibrary {
     return audioDir.resolve(id.substring(0, 2)).resolve(id);
   }
 
+  /**
+   * The item's Ogg/Opus copy (48 kHz stereo, at the target loudness), for a browser to preview: empty if
+   * there is no such item or it has no copy yet.
+   */
+  public Optional<Path> opusCopy(String id) {
+    return find(id).map(item -> opusOf(item.id())).filter(Files::isRegularFile);
+  }
+
   /** Where an item's Ogg/Opus copy lives: beside its content, {@code <hash>.opus}. */
   Path opusOf(String id) {
     return audioDir.resolve(id.substring(0, 2)).resolve(id + ".opus");
@@ -361,8 +371,11 @@ public final class AudioLibrary {
         : Optional.of(new Loudness(lufs, rs.getDouble("true_peak_dbtp")));
     double opusGain = rs.getDouble("opus_gain_db");
     Optional<Double> opusGainDb = rs.wasNull() ? Optional.empty() : Optional.of(opusGain);
+    byte[] peaks = rs.getBytes("waveform");
+    Optional<Waveform> waveform = peaks == null || peaks.length != Waveform.BUCKETS ? Optional.empty()
+        : Optional.of(Waveform.of(peaks));
     return new AudioItem(rs.getString("id"), rs.getString("name"), rs.getString("format"),
         Duration.ofMillis(rs.getLong("duration_ms")), rs.getLong("size_bytes"),
-        Instant.ofEpochMilli(rs.getLong("imported_at")), loudness, opusGainDb);
+        Instant.ofEpochMilli(rs.getLong("imported_at")), loudness, opusGainDb, waveform);
   }
 }

@@ -56,9 +56,9 @@ public final class AudioProbe implements AutoCloseable {
   /**
    * What the decoder found in a playable file: the container format ("wav", "mp3", or "wav (converted from
    * 32-bit float)"), the duration measured from the decoded samples, and the file to store: the probed file
-   * itself, or the 16-bit PCM WAV it was converted to.
+   * itself, or the 16-bit PCM WAV it was converted to; its loudness (empty for silence) and its peak envelope.
    */
-  public record Found(String format, Duration duration, Path playable, Optional<Loudness> loudness) {}
+  public record Found(String format, Duration duration, Path playable, Optional<Loudness> loudness, Waveform waveform) {}
 
   private final DefaultAudioPlayerManager manager = new DefaultAudioPlayerManager();
   private final Duration maxLength;
@@ -119,11 +119,16 @@ public final class AudioProbe implements AutoCloseable {
       LoudnessMeter meter = new LoudnessMeter();
       double[] left = new double[RATE];
       double[] right = new double[RATE];
-      long samples = decode(track, shownName, declaredMs, (data, length) -> meter.addPcm16(data, length, left, right));
+      Waveform.Builder waveform = new Waveform.Builder();
+      long samples = decode(track, shownName, declaredMs, (data, length) -> {
+        meter.addPcm16(data, length, left, right);
+        waveform.addPcm16(data, length);
+      });
       OptionalDouble lufs = meter.integratedLufs();
       return new Found(convertedFrom == null ? format : format + " (converted from " + convertedFrom + ")",
           Duration.ofMillis(samples * 1000 / RATE), playable,
-          lufs.isPresent() ? Optional.of(new Loudness(lufs.getAsDouble(), meter.truePeakDbtp())) : Optional.empty());
+          lufs.isPresent() ? Optional.of(new Loudness(lufs.getAsDouble(), meter.truePeakDbtp())) : Optional.empty(),
+          waveform.build());
     } catch (AudioRejectedException | RuntimeException | InterruptedException | IOException e) {
       if (!playable.equals(file)) {
         Files.deleteIfExists(playable);
@@ -179,9 +184,10 @@ public final class AudioProbe implements AutoCloseable {
    * ({@link LoudnessTarget}); a sample the gain would still take past full scale is clipped.
    *
    * @param gainDb the gain in dB applied before encoding
+   * @return the file's peak envelope, measured from the decoded audio before the gain (as {@link #probe} does)
    * @throws AudioRejectedException if the file no longer decodes as it did
    */
-  public void transcode(Path playable, double gainDb, Path target, String shownName)
+  public Waveform transcode(Path playable, double gainDb, Path target, String shownName)
       throws AudioRejectedException, InterruptedException, IOException {
     AudioTrack track;
     try {
@@ -189,10 +195,15 @@ public final class AudioProbe implements AutoCloseable {
     } catch (NotRecognised e) {
       throw new AudioRejectedException("file", "'" + shownName + "' could not be read again to encode it: " + e.getMessage());
     }
+    Waveform.Builder waveform = new Waveform.Builder();
     try (OpusFileEncoder encoder = new OpusFileEncoder(target, gainDb)) {
-      long samples = decode(track, shownName, -1, encoder::add);
+      long samples = decode(track, shownName, -1, (data, length) -> {
+        waveform.addPcm16(data, length);
+        encoder.add(data, length);
+      });
       encoder.finish(samples);
     }
+    return waveform.build();
   }
 
   /** Takes decoded 16-bit little-endian stereo PCM, {@code length} bytes of {@code data}. */

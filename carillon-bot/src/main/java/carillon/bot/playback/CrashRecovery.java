@@ -63,6 +63,14 @@ public final class CrashRecovery {
   }
 
   /**
+   * Whether the run was only claimed ahead of its start: a claim ahead records the claim's time as its start,
+   * before the scheduled instant, and the start itself moves it to the scheduled instant or later.
+   */
+  private static boolean claimedAheadOnly(Run run) {
+    return run.startedAt().isPresent() && run.startedAt().get().isBefore(run.scheduledAt());
+  }
+
+  /**
    * A run the last process left playing: resumed at its saved track and position if the downtime was
    * within the session's late grace and its maximum duration has not run out; otherwise recorded as
    * crashed, with the end notice it never got.
@@ -73,6 +81,14 @@ public final class CrashRecovery {
     String why;
     if (session.isEmpty() || !session.get().enabled()) {
       why = "the session is deleted or disabled";
+    } else if (progress.isEmpty() && claimedAheadOnly(run)) {
+      // Claimed ahead of its start (join-ahead) and never started: nothing was heard and no start notice went
+      // out, so the occurrence is given back and planned again by the scheduler, which plays it at its time,
+      // or late within its grace, once (issue 13: a holder that died in those ten seconds).
+      runs.unclaim(run.id());
+      log.warn("Run {} of session '{}' (scheduled {}) was claimed ahead of its start by a process that stopped before "
+          + "it played; the occurrence is planned again", run.id(), session.get().name(), run.scheduledAt());
+      return;
     } else if (progress.isEmpty()) {
       why = "it had not started playing";
     } else if (Duration.between(progress.get().savedAt(), now).compareTo(session.get().lateGrace()) > 0) {

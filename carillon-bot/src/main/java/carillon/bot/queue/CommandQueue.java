@@ -219,8 +219,7 @@ public final class CommandQueue {
 
   /** Applies the commands a crash left behind (call once at start-up, before taking new ones). */
   public void recover() {
-    int interrupted = store.failRunning(time.now(),
-        "the process stopped while this command was being applied; it was not repeated", ownsGuild);
+    int interrupted = store.failRunning(time.now(), INTERRUPTED, ownsGuild, Set.of());
     if (interrupted > 0) {
       log.warn("{} commands were being applied when the process stopped; marked failed", interrupted);
     }
@@ -232,6 +231,25 @@ public final class CommandQueue {
     if (!pending.isEmpty()) {
       log.info("Applying {} commands left pending by the last run", pending.size());
     }
+  }
+
+  /** The result of a command that was being applied when the process applying it stopped. */
+  private static final String INTERRUPTED = "the process stopped while this command was being applied; it was not repeated";
+
+  /**
+   * In a cluster, when this process has taken shards (and resumed their runs): the commands of their guilds
+   * that a process which died was applying (RUNNING) end FAILED, not repeated, as {@link #recover()} does at
+   * start-up; then the pending ones are taken up ({@link #takeUp()}). Commands this process is applying
+   * itself are left alone.
+   *
+   * @param inGuild the guilds of the shards taken
+   */
+  public void takeOver(LongPredicate inGuild) {
+    int interrupted = store.failRunning(time.now(), INTERRUPTED, inGuild, Set.copyOf(dispatched));
+    if (interrupted > 0) {
+      log.warn("{} commands were being applied by a process that stopped; marked failed", interrupted);
+    }
+    takeUp();
   }
 
   /**
@@ -340,7 +358,7 @@ public final class CommandQueue {
             return;
           }
         }
-        apply(next);
+        apply(lane, next);
       }
     } finally {
       if (!released) {
@@ -363,18 +381,36 @@ public final class CommandQueue {
    * Applies one command and ends it for whoever waits on it, whatever fails: a listener's bug is logged
    * and skipped; a command the store could not mark RUNNING is not applied (a crash would apply it again)
    * and ends FAILED; a final status the store did not take is logged, and the waiters still get it.
+   *
+   * <p>In a cluster a command is carried out only by the process whose claim ({@link CommandStore#claim},
+   * PENDING to RUNNING as one compare-and-set) succeeded: when its guild's shard moves while the command
+   * waits in this lane, both the old and the new holder may try, and the loser leaves it (its waiters
+   * complete from the store, {@link #takeUp()}). A lane whose guild is no longer held here does not try.
    */
-  private void apply(CommandRecord command) {
+  private void apply(long lane, CommandRecord command) {
     long commandId = command.id();
     CommandStatus status = CommandStatus.FAILED;
     String result = "internal error: the command was not applied";
     Instant finishedAt = null;
+    boolean leftToAnother = false;
     try {
       tell(dispatchListeners, command);
       boolean running = false;
       try {
-        setStatus(commandId, CommandStatus.RUNNING, null, null);
-        running = true;
+        if (lane != 0 && !ownsGuild.test(lane)) {
+          // The guild's shard moved to another process while the command waited in this lane: it stays
+          // PENDING for the new holder, which takes it up; a wait here completes from the store.
+          leftToAnother = true;
+        } else if (store.claim(commandId)) {
+          running = true;
+        } else {
+          // Another process claimed it first (its shard moved while it was queued here): that one carries it out.
+          leftToAnother = true;
+        }
+        if (leftToAnother) {
+          log.info("Command {} ({} of session {}) is left to the process that now holds its guild", commandId,
+              command.kind(), command.sessionId());
+        }
       } catch (StoreUnavailableException e) {
         // The store's state is logged once by the store, not once per command.
         result = "not applied: Carillon's store is unavailable; try again when it is back";
@@ -402,19 +438,29 @@ public final class CommandQueue {
           result = "internal error: " + e;
         }
       }
-      finishedAt = Instant.ofEpochMilli(time.now().toEpochMilli());
-      try {
-        setStatus(commandId, status, result, finishedAt); // kept and written later if the store is unavailable
-      } catch (JdbiException e) {
-        log.error("Command {} ended {} but the store did not take it: {}", commandId, status, e.getMessage());
+      if (!leftToAnother) {
+        finishedAt = Instant.ofEpochMilli(time.now().toEpochMilli());
+        try {
+          setStatus(commandId, status, result, finishedAt); // kept and written later if the store is unavailable
+        } catch (JdbiException e) {
+          log.error("Command {} ended {} but the store did not take it: {}", commandId, status, e.getMessage());
+        }
+        tell(finishListeners, ended(command, status, result, finishedAt));
       }
-      tell(finishListeners, ended(command, status, result, finishedAt));
     } finally {
-      CompletableFuture<CommandRecord> completion = completions.remove(commandId);
-      if (completion != null) {
-        completion.complete(ended(command, status, result,
-            finishedAt != null ? finishedAt : Instant.ofEpochMilli(time.now().toEpochMilli())));
+      if (leftToAnother) {
+        // Not this process's to end: takeUp() completes a wait here once the store has the final status.
+        dispatched.remove(commandId);
+      } else {
+        CompletableFuture<CommandRecord> completion = completions.remove(commandId);
+        if (completion != null) {
+          completion.complete(ended(command, status, result,
+              finishedAt != null ? finishedAt : Instant.ofEpochMilli(time.now().toEpochMilli())));
+        }
       }
+    }
+    if (leftToAnother) {
+      tell(leftForOthers, command);
     }
   }
 

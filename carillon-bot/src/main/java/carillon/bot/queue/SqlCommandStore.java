@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongPredicate;
 import org.jdbi.v3.core.HandleConsumer;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -57,6 +58,14 @@ final class SqlCommandStore implements CommandStore {
   }
 
   @Override
+  public boolean claim(long id) {
+    // One UPDATE with the expected status in its WHERE: the database serialises two claimers (a row lock in
+    // PostgreSQL, the write lock in SQLite), and the second finds the row RUNNING and changes nothing.
+    return db.withHandle(h -> h.execute("UPDATE command SET status = 'RUNNING' WHERE id = ? AND status = 'PENDING'",
+        id)) == 1;
+  }
+
+  @Override
   public void setStatus(long id, CommandStatus status, String result, Instant finishedAt) {
     HandleConsumer<RuntimeException> write = h -> h.execute(
         "UPDATE command SET status = ?, result = ?, finished_at = ? WHERE id = ?",
@@ -71,9 +80,12 @@ final class SqlCommandStore implements CommandStore {
   }
 
   @Override
-  public int failRunning(Instant at, String result, LongPredicate inGuild) {
+  public int failRunning(Instant at, String result, LongPredicate inGuild, Set<Long> applyingHere) {
     int failed = 0;
     for (long id : inGuilds("RUNNING", inGuild)) {
+      if (applyingHere.contains(id)) {
+        continue;
+      }
       failed += db.withHandle(h -> h.execute(
           "UPDATE command SET status = 'FAILED', finished_at = ?, result = ? WHERE id = ? AND status = 'RUNNING'",
           at.toEpochMilli(), result, id));

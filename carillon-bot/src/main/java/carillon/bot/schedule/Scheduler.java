@@ -260,8 +260,8 @@ public final class Scheduler {
     try {
       starter.releaseClaimed(claimed);
     } catch (StoreUnavailableException e) {
-      log.warn("The claim of run {} could not be given back (the store is unavailable): it is recorded as crashed at the "
-          + "next start-up", claimed.runId());
+      log.warn("The claim of run {} could not be given back (the store is unavailable): it is given back at the next "
+          + "start-up", claimed.runId());
     }
   }
 

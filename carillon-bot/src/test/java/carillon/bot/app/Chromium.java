@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.TimeoutException;
@@ -67,6 +69,20 @@ final class Chromium implements AutoCloseable {
       throw new AssertionError(by + " never showed on " + browser.getCurrentUrl() + ":\n"
           + browser.findElement(By.tagName("body")).getText(), e);
     }
+  }
+
+  /** axe-core's serious and critical violations on the page shown (rule id, what, where). */
+  @SuppressWarnings("unchecked")
+  List<String> seriousViolations() throws IOException {
+    Path axe = Path.of("src", "test", "axe", "node_modules", "axe-core", "axe.min.js");
+    assertThat(axe).as("axe-core, installed by npm ci in carillon-bot/src/test/axe (scripts/test-prerequisites.sh)")
+        .isRegularFile();
+    JavascriptExecutor js = (JavascriptExecutor) browser;
+    js.executeScript(Files.readString(axe));
+    return (List<String>) js.executeAsyncScript("const done = arguments[arguments.length - 1];"
+        + "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.filter("
+        + "v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ': ' + v.help + ' at '"
+        + " + v.nodes.map(n => n.target.join(' ')).join(', '))), e => done(['axe failed: ' + e]));");
   }
 
   /** Saves what the browser shows as {@code target/screenshots/NAME.png}. */

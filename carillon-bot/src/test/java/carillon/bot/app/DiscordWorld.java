@@ -102,13 +102,14 @@ final class DiscordWorld implements AutoCloseable {
   }
 
   /**
-   * The process dies without any shutdown step: Discord sees the bots go, and the store is closed under
-   * the running tasks, so nothing more is recorded.
+   * The process dies without any shutdown step: the store is closed under the running tasks, so nothing more
+   * is recorded, and Discord sees the bots go. The store closes first: a run that ends when its bot account goes
+   * must not record that end.
    */
   void crash() {
     carillon.scheduler().stop();
-    carillon.accounts().close();
     carillon.db().close();
+    carillon.accounts().close();
     carillon.releaseStoreLockAsACrashWould();
   }
 

@@ -27,7 +27,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import net.dv8tion.jda.api.Permission;
 import net.dv8tion.jda.api.entities.channel.concrete.StageChannel;
-import carillon.testing.ExpectedLog;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,9 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
  * run, and after every test, the invariant holds: no run is RUNNING without an open voice connection for
  * more than a few seconds, and no voice slot is busy without a run.
  */
-// JDA's own noise when a test's Carillon shuts down while a gateway packet is being sent: its sending thread
-// reschedules itself into JDA's pool as that pool shuts down (seen once under load, after the test's checks).
-@ExpectedLog(logger = "net.dv8tion.jda.internal.requests.WebSocketClient", message = "Was unable to schedule next packet")
 class VoiceLifecycleOnDiscordTest {
   private static final Duration AWAIT = Duration.ofSeconds(40);
   /** How long a run may be RUNNING without a voice connection: the invariant's "a few seconds". */

@@ -19,6 +19,7 @@ import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -113,6 +114,38 @@ class BotAccountsTest {
         discord::configure, name -> List.of(), Duration.ofSeconds(30))) {
       assertThat(accounts.names()).isEmpty();
       assertThat(accounts.allClosed()).isDone();
+    }
+  }
+
+  /**
+   * Issue 13: a process of a cluster that holds none of an account's shards connects none (JDA's login alone
+   * would connect shard 0, beside the process that holds it), and connects a shard once it takes it.
+   */
+  @Test
+  void aProcessHoldingNoShardConnectsNoneAndConnectsTheShardsItTakes(DiscordEmulator discord) throws Exception {
+    BotAccount bell = discord.createBot("Bell");
+    GuildHandle[] onShard = new GuildHandle[2];
+    for (int i = 0; (onShard[0] == null || onShard[1] == null) && i < 100; i++) {
+      GuildHandle guild = discord.createGuild("Sangha " + i);
+      int shard = (int) ((guild.id() >>> 22) % 2);
+      if (onShard[shard] == null) {
+        guild.addMember(bell);
+        onShard[shard] = guild;
+      }
+      Thread.sleep(1); // a new millisecond for the next snowflake (not synchronisation: a different id)
+    }
+    Slots slots = new Slots();
+    try (Database db = Database.openSqlite(dir.resolve("c.db"));
+         BotAccounts accounts = BotAccounts.login(List.of(new BotAccounts.Login("bell", new Secret(bell.token()), 2)),
+             discord::configure, name -> List.of(new GuildCacheSync(name, new GuildDirectory(db), slots)),
+             Duration.ofSeconds(30), Set.of())) {
+      assertThat(accounts.names()).containsExactly("bell");
+      accounts.startShards(Set.of(1));
+      await().atMost(Duration.ofSeconds(30)).until(() -> accounts.connected(Set.of(1)));
+      assertThat(accounts.guild("bell", onShard[1].id())).as("the guild on the shard taken").isPresent();
+      // Shard 0 would have been connected (first) by JDA's login before shard 1 was.
+      assertThat(accounts.guild("bell", onShard[0].id())).as("the guild on shard 0, held by another process").isEmpty();
+      assertThat(slots.accounts(onShard[0].id())).isEmpty();
     }
   }
 }

@@ -4,7 +4,6 @@ import static carillon.bot.testing.Harness.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import carillon.testing.ExpectedLog;
 import carillon.bot.queue.CommandKind;
 import carillon.bot.queue.CommandRecord;
 import carillon.bot.queue.CommandRequest;
@@ -170,7 +169,6 @@ class PlaybackTest {
     assertThat(world.commands.completion(submitted.id()).get(30, TimeUnit.SECONDS).status()).isEqualTo(CommandStatus.DONE);
   }
 
-  @ExpectedLog(logger = "carillon.tasks.Task", message = "RejectedExecutionException") // the simulated crash closes the store under the play task
   @Test
   void aCrashWhilePausedAt40PercentResumesPausedThereAtItsVolumeAndASecondCrashKeepsThePosition() throws Exception {
     Session s = world.create(spec("Talk", "once 2026-03-27T06:00:00Z", List.of(talk)));
@@ -204,7 +202,6 @@ class PlaybackTest {
     assertThat(run.tracksPlayed()).isEqualTo(1);
   }
 
-  @ExpectedLog(logger = "carillon.tasks.Task", message = "RejectedExecutionException") // the simulated crash closes the store under the play task
   @Test
   void aRunACrashCutAndThatIsNotResumedIsRecordedCrashedAndGetsItsEndNoticeAtTheNextStart() {
     Session s = world.create(spec("Cut", "once 2026-03-27T06:00:00Z", List.of(bell, talk)));

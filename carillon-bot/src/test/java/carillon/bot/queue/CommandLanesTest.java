@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongPredicate;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -68,14 +69,20 @@ class CommandLanesTest {
     }
 
     @Override
+    public boolean claim(long id) {
+      failIf(Step.STATUS_RUNNING);
+      return real.claim(id);
+    }
+
+    @Override
     public void setStatus(long id, CommandStatus status, String result, Instant finishedAt) {
       failIf(status == CommandStatus.RUNNING ? Step.STATUS_RUNNING : Step.STATUS_FINAL);
       real.setStatus(id, status, result, finishedAt);
     }
 
     @Override
-    public int failRunning(Instant at, String result, LongPredicate inGuild) {
-      return real.failRunning(at, result, inGuild);
+    public int failRunning(Instant at, String result, LongPredicate inGuild, Set<Long> applyingHere) {
+      return real.failRunning(at, result, inGuild, applyingHere);
     }
 
     @Override

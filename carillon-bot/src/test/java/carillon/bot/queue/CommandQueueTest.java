@@ -4,6 +4,7 @@ import carillon.bot.testing.Harness;
 import static carillon.bot.testing.Harness.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import carillon.bot.queue.CommandKind;
 import carillon.bot.queue.CommandRecord;
@@ -20,6 +21,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -227,6 +230,81 @@ class CommandQueueTest {
     CommandRecord midApply = world.commands.find(recent.get(1).id()).orElseThrow();
     assertThat(midApply.status()).isEqualTo(CommandStatus.FAILED);
     assertThat(midApply.result()).contains("the process stopped while this command was being applied; it was not repeated");
+    assertThat(world.runs.forSession(sessionId)).hasSize(1);
+  }
+
+  /**
+   * Issue 13: a command whose guild's shard moves while it waits in the old holder's lane is taken up by the
+   * new holder from the store; both then try to carry it out, and only the one whose claim (PENDING to
+   * RUNNING, a compare-and-set in the store) succeeded does. Two queues on one database stand for the two
+   * processes; the old holder is held just before its claim until the new holder has finished the command.
+   */
+  @Test
+  void aCommandTwoHoldersTryToApplyIsCarriedOutOnceByTheOneWhoseClaimWon() throws Exception {
+    enter("playing");
+    CommandQueue newHolder = new CommandQueue(world.db, world.sessions, world.starter, world.playback, world.tasks,
+        world.time, guildId -> true);
+    List<String> carriedOut = new CopyOnWriteArrayList<>();
+    world.commands.onFinished(c -> carriedOut.add("old holder: " + c.result().orElse("")));
+    newHolder.onFinished(c -> carriedOut.add("new holder: " + c.result().orElse("")));
+    CountDownLatch inLane = new CountDownLatch(1);
+    CountDownLatch goOn = new CountDownLatch(1);
+    world.commands.onDispatched(c -> {
+      inLane.countDown();
+      try {
+        assertThat(goOn.await(10, TimeUnit.SECONDS)).as("the test lets the old holder go on").isTrue();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+
+    CommandRecord skip = world.commands.submit(new CommandRequest(CommandKind.SKIP, session.id(), null,
+        CommandSource.API, "alice"));
+    assertThat(inLane.await(5, TimeUnit.SECONDS)).as("the old holder took the command into its lane").isTrue();
+    newHolder.takeUp(); // the new holder finds it PENDING in the store
+    CommandRecord byNewHolder = newHolder.completion(skip.id()).get(5, TimeUnit.SECONDS);
+    assertThat(byNewHolder.status()).isEqualTo(CommandStatus.DONE);
+    assertThat(byNewHolder.result()).contains("skipped 'Talk' in 'Meditation Hall'");
+    goOn.countDown();
+
+    // The old holder's wait completes from the store (as takeUp does every second in a cluster).
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      world.commands.takeUp();
+      assertThat(world.commands.completion(skip.id()).isDone()).isTrue();
+    });
+    CommandRecord byOldHolder = world.commands.completion(skip.id()).get();
+    assertThat(byOldHolder.status()).isEqualTo(CommandStatus.DONE);
+    assertThat(byOldHolder.result()).contains("skipped 'Talk' in 'Meditation Hall'");
+    assertThat(carriedOut).as("carried out once: one SKIP skips one track").containsExactly(
+        "new holder: skipped 'Talk' in 'Meditation Hall'");
+    assertThat(world.commands.find(skip.id()).orElseThrow().result()).contains("skipped 'Talk' in 'Meditation Hall'");
+  }
+
+  /**
+   * Issue 13: a process that takes the shard of one that died mid-command ends that command FAILED (never
+   * repeated, as at a restart) and carries out the commands it left pending; a command it is applying itself
+   * is left alone.
+   */
+  @Test
+  void aNewHolderEndsTheCommandADeadHolderWasApplyingAndCarriesOutThePendingOnes() throws Exception {
+    long sessionId = session.id();
+    world.db.useHandle(h -> {
+      h.execute("INSERT INTO command (kind, session_id, source, requested_by, requested_at, status) "
+          + "VALUES ('PLAY', ?, 'API', 'cron-script', 0, 'RUNNING')", sessionId);
+      h.execute("INSERT INTO command (kind, session_id, source, requested_by, requested_at, status) "
+          + "VALUES ('PLAY', ?, 'API', 'cron-script', 0, 'PENDING')", sessionId);
+    });
+    List<CommandRecord> recent = world.commands.recent(2);
+    CommandRecord pending = recent.get(0);
+    CommandRecord midApply = recent.get(1);
+
+    CommandQueue newHolder = new CommandQueue(world.db, world.sessions, world.starter, world.playback, world.tasks,
+        world.time, guildId -> true);
+    newHolder.takeOver(guildId -> guildId == Harness.GUILD);
+    assertThat(newHolder.completion(pending.id()).get(5, TimeUnit.SECONDS).status()).isEqualTo(CommandStatus.DONE);
+    CommandRecord interrupted = world.commands.find(midApply.id()).orElseThrow();
+    assertThat(interrupted.status()).isEqualTo(CommandStatus.FAILED);
+    assertThat(interrupted.result()).contains("the process stopped while this command was being applied; it was not repeated");
     assertThat(world.runs.forSession(sessionId)).hasSize(1);
   }
 }

@@ -83,6 +83,54 @@ class JoinAheadTest {
         Instant.parse("2026-03-27T05:59:55Z"), "bot-a")).as("the other process's claim").isEmpty();
   }
 
+  /**
+   * Issue 13: the process that claimed an occurrence ahead of its start (another process of a cluster here,
+   * holding the guild's shard then) died before the start; the process that takes the guild over within the
+   * late grace plays the occurrence late, once, instead of recording it as crashed.
+   */
+  @Test
+  void anOccurrenceClaimedAheadByAProcessThatDiedBeforeTheStartIsPlayedLateOnce() {
+    Session s = world.create(spec("Sit", "daily 06:00 UTC", List.of(talk)));
+    claimAheadByAProcessThatDies(s);
+    world.time.advanceTo(Instant.parse("2026-03-27T05:59:52Z"));
+    assertThat(world.voice.events).as("claimed by the other process: not joined here").isEmpty();
+
+    world.crashAndRestart(Duration.ofSeconds(23)); // this process takes over at 06:00:15, within the 15 min grace
+    world.time.advanceTo(Instant.parse("2026-03-27T06:02:00Z"));
+
+    assertThat(world.voice.events).contains("2026-03-27T06:00:15Z play Talk in bot-a@1000");
+    assertThat(world.runs.forSession(s.id())).singleElement().satisfies(run -> {
+      assertThat(run.outcome()).isEqualTo(RunOutcome.COMPLETED);
+      assertThat(run.scheduledAt()).isEqualTo(Instant.parse("2026-03-27T06:00:00Z"));
+      assertThat(run.startedAt()).contains(Instant.parse("2026-03-27T06:00:15Z"));
+    });
+    assertThat(world.notices.sent).noneSatisfy(n -> assertThat(n).contains("crashed"));
+  }
+
+  /** As above, taken over before the start: it is played on the dot. */
+  @Test
+  void anOccurrenceClaimedAheadByAProcessThatDiedIsPlayedAtItsTimeWhenTakenOverBeforeIt() {
+    Session s = world.create(spec("Sit", "daily 06:00 UTC", List.of(talk)));
+    claimAheadByAProcessThatDies(s);
+    world.time.advanceTo(Instant.parse("2026-03-27T05:59:52Z"));
+
+    world.crashAndRestart(Duration.ofSeconds(3)); // taken over at 05:59:55
+    world.time.advanceTo(Instant.parse("2026-03-27T06:02:00Z"));
+
+    assertThat(world.voice.events).contains("2026-03-27T06:00:00Z play Talk in bot-a@1000");
+    assertThat(world.runs.forSession(s.id())).singleElement().satisfies(run -> {
+      assertThat(run.outcome()).isEqualTo(RunOutcome.COMPLETED);
+      assertThat(run.startedAt()).contains(Instant.parse("2026-03-27T06:00:00Z"));
+    });
+  }
+
+  /** Another process claims the 06:00 occurrence ahead of its start (its join-ahead) and dies before it. */
+  private void claimAheadByAProcessThatDies(Session s) {
+    world.time.advanceTo(Instant.parse("2026-03-27T05:59:49Z"));
+    assertThat(new Runs(world.db, "a-process-that-dies").claim(s.id(), Instant.parse("2026-03-27T06:00:00Z"),
+        Instant.parse("2026-03-27T05:59:49Z"), "bot-a")).isPresent();
+  }
+
   @Test
   void disablingTheSessionAfterTheJoinLeavesAndFreesTheSlot() throws Exception {
     Session s = world.create(spec("Sit", "daily 06:00 UTC", List.of(talk)));

@@ -67,6 +67,8 @@ public final class Harness implements AutoCloseable {
   public final Duration joinAhead;
   private final ZoneId defaultZone;
   private final Supplier<Database> store;
+  /** The running process's clock (the test moves {@link #time}; a crash stops this one). */
+  private ProcessTime process;
 
   public Harness(Path dir, Instant start) {
     this(dir, start, Duration.ZERO);
@@ -109,23 +111,25 @@ public final class Harness implements AutoCloseable {
     slots.join("bot-a", GUILD);
   }
 
+  /** Builds a process on the store: its parts run on their own view of the clock, which its crash stops. */
   private void build() {
+    process = new ProcessTime(time);
     voice = new FakeVoice(time);
     notices = new FakeNotices(time);
     db = store.get();
     guilds = new GuildDirectory(db);
-    sessions = new Sessions(db, guilds, time);
+    sessions = new Sessions(db, guilds, process);
     runs = new Runs(db);
     slots = new Slots();
-    tasks = TaskGroup.create("test", time);
+    tasks = TaskGroup.create("test", process);
     Notifier notifier = new Notifier(notices, tasks);
-    playback = new Playback(voice, notifier, id -> Optional.ofNullable(tracks.get(id)), time, tasks, runs, slots);
-    starter = new SessionStarter(sessions, runs, slots, playback, time);
-    recovery = new CrashRecovery(sessions, runs, starter, notifier, time);
-    calendars = new GuildCalendars(db, defaultZone, Locale.ENGLISH, time);
-    scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, time, tasks, joinAhead, calendars,
+    playback = new Playback(voice, notifier, id -> Optional.ofNullable(tracks.get(id)), process, tasks, runs, slots);
+    starter = new SessionStarter(sessions, runs, slots, playback, process);
+    recovery = new CrashRecovery(sessions, runs, starter, notifier, process);
+    calendars = new GuildCalendars(db, defaultZone, Locale.ENGLISH, process);
+    scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, process, tasks, joinAhead, calendars,
         guildId -> true);
-    commands = new CommandQueue(db, sessions, starter, playback, tasks, time);
+    commands = new CommandQueue(db, sessions, starter, playback, tasks, process);
   }
 
   public void start() {
@@ -160,7 +164,10 @@ public final class Harness implements AutoCloseable {
     }
   }
 
-  /** The process dies: timers stop, playback freezes, nothing is recorded; then a new process starts. */
+  /**
+   * The process dies: timers stop, playback freezes, nothing is recorded (none of its threads runs again, see
+   * {@link ProcessTime}); then a new process starts.
+   */
   public void crashAndRestart() {
     crashAndRestart(Duration.ZERO);
   }
@@ -168,6 +175,7 @@ public final class Harness implements AutoCloseable {
   /** As {@link #crashAndRestart()}, with the process down for {@code downtime}. */
   public void crashAndRestart(Duration downtime) {
     scheduler.stop();
+    process.kill();
     voice.kill();
     db.close();
     time.advance(downtime);
@@ -176,9 +184,16 @@ public final class Harness implements AutoCloseable {
     start();
   }
 
+  /**
+   * The process ends, then its store closes: none of its tasks runs again (as after {@link #crashAndRestart}),
+   * and those at work when it ended finish or park on the clock first, so that none asks the closed store.
+   */
   @Override
   public void close() {
+    commands.close();
     scheduler.stop();
+    process.kill();
+    time.settle();
     voice.kill();
     db.close();
   }

@@ -1,6 +1,7 @@
 package carillon.bot.web.library;
 
 import carillon.bot.library.AudioItem;
+import carillon.bot.session.FieldError;
 import carillon.bot.store.StoreUnavailableException;
 import carillon.bot.web.http.JsonInput;
 import carillon.bot.web.http.Names;
@@ -12,15 +13,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The audio library's API: list (with the playlists that use each file), upload, rename, delete. An
+ * The audio library's API: list (with the playlists that use each file), upload, rename, delete, and a
+ * file's Ogg/Opus copy to listen to. An
  * upload of several files is all or nothing (see {@link LibraryItems}).
  */
 final class LibraryApi {
+  private static final Logger log = LoggerFactory.getLogger(LibraryApi.class);
   private static final Pattern AUDIO_ID = Pattern.compile("[0-9a-f]{64}");
 
   /** The library, and the largest file an upload may have. */
@@ -42,6 +55,45 @@ final class LibraryApi {
     routes.post("/api/library", this::upload);
     routes.put("/api/library/{audio}/name", this::rename);
     routes.delete("/api/library/{audio}", this::delete);
+    routes.get("/api/library/{audio}/preview", this::preview);
+  }
+
+  /**
+   * The item's Ogg/Opus copy as audio/ogg, for the page's players: whole, or the byte range asked for
+   * (HTTP Range: 206 with Content-Range), so a browser can seek. Not Javalin's writeSeekableStream: it
+   * answers a range that ends before the file's last 128000 bytes with everything to the end. Written to
+   * the servlet's stream, past Javalin's compression: Opus does not compress, and the length is exact.
+   */
+  private void preview(Context ctx) throws IOException {
+    String id = audioId(ctx);
+    Path opus = library.preview(Requests.principal(ctx), id);
+    try (FileChannel file = FileChannel.open(opus)) {
+      long size = file.size();
+      ctx.header("Accept-Ranges", "bytes").contentType("audio/ogg");
+      Optional<ByteRange> range;
+      try {
+        range = ByteRange.of(ctx.header("Range"), size);
+      } catch (ByteRange.Unsatisfiable e) {
+        throw new Problem(416, "range-not-satisfiable", "Range not satisfiable", "the file is " + size
+            + " bytes; a range must start before its end", List.of(new FieldError("Range", "must start below " + size)),
+            Map.of("Content-Range", "bytes */" + size));
+      }
+      long first = range.map(ByteRange::first).orElse(0L);
+      long length = range.map(ByteRange::length).orElse(size);
+      if (range.isPresent()) {
+        ctx.status(206).header("Content-Range", "bytes " + first + "-" + range.get().last() + "/" + size);
+      }
+      ctx.res().setContentLengthLong(length);
+      OutputStream out = ctx.res().getOutputStream();
+      try {
+        file.transferTo(first, length, Channels.newChannel(out));
+        out.flush();
+      } catch (EOFException e) { // Jetty's EofException: the player stopped reading (a seek, pause, the page left)
+        log.debug("GET {}: the client stopped reading ({})", Requests.shorten(ctx.path()), e.toString());
+      }
+    } catch (NoSuchFileException e) { // deleted since it was found
+      throw Problem.notFound("there is no audio file with id " + id);
+    }
   }
 
   private void list(Context ctx) {

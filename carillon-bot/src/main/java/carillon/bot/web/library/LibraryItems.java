@@ -3,6 +3,7 @@ package carillon.bot.web.library;
 import carillon.bot.library.AudioItem;
 import carillon.bot.library.AudioLibrary;
 import carillon.bot.library.AudioRejectedException;
+import carillon.bot.library.Waveform;
 import carillon.bot.session.FieldError;
 import carillon.bot.web.http.Names;
 import carillon.bot.web.http.Principal;
@@ -215,6 +216,30 @@ public final class LibraryItems {
   static String baseName(String fileName) {
     int dot = fileName.lastIndexOf('.');
     return (dot > 0 ? fileName.substring(0, dot) : fileName).strip();
+  }
+
+  /** The peak envelope of each item that has one, by id. */
+  Map<String, Waveform> waveforms() {
+    Map<String, Waveform> waveforms = new LinkedHashMap<>();
+    library.list().forEach(item -> item.waveform().ifPresent(w -> waveforms.put(item.id(), w)));
+    return waveforms;
+  }
+
+  /**
+   * The item's Ogg/Opus copy, for the principal to listen to: any admin or token that sees at least one
+   * guild may (the library is shared; the list shows every file to them), one that sees none is refused.
+   *
+   * @throws Problem 403 for a principal of no guild; 404 if there is no such item, or it has no copy yet
+   */
+  Path preview(Principal principal, String id) {
+    if (!principal.allGuilds() && principal.guilds().isEmpty()) {
+      throw Problem.forbidden("you manage no guild here, so no audio file is yours to listen to");
+    }
+    if (library.find(id).isEmpty()) {
+      throw Problem.notFound("there is no audio file with id " + id);
+    }
+    return library.opusCopy(id).orElseThrow(() -> Problem.notFound("audio file " + id
+        + " has no Ogg/Opus copy yet; it is made in the background after a start, try again later"));
   }
 
   /** Renames an item the principal may change, or refuses. */

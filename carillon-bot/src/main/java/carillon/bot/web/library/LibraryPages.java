@@ -1,5 +1,6 @@
 package carillon.bot.web.library;
 
+import carillon.bot.library.Waveform;
 import carillon.bot.session.FieldError;
 import carillon.bot.web.http.PageModel;
 import carillon.bot.web.http.Pages.Redirect;
@@ -9,7 +10,10 @@ import carillon.bot.web.http.Requests;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /** The audio library page: the list, uploads, renaming and deleting, with problems shown by field. */
 final class LibraryPages {
@@ -34,7 +38,23 @@ final class LibraryPages {
 
   private void renderLibrary(Context ctx, int status, List<FieldError> errors) {
     pages.render(ctx, status, "library", PageModel.of("section", "library", "errors", errors,
-        "items", library.items(Requests.principal(ctx)), "maxUploadMegabytes", library.maxBytes() / 1_000_000));
+        "items", library.items(Requests.principal(ctx)), "maxUploadMegabytes", library.maxBytes() / 1_000_000,
+        "waveforms", waveformPaths(library.waveforms())));
+  }
+
+  /** Each waveform as an SVG path in a {@value Waveform#BUCKETS} by 40 box: a vertical line per slice, mirrored about the middle. */
+  static Map<String, String> waveformPaths(Map<String, Waveform> waveforms) {
+    Map<String, String> paths = new HashMap<>();
+    waveforms.forEach((id, waveform) -> {
+      StringBuilder d = new StringBuilder();
+      for (int i = 0; i < Waveform.BUCKETS; i++) {
+        // At least a hairline, so silence still shows where the file is.
+        double half = Math.max(0.5, waveform.peak(i) / 255.0 * 20);
+        d.append(String.format(Locale.ROOT, "M%d.5 %.1fV%.1f", i, 20 - half, 20 + half));
+      }
+      paths.put(id, d.toString());
+    });
+    return paths;
   }
 
   private void upload(Context ctx) throws IOException, InterruptedException {

@@ -1,7 +1,9 @@
 // The schedule editor: frequency, weekdays, nth weekday, time, zone, end and exceptions written out as the
 // schedule's text form ("rrule RULE from DATE-TIME ZONE [except DATES]", docs/sessions.md). The text field stays
-// the one the form sends; power users type in it directly (the editor does not read it back). Each change writes
-// the text and fires its input event, so the preview (session-form.js) shows the next occurrences.
+// the one the form sends; power users type in it directly. When the form opens with a schedule the editor can
+// express (an RRULE it wrote, or a one-time daily/weekly form) its controls show it; otherwise it says so and the
+// text form is what to edit. Each change writes the text and fires its input event, so the preview
+// (session-form.js) shows the next occurrences.
 'use strict';
 document.addEventListener('DOMContentLoaded', () => {
   const editor = document.getElementById('schedule-editor');
@@ -54,12 +56,18 @@ document.addEventListener('DOMContentLoaded', () => {
     return start;
   };
 
-  const write = () => {
+  /** Shows the controls the chosen frequency and end use. */
+  const show = () => {
     const frequency = $('ed-frequency').value;
     $('ed-weekdays').hidden = frequency !== 'WEEKLY';
     $('ed-monthly').hidden = frequency !== 'MONTHLY';
     $('ed-until-label').hidden = $('ed-end').value !== 'until';
     $('ed-count-label').hidden = $('ed-end').value !== 'count';
+  };
+
+  const write = () => {
+    show();
+    const frequency = $('ed-frequency').value;
     const parts = ['FREQ=' + frequency];
     const interval = Number($('ed-interval').value);
     if (interval > 1) {
@@ -106,6 +114,102 @@ document.addEventListener('DOMContentLoaded', () => {
     });
   };
 
+  /** Two letters of RFC 5545 for a day name the text form accepts (MON, monday...), or undefined. */
+  const dayCode = name => days.find(day => name.toUpperCase().startsWith(day)
+    && ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'].includes(name.toUpperCase().slice(0, 3)));
+
+  /**
+   * The editor's settings for a schedule's text form, or null when the editor cannot express it (cron, once,
+   * several times a day, several schedules, an RRULE part it has no control for).
+   */
+  const parse = schedule => {
+    const time = '([01]\\d|2[0-3]):([0-5]\\d)';
+    let m = new RegExp('^daily ' + time + ' (\\S+)$', 'i').exec(schedule);
+    if (m) {
+      return {frequency: 'DAILY', interval: 1, time: m[1] + ':' + m[2], zone: m[3], days: [], exceptions: []};
+    }
+    m = new RegExp('^weekly (\\S+) ' + time + ' (\\S+)$', 'i').exec(schedule);
+    if (m) {
+      const codes = m[1].split(',').map(dayCode);
+      return codes.includes(undefined) ? null
+        : {frequency: 'WEEKLY', interval: 1, time: m[2] + ':' + m[3], zone: m[4], days: codes, exceptions: []};
+    }
+    m = new RegExp('^rrule (\\S+) from (\\d{4}-\\d{2}-\\d{2})T' + time + '(?::00)? (\\S+)(?: except (\\S+))?$', 'i')
+      .exec(schedule);
+    if (!m) {
+      return null;
+    }
+    const found = {interval: 1, from: m[2], time: m[3] + ':' + m[4], zone: m[5], days: [], end: 'never',
+      exceptions: m[6] ? m[6].split(',') : []};
+    if (found.exceptions.some(date => !/^\d{4}-\d{2}-\d{2}$/.test(date))) {
+      return null;
+    }
+    for (const part of m[1].toUpperCase().split(';')) {
+      const [key, value] = part.split('=');
+      if (key === 'FREQ' && ['DAILY', 'WEEKLY', 'MONTHLY'].includes(value)) {
+        found.frequency = value;
+      } else if (key === 'INTERVAL' && /^[1-9]\d?$/.test(value)) {
+        found.interval = Number(value);
+      } else if (key === 'COUNT' && /^[1-9]\d{0,2}$/.test(value)) {
+        found.end = 'count';
+        found.count = value;
+      } else if (key === 'UNTIL' && /^\d{8}(T\d{6}Z?)?$/.test(value)) {
+        found.end = 'until';
+        found.until = value.slice(0, 4) + '-' + value.slice(4, 6) + '-' + value.slice(6, 8);
+      } else if (key === 'BYDAY' && /^((MO|TU|WE|TH|FR|SA|SU),)*(MO|TU|WE|TH|FR|SA|SU)$/.test(value)) {
+        found.days = value.split(',');
+      } else if (key === 'BYDAY' && /^(\+?[1-5]|-1)(MO|TU|WE|TH|FR|SA|SU)$/.test(value)) {
+        found.nth = String(Number(value.slice(0, -2)));
+        found.nthDay = value.slice(-2);
+      } else {
+        return null;
+      }
+    }
+    const fits = (found.frequency === 'DAILY' && found.days.length === 0 && !found.nth)
+      || (found.frequency === 'WEEKLY' && !found.nth)
+      || (found.frequency === 'MONTHLY' && found.nth && found.nth !== '5' && found.days.length === 0);
+    return fits ? found : null;
+  };
+
+  /** Puts a saved schedule into the controls, without writing the text (it is already what it shows). */
+  const read = () => {
+    const schedule = text.value.trim();
+    if (!schedule) {
+      return;
+    }
+    const found = parse(schedule);
+    const status = $('ed-status');
+    if (!found) {
+      status.textContent = status.dataset.unreadable;
+      return;
+    }
+    $('ed-frequency').value = found.frequency;
+    $('ed-interval').value = found.interval;
+    editor.querySelectorAll('#ed-weekdays button').forEach(button =>
+      button.setAttribute('aria-pressed', String(found.days.includes(button.dataset.day))));
+    if (found.nth) {
+      $('ed-nth').value = found.nth;
+      $('ed-nth-day').value = found.nthDay;
+    }
+    $('ed-time').value = found.time;
+    $('ed-zone').value = found.zone;
+    if (found.from) {
+      $('ed-from').value = found.from;
+    }
+    $('ed-end').value = found.end || 'never';
+    if (found.count) {
+      $('ed-count').value = found.count;
+    }
+    if (found.until) {
+      $('ed-until').value = found.until;
+    }
+    exceptions.push(...found.exceptions);
+    exceptions.sort();
+    showExceptions();
+    show();
+    status.textContent = status.dataset.read;
+  };
+
   editor.querySelectorAll('#ed-weekdays button').forEach(button => button.addEventListener('click', () => {
     button.setAttribute('aria-pressed', button.getAttribute('aria-pressed') === 'true' ? 'false' : 'true');
     write();
@@ -124,4 +228,5 @@ document.addEventListener('DOMContentLoaded', () => {
     control.addEventListener('change', write);
     control.addEventListener('input', write);
   });
+  read();
 });

@@ -17,7 +17,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -325,5 +327,56 @@ public class LibraryApiTest {
     assertProblem(bao.put("/api/library/" + bell + "/name", "{\"name\": \"Mine\"}"), 403, "forbidden");
     assertProblem(bao.delete("/api/library/" + bell), 403, "forbidden");
     assertThat(w.library.find(bell).orElseThrow().name()).isEqualTo("bell");
+  }
+
+  /** A GET with the client's credentials, the body as bytes (audio is not text). */
+  static HttpResponse<byte[]> bytes(Client client, String path, String range) throws Exception {
+    HttpRequest.Builder request = client.request(path).GET();
+    if (range != null) {
+      request.header("Range", range);
+    }
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  @Test
+  void anAudioFilesOggOpusCopyIsServedToListenToWholeOrByRange() throws Exception {
+    w.admin("bao", WebHarness.OTHER);
+    Client bao = w.login("bao");
+    w.admin("carol");
+    Client carol = w.login("carol");
+    String bell = upload(alice, new Part("bell.wav", DemoAudio.chime(528, 1))).json().get("items").get(0).get("id").asText();
+    Path opus = dir.resolve("data/audio").resolve(bell.substring(0, 2)).resolve(bell + ".opus");
+    byte[] copy = Files.readAllBytes(opus);
+    String path = "/api/library/" + bell + "/preview";
+
+    for (Client listener : List.of(alice, bao)) { // the owner, and an admin of a guild whose playlists do not use it
+      HttpResponse<byte[]> whole = bytes(listener, path, null);
+      assertThat(whole.statusCode()).isEqualTo(200);
+      assertThat(whole.headers().firstValue("Content-Type")).hasValue("audio/ogg");
+      assertThat(whole.headers().firstValue("Accept-Ranges")).hasValue("bytes");
+      assertThat(whole.body()).isEqualTo(copy);
+    }
+    HttpResponse<byte[]> part = bytes(alice, path, "bytes=100-299");
+    assertThat(part.statusCode()).isEqualTo(206);
+    assertThat(part.headers().firstValue("Content-Range")).hasValue("bytes 100-299/" + copy.length);
+    assertThat(part.body()).isEqualTo(Arrays.copyOfRange(copy, 100, 300));
+    HttpResponse<byte[]> tail = bytes(alice, path, "bytes=-50");
+    assertThat(tail.statusCode()).isEqualTo(206);
+    assertThat(tail.headers().firstValue("Content-Range")).hasValue("bytes " + (copy.length - 50) + "-" + (copy.length - 1)
+        + "/" + copy.length);
+    assertThat(tail.body()).isEqualTo(Arrays.copyOfRange(copy, copy.length - 50, copy.length));
+    HttpResponse<byte[]> rest = bytes(alice, path, "bytes=1000-");
+    assertThat(rest.statusCode()).isEqualTo(206);
+    assertThat(rest.body()).isEqualTo(Arrays.copyOfRange(copy, 1000, copy.length));
+    HttpResponse<byte[]> beyond = bytes(alice, path, "bytes=" + copy.length + "-");
+    assertThat(beyond.statusCode()).isEqualTo(416);
+    assertThat(beyond.headers().firstValue("Content-Range")).hasValue("bytes */" + copy.length);
+
+    assertProblem(carol.get(path), 403, "forbidden"); // an admin of no guild
+    assertThat(w.anonymous().get(path).status()).isEqualTo(401);
+    assertProblem(alice.get("/api/library/" + "0".repeat(64) + "/preview"), 404, "not-found");
+    assertProblem(alice.get("/api/library/not-an-id/preview"), 400, "malformed-request");
+    Files.delete(opus); // no copy (yet): nothing to listen to
+    assertProblem(alice.get(path), 404, "not-found");
   }
 }
