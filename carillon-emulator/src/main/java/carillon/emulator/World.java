@@ -626,6 +626,12 @@ final class World {
         return;
       }
     }
+    if (channelId != null) {
+      // The voice state belongs to the gateway session that asked: its session_id is that session's id,
+      // and only that session gets VOICE_SERVER_UPDATE (discord-api-docs, Voice Connections, "Retrieving
+      // Voice Server Information"). Another session of the same bot asking takes the voice state over.
+      guild.voiceSessions.put(session.bot.id, session.id);
+    }
     moveMember(guildId, session.bot.id, channelId);
   }
 
@@ -662,7 +668,13 @@ final class World {
     server.put("token", token);
     server.put("guild_id", Long.toString(guild.id));
     server.put("endpoint", voice.get().endpoint());
-    dispatchToBot(botId, guild.id, "VOICE_SERVER_UPDATE", server);
+    String voiceSession = guild.voiceSessions.get(botId);
+    GatewaySession holder = voiceSession == null ? null : sessions.get(voiceSession);
+    if (holder != null && holder.bot.id == botId && holder.owns(guild.id)) {
+      holder.dispatch("VOICE_SERVER_UPDATE", server);
+    } else {
+      dispatchToBot(botId, guild.id, "VOICE_SERVER_UPDATE", server);
+    }
     updateHearing(guild);
   }
 
