@@ -635,6 +635,25 @@ final class World {
     moveMember(guildId, session.bot.id, channelId);
   }
 
+  /**
+   * A gateway session has ended for good (the client closed it with 1000 or 1001, or it was invalidated
+   * and cannot be resumed): it can no longer be resumed, and each voice state it held ends, as on Discord,
+   * where the member leaves the channel (VOICE_STATE_UPDATE with a null channel to the guild) and the voice
+   * socket closes with 4014, "the main gateway session was dropped" (discord-api-docs, Gateway,
+   * "Disconnecting"; Opcodes and Status Codes, Voice Close Event Codes). A voice state that another session
+   * has taken over since stays.
+   */
+  synchronized void endSession(GatewaySession session) {
+    sessions.remove(session.id);
+    for (Model.Guild guild : guilds.values()) {
+      if (session.id.equals(guild.voiceSessions.get(session.bot.id)) && guild.voice.containsKey(session.bot.id)) {
+        log.info("gateway session {} of bot {} ended: it leaves voice in guild {}", session.id, session.bot.name,
+            guild.name);
+        moveMember(guild.id, session.bot.id, null);
+      }
+    }
+  }
+
   final List<IgnoredVoiceRequest> ignoredVoiceRequests = new CopyOnWriteArrayList<>();
 
   /**

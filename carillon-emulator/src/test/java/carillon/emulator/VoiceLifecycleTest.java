@@ -120,6 +120,18 @@ class VoiceLifecycleTest {
     }
   }
 
+  @Test
+  void theBotsGatewaySessionEndingEndsItsVoiceState() throws Exception {
+    joinAndSpeak();
+    long first = open().orElseThrow().id();
+    Jdas.stop(rig.jda);
+    await().atMost(Duration.ofSeconds(10)).until(() -> rig.discord.voiceChannelOf(rig.guild, rig.bot.id()).isEmpty());
+    assertThat(rig.discord.voiceConnections()).singleElement().satisfies(c -> {
+      assertThat(c.id()).isEqualTo(first);
+      assertThat(c.disconnectedAt()).isPresent();
+    });
+  }
+
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"java", "http"})
   void aModeratorMovingTheBotGivesItANewVoiceServerInTheNewChannel(String api) throws Exception {
