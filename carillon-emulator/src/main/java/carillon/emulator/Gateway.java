@@ -43,7 +43,7 @@ final class Gateway {
       GatewayConnection connection = connections.remove(ctx.sessionId());
       if (connection != null && connection.session != null) {
         connection.session.detach(connection);
-        // a client closing with 1000 or 1001 ends its session (discord-api-docs, Gateway, "Disconnecting");
+        // a client closing with 1000 or 1001 ends its session (discord-api-docs, Gateway, "Initiating a Disconnect");
         // any other close may be resumed
         int status = ctx.status();
         if (!connection.closedByServer && (status == 1000 || status == 1001)) {

@@ -639,8 +639,8 @@ final class World {
    * A gateway session has ended for good (the client closed it with 1000 or 1001, or it was invalidated
    * and cannot be resumed): it can no longer be resumed, and each voice state it held ends, as on Discord,
    * where the member leaves the channel (VOICE_STATE_UPDATE with a null channel to the guild) and the voice
-   * socket closes with 4014, "the main gateway session was dropped" (discord-api-docs, Gateway,
-   * "Disconnecting"; Opcodes and Status Codes, Voice Close Event Codes). A voice state that another session
+   * socket closes with 4014, "the main gateway session was dropped" (discord-api-docs, Gateway, "Initiating
+   * a Disconnect"; Opcodes and Status Codes, Voice Close Event Codes). A voice state that another session
    * has taken over since stays.
    */
   synchronized void endSession(GatewaySession session) {
