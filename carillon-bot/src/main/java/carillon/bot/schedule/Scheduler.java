@@ -168,6 +168,26 @@ public final class Scheduler {
     }
   }
 
+  /** Whether this process plans (and so plays) the guild's sessions: it holds the guild's shard. */
+  public boolean holds(long guildId) {
+    return ownsGuild.test(guildId);
+  }
+
+  /**
+   * The session's next start as its holder plans it: this process's plan if it holds the guild, else computed
+   * the same way from the store (the session's schedule with its guild's skipped dates, the first occurrence
+   * after now), so every process of a cluster answers alike. Empty when disabled or none is left.
+   */
+  public Optional<Instant> nextStart(Session session) {
+    if (holds(session.guildId())) {
+      return nextStart(session.id());
+    }
+    if (!session.enabled()) {
+      return Optional.empty();
+    }
+    return session.schedule().skipping(skipDates.of(session.guildId())).next(time.now());
+  }
+
   // ---- planning
 
   /** One enabled session's timer and next occurrence. */
