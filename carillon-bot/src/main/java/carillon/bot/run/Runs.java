@@ -150,17 +150,17 @@ public final class Runs {
         query.bind(0, id);
       }
       return query.reduceResultSet(new ArrayList<Left>(), (acc, rs, ctx) -> {
-          if (!inGuild.test(rs.getLong("guild"))) {
-            return acc;
-          }
-          long index = rs.getLong("track_index");
-          Optional<Progress> progress = rs.wasNull() ? Optional.empty()
-              : Optional.of(new Progress((int) index, Duration.ofMillis(rs.getLong("track_position_ms")),
-                  rs.getInt("tracks_played"), rs.getBoolean("paused"), volume(rs),
-                  Instant.ofEpochMilli(rs.getLong("progress_at"))));
-          acc.add(new Left(row(rs), progress, Optional.ofNullable(rs.getString("owner"))));
+        if (!inGuild.test(rs.getLong("guild"))) {
           return acc;
-        });
+        }
+        long index = rs.getLong("track_index");
+        Optional<Progress> progress = rs.wasNull() ? Optional.empty()
+            : Optional.of(new Progress((int) index, Duration.ofMillis(rs.getLong("track_position_ms")),
+                rs.getInt("tracks_played"), rs.getBoolean("paused"), volume(rs),
+                Instant.ofEpochMilli(rs.getLong("progress_at"))));
+        acc.add(new Left(row(rs), progress, Optional.ofNullable(rs.getString("owner"))));
+        return acc;
+      });
     });
   }
 

@@ -185,7 +185,12 @@ public final class Scheduler {
     if (!session.enabled()) {
       return Optional.empty();
     }
-    return session.schedule().skipping(skipDates.of(session.guildId())).next(time.now());
+    return scheduleOf(session).next(time.now());
+  }
+
+  /** The session's schedule with its guild's skipped dates: what its plan follows, here or on its holder. */
+  private Schedule scheduleOf(Session session) {
+    return session.schedule().skipping(skipDates.of(session.guildId()));
   }
 
   // ---- planning
@@ -292,7 +297,7 @@ public final class Scheduler {
   private void plan(Session session, Optional<Instant> catchUpFrom) {
     Plan plan = plans.computeIfAbsent(session.id(), id -> new Plan(session));
     // Read before taking the plan's lock: a store query must not hold up the timer that fires under it.
-    Schedule schedule = session.schedule().skipping(skipDates.of(session.guildId()));
+    Schedule schedule = scheduleOf(session);
     Instant now = time.now();
     Instant late = null;
     SessionStarter.Claimed stale;

@@ -106,5 +106,15 @@ class ClusterSessionStateOnPostgresTest {
     assertThat(slot.get("runId").asLong())
         .isEqualTo(atHolder.get("/api/guilds/" + GUILD + "/live").json().get("slots").get(0).get("runId").asLong());
     assertThat(slot.get("playedBy").asText()).isEqualTo(holder.core.runs.owner());
+
+    Response pause = atHolder.post("/api/sessions/" + id + "/commands", "{\"kind\": \"pause\"}");
+    assertThat(pause.status()).as(pause.toString()).isEqualTo(202);
+    JsonNode paused = atHolder.get("/api/commands/" + pause.json().get("id").asLong() + "?wait=10").json();
+    assertThat(paused.get("status").asText()).as(paused.toString()).isEqualTo("DONE");
+    holder.core.time.settle();
+    assertThat(atHolder.get("/api/sessions/" + id).json().get("state").asText()).isEqualTo("PAUSED");
+    assertThat(atOther.get("/api/sessions/" + id).json().get("state").asText()).isEqualTo("PAUSED");
+    assertThat(atOther.get("/api/guilds/" + GUILD + "/live").json().get("slots").get(0).get("state").asText())
+        .isEqualTo("PAUSED");
   }
 }
