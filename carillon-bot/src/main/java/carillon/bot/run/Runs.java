@@ -155,21 +155,42 @@ public final class Runs {
    * first. Each is {@link #adopt adopted} before it is resumed or ended.
    */
   public List<Left> leftRunning(LongPredicate inGuild) {
-    return db.withHandle(h -> h.createQuery(
-            "SELECT r.*, s.guild_id AS guild FROM run r JOIN session s ON s.id = r.session_id"
-                + " WHERE r.outcome = 'RUNNING' ORDER BY r.id")
-        .reduceResultSet(new ArrayList<Left>(), (acc, rs, ctx) -> {
-          if (!inGuild.test(rs.getLong("guild"))) {
-            return acc;
-          }
-          long index = rs.getLong("track_index");
-          Optional<Progress> progress = rs.wasNull() ? Optional.empty()
-              : Optional.of(new Progress((int) index, Duration.ofMillis(rs.getLong("track_position_ms")),
-                  rs.getInt("tracks_played"), rs.getBoolean("paused"), volume(rs),
-                  Instant.ofEpochMilli(rs.getLong("progress_at"))));
-          acc.add(new Left(row(rs), progress, Optional.ofNullable(rs.getString("owner"))));
+    return running("", 0, inGuild);
+  }
+
+  /**
+   * What the store knows of a guild's RUNNING runs, oldest first, with their last saved progress and owner
+   * (the process playing them): how a process that does not hold the guild's shard shows them.
+   */
+  public List<Left> runningInGuild(long guildId) {
+    return running(" AND s.guild_id = ?", guildId, guild -> true);
+  }
+
+  /** The session's RUNNING run (claimed, maybe ahead of its start), with its last saved progress and owner. */
+  public Optional<Left> running(long sessionId) {
+    return running(" AND r.session_id = ?", sessionId, guild -> true).stream().reduce((first, later) -> later);
+  }
+
+  private List<Left> running(String andWhere, long id, LongPredicate inGuild) {
+    return db.withHandle(h -> {
+      var query = h.createQuery("SELECT r.*, s.guild_id AS guild FROM run r JOIN session s ON s.id = r.session_id"
+          + " WHERE r.outcome = 'RUNNING'" + andWhere + " ORDER BY r.id");
+      if (!andWhere.isEmpty()) {
+        query.bind(0, id);
+      }
+      return query.reduceResultSet(new ArrayList<Left>(), (acc, rs, ctx) -> {
+        if (!inGuild.test(rs.getLong("guild"))) {
           return acc;
-        }));
+        }
+        long index = rs.getLong("track_index");
+        Optional<Progress> progress = rs.wasNull() ? Optional.empty()
+            : Optional.of(new Progress((int) index, Duration.ofMillis(rs.getLong("track_position_ms")),
+                rs.getInt("tracks_played"), rs.getBoolean("paused"), volume(rs),
+                Instant.ofEpochMilli(rs.getLong("progress_at"))));
+        acc.add(new Left(row(rs), progress, Optional.ofNullable(rs.getString("owner"))));
+        return acc;
+      });
+    });
   }
 
   /**
