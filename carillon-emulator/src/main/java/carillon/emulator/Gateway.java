@@ -43,6 +43,12 @@ final class Gateway {
       GatewayConnection connection = connections.remove(ctx.sessionId());
       if (connection != null && connection.session != null) {
         connection.session.detach(connection);
+        // a client closing with 1000 or 1001 ends its session (discord-api-docs, Gateway, "Initiating a Disconnect");
+        // any other close may be resumed
+        int status = ctx.status();
+        if (!connection.closedByServer && (status == 1000 || status == 1001)) {
+          world.endSession(connection.session);
+        }
       }
     });
     ws.onError(ctx -> log.debug("gateway connection error: {}", ctx.error() == null ? "?" : ctx.error().toString()));
@@ -173,7 +179,7 @@ final class Gateway {
     op9.put("d", resumable);
     forBot(botId).forEach(c -> {
       if (!resumable && c.session != null) {
-        world.sessions.remove(c.session.id);
+        world.endSession(c.session);
       }
       c.send(op9);
     });

@@ -51,7 +51,11 @@ final class GatewayConnection {
     ctx.send(ByteBuffer.wrap(buffer, 0, length));
   }
 
+  /** True once the emulator closed this connection (a fault, a refusal, its own stop), not the client. */
+  volatile boolean closedByServer;
+
   void close(int code, String reason) {
+    closedByServer = true;
     ctx.closeSession(code, reason);
   }
 }

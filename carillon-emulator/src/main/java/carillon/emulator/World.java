@@ -626,7 +626,32 @@ final class World {
         return;
       }
     }
+    if (channelId != null) {
+      // The voice state belongs to the gateway session that asked: its session_id is that session's id,
+      // and only that session gets VOICE_SERVER_UPDATE (discord-api-docs, Voice Connections, "Retrieving
+      // Voice Server Information"). Another session of the same bot asking takes the voice state over.
+      guild.voiceSessions.put(session.bot.id, session.id);
+    }
     moveMember(guildId, session.bot.id, channelId);
+  }
+
+  /**
+   * A gateway session has ended for good (the client closed it with 1000 or 1001, or it was invalidated
+   * and cannot be resumed): it can no longer be resumed, and each voice state it held ends, as on Discord,
+   * where the member leaves the channel (VOICE_STATE_UPDATE with a null channel to the guild) and the voice
+   * socket closes with 4014, "the main gateway session was dropped" (discord-api-docs, Gateway, "Initiating
+   * a Disconnect"; Opcodes and Status Codes, Voice Close Event Codes). A voice state that another session
+   * has taken over since stays.
+   */
+  synchronized void endSession(GatewaySession session) {
+    sessions.remove(session.id);
+    for (Model.Guild guild : guilds.values()) {
+      if (session.id.equals(guild.voiceSessions.get(session.bot.id)) && guild.voice.containsKey(session.bot.id)) {
+        log.info("gateway session {} of bot {} ended: it leaves voice in guild {}", session.id, session.bot.name,
+            guild.name);
+        moveMember(guild.id, session.bot.id, null);
+      }
+    }
   }
 
   final List<IgnoredVoiceRequest> ignoredVoiceRequests = new CopyOnWriteArrayList<>();
@@ -662,7 +687,13 @@ final class World {
     server.put("token", token);
     server.put("guild_id", Long.toString(guild.id));
     server.put("endpoint", voice.get().endpoint());
-    dispatchToBot(botId, guild.id, "VOICE_SERVER_UPDATE", server);
+    String voiceSession = guild.voiceSessions.get(botId);
+    GatewaySession holder = voiceSession == null ? null : sessions.get(voiceSession);
+    if (holder != null && holder.bot.id == botId && holder.owns(guild.id)) {
+      holder.dispatch("VOICE_SERVER_UPDATE", server);
+    } else {
+      dispatchToBot(botId, guild.id, "VOICE_SERVER_UPDATE", server);
+    }
     updateHearing(guild);
   }
 

@@ -9,12 +9,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import net.dv8tion.jda.api.JDA;
+import net.dv8tion.jda.api.JDABuilder;
 import net.dv8tion.jda.api.Permission;
 import net.dv8tion.jda.api.audio.hooks.ConnectionListener;
 import net.dv8tion.jda.api.audio.hooks.ConnectionStatus;
 import net.dv8tion.jda.api.entities.Guild;
 import net.dv8tion.jda.api.entities.channel.middleman.AudioChannel;
 import net.dv8tion.jda.api.exceptions.InsufficientPermissionException;
+import net.dv8tion.jda.api.requests.GatewayIntent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +94,42 @@ class VoiceLifecycleTest {
     assertThat(rig.discord.voiceChannelOf(rig.guild, rig.bot.id())).isEmpty();
     assertThat(open()).isEmpty();
     assertThat(statuses).contains(ConnectionStatus.DISCONNECTED_KICKED_FROM_CHANNEL);
+  }
+
+  @Test
+  void anotherSessionOfTheBotJoiningTakesTheVoiceOverAndTheFirstConnectionEndsWith4014() throws Exception {
+    joinAndSpeak();
+    long first = open().orElseThrow().id();
+    JDA second = rig.discord.configure(JDABuilder.createDefault(rig.bot.token())
+        .enableIntents(GatewayIntent.GUILD_VOICE_STATES)).build().awaitReady();
+    try {
+      var audio = second.getGuildById(rig.guild.id()).getAudioManager();
+      audio.setSendingHandler(new OpusSilence());
+      audio.openAudioConnection(second.getGuildById(rig.guild.id()).getVoiceChannelById(hall));
+      await().atMost(Duration.ofSeconds(20)).until(() -> rig.discord.voiceConnections().stream()
+          .anyMatch(c -> c.id() != first && c.audioPackets() > 0));
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> statuses.contains(ConnectionStatus.DISCONNECTED_KICKED_FROM_CHANNEL));
+      List<VoiceConnectionSnapshot> all = rig.discord.voiceConnections();
+      assertThat(all).hasSize(2);
+      assertThat(all.get(0).id()).isEqualTo(first);
+      assertThat(all.get(0).disconnectedAt()).isPresent();
+      assertThat(all.get(1).disconnectedAt()).isEmpty();
+    } finally {
+      Jdas.stop(second);
+    }
+  }
+
+  @Test
+  void theBotsGatewaySessionEndingEndsItsVoiceState() throws Exception {
+    joinAndSpeak();
+    long first = open().orElseThrow().id();
+    Jdas.stop(rig.jda);
+    await().atMost(Duration.ofSeconds(10)).until(() -> rig.discord.voiceChannelOf(rig.guild, rig.bot.id()).isEmpty());
+    assertThat(rig.discord.voiceConnections()).singleElement().satisfies(c -> {
+      assertThat(c.id()).isEqualTo(first);
+      assertThat(c.disconnectedAt()).isPresent();
+    });
   }
 
   @ParameterizedTest(name = "{0}")

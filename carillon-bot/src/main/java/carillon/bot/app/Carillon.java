@@ -366,6 +366,12 @@ public final class Carillon implements AutoCloseable {
         () -> DriverManager.getConnection(config.databaseUrl(), login));
     try {
       held.start(tasks);
+    } catch (ShardOwnership.ShardCountMismatch e) {
+      db.close();
+      throw new StartException("refusing to join the cluster: " + e.getMessage() + " (accounts.NAME.shards), and a "
+          + "guild must be on the same shard in every process. Set accounts.NAME.shards (CARILLON_ACCOUNTS_NAME_SHARDS) "
+          + "to " + e.theirs().iterator().next() + " for every account of this process, or stop every process and "
+          + "change them all", null);
     } catch (SQLException e) {
       db.close();
       throw new StartException("the shard locks cannot be taken on PostgreSQL (" + e.getMessage() + ")", e);
@@ -455,6 +461,12 @@ public final class Carillon implements AutoCloseable {
       }
     };
     ownership.listen(follower);
+    // Shards released for a process that joins: idle ones first, so that no run moves (a few seconds of silence).
+    ownership.busyWhen(shard -> {
+      LongPredicate inShard = guildId -> ShardOwnership.shardOf(guildId, ownership.shardCount()) == shard;
+      return playback.all().stream().anyMatch(run -> inShard.test(run.session().guildId()))
+          || scheduler.startsBy(inShard, time.now().plus(JOIN_AHEAD).plus(ownership.fenceDelay()));
+    });
     follower.catchUp();
     // Notices between processes: "session ID" (re-plan it), "command" (take up or complete commands).
     String me = " " + ownership.processId();

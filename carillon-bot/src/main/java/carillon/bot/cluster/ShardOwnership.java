@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
+import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -35,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * TCP keepalive gave up), so there is no lease to renew and no home-made consensus. Processes know each
  * other by a second advisory lock, one per process ("member"), counted in {@code pg_locks}; each holds at
  * most {@code ceil(shardCount / members)} shards, so a process that joins finds shards released for it and
- * the shards of one that died are taken by the others at their next {@link #interval() check}.
+ * the shards of one that died are taken by the others at their next {@link #interval() check}. The member
+ * lock's key carries the process's shard count: a process whose count differs from the members' does not
+ * join ({@link ShardCountMismatch}), and the members count only those with their own count.
  *
  * <p>Fencing: every check runs a query on the lock connection with a network timeout of one interval; a
  * process that cannot run it has lost its locks as far as it knows and calls {@link Listener#lost} at once.
@@ -46,9 +51,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class ShardOwnership implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ShardOwnership.class);
-  /** The two advisory-lock namespaces (the first key of {@code pg_advisory_lock(int, int)}): 'CAR1', 'CAR2'. */
-  static final int MEMBER_LOCKS = 0x43415231;
+  /**
+   * The two advisory-lock namespaces (the first key of {@code pg_advisory_lock(int, int)}): 'CAR3', 'CAR2'.
+   * A member lock's second key is {@code shardCount << 16 | n} ({@link #memberKey}), so that {@code pg_locks}
+   * tells each member's shard count ('CAR1' held random keys without it).
+   */
+  static final int MEMBER_LOCKS = 0x43415233;
   static final int SHARD_LOCKS = 0x43415232;
+  /** The largest shard count a member key holds (15 bits, so that the key stays a positive int). */
+  public static final int MAX_SHARDS = 0x7FFF;
   /** How often a process checks its locks, counts members and takes or releases shards. */
   public static final Duration INTERVAL = Duration.ofSeconds(1);
 
@@ -62,6 +73,32 @@ public final class ShardOwnership implements AutoCloseable {
      * their guilds before returning, without recording the runs as ended (their new owner resumes them).
      */
     void lost(Set<Integer> shards);
+  }
+
+  /**
+   * The processes already in the cluster have another shard count than this one: a guild would be on one
+   * shard for them and another for this process, so this process does not join (its member lock is given up).
+   */
+  public static final class ShardCountMismatch extends SQLException {
+    private final int ours;
+    private final Set<Integer> theirs;
+
+    ShardCountMismatch(int ours, Set<Integer> theirs) {
+      super("this process has " + ours + " shard(s) but the processes already in the cluster have " + theirs.stream()
+          .map(String::valueOf).collect(Collectors.joining(" and ")));
+      this.ours = ours;
+      this.theirs = Set.copyOf(theirs);
+    }
+
+    /** This process's shard count. */
+    public int ours() {
+      return ours;
+    }
+
+    /** The shard counts of the members already there (one, unless they disagree among themselves too). */
+    public Set<Integer> theirs() {
+      return theirs;
+    }
   }
 
   /** Opens the dedicated lock connection (a plain JDBC connection to the store's PostgreSQL database). */
@@ -86,12 +123,14 @@ public final class ShardOwnership implements AutoCloseable {
   private int memberKey;
   /** A connect failed and was logged; the next failure is not news, a success is. */
   private boolean unreachable;
+  /** Which shards are busy (a run plays or is about to start in a guild of theirs): released last. */
+  private volatile IntPredicate busy = shard -> false;
   /** Locked here, with the nanoTime each was locked at; given to listeners once the fence delay passed. */
   private final Map<Integer, Long> locked = new TreeMap<>();
 
   private ShardOwnership(int shardCount, String processId, ConnectionSource source, Duration interval) {
-    if (shardCount < 1) {
-      throw new IllegalArgumentException("shardCount must be at least 1, not " + shardCount);
+    if (shardCount < 1 || shardCount > MAX_SHARDS) {
+      throw new IllegalArgumentException("shardCount must be 1 to " + MAX_SHARDS + ", not " + shardCount);
     }
     this.shardCount = shardCount;
     this.processId = processId;
@@ -178,6 +217,15 @@ public final class ShardOwnership implements AutoCloseable {
     return owned;
   }
 
+  /**
+   * Tells which shards are busy now (a run plays, or is about to start, in one of their guilds): when this
+   * process releases shards for a process that joined, it releases idle ones first, so that no run moves
+   * (a move is a few seconds of silence). Called on the ownership thread; answer from memory, quickly.
+   */
+  public void busyWhen(IntPredicate isBusy) {
+    busy = isBusy;
+  }
+
   /** Adds a listener; it is told of later changes only (read {@link #shards()} for the current ones). */
   public void listen(Listener listener) {
     listeners.add(listener);
@@ -262,11 +310,23 @@ public final class ShardOwnership implements AutoCloseable {
       listen.execute("LISTEN " + CHANNEL);
     }
     for (;;) {
-      int key = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
+      int key = memberKey(shardCount, ThreadLocalRandom.current().nextInt(1, 1 << 16));
       if (tryLock(MEMBER_LOCKS, key)) {
         memberKey = key;
         break;
       }
+    }
+    // Checked with this process's member lock held: of two processes with different counts that start at
+    // once, each sees the other, and neither joins.
+    Set<Integer> others = otherShardCounts();
+    if (!others.isEmpty()) {
+      try {
+        connection.close(); // its member lock goes with it
+      } catch (SQLException ignored) {
+        // the lock goes when the backend ends either way
+      }
+      connection = null;
+      throw new ShardCountMismatch(shardCount, others);
     }
     log.info("Cluster: process {} joined as member {}", processId, memberKey);
   }
@@ -290,7 +350,7 @@ public final class ShardOwnership implements AutoCloseable {
         release(locked.size() - share);
       }
       for (int i = 0; i < shardCount && locked.size() < share; i++) {
-        int shard = (i + memberKey) % shardCount; // members start looking at different shards
+        int shard = (i + (memberKey & 0xFFFF)) % shardCount; // members start looking at different shards
         if (!locked.containsKey(shard) && tryLock(SHARD_LOCKS, shard)) {
           locked.put(shard, System.nanoTime());
           log.info("Cluster: process {} locked shard {} ({} member(s), share {})", processId, shard, members, share);
@@ -316,9 +376,30 @@ public final class ShardOwnership implements AutoCloseable {
     }
   }
 
-  /** Releases {@code count} shards, highest first: their guilds stop playing, then the lock goes. */
+  /**
+   * Which {@code count} of the {@code held} shards to release: idle ones first (no run plays or is about to
+   * start in their guilds, so nothing moves), busy ones only when too few are idle; highest first within each.
+   */
+  static List<Integer> toRelease(Set<Integer> held, int count, IntPredicate busy) {
+    List<Integer> highestFirst = new TreeSet<>(held).descendingSet().stream().toList();
+    List<Integer> order = new ArrayList<>(highestFirst.stream().filter(s -> !busy.test(s)).toList());
+    order.addAll(highestFirst.stream().filter(busy::test).toList());
+    return List.copyOf(order.subList(0, count));
+  }
+
+  /** Releases {@code count} shards, idle ones first ({@link #toRelease}): their guilds stop playing, then the lock goes. */
   private void release(int count) throws SQLException {
-    List<Integer> highest = List.copyOf(locked.keySet()).reversed().subList(0, count);
+    Set<Integer> busyNow = new TreeSet<>();
+    for (int shard : locked.keySet()) {
+      try {
+        if (busy.test(shard)) {
+          busyNow.add(shard);
+        }
+      } catch (RuntimeException e) { // a bug in the answer must not cost the lock connection: taken as idle
+        log.error("Cluster: process {} could not tell whether shard {} is busy", processId, shard, e);
+      }
+    }
+    List<Integer> highest = toRelease(locked.keySet(), count, busyNow::contains);
     Set<Integer> going = Set.copyOf(highest);
     Set<Integer> wereOwned = new TreeSet<>(going);
     wereOwned.retainAll(owned);
@@ -331,7 +412,8 @@ public final class ShardOwnership implements AutoCloseable {
     for (int shard : highest) {
       unlock(SHARD_LOCKS, shard);
       locked.remove(shard);
-      log.info("Cluster: process {} released shard {} for a process that joined", processId, shard);
+      log.info("Cluster: process {} released shard {} ({}) for a process that joined", processId, shard,
+          busyNow.contains(shard) ? "busy: its runs are handed over" : "idle");
     }
     log.info("Cluster: process {} now holds shards {} of {}", processId, new TreeSet<>(owned), shardCount);
   }
@@ -360,15 +442,41 @@ public final class ShardOwnership implements AutoCloseable {
     }
   }
 
+  /** A member lock's second key: the shard count in the high bits, {@code n} (1 to 65535) in the low ones. */
+  static int memberKey(int shardCount, int n) {
+    return shardCount << 16 | n;
+  }
+
+  /** The members with this process's shard count (a member with another count is one that is refusing to join). */
   private int members() throws SQLException {
     try (PreparedStatement sql = connection.prepareStatement("""
         SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2
-          AND classid::bigint = ? AND database = (SELECT oid FROM pg_database WHERE datname = current_database())""")) {
+          AND classid::bigint = ? AND objid::bigint >> 16 = ?
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())""")) {
       sql.setLong(1, MEMBER_LOCKS);
+      sql.setLong(2, shardCount);
       try (ResultSet rs = sql.executeQuery()) {
         rs.next();
         return Math.max(1, rs.getInt(1));
       }
+    }
+  }
+
+  /** The shard counts of the other members that differ from this process's. */
+  private Set<Integer> otherShardCounts() throws SQLException {
+    try (PreparedStatement sql = connection.prepareStatement("""
+        SELECT DISTINCT objid::bigint >> 16 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2
+          AND classid::bigint = ? AND objid::bigint >> 16 <> ?
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())""")) {
+      sql.setLong(1, MEMBER_LOCKS);
+      sql.setLong(2, shardCount);
+      Set<Integer> counts = new TreeSet<>();
+      try (ResultSet rs = sql.executeQuery()) {
+        while (rs.next()) {
+          counts.add(rs.getInt(1));
+        }
+      }
+      return counts;
     }
   }
 

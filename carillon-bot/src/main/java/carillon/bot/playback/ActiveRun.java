@@ -279,7 +279,8 @@ public final class ActiveRun {
 
   /**
    * Stops playing without ending the run: its guild's shard went to another process (or may have), which
-   * resumes it from the progress saved here. Nothing is recorded as ended and no notice goes out.
+   * resumes it from the progress saved here; the run is marked handed over ({@link Runs#handOver}), so that
+   * process takes it over as planned, not as a crash. Nothing is recorded as ended and no notice goes out.
    */
   void handOver() {
     Optional<Progress> progress;
@@ -288,7 +289,9 @@ public final class ActiveRun {
       progress = progress();
     }
     progress.ifPresent(p -> runs.saveProgress(runId, p)); // refused once another process has adopted it
-    end(RunOutcome.INTERRUPTED, "its guild's shard moved to another process");
+    // Marked after the progress: the taker reads both, and knows it was handed over, not left by a crash.
+    runs.handOver(runId);
+    end(RunOutcome.INTERRUPTED, "it is handed over to the process that takes its guild's shard");
   }
 
   /** Ends the run now with {@code outcome}; {@code reason} (may be null) is recorded and noticed. */
@@ -298,7 +301,7 @@ public final class ActiveRun {
       if (stopOutcome == null) {
         stopOutcome = outcome;
         stopReason = reason;
-        if (reason != null) {
+        if (reason != null && !handedOver) { // a hand-over is logged by Playback: the run goes on elsewhere
           log.info("Session '{}' in {} ends: {}", session.name(), slot, reason);
         }
       }

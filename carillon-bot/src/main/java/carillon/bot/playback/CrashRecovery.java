@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * What a crash left playing, taken up at start-up (before the scheduler plans): each run resumes where
  * it was and as it was (paused, volume), or is recorded as {@link RunOutcome#CRASHED} with the tracks it
  * had played and gets its end notice now. Either way the same run record goes on, so the occurrence never
- * plays twice.
+ * plays twice. In a cluster it also takes up the runs of shards this process takes: a run another process
+ * handed over when it released the shard ({@link Runs#handOver}) is a planned move, logged at INFO; one whose
+ * owner stopped without doing so is a crash's, logged as a WARN.
  */
 public final class CrashRecovery {
   private static final Logger log = LoggerFactory.getLogger(CrashRecovery.class);
@@ -54,10 +56,13 @@ public final class CrashRecovery {
         continue;
       }
       if (runs.adopt(left)) {
-        left.owner().filter(o -> !o.equals(runs.owner())).ifPresent(o -> log.info(
-            "Run {} of session {} was played by process {}; this process takes it up", left.run().id(),
-            left.run().sessionId(), o));
-        resumeOrInterrupt(left.run(), left.progress());
+        Optional<String> handedOverBy = left.handedOverBy();
+        if (handedOverBy.isEmpty()) {
+          left.owner().filter(o -> !o.equals(runs.owner())).ifPresent(o -> log.info(
+              "Run {} of session {} was played by process {}, which stopped without handing it over; this process "
+                  + "takes it up", left.run().id(), left.run().sessionId(), o));
+        }
+        resumeOrInterrupt(left.run(), left.progress(), handedOverBy);
       }
     }
   }
@@ -73,9 +78,10 @@ public final class CrashRecovery {
   /**
    * A run the last process left playing: resumed at its saved track and position if the downtime was
    * within the session's late grace and its maximum duration has not run out; otherwise recorded as
-   * crashed, with the end notice it never got.
+   * crashed, with the end notice it never got. {@code handedOverBy}: the process that released the run's
+   * shard and handed it over (a planned move, logged at INFO), or empty when its owner crashed (a WARN).
    */
-  private void resumeOrInterrupt(Run run, Optional<Progress> progress) {
+  private void resumeOrInterrupt(Run run, Optional<Progress> progress, Optional<String> handedOverBy) {
     Instant now = time.now();
     Optional<Session> session = sessions.find(run.sessionId());
     String why;
@@ -86,6 +92,12 @@ public final class CrashRecovery {
       // out, so the occurrence is given back and planned again by the scheduler, which plays it at its time,
       // or late within its grace, once (issue 13: a holder that died in those ten seconds).
       runs.unclaim(run.id());
+      if (handedOverBy.isPresent()) {
+        log.info("Run {} of session '{}' (scheduled {}) was claimed ahead of its start by process {}, which handed it "
+            + "over before it played; the occurrence is planned again", run.id(), session.get().name(), run.scheduledAt(),
+            handedOverBy.get());
+        return;
+      }
       log.warn("Run {} of session '{}' (scheduled {}) was claimed ahead of its start by a process that stopped before "
           + "it played; the occurrence is planned again", run.id(), session.get().name(), run.scheduledAt());
       return;
@@ -98,6 +110,12 @@ public final class CrashRecovery {
       why = "its maximum duration has run out";
     } else {
       Optional<ActiveRun> resumed = starter.resume(session.get(), run, progress.get());
+      if (resumed.isPresent() && handedOverBy.isPresent()) {
+        log.info("Session '{}': this process takes over run {} handed over by process {}, at track {}, {} s in",
+            session.get().name(), run.id(), handedOverBy.get(), progress.get().trackIndex() + 1,
+            progress.get().position().toSeconds());
+        return;
+      }
       if (resumed.isPresent()) {
         log.warn("Session '{}' was cut short by a crash: resuming its run {} at track {}, {} s in", session.get().name(),
             run.id(), progress.get().trackIndex() + 1, progress.get().position().toSeconds());
@@ -105,10 +123,18 @@ public final class CrashRecovery {
       }
       why = "no bot account of its guild is connected";
     }
-    log.warn("Run {} of session {} (scheduled {}) was cut short by a crash and is not resumed: {}", run.id(),
-        run.sessionId(), run.scheduledAt(), why);
     int tracksPlayed = progress.map(Progress::tracksPlayed).orElse(run.tracksPlayed());
-    runs.finish(run.id(), RunOutcome.CRASHED, now, tracksPlayed, "the process ended while it played; not resumed: " + why);
+    if (handedOverBy.isPresent()) {
+      log.warn("Run {} of session {} (scheduled {}) was handed over by process {} and is not resumed: {}", run.id(),
+          run.sessionId(), run.scheduledAt(), handedOverBy.get(), why);
+      runs.finish(run.id(), RunOutcome.CRASHED, now, tracksPlayed,
+          "handed over by process " + handedOverBy.get() + "; not resumed: " + why);
+    } else {
+      log.warn("Run {} of session {} (scheduled {}) was cut short by a crash and is not resumed: {}", run.id(),
+          run.sessionId(), run.scheduledAt(), why);
+      runs.finish(run.id(), RunOutcome.CRASHED, now, tracksPlayed, "the process ended while it played; not resumed: "
+          + why);
+    }
     if (session.isPresent()) {
       // How long it ran: until it was last known to play.
       Instant lastAlive = progress.map(Progress::savedAt).or(run::startedAt).orElse(now);

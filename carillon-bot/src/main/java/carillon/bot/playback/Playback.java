@@ -189,7 +189,8 @@ public final class Playback {
   }
 
   void handedOver(ActiveRun run) {
-    log.info("Run {} of '{}' handed over: its guild's shard moved to another process", run.runId(), run.session().name());
+    log.info("Run {} of '{}' handed over: this process released its guild's shard and left the run, still running,"
+        + " to the process that takes the shard", run.runId(), run.session().name());
     active.remove(run.session().id(), run);
     slots.release(run.slot());
     changed(run);

@@ -118,29 +118,79 @@ public final class Runs {
     return all;
   }
 
+  /**
+   * The owner a process writes on a run it stops playing because it releases the run's shard ({@link #handOver}):
+   * this prefix and its own owner id. Nobody plays a run so marked; the process that takes the shard adopts it.
+   */
+  static final String HANDED_OVER_BY = "handed-over-by:";
+
+  /**
+   * Marks a RUNNING run this process owns as handed over: it stopped playing it on purpose (its guild's shard
+   * is released) and the process that takes the shard resumes it. From then on this process writes nothing
+   * more to it (progress and ends are written only where the owner is this process). Made now or never
+   * ({@link Database#writeNowOrSkip}): a mark kept through a store outage could land after this process took
+   * the run up again, and fence it out of its own run. Unmarked, the taker treats the run as a crash's.
+   *
+   * @return whether the run is marked
+   */
+  public boolean handOver(long runId) {
+    return db.writeNowOrSkip(h -> h.execute(
+        "UPDATE run SET owner = ? WHERE id = ? AND owner = ? AND outcome = 'RUNNING'", HANDED_OVER_BY + owner, runId,
+        owner));
+  }
+
   /** A RUNNING run, its last saved progress if any, and the process that owned it when read (none before V10). */
-  public record Left(Run run, Optional<Progress> progress, Optional<String> owner) {}
+  public record Left(Run run, Optional<Progress> progress, Optional<String> owner) {
+    /**
+     * The process that handed this run over ({@link Runs#handOver}) when it released the run's shard; empty when
+     * its owner stopped without doing so (it crashed, was killed, or lost PostgreSQL) or it had none.
+     */
+    public Optional<String> handedOverBy() {
+      return owner.filter(o -> o.startsWith(HANDED_OVER_BY)).map(o -> o.substring(HANDED_OVER_BY.length()));
+    }
+  }
 
   /**
    * The RUNNING runs of sessions in guilds that {@code inGuild} accepts (this process's shards), oldest
    * first. Each is {@link #adopt adopted} before it is resumed or ended.
    */
   public List<Left> leftRunning(LongPredicate inGuild) {
-    return db.withHandle(h -> h.createQuery(
-            "SELECT r.*, s.guild_id AS guild FROM run r JOIN session s ON s.id = r.session_id"
-                + " WHERE r.outcome = 'RUNNING' ORDER BY r.id")
-        .reduceResultSet(new ArrayList<Left>(), (acc, rs, ctx) -> {
-          if (!inGuild.test(rs.getLong("guild"))) {
-            return acc;
-          }
-          long index = rs.getLong("track_index");
-          Optional<Progress> progress = rs.wasNull() ? Optional.empty()
-              : Optional.of(new Progress((int) index, Duration.ofMillis(rs.getLong("track_position_ms")),
-                  rs.getInt("tracks_played"), rs.getBoolean("paused"), volume(rs),
-                  Instant.ofEpochMilli(rs.getLong("progress_at"))));
-          acc.add(new Left(row(rs), progress, Optional.ofNullable(rs.getString("owner"))));
+    return running("", 0, inGuild);
+  }
+
+  /**
+   * What the store knows of a guild's RUNNING runs, oldest first, with their last saved progress and owner
+   * (the process playing them): how a process that does not hold the guild's shard shows them.
+   */
+  public List<Left> runningInGuild(long guildId) {
+    return running(" AND s.guild_id = ?", guildId, guild -> true);
+  }
+
+  /** The session's RUNNING run (claimed, maybe ahead of its start), with its last saved progress and owner. */
+  public Optional<Left> running(long sessionId) {
+    return running(" AND r.session_id = ?", sessionId, guild -> true).stream().reduce((first, later) -> later);
+  }
+
+  private List<Left> running(String andWhere, long id, LongPredicate inGuild) {
+    return db.withHandle(h -> {
+      var query = h.createQuery("SELECT r.*, s.guild_id AS guild FROM run r JOIN session s ON s.id = r.session_id"
+          + " WHERE r.outcome = 'RUNNING'" + andWhere + " ORDER BY r.id");
+      if (!andWhere.isEmpty()) {
+        query.bind(0, id);
+      }
+      return query.reduceResultSet(new ArrayList<Left>(), (acc, rs, ctx) -> {
+        if (!inGuild.test(rs.getLong("guild"))) {
           return acc;
-        }));
+        }
+        long index = rs.getLong("track_index");
+        Optional<Progress> progress = rs.wasNull() ? Optional.empty()
+            : Optional.of(new Progress((int) index, Duration.ofMillis(rs.getLong("track_position_ms")),
+                rs.getInt("tracks_played"), rs.getBoolean("paused"), volume(rs),
+                Instant.ofEpochMilli(rs.getLong("progress_at"))));
+        acc.add(new Left(row(rs), progress, Optional.ofNullable(rs.getString("owner"))));
+        return acc;
+      });
+    });
   }
 
   /**

@@ -168,6 +168,46 @@ public final class Scheduler {
     }
   }
 
+  /**
+   * Whether a session of a guild {@code inGuild} accepts is planned to start by {@code until} (or was due and
+   * is starting); read from the plans in memory, for choosing which shards to release.
+   */
+  public boolean startsBy(LongPredicate inGuild, Instant until) {
+    for (Plan plan : plans.values()) {
+      synchronized (plan) {
+        if (plan.nextStart != null && !plan.nextStart.isAfter(until) && inGuild.test(plan.session.guildId())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Whether this process plans (and so plays) the guild's sessions: it holds the guild's shard. */
+  public boolean holds(long guildId) {
+    return ownsGuild.test(guildId);
+  }
+
+  /**
+   * The session's next start as its holder plans it: this process's plan if it holds the guild, else computed
+   * the same way from the store (the session's schedule with its guild's skipped dates, the first occurrence
+   * after now), so every process of a cluster answers alike. Empty when disabled or none is left.
+   */
+  public Optional<Instant> nextStart(Session session) {
+    if (holds(session.guildId())) {
+      return nextStart(session.id());
+    }
+    if (!session.enabled()) {
+      return Optional.empty();
+    }
+    return scheduleOf(session).next(time.now());
+  }
+
+  /** The session's schedule with its guild's skipped dates: what its plan follows, here or on its holder. */
+  private Schedule scheduleOf(Session session) {
+    return session.schedule().skipping(skipDates.of(session.guildId()));
+  }
+
   // ---- planning
 
   /** One enabled session's timer and next occurrence. */
@@ -272,7 +312,7 @@ public final class Scheduler {
   private void plan(Session session, Optional<Instant> catchUpFrom) {
     Plan plan = plans.computeIfAbsent(session.id(), id -> new Plan(session));
     // Read before taking the plan's lock: a store query must not hold up the timer that fires under it.
-    Schedule schedule = session.schedule().skipping(skipDates.of(session.guildId()));
+    Schedule schedule = scheduleOf(session);
     Instant now = time.now();
     Instant late = null;
     SessionStarter.Claimed stale;

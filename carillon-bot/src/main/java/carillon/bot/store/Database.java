@@ -235,6 +235,28 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes a write now, only if the store is available and no kept write waits ({@link #writeOrDefer}): for a
+   * write that must not land after what happened since (a kept write made later could undo what was decided
+   * meanwhile), nor before writes kept ahead of it.
+   *
+   * @return whether it was made; false if the store is unavailable or writes are kept
+   * @throws RuntimeException whatever the write throws for any reason other than the store being unavailable
+   */
+  public boolean writeNowOrSkip(HandleConsumer<RuntimeException> write) {
+    synchronized (kept) {
+      if (!kept.isEmpty() || !health.isAvailable()) {
+        return false;
+      }
+    }
+    try {
+      useHandle(write);
+      return true;
+    } catch (StoreUnavailableException e) {
+      return false;
+    }
+  }
+
   private void keep(String key, HandleConsumer<RuntimeException> write) {
     if (kept.size() >= MAX_KEPT && !kept.containsKey(key)) {
       if (dropped++ == 0) {

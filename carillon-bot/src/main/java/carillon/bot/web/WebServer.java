@@ -147,12 +147,12 @@ public final class WebServer implements AutoCloseable {
     this.auth = new Auth(db, time, json, settings.loginLifetime(), settings.secureCookies(), pages,
         ClientAddress.trusting(settings.trustedProxies()), settings.publicUrl().map(WebServer::origin),
         settings.discordLogin(), guilds);
-    this.live = new LiveHub(playback, slots, sessions, time, json, auth::stillValid);
+    this.live = new LiveHub(playback, slots, sessions, time, json, auth::stillValid, scheduler::holds, runs);
     LibraryItems libraryItems = new LibraryItems(library, settings.uploadDir(), settings.maxUploadBytes());
     List<Consumer<JavalinDefaultRoutingApi>> features = List.of(
         auth::routes,
         new SessionRoutes(sessions, scheduler, playback, slots, guilds, commands, libraryItems, live, access, pages, time,
-            json, calendars)::routes,
+            json, calendars, runs)::routes,
         new CalendarRoutes(calendars, sessions, guilds, libraryItems, runs, access, pages, time, json,
             settings.publicUrl())::routes,
         new CommandRoutes(commands, sessions, access, time, json)::routes,

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import carillon.emulator.GuildHandle;
 import carillon.emulator.OAuth2Client;
 import carillon.emulator.UserHandle;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -152,21 +151,6 @@ class AdminBrowserTest {
     assertThat(browser.getCurrentUrl()).endsWith("/login");
   }
 
-  /** axe-core's serious and critical violations on the page shown (rule id, what, where). */
-  @SuppressWarnings("unchecked")
-  private List<String> seriousViolations() throws Exception {
-    Path axe = Path.of("src", "test", "axe", "node_modules", "axe-core", "axe.min.js");
-    assertThat(axe).as("axe-core, installed by npm ci in carillon-bot/src/test/axe (scripts/test-prerequisites.sh)")
-        .isRegularFile();
-    JavascriptExecutor js = (JavascriptExecutor) browser;
-    js.executeScript(Files.readString(axe));
-    Object result = js.executeAsyncScript("const done = arguments[arguments.length - 1];"
-        + "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.filter("
-        + "v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ': ' + v.help + ' at '"
-        + " + v.nodes.map(n => n.target.join(' ')).join(', '))), e => done(['axe failed: ' + e]));");
-    return (List<String>) result;
-  }
-
   /** The first Sunday of a month at 07:00 UTC, the next one after now. */
   private static LocalDate nextFirstSunday() {
     ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
@@ -183,7 +167,7 @@ class AdminBrowserTest {
     world.audio("Long tone", DemoAudio.tone(440, 90));
     logInWithDiscord(organiser, "Authorize");
     waiting.until(ExpectedConditions.urlToBe(base + "/guilds/" + world.guild.id()));
-    List<String> violations = new ArrayList<>(seriousViolations().stream().map(v -> "sessions page: " + v).toList());
+    List<String> violations = new ArrayList<>(chromium.seriousViolations().stream().map(v -> "sessions page: " + v).toList());
 
     // The schedule editor writes the rule; the preview shows the next occurrences as it changes.
     browser.get(base + "/guilds/" + world.guild.id() + "/sessions/new");
@@ -203,7 +187,7 @@ class AdminBrowserTest {
     assertThat(schedule).matches("rrule FREQ=MONTHLY;BYDAY=1SU from \\d{4}-\\d{2}-\\d{2}T07:00 UTC");
     waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("preview"), firstSunday + " 07:00"));
     browser.findElement(By.xpath("//ul[@class='library-tracks']/li[span[text()='Long tone']]/button")).click();
-    violations.addAll(seriousViolations().stream().map(v -> "session form: " + v).toList());
+    violations.addAll(chromium.seriousViolations().stream().map(v -> "session form: " + v).toList());
     screenshot("12-schedule-editor");
     browser.findElement(By.cssSelector("form.session button[type=submit]")).click();
     waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("table"), "First Sunday sit"));
@@ -214,7 +198,7 @@ class AdminBrowserTest {
     assertThat(day.getText()).contains("07:00 First Sunday sit");
     assertThat(browser.findElements(By.xpath("//td[not(contains(@class, 'outside'))][.//a[contains(., 'First Sunday sit')]]")))
         .as("one first Sunday among the month's own days (the grid's days of other months are marked outside)").hasSize(1);
-    violations.addAll(seriousViolations().stream().map(v -> "calendar: " + v).toList());
+    violations.addAll(chromium.seriousViolations().stream().map(v -> "calendar: " + v).toList());
     screenshot("13-calendar-month");
     browser.get(base + "/guilds/" + world.guild.id() + "/calendar?view=week&date=" + firstSunday);
     assertThat(visible(By.cssSelector("td[data-date='" + firstSunday + "']")).getText()).contains("07:00 First Sunday sit");
@@ -249,7 +233,7 @@ class AdminBrowserTest {
     await().atMost(WAIT).until(() -> world.carillon.playback().all().stream().anyMatch(r -> r.volume() == 60));
     assertThat(world.carillon.commands().inGuild(world.guild.id(), 100, Long.MAX_VALUE))
         .as("one VOLUME command for the slider's forty steps").filteredOn(c -> c.kind().name().equals("VOLUME")).hasSize(1);
-    violations.addAll(seriousViolations().stream().map(v -> "live: " + v).toList());
+    violations.addAll(chromium.seriousViolations().stream().map(v -> "live: " + v).toList());
     screenshot("15-live-progress");
 
     // The page in Vietnamese, and back.
@@ -259,7 +243,7 @@ class AdminBrowserTest {
     assertThat(browser.findElement(By.cssSelector("form[action='/logout'] button")).getText()).isEqualTo("Đăng xuất");
     browser.get(base + "/guilds/" + world.guild.id() + "/calendar?date=" + firstSunday);
     assertThat(visible(By.tagName("h1")).getText()).startsWith("Lịch");
-    violations.addAll(seriousViolations().stream().map(v -> "calendar (vi): " + v).toList());
+    violations.addAll(chromium.seriousViolations().stream().map(v -> "calendar (vi): " + v).toList());
     screenshot("16-calendar-vietnamese");
     browser.findElement(By.linkText("English")).click();
     waiting.until(ExpectedConditions.attributeToBe(By.tagName("html"), "lang", "en"));
@@ -283,6 +267,6 @@ class AdminBrowserTest {
     browser.get(base + "/assets/carillon.css"); // a page of this origin, then replaced by a bad one
     ((JavascriptExecutor) browser).executeScript("document.documentElement.innerHTML = '<head><title>bad</title></head>"
         + "<body><main><input type=text><img src=/assets/none.png></main></body>';");
-    assertThat(seriousViolations()).anyMatch(v -> v.startsWith("label:")).anyMatch(v -> v.startsWith("image-alt:"));
+    assertThat(chromium.seriousViolations()).anyMatch(v -> v.startsWith("label:")).anyMatch(v -> v.startsWith("image-alt:"));
   }
 }

@@ -6,23 +6,17 @@ import static org.awaitility.Awaitility.await;
 import carillon.bot.run.RunOutcome;
 import carillon.bot.session.Session;
 import carillon.bot.session.SessionLimits;
-import carillon.bot.web.auth.AdminAccounts;
 import carillon.emulator.voice.VoiceConnectionSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The admin pages in a real headless Chromium (Debian's, through its ChromeDriver), against the whole
@@ -30,42 +24,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * state change as the emulator hears audio, pause and resume, and find the run in the history. Each page
  * is saved as a screenshot under {@code target/screenshots} (copied to docs/screenshots by hand).
  */
-class BrowserTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
-  @TempDir Path dir;
-  private DiscordWorld world;
-  private Chromium chromium;
-  private WebDriver browser;
-  private WebDriverWait waiting;
-  private String base;
-
-  @BeforeEach
-  void start() throws Exception {
-    world = new DiscordWorld(dir, 1);
-    new AdminAccounts(world.carillon.db(), world.carillon.time()).create("alice", "correct horse battery staple");
-    base = "http://127.0.0.1:" + world.carillon.webPort();
-    chromium = Chromium.start(dir, WAIT);
-    browser = chromium.browser();
-    waiting = chromium.waiting();
-  }
-
-  @AfterEach
-  void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    if (world != null) {
-      world.close();
-    }
-  }
-
-  private void screenshot(String name) throws Exception {
-    chromium.screenshot(name);
-  }
-
-  private WebElement visible(By by) {
-    return chromium.visible(by);
-  }
+class BrowserTest extends InChromium {
 
   private void drag(By from, By to) {
     ((JavascriptExecutor) browser).executeScript(
@@ -91,8 +50,8 @@ class BrowserTest {
   void anAdminRunsASessionFromTheBrowserAndWatchesItLive() throws Exception {
     // Log in.
     browser.get(base + "/");
-    visible(By.name("name")).sendKeys("alice");
-    browser.findElement(By.name("password")).sendKeys("correct horse battery staple");
+    visible(By.name("name")).sendKeys(ADMIN);
+    browser.findElement(By.name("password")).sendKeys(PASSWORD);
     screenshot("01-login");
     browser.findElement(By.cssSelector("form[action='/login'] button")).click();
     waiting.until(d -> !d.getCurrentUrl().contains("/login") || !d.findElements(By.cssSelector("p.error")).isEmpty());

@@ -2,74 +2,27 @@ package carillon.bot.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import carillon.bot.web.auth.AdminAccounts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A guild's settings page in a real headless Chromium against the whole application: a wrong skip line
  * is named by its line, the right ones are saved, the session form's preview strikes the skipped day
  * out with why, and the feed address made on the page serves the calendar.
  */
-class GuildCalendarBrowserTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
-  @TempDir Path dir;
-  private DiscordWorld world;
-  private Chromium chromium;
-  private WebDriver browser;
-  private WebDriverWait waiting;
-  private String base;
-
-  @BeforeEach
-  void start() throws Exception {
-    world = new DiscordWorld(dir, 1);
-    new AdminAccounts(world.carillon.db(), world.carillon.time()).create("alice", "correct horse battery staple");
-    base = "http://127.0.0.1:" + world.carillon.webPort();
-    chromium = Chromium.start(dir, WAIT);
-    browser = chromium.browser();
-    waiting = chromium.waiting();
-  }
-
-  @AfterEach
-  void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    if (world != null) {
-      world.close();
-    }
-  }
-
-  private WebElement visible(By by) {
-    return chromium.visible(by);
-  }
-
-  private void screenshot(String name) throws Exception {
-    chromium.screenshot(name);
-  }
+class GuildCalendarBrowserTest extends InChromium {
 
   @Test
   void anAdminSetsTheGuildsZoneAndBreaksAndSeesThemInThePreviewAndTheFeed() throws Exception {
-    browser.get(base + "/login");
-    visible(By.name("name")).sendKeys("alice");
-    browser.findElement(By.name("password")).sendKeys("correct horse battery staple");
-    browser.findElement(By.cssSelector("form[action='/login'] button")).click();
-    waiting.until(d -> !d.getCurrentUrl().contains("/login"));
+    logInWithPassword();
 
     long guild = world.guild.id();
     // Two days from now (the application runs on the real clock), so that it is among the next five.

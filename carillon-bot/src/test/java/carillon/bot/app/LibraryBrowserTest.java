@@ -6,64 +6,31 @@ import static org.awaitility.Awaitility.await;
 import carillon.bot.library.AudioItem;
 import carillon.bot.session.Session;
 import carillon.bot.session.SessionSpec;
-import carillon.bot.web.auth.AdminAccounts;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The library page (issue 17) in a real headless Chromium against the whole application: files dropped on the
  * upload form, each file's waveform and loudness, its preview playing from the Ogg/Opus copy; and the schedule
  * editor reading a saved rule back.
  */
-class LibraryBrowserTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
-  @TempDir Path dir;
-  private DiscordWorld world;
-  private Chromium chromium;
-  private WebDriver browser;
-  private WebDriverWait waiting;
-  private String base;
+class LibraryBrowserTest extends InChromium {
 
   @BeforeEach
-  void start() throws Exception {
-    world = new DiscordWorld(dir, 1);
-    new AdminAccounts(world.carillon.db(), world.carillon.time()).create("alice", "correct horse battery staple");
-    base = "http://127.0.0.1:" + world.carillon.webPort();
-    chromium = Chromium.start(dir, WAIT);
-    browser = chromium.browser();
-    waiting = chromium.waiting();
-    browser.get(base + "/");
-    chromium.visible(By.name("name")).sendKeys("alice");
-    browser.findElement(By.name("password")).sendKeys("correct horse battery staple");
-    browser.findElement(By.cssSelector("form[action='/login'] button")).click();
-    waiting.until(d -> !d.getCurrentUrl().contains("/login"));
-  }
-
-  @AfterEach
-  void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    if (world != null) {
-      world.close();
-    }
+  void logIn() {
+    logInWithPassword();
   }
 
   /** A 48 kHz stereo 16-bit WAV: one second of silence, then one of a 440 Hz sine at half of full scale. */

@@ -1,6 +1,7 @@
 package carillon.bot.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import carillon.bot.testing.PostgresServer;
@@ -20,6 +21,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntPredicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -186,5 +188,68 @@ class ShardOwnershipTest {
     bReachable.set(true);
     await().atMost(Duration.ofSeconds(20)).until(() -> a.shards().size() == 2 && b.shards().size() == 2);
     assertThat(clashes).isEmpty();
+  }
+
+  /** A guild is on shard (id >> 22) % count: a process with another count would play other guilds' shards. */
+  @Test
+  void aProcessWithAnotherShardCountRefusesToJoinAndTheOthersKeepTheirShards() throws Exception {
+    ShardOwnership a = process("a", 3);
+    assertThat(a.shards()).containsExactlyInAnyOrder(0, 1, 2);
+
+    assertThatThrownBy(() -> process("b", 2))
+        .isInstanceOfSatisfying(ShardOwnership.ShardCountMismatch.class, e -> {
+          assertThat(e.ours()).isEqualTo(2);
+          assertThat(e.theirs()).containsExactly(3);
+        })
+        .hasMessage("this process has 2 shard(s) but the processes already in the cluster have 3");
+    assertThat(memberLocks()).as("b gave up its member lock").isEqualTo(1);
+
+    // A process with the cluster's count still joins, and a shares with it alone.
+    ShardOwnership c = process("c", 3);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      assertThat(a.shards().size() + c.shards().size()).isEqualTo(3);
+      assertThat(c.shards()).hasSize(1);
+      assertThat(union(a, c)).containsExactlyInAnyOrder(0, 1, 2);
+    });
+    assertThat(events).noneMatch(e -> e.startsWith("b "));
+    assertThat(clashes).isEmpty();
+  }
+
+  private static int memberLocks() throws SQLException {
+    try (Connection admin = postgres.admin();
+         PreparedStatement sql = admin.prepareStatement("""
+             SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid::bigint = ?
+               AND objsubid = 2""")) {
+      sql.setLong(1, ShardOwnership.MEMBER_LOCKS);
+      try (ResultSet rs = sql.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  /** Releasing a shard whose guild plays moves the run (seconds of silence); an idle shard moves nothing. */
+  @Test
+  void aProcessReleasesIdleShardsForANewcomerAndKeepsTheBusyOnes() throws Exception {
+    ShardOwnership a = process("a", 4);
+    a.busyWhen(shard -> shard == 3 || shard == 2); // runs play in guilds of shards 3 and 2, the highest
+    assertThat(a.shards()).containsExactlyInAnyOrder(0, 1, 2, 3);
+
+    ShardOwnership b = process("b", 4);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      assertThat(a.shards()).containsExactlyInAnyOrder(2, 3);
+      assertThat(b.shards()).containsExactlyInAnyOrder(0, 1);
+    });
+    assertThat(events).doesNotContain("a -2", "a -3");
+    assertThat(clashes).isEmpty();
+  }
+
+  @Test
+  void theShardsToReleaseAreIdleOnesFirstThenBusyOnesHighestFirst() {
+    Set<Integer> held = Set.of(0, 1, 2, 3, 4, 5);
+    IntPredicate busy = shard -> shard == 5 || shard == 4 || shard == 1;
+    assertThat(ShardOwnership.toRelease(held, 3, busy)).containsExactly(3, 2, 0);
+    assertThat(ShardOwnership.toRelease(held, 5, busy)).containsExactly(3, 2, 0, 5, 4);
+    assertThat(ShardOwnership.toRelease(held, 2, shard -> false)).containsExactly(5, 4);
   }
 }

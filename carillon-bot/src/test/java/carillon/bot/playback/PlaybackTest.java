@@ -11,12 +11,16 @@ import carillon.bot.queue.CommandSource;
 import carillon.bot.queue.CommandStatus;
 import carillon.bot.run.Run;
 import carillon.bot.run.RunOutcome;
+import carillon.bot.run.Runs;
 import carillon.bot.session.Session;
 import carillon.bot.session.SessionSpec;
 import carillon.bot.session.FieldError;
 import carillon.bot.session.InvalidSessionException;
 import carillon.bot.session.Sound;
 import carillon.bot.testing.Harness;
+import carillon.testing.LogCapture;
+import carillon.testing.LoggedEvent;
+import ch.qos.logback.classic.Level;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -216,5 +220,45 @@ class PlaybackTest {
     world.time.settle();
     assertThat(world.notices.sent).containsExactly("2026-03-27T06:22:00Z crashed Cut after PT2M playing 1: "
         + "it was down for longer than the session's late grace");
+  }
+
+  // A run handed over on purpose (its shard released for a process that joined, or its holder stopped) is taken
+  // over as such: INFO from both sides, no crash words; a run left by a process that crashed stays a WARN.
+
+  @Test
+  void aRunHandedOverIsTakenOverAtInfoAndNotAsACrash() throws Exception {
+    Session s = world.create(spec("Talk", "once 2026-03-27T06:00:00Z", List.of(talk)));
+    world.time.advanceTo(Instant.parse("2026-03-27T06:02:00Z"));
+    long runId = world.playback.active(s.id()).orElseThrow().runId();
+    try (LogCapture log = LogCapture.from(Level.INFO, "carillon.bot.playback")) {
+      var handedOver = world.playback.handOver(guildId -> true); // the releasing process
+      world.time.settle();
+      handedOver.get(30, TimeUnit.SECONDS);
+      world.crashAndRestart(Duration.ofSeconds(3)); // the taking process, on the same store
+
+      assertThat(messages(log, Level.INFO)).anySatisfy(m -> assertThat(m).startsWith("Run " + runId + " of 'Talk' handed over"));
+      assertThat(messages(log, Level.INFO)).contains("Session 'Talk': this process takes over run " + runId
+          + " handed over by process " + Runs.LOCAL + ", at track 1, 120 s in");
+      assertThat(log.atLeast(Level.WARN)).as("no crash is reported").isEmpty();
+      assertThat(messages(log, Level.INFO)).noneSatisfy(m -> assertThat(m).contains(" ends: "));
+    }
+    assertThat(world.voice.events).contains("2026-03-27T06:02:03Z play Talk from 120s in bot-a@1000");
+    assertThat(world.runs.find(runId).orElseThrow().outcome()).isEqualTo(RunOutcome.RUNNING);
+  }
+
+  @Test
+  void aRunLeftByACrashIsTakenOverWithAWarning() {
+    Session s = world.create(spec("Talk", "once 2026-03-27T06:00:00Z", List.of(talk)));
+    world.time.advanceTo(Instant.parse("2026-03-27T06:02:00Z"));
+    try (LogCapture log = LogCapture.from(Level.INFO, "carillon.bot.playback")) {
+      world.crashAndRestart(Duration.ofSeconds(3));
+      assertThat(messages(log, Level.WARN)).anySatisfy(m -> assertThat(m).startsWith(
+          "Session 'Talk' was cut short by a crash: resuming its run"));
+      assertThat(messages(log, Level.INFO)).noneSatisfy(m -> assertThat(m).contains("handed over"));
+    }
+  }
+
+  private static List<String> messages(LogCapture log, Level level) {
+    return log.events().stream().filter(e -> e.level().equals(level)).map(LoggedEvent::message).toList();
   }
 }

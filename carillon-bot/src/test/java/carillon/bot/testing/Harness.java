@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 
 /**
@@ -67,6 +68,7 @@ public final class Harness implements AutoCloseable {
   public final Duration joinAhead;
   private final ZoneId defaultZone;
   private final Supplier<Database> store;
+  private final LongPredicate ownsGuild;
   /** The running process's clock (the test moves {@link #time}; a crash stops this one). */
   private ProcessTime process;
 
@@ -89,14 +91,24 @@ public final class Harness implements AutoCloseable {
    * {@code store} if not null (see {@link #Harness(Path, Instant, Supplier)}), else a SQLite file.
    */
   public Harness(Path dir, Instant start, ZoneId zone, Supplier<Database> store) {
-    this(dir, start, Duration.ZERO, store, zone);
+    this(dir, start, Duration.ZERO, store, zone, guildId -> true);
+  }
+
+  /**
+   * As {@link #Harness(Path, Instant, ZoneId, Supplier)}, as one process of a cluster that holds only the guilds
+   * {@code ownsGuild} accepts (its scheduler plans only theirs).
+   */
+  public Harness(Path dir, Instant start, ZoneId zone, Supplier<Database> store, LongPredicate ownsGuild) {
+    this(dir, start, Duration.ZERO, store, zone, ownsGuild);
   }
 
   private Harness(Path dir, Instant start, Duration joinAhead, Supplier<Database> store) {
-    this(dir, start, joinAhead, store, ZoneOffset.UTC);
+    this(dir, start, joinAhead, store, ZoneOffset.UTC, guildId -> true);
   }
 
-  private Harness(Path dir, Instant start, Duration joinAhead, Supplier<Database> store, ZoneId zone) {
+  private Harness(Path dir, Instant start, Duration joinAhead, Supplier<Database> store, ZoneId zone,
+      LongPredicate ownsGuild) {
+    this.ownsGuild = ownsGuild;
     this.defaultZone = zone;
     this.joinAhead = joinAhead;
     this.time = new ManualTimeSource(start);
@@ -128,7 +140,7 @@ public final class Harness implements AutoCloseable {
     recovery = new CrashRecovery(sessions, runs, starter, notifier, process);
     calendars = new GuildCalendars(db, defaultZone, Locale.ENGLISH, process);
     scheduler = new Scheduler(sessions, runs, slots, playback, starter, notifier, process, tasks, joinAhead, calendars,
-        guildId -> true);
+        ownsGuild);
     commands = new CommandQueue(db, sessions, starter, playback, tasks, process);
   }
 

@@ -29,6 +29,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -77,9 +78,22 @@ public final class WebHarness implements AutoCloseable {
     this(dir, start, maxUploadBytes, store, Readiness.withoutAccounts(), adjust);
   }
 
+  /**
+   * One process of a cluster on {@code store}, holding only the guilds {@code ownsGuild} accepts (another
+   * harness on the same store may hold the rest).
+   */
+  public static WebHarness inCluster(Path dir, Instant start, Supplier<Database> store, LongPredicate ownsGuild) {
+    return new WebHarness(dir, start, 1_000_000, store, Readiness.withoutAccounts(), settings -> settings, ownsGuild);
+  }
+
   private WebHarness(Path dir, Instant start, long maxUploadBytes, Supplier<Database> store, Readiness readiness,
       UnaryOperator<WebSettings> adjust) {
-    core = new Harness(dir, start, ZONE, store);
+    this(dir, start, maxUploadBytes, store, readiness, adjust, guildId -> true);
+  }
+
+  private WebHarness(Path dir, Instant start, long maxUploadBytes, Supplier<Database> store, Readiness readiness,
+      UnaryOperator<WebSettings> adjust, LongPredicate ownsGuild) {
+    core = new Harness(dir, start, ZONE, store, ownsGuild);
     core.guilds.replaceGuild(OTHER, List.of(new Channel(OTHER, OTHER_VOICE, "Other hall", Channel.Kind.VOICE)), List.of());
     core.slots.join("bot-b", OTHER);
     core.start();

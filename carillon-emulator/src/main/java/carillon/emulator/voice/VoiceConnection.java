@@ -40,6 +40,8 @@ final class VoiceConnection {
   private final byte[] secretKey;
   private VoiceCrypto crypto;
   private Instant disconnectedAt;
+  /** Lost with its socket, not ended for good: a RESUME opens it again. */
+  private boolean resumable;
   private final OpusDecoder decoder;
 
   private long packets;
@@ -95,9 +97,35 @@ final class VoiceConnection {
     return Optional.ofNullable(crypto);
   }
 
+  /** Ends the connection for good (left, kicked, replaced): it cannot be resumed. */
   synchronized void disconnected(Instant at) {
     if (disconnectedAt == null) {
       disconnectedAt = at;
+    }
+    resumable = false;
+  }
+
+  /**
+   * Its voice WebSocket went away without the client leaving (no close frame, a TCP reset as after kill -9,
+   * a network drop): the connection has ended at {@code at} unless the client resumes it (op 7).
+   */
+  synchronized void lost(Instant at) {
+    if (disconnectedAt == null) {
+      disconnectedAt = at;
+      resumable = true;
+    }
+  }
+
+  /** Whether a RESUME may take it up: open, or lost and not ended for good since. */
+  synchronized boolean isResumable() {
+    return disconnectedAt == null || resumable;
+  }
+
+  /** A RESUME took it up on a new socket: open again. */
+  synchronized void resumed() {
+    if (resumable) {
+      disconnectedAt = null;
+      resumable = false;
     }
   }
 

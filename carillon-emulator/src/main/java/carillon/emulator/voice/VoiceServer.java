@@ -54,6 +54,11 @@ import org.slf4j.LoggerFactory;
  * {@link #revoke} sends 4014 (JDA: kicked from the channel); {@link #dropConnection} sends 1001, which JDA
  * treats as a lost connection and answers with a RESUME (op 7) on a new socket.
  *
+ * <p>A user has one voice connection per guild: an IDENTIFY for a guild and user ends the user's earlier
+ * connection there and closes its socket with 4014. A socket closed with 1000 ends its connection; one that
+ * goes away otherwise (1001, or 1006: no close frame, as after kill -9) ends it too ({@code disconnectedAt}
+ * set) unless a RESUME takes it up again, which opens it again.
+ *
  * <pre>{@code
  * try (VoiceServer voice = VoiceServer.start()) {
  *   voice.grant(new VoiceGrant(guildId, channelId, botId, sessionId, "voice-token"));
@@ -247,7 +252,7 @@ public final class VoiceServer implements VoiceService {
   public void revoke(long guildId, long userId) {
     grants.remove(new GrantKey(guildId, userId));
     for (VoiceConnection c : connections.values()) {
-      if (c.grant.guildId() == guildId && c.grant.userId() == userId && c.isOpen()) {
+      if (c.grant.guildId() == guildId && c.grant.userId() == userId && c.isResumable()) {
         c.disconnected(clock.instant());
         closeSockets(c, 4014, "Disconnected");
       }
@@ -338,13 +343,17 @@ public final class VoiceServer implements VoiceService {
     return c == null ? "none" : c.id;
   }
 
-  private void onSocketClosed(String sessionId, int status) {
+  private synchronized void onSocketClosed(String sessionId, int status) {
     sockets.remove(sessionId);
     versions.remove(sessionId);
     VoiceConnection c = socketConnections.remove(sessionId);
     if (c != null && status == 1000) {
-      // the client left on purpose; anything else may be resumed
+      // the client left on purpose
       c.disconnected(clock.instant());
+    } else if (c != null && !socketConnections.containsValue(c)) {
+      // gone without leaving (1001, 1006 after kill -9 or a reset): ended, unless a RESUME takes it up;
+      // a RESUME that came first on a new socket keeps it open
+      c.lost(clock.instant());
     }
     LOG.debug("voice socket {} (connection {}) closed with {}", sessionId, c == null ? "none" : c.id, status);
   }
@@ -370,7 +379,7 @@ public final class VoiceServer implements VoiceService {
     }
   }
 
-  private void identify(WsContext ctx, JsonNode d) {
+  private synchronized void identify(WsContext ctx, JsonNode d) {
     long guildId = d.path("server_id").asLong();
     long userId = d.path("user_id").asLong();
     VoiceGrant grant = grants.get(new GrantKey(guildId, userId));
@@ -387,6 +396,18 @@ public final class VoiceServer implements VoiceService {
     } while (bySsrc.containsKey(ssrc));
     byte[] key = new byte[32];
     random.nextBytes(key);
+    // A user has one voice state per guild: this connection replaces any earlier one of the user there
+    // (another gateway session, process or shard took the guild's voice over). Discord closes the old
+    // voice WebSocket with 4014, "should not reconnect" (discord-api-docs, Opcodes and Status Codes, Voice
+    // Close Event Codes); 4006 would make JDA ask its main gateway again and take the voice back.
+    for (VoiceConnection old : connections.values()) {
+      if (old.grant.guildId() == guildId && old.grant.userId() == userId && old.isResumable()) {
+        old.disconnected(clock.instant());
+        closeSockets(old, 4014, "Disconnected");
+        LOG.info("voice connection {}: guild {} user {} replaced by a new voice session, closed with 4014",
+            old.id, guildId, userId);
+      }
+    }
     VoiceConnection c = new VoiceConnection(ids.incrementAndGet(), grant, ssrc, key, clock);
     c.notHeardBecause(notHeard.get(new GrantKey(guildId, userId)));
     connections.put(c.id, c);
@@ -430,13 +451,13 @@ public final class VoiceServer implements VoiceService {
     send(ctx, 4, session);
   }
 
-  private void resume(WsContext ctx, JsonNode d) {
+  private synchronized void resume(WsContext ctx, JsonNode d) {
     long guildId = d.path("server_id").asLong();
     String sessionId = d.path("session_id").asText();
     String token = d.path("token").asText();
     Optional<VoiceConnection> match =
         connections.values().stream()
-            .filter(VoiceConnection::isOpen)
+            .filter(VoiceConnection::isResumable)
             .filter(c -> c.grant.guildId() == guildId)
             .filter(c -> c.grant.sessionId().equals(sessionId) && c.grant.token().equals(token))
             .filter(c -> grants.get(new GrantKey(c.grant.guildId(), c.grant.userId())) != null)
@@ -447,6 +468,7 @@ public final class VoiceServer implements VoiceService {
       return;
     }
     socketConnections.put(ctx.sessionId(), match.get());
+    match.get().resumed();
     send(ctx, 9, json.nullNode());
     LOG.info("voice connection {} resumed", match.get().id);
   }

@@ -201,6 +201,11 @@ final class TestVoiceClient implements AutoCloseable {
     send(3, json.getNodeFactory().numberNode(t));
   }
 
+  /** Drops the TCP connection without a close frame, as the kernel does for a process killed with kill -9. */
+  void abort() {
+    ws.abort();
+  }
+
   void closeNormally() {
     ws.sendClose(1000, "bye").orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
   }

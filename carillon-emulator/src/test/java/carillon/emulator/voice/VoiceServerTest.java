@@ -272,6 +272,39 @@ class VoiceServerTest {
   }
 
   @Test
+  void a_socket_that_goes_away_without_a_close_frame_ends_its_connection() throws Exception {
+    try (TestVoiceClient client = new TestVoiceClient(voice)) {
+      client.handshake(grant, "aead_aes256_gcm_rtpsize");
+      assertThat(only().disconnectedAt()).isEmpty();
+      client.abort();
+      await().atMost(WAIT).until(() -> only().disconnectedAt().isPresent());
+    }
+  }
+
+  @Test
+  void a_new_identify_of_the_same_user_in_the_guild_closes_the_old_connection_with_4014() throws Exception {
+    try (TestVoiceClient first = new TestVoiceClient(voice)) {
+      first.handshake(grant, "aead_aes256_gcm_rtpsize");
+      VoiceGrant taken = new VoiceGrant(111L, 222L, 333L, "session-2", "voice-token-2");
+      voice.grant(taken);
+      try (TestVoiceClient second = new TestVoiceClient(voice)) {
+        second.handshake(taken, "aead_aes256_gcm_rtpsize");
+        assertThat(first.closeCode.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(4014);
+        List<VoiceConnectionSnapshot> all = voice.connections();
+        assertThat(all).hasSize(2);
+        assertThat(all.get(0).disconnectedAt()).isPresent();
+        assertThat(all.get(1).disconnectedAt()).isEmpty();
+        // the replaced connection cannot be resumed
+        try (TestVoiceClient resumer = new TestVoiceClient(voice)) {
+          resumer.await(8);
+          resumer.resume(grant);
+          assertThat(resumer.closeCode.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(4006);
+        }
+      }
+    }
+  }
+
+  @Test
   void resume_of_an_unknown_session_is_refused_with_4006() throws Exception {
     try (TestVoiceClient client = new TestVoiceClient(voice)) {
       client.await(8);

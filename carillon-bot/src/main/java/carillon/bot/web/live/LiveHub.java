@@ -5,6 +5,11 @@ import carillon.bot.playback.Playback;
 import carillon.bot.playback.Slots;
 import carillon.bot.playback.Track;
 import carillon.bot.queue.CommandRecord;
+import carillon.bot.run.Progress;
+import carillon.bot.run.Run;
+import carillon.bot.run.Runs;
+import carillon.bot.session.Session;
+import carillon.bot.session.SessionLimits;
 import carillon.bot.session.Sessions;
 import carillon.bot.store.StoreUnavailableException;
 import carillon.bot.web.commands.CommandView;
@@ -32,6 +37,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,6 +105,8 @@ public final class LiveHub implements AutoCloseable {
   private final Map<Long, List<List<Object>>> lastShape = new HashMap<>();
   private volatile boolean closed;
   private final Predicate<Principal> stillValid;
+  private final LongPredicate holds;
+  private final Runs runs;
 
   /**
    * @param stillValid whether a stream's credential still works (not revoked, login not ended): checked
@@ -106,6 +114,17 @@ public final class LiveHub implements AutoCloseable {
    */
   public LiveHub(Playback playback, Slots slots, Sessions sessions, TimeSource time, ObjectMapper json,
       Predicate<Principal> stillValid) {
+    this(playback, slots, sessions, time, json, stillValid, guild -> true, null);
+  }
+
+  /**
+   * @param holds whether this process holds the guild's shard (plays its sessions); for the others, a snapshot
+   *     shows the guild's playing runs as the store has them ({@code runs}), last saved every few seconds
+   */
+  public LiveHub(Playback playback, Slots slots, Sessions sessions, TimeSource time, ObjectMapper json,
+      Predicate<Principal> stillValid, LongPredicate holds, Runs runs) {
+    this.holds = holds;
+    this.runs = runs;
     this.stillValid = stillValid;
     this.playback = playback;
     this.slots = slots;
@@ -139,6 +158,9 @@ public final class LiveHub implements AutoCloseable {
   /** The slots of a guild now: each bot account, what it plays, how far it is. */
   Snapshot snapshot(long guild) {
     Instant now = time.now();
+    if (!holds.test(guild)) {
+      return fromStore(guild, now);
+    }
     Map<String, ActiveRun> byAccount = new LinkedHashMap<>();
     for (ActiveRun run : playback.all()) {
       if (run.slot().guildId() == guild) {
@@ -167,9 +189,39 @@ public final class LiveHub implements AutoCloseable {
           run.startedAt().map(s -> Duration.between(s, now).toMillis()).orElse(0L), run.volume(), playing,
           run.session().maxDuration().map(Duration::toMillis).orElse(null),
           run.listeners().isPresent() ? run.listeners().getAsInt() : null,
-          run.framesSent().isPresent() ? run.framesSent().getAsLong() : null));
+          run.framesSent().isPresent() ? run.framesSent().getAsLong() : null, null));
     }
     return new Snapshot(String.valueOf(guild), now, out);
+  }
+
+  /**
+   * A guild another process holds: its runs playing as the store has them (the account, paused and volume as
+   * last saved, who plays it); what only the holder knows (the track now, listeners, packets) is null, and
+   * idle accounts are this process's view of the guild.
+   */
+  private Snapshot fromStore(long guild, Instant now) {
+    Map<String, Snapshot.Slot> byAccount = new LinkedHashMap<>();
+    for (String account : slots.accounts(guild)) {
+      byAccount.put(account, new Snapshot.Idle(account, "IDLE"));
+    }
+    for (Runs.Left left : runs.runningInGuild(guild)) {
+      Run run = left.run();
+      if (run.scheduledAt().isAfter(now)) {
+        continue; // claimed ahead of its start: not playing yet
+      }
+      Optional<Session> session = sessions.find(run.sessionId());
+      if (session.isEmpty()) {
+        continue;
+      }
+      String account = run.account().orElse("");
+      boolean paused = left.progress().map(Progress::paused).orElse(false);
+      int volume = left.progress().map(Progress::volume).orElse(SessionLimits.DEFAULT_VOLUME);
+      byAccount.put(account, new Snapshot.Playing(account, paused ? "PAUSED" : "PLAYING",
+          new Snapshot.SessionName(session.get().id(), session.get().name()), run.id(), run.startedAt().orElse(null),
+          run.startedAt().map(s -> Duration.between(s, now).toMillis()).orElse(0L), volume, null,
+          session.get().maxDuration().map(Duration::toMillis).orElse(null), null, null, left.owner().orElse(null)));
+    }
+    return new Snapshot(String.valueOf(guild), now, List.copyOf(byAccount.values()));
   }
 
   /** What the slots play, without the time that passes: equal shapes need no event. */

@@ -1,5 +1,6 @@
 package carillon.bot.web.live;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 
@@ -27,9 +28,13 @@ record Snapshot(String guild, Instant at, List<Slot> slots) {
    * @param listeners people (not bots) in the voice channel, or null while unknown
    * @param framesSent 20 ms voice packets sent on the connection so far, or null while unknown: the page's
    *     packets-per-second indicator compares two snapshots
+   * @param playedBy in a cluster, answered by a process that does not hold the guild: the process id that plays
+   *     the run (its owner in the store); then {@code track}, {@code listeners} and {@code framesSent} are null
+   *     (only the holder knows them). Left out when this process plays it.
    */
   record Playing(String account, String state, SessionName session, long runId, Instant startedAt, long elapsedMs,
-      int volume, TrackNow track, Long plannedMs, Integer listeners, Long framesSent) implements Slot {}
+      int volume, TrackNow track, Long plannedMs, Integer listeners, Long framesSent,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String playedBy) implements Slot {}
 
   record SessionName(long id, String name) {}
 

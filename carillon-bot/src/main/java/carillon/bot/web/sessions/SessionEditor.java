@@ -6,6 +6,7 @@ import carillon.bot.guild.GuildDirectory;
 import carillon.bot.playback.ActiveRun;
 import carillon.bot.playback.Playback;
 import carillon.bot.playback.Slots;
+import carillon.bot.run.Runs;
 import carillon.bot.schedule.Scheduler;
 import carillon.bot.session.FieldError;
 import carillon.bot.session.InvalidSessionException;
@@ -17,6 +18,7 @@ import carillon.bot.web.http.Problem;
 import carillon.bot.web.live.LiveHub;
 import carillon.bot.web.sessions.GuildViews.GuildView;
 import carillon.bot.web.sessions.GuildViews.Named;
+import carillon.tasks.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -47,9 +49,14 @@ final class SessionEditor {
   private final GuildDirectory guilds;
   private final LiveHub live;
   private final GuildCalendars calendars;
+  private final Runs runs;
+  private final TimeSource time;
 
+  /** @param runs what the store knows of playing runs: the state of a guild another process holds */
   SessionEditor(Sessions sessions, Scheduler scheduler, Playback playback, Slots slots, GuildDirectory guilds,
-      LiveHub live, GuildCalendars calendars) {
+      LiveHub live, GuildCalendars calendars, Runs runs, TimeSource time) {
+    this.runs = runs;
+    this.time = time;
     this.sessions = sessions;
     this.scheduler = scheduler;
     this.playback = playback;
@@ -148,18 +155,32 @@ final class SessionEditor {
         .map(f -> new FieldError(FIELDS.getOrDefault(f.field(), f.field()), f.message())).toList());
   }
 
-  /** A session with its state (from playback) and next occurrence (from the scheduler). */
+  /**
+   * A session with its state and next occurrence: from this process's playback and scheduler if it holds
+   * the session's guild, else from the store (its RUNNING run as last saved, and the next occurrence computed
+   * as the holder plans it), so that every process of a cluster answers the same.
+   */
   SessionView view(Session s) {
     return view(s, zone(s.guildId()));
   }
 
   /** As {@link #view(Session)}, with its guild's zone already known (a list of one guild's sessions). */
   SessionView view(Session s, ZoneId zone) {
-    Optional<ActiveRun> run = playback.active(s.id());
-    Optional<Instant> next = s.enabled() ? scheduler.nextStart(s.id()) : Optional.empty();
+    Optional<Instant> next = s.enabled() ? scheduler.nextStart(s) : Optional.empty();
     String state;
-    if (run.isPresent()) {
-      state = run.get().isPaused() ? "PAUSED" : "PLAYING";
+    String playedBy = null;
+    Optional<Boolean> paused;
+    if (scheduler.holds(s.guildId())) {
+      paused = playback.active(s.id()).map(ActiveRun::isPaused);
+    } else {
+      // A run claimed ahead of its start is not playing yet: the holder shows it SCHEDULED too.
+      Optional<Runs.Left> running = runs.running(s.id())
+          .filter(left -> !left.run().scheduledAt().isAfter(time.now()));
+      paused = running.map(left -> left.progress().map(p -> p.paused()).orElse(false));
+      playedBy = running.flatMap(Runs.Left::owner).orElse(null);
+    }
+    if (paused.isPresent()) {
+      state = paused.get() ? "PAUSED" : "PLAYING";
     } else if (!s.enabled()) {
       state = "DISABLED";
     } else {
@@ -173,6 +194,6 @@ final class SessionEditor {
         s.presence().whenAlone().name(), s.presence().whenAlone() == Presence.WhenAlone.STAY ? null
             : s.presence().aloneAfter().toMinutes(), s.publishEvent(), s.sound().fadeIn().toSeconds(),
         s.sound().fadeOut().toSeconds(), s.sound().shuffle(), s.updatedAt(), state, next.orElse(null),
-        next.map(n -> LOCAL.format(n.atZone(zone))).orElse(null));
+        next.map(n -> LOCAL.format(n.atZone(zone))).orElse(null), playedBy);
   }
 }

@@ -5,6 +5,7 @@ import carillon.bot.guild.GuildDirectory;
 import carillon.bot.playback.Playback;
 import carillon.bot.playback.Slots;
 import carillon.bot.queue.CommandQueue;
+import carillon.bot.run.Runs;
 import carillon.bot.schedule.Scheduler;
 import carillon.bot.session.Sessions;
 import carillon.bot.web.http.GuildAccess;
@@ -27,12 +28,13 @@ public final class SessionRoutes {
   /**
    * @param library the audio files the session form offers for the playlist
    * @param live told when a session is deleted
+   * @param runs the runs in the store: how a guild another process holds is shown
    * @param calendars each guild's zone (times are shown in it) and skipped dates (the preview marks them)
    */
   public SessionRoutes(Sessions sessions, Scheduler scheduler, Playback playback, Slots slots, GuildDirectory guilds,
       CommandQueue commands, LibraryItems library, LiveHub live, GuildAccess access, Pages pages, TimeSource time,
-      ObjectMapper json, GuildCalendars calendars) {
-    SessionEditor editor = new SessionEditor(sessions, scheduler, playback, slots, guilds, live, calendars);
+      ObjectMapper json, GuildCalendars calendars, Runs runs) {
+    SessionEditor editor = new SessionEditor(sessions, scheduler, playback, slots, guilds, live, calendars, runs, time);
     this.api = new SessionsApi(editor, sessions, access, time, json, calendars);
     this.pages = new SessionPages(pages, editor, sessions, commands, library, slots, access);
   }

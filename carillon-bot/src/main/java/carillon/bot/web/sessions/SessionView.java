@@ -1,5 +1,6 @@
 package carillon.bot.web.sessions;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 
@@ -13,10 +14,13 @@ import java.util.List;
  * @param state PLAYING, PAUSED, DISABLED, SCHEDULED or IDLE
  * @param nextStart the next occurrence; null when disabled or none is left
  * @param nextStartLocal the same in the guilds' time zone, ISO-8601 with offset
+ * @param playedBy in a cluster, answered by a process that does not hold the guild: the process id that plays
+ *     the session's run (the run's owner in the store); left out otherwise
  */
 record SessionView(long id, String guild, String name, String voiceChannel, String textChannel, String mentionRole,
     String schedule, List<String> playlist, long gapSeconds, Long maxDurationMinutes, boolean repeat,
     long reminderMinutes, String startText, String endText, boolean enabled, long lateGraceMinutes,
     Long waitForMemberMinutes, String whenAlone, Long aloneAfterMinutes, boolean publishEvent, long fadeInSeconds,
     long fadeOutSeconds, boolean shuffle, Instant updatedAt,
-    String state, Instant nextStart, String nextStartLocal) {}
+    String state, Instant nextStart, String nextStartLocal,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String playedBy) {}
