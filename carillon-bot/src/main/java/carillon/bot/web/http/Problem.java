@@ -88,6 +88,12 @@ public final class Problem extends RuntimeException {
     return new Problem(403, "forbidden", "Not allowed", detail, List.of(), Map.of());
   }
 
+  /** A conflict with what is stored, field by field, as {@link #invalid(List)} names invalid ones. */
+  public static Problem conflict(List<FieldError> errors) {
+    String detail = String.join("; ", errors.stream().map(FieldError::toString).toList());
+    return new Problem(409, "conflict", "Conflict", detail, errors, Map.of());
+  }
+
   public static Problem conflict(String field, String detail) {
     return new Problem(409, "conflict", "Conflict", detail, List.of(new FieldError(field, detail)), Map.of());
   }

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -147,10 +148,10 @@ public final class LibraryItems {
     if (errors.isEmpty() && !conflicts.isEmpty()) {
       undo(created);
       log.info("{}'s upload of {} file(s) was refused: {}", principal.name(), files.size(), conflicts);
-      throw Problem.conflict(conflicts.getFirst().field(),
-          String.join("; ", conflicts.stream().map(e -> e.field() + ": " + e.message()).toList()));
+      throw Problem.conflict(conflicts);
     }
     errors.addAll(conflicts);
+    errors.sort(Comparator.comparing(LibraryItems::fileIndex)); // in the order the files were sent
     if (!errors.isEmpty()) {
       undo(created);
       // One line, no stack trace: a refused file is the uploader's mistake, not Carillon's.
@@ -160,6 +161,12 @@ public final class LibraryItems {
     }
     log.info("{} uploaded {} audio file(s)", principal.name(), imported.size());
     return imported;
+  }
+
+  /** The index {@code i} of a field named {@code files[i]}. */
+  private static int fileIndex(FieldError error) {
+    String field = error.field();
+    return Integer.parseInt(field.substring(field.indexOf('[') + 1, field.indexOf(']')));
   }
 
   /** Copies the upload to {@code target} and returns its SHA-256: the library id it will have. */

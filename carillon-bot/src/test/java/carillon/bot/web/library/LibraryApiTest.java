@@ -142,6 +142,8 @@ public class LibraryApiTest {
     Response copy = upload(alice, new Part("Copy.wav", DemoAudio.chime(528, 1)));
     assertProblem(copy, 409, "conflict");
     assertThat(copy.json().get("errors").get(0).get("field").asText()).isEqualTo("files[0]");
+    assertThat(copy.json().get("errors").get(0).get("message").asText()).as("the field is named once, in field")
+        .isEqualTo("'Copy' has the same content as 'Temple bell' (id " + bell + "), which is already in the library");
     assertThat(copy.json().get("detail").asText())
         .isEqualTo("files[0]: 'Copy' has the same content as 'Temple bell' (id " + bell + "), which is already in the library");
     // A taken name (after case folding and NFKC), in an upload with a new file: all or nothing.
@@ -151,6 +153,11 @@ public class LibraryApiTest {
     assertThat(taken.json().get("detail").asText()).contains("already has a file named 'Temple bell' (id " + bell + ")");
     assertThat(alice.get("/api/library").json().get("items").findValuesAsText("name")).containsExactly("Temple bell");
     assertThat(storedFiles()).isOne();
+    // A clash and a file that is not audio: every refusal, in the order the files were sent.
+    Response mixed = upload(alice, new Part("Temple bell.wav", DemoAudio.tone(432, 1)),
+        new Part("notes.wav", "this is text, not audio".getBytes(StandardCharsets.UTF_8)));
+    assertProblem(mixed, 422, "invalid-input");
+    assertThat(mixed.json().get("errors").findValuesAsText("field")).containsExactly("files[0]", "files[1]");
 
     String tone = upload(alice, new Part("Tone.wav", DemoAudio.tone(432, 1))).json().get("items").get(0).get("id").asText();
     Response renamed = alice.put("/api/library/" + tone + "/name", "{\"name\": \"temple Bell\"}");
