@@ -213,15 +213,20 @@ class CommandQueueTest {
         "paused 'Talk' in 'Meditation Hall'", "resumed 'Talk' in 'Meditation Hall'", "stopped 'Meditation Hall'");
   }
 
-  @Test
-  void commandsLeftPendingByACrashAreCarriedOutAtStartupAndOneCaughtMidApplyIsNotRepeated() throws Exception {
-    long sessionId = session.id();
+  /** A PLAY left RUNNING (being applied) and a PLAY left PENDING, as a process that died would leave them. */
+  private void storeAPlayBeingAppliedAndAPendingOne(long sessionId) {
     world.db.useHandle(h -> {
       h.execute("INSERT INTO command (kind, session_id, source, requested_by, requested_at, status) "
           + "VALUES ('PLAY', ?, 'API', 'cron-script', 0, 'RUNNING')", sessionId);
       h.execute("INSERT INTO command (kind, session_id, source, requested_by, requested_at, status) "
           + "VALUES ('PLAY', ?, 'API', 'cron-script', 0, 'PENDING')", sessionId);
     });
+  }
+
+  @Test
+  void commandsLeftPendingByACrashAreCarriedOutAtStartupAndOneCaughtMidApplyIsNotRepeated() throws Exception {
+    long sessionId = session.id();
+    storeAPlayBeingAppliedAndAPendingOne(sessionId);
     world.crashAndRestart();
     List<CommandRecord> recent = world.commands.recent(2);
     CommandRecord pending = recent.get(0);
@@ -288,12 +293,7 @@ class CommandQueueTest {
   @Test
   void aNewHolderEndsTheCommandADeadHolderWasApplyingAndCarriesOutThePendingOnes() throws Exception {
     long sessionId = session.id();
-    world.db.useHandle(h -> {
-      h.execute("INSERT INTO command (kind, session_id, source, requested_by, requested_at, status) "
-          + "VALUES ('PLAY', ?, 'API', 'cron-script', 0, 'RUNNING')", sessionId);
-      h.execute("INSERT INTO command (kind, session_id, source, requested_by, requested_at, status) "
-          + "VALUES ('PLAY', ?, 'API', 'cron-script', 0, 'PENDING')", sessionId);
-    });
+    storeAPlayBeingAppliedAndAPendingOne(sessionId);
     List<CommandRecord> recent = world.commands.recent(2);
     CommandRecord pending = recent.get(0);
     CommandRecord midApply = recent.get(1);
