@@ -278,8 +278,10 @@ public class LibraryApiTest {
         .POST(HttpRequest.BodyPublishers.ofString("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"files\"; "
             + "filename=\"x.wav\"\r\n\r\nno closing boundary")).build());
     assertProblem(broken, 400, "malformed-request");
-    // A control character in a part's header is a broken body too.
-    Response control = upload(alice, new Part("\u0007bell.wav", DemoAudio.chime(528, 1)));
+    // A control character in a part's header is a broken body too. The part is small: the answer comes before
+    // the server reads the body and it then closes the connection, so a client still sending a large body can
+    // see the connection reset before it reads the 400 (seen once in CI; a gap named in the closing note).
+    Response control = upload(alice, new Part("\u0007bell.wav", new byte[] {'R', 'I', 'F', 'F'}));
     assertProblem(control, 400, "malformed-request");
     assertNothingStored();
   }
