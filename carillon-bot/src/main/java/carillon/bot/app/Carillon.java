@@ -205,7 +205,7 @@ public final class Carillon implements AutoCloseable {
         accounts.registerGuildCommand(slash.definition()); // a new guild gets /carillon from its first account
       }
     });
-    metrics.watch(playback, runs);
+    metrics.watch(playback, time);
     metrics.watch(commands);
     metrics.watch(accounts);
     metrics.watch(voice);

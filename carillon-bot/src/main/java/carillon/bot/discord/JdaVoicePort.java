@@ -409,18 +409,18 @@ public final class JdaVoicePort implements VoicePort {
     public PlayingTrack play(Track track, Duration from) throws VoiceException {
       Path file = track.file();
       double gainDb = track.gainDb();
-      // An Ogg/Opus file is started part-way from a cut of it (LavaPlayer cannot seek in Ogg/Opus), so its
-      // packets pass through as they do from the start; any other file is decoded anyway, and LavaPlayer seeks.
+      // The library's Ogg/Opus copy passes through, from the start or from a cut (OggOpusTrack: no probe, no
+      // seek); any other file (an original not yet encoded) is loaded, decoded anyway, and LavaPlayer seeks.
       boolean opus = file.getFileName().toString().endsWith(OPUS);
       AudioTrack loaded;
-      if (from.isZero()) {
-        loaded = load(track, file);
-      } else if (opus) {
+      if (opus) {
         if (!Files.isRegularFile(file)) {
           throw new VoiceException("'" + track.name() + "' could not be loaded: the file is missing");
         }
-        loaded = new OpusCutTrack(new AudioTrackInfo(track.name(), "", track.duration().toMillis(),
+        loaded = new OggOpusTrack(new AudioTrackInfo(track.name(), "", track.duration().toMillis(),
             file.toAbsolutePath().toString(), false, null), file, from);
+      } else if (from.isZero()) {
+        loaded = load(track, file);
       } else {
         loaded = load(track, file);
         loaded.setPosition(from.toMillis()); // LavaPlayer seeks when the track starts

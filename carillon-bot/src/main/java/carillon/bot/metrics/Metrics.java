@@ -7,10 +7,10 @@ import carillon.bot.playback.ActiveRun;
 import carillon.bot.playback.Playback;
 import carillon.bot.queue.CommandQueue;
 import carillon.bot.queue.CommandRecord;
-import carillon.bot.run.Run;
-import carillon.bot.run.Runs;
+import carillon.bot.run.RunOutcome;
 import carillon.bot.store.Database;
 import carillon.bot.store.StoreHealth;
+import carillon.tasks.TimeSource;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -29,6 +29,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -83,11 +84,15 @@ public final class Metrics implements AutoCloseable {
         .register(registry);
   }
 
-  /** Follows runs: their start lateness, first audio, outcome, and how many play now. */
-  public void watch(Playback playback, Runs runs) {
+  /**
+   * Follows runs: their start lateness, first audio, outcome, and how many play now. Only from what the run
+   * itself knows: the listener runs on the playback path (200 sessions starting at one instant each waited
+   * for a store read here, 0.4 s at the p50, before this was so).
+   */
+  public void watch(Playback playback, TimeSource time) {
     Gauge.builder("carillon.voice.connections", playback, p -> p.all().size())
         .description("runs playing now, each one voice connection").register(registry);
-    playback.onChange(run -> runChanged(run, playback, runs));
+    playback.onChange(run -> runChanged(run, time));
   }
 
   /** Follows commands: by kind and final status, with the time from accepted to carried out. */
@@ -134,24 +139,25 @@ public final class Metrics implements AutoCloseable {
     }
   }
 
-  private void runChanged(ActiveRun active, Playback playback, Runs runs) {
-    long runId = active.runId();
-    boolean ended = playback.active(active.session().id()).filter(a -> a == active).isEmpty();
-    Optional<Run> run = runs.find(runId);
-    if (run.isEmpty()) {
-      return;
-    }
-    if (started.add(runId)) {
-      run.get().startedAt().ifPresent(at -> lateness.record(nonNegative(Duration.between(run.get().scheduledAt(), at))));
-    }
-    if (active.currentTrack().isPresent() && playing.add(runId)) {
-      active.startedAt().ifPresent(at -> firstAudio.record(nonNegative(Duration.between(run.get().scheduledAt(), at))));
-    }
-    if (ended) {
+  private void runChanged(ActiveRun run, TimeSource time) {
+    long runId = run.runId();
+    Optional<RunOutcome> outcome = run.outcome();
+    if (outcome.isPresent()) {
       started.remove(runId);
       playing.remove(runId);
       Counter.builder("carillon.runs").description("runs that ended, by outcome")
-          .tag("outcome", run.get().outcome().name()).register(registry).increment();
+          .tag("outcome", outcome.get().name()).register(registry).increment();
+      return;
+    }
+    if (run.resumed()) {
+      return; // picks up a run whose start was measured when it began
+    }
+    Optional<Instant> startedAt = run.startedAt();
+    if (startedAt.isPresent() && started.add(runId)) {
+      lateness.record(nonNegative(Duration.between(run.scheduledAt(), startedAt.get())));
+    }
+    if (run.currentTrack().isPresent() && playing.add(runId)) {
+      firstAudio.record(nonNegative(Duration.between(run.scheduledAt(), time.now())));
     }
   }
 

@@ -48,6 +48,9 @@ public final class ActiveRun {
   private final long runId;
   private final VoiceSlot slot;
   private final Optional<Resume> resumeFrom;
+  private final Instant scheduledAt;
+  /** How it ended; null while it plays (and for a run handed over to another process). */
+  private RunOutcome endedAs;
   private final Optional<CompletableFuture<VoicePort.Connection>> joinedAhead;
   /** How long a cut at the maximum duration fades out when the session names no fade-out of its own. */
   private final Duration cutFade;
@@ -96,8 +99,9 @@ public final class ActiveRun {
       List<Integer> order) {}
 
   ActiveRun(Playback playback, VoicePort voice, Notifier notifier, TrackCatalog catalog, TimeSource time, Runs runs,
-      Session session, long runId, VoiceSlot slot, Optional<Resume> resumeFrom,
+      Session session, long runId, Instant scheduledAt, VoiceSlot slot, Optional<Resume> resumeFrom,
       Optional<CompletableFuture<VoicePort.Connection>> joinedAhead, Duration cutFade) {
+    this.scheduledAt = scheduledAt;
     this.joinedAhead = joinedAhead;
     this.cutFade = cutFade;
     this.playback = playback;
@@ -122,6 +126,25 @@ public final class ActiveRun {
 
   public long runId() {
     return runId;
+  }
+
+  /** The occurrence this run plays: its scheduled instant (the request's instant for a play command). */
+  public Instant scheduledAt() {
+    return scheduledAt;
+  }
+
+  /** Whether it picks up a run that a crash (or a shard's hand-over) cut short, rather than starting one. */
+  public boolean resumed() {
+    return resumeFrom.isPresent();
+  }
+
+  /** How it ended, once it has; empty while it plays and for a run handed over to another process. */
+  public synchronized Optional<RunOutcome> outcome() {
+    return Optional.ofNullable(endedAs);
+  }
+
+  synchronized void endedAs(RunOutcome outcome) {
+    endedAs = outcome;
   }
 
   public VoiceSlot slot() {

@@ -8,6 +8,7 @@ import carillon.bot.session.Session;
 import carillon.tasks.TaskGroup;
 import carillon.tasks.TimeSource;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,16 +70,12 @@ public final class Playback {
   }
 
   /**
-   * Starts a claimed run in a claimed slot. The run is visible to {@link #active} before this returns;
-   * the slot is released when it ends.
+   * Starts a claimed run of the occurrence at {@code scheduledAt} in a claimed slot, in the voice channel
+   * joined ahead by {@link #prepare} if there is one. The run is visible to {@link #active} before this
+   * returns; the slot is released when it ends.
    */
-  public ActiveRun start(Session session, long runId, VoiceSlot slot) {
-    return start(session, runId, slot, Optional.empty());
-  }
-
-  /** As {@link #start(Session, long, VoiceSlot)}, in a voice channel joined ahead by {@link #prepare}. */
-  public ActiveRun start(Session session, long runId, VoiceSlot slot, Optional<Prepared> prepared) {
-    return begin(newRun(session, runId, slot, Optional.empty(), prepared.map(Prepared::joined)));
+  public ActiveRun start(Session session, long runId, Instant scheduledAt, VoiceSlot slot, Optional<Prepared> prepared) {
+    return begin(newRun(session, runId, scheduledAt, slot, Optional.empty(), prepared.map(Prepared::joined)));
   }
 
   /**
@@ -123,16 +120,16 @@ public final class Playback {
    * if it was, at its volume, with its original start (so the maximum duration still counts from there) and no second start notice.
    */
   public ActiveRun resume(Session session, Run run, Progress progress, VoiceSlot slot) {
-    return begin(newRun(session, run.id(), slot, Optional.of(new ActiveRun.Resume(
+    return begin(newRun(session, run.id(), run.scheduledAt(), slot, Optional.of(new ActiveRun.Resume(
         run.startedAt().orElse(progress.savedAt()), progress.trackIndex(), progress.position(), progress.tracksPlayed(),
         progress.paused(), progress.volume(), run.trackOrder())),
         Optional.empty()));
   }
 
-  private ActiveRun newRun(Session session, long runId, VoiceSlot slot, Optional<ActiveRun.Resume> resumeFrom,
-      Optional<CompletableFuture<VoicePort.Connection>> joinedAhead) {
-    return new ActiveRun(this, voice, notifier, catalog, time, runs, session, runId, slot, resumeFrom, joinedAhead,
-        cutFade);
+  private ActiveRun newRun(Session session, long runId, Instant scheduledAt, VoiceSlot slot,
+      Optional<ActiveRun.Resume> resumeFrom, Optional<CompletableFuture<VoicePort.Connection>> joinedAhead) {
+    return new ActiveRun(this, voice, notifier, catalog, time, runs, session, runId, scheduledAt, slot, resumeFrom,
+        joinedAhead, cutFade);
   }
 
   private ActiveRun begin(ActiveRun run) {
@@ -200,6 +197,7 @@ public final class Playback {
     // One line per run that ends: what an operator reads to know what happened, whatever the notices did.
     log.info("Run {} of '{}' ended {}: {} track(s) played{}", run.runId(), run.session().name(), outcome, tracksPlayed,
         error == null ? "" : " (" + error + ")");
+    run.endedAs(outcome);
     try {
       runs.finish(run.runId(), outcome, time.now(), tracksPlayed, error);
     } finally {

@@ -72,7 +72,7 @@ public final class SessionStarter {
       release(prepared, slot.get());
       return new AlreadyClaimed();
     }
-    return new Started(playback.start(session, runId.get(), slot.get(), prepared));
+    return new Started(playback.start(session, runId.get(), scheduledAt, slot.get(), prepared));
   }
 
   /** An occurrence claimed in the store ahead of its start, with its slot and the voice join under way. */
@@ -111,7 +111,7 @@ public final class SessionStarter {
   /** Plays an occurrence claimed ahead, in its slot and the channel joined for it. */
   public Started startClaimed(Session session, Claimed claimed) {
     runs.started(claimed.runId(), time.now());
-    return new Started(playback.start(session, claimed.runId(), claimed.prepared().slot(),
+    return new Started(playback.start(session, claimed.runId(), claimed.scheduledAt(), claimed.prepared().slot(),
         Optional.of(claimed.prepared())));
   }
 
