@@ -51,6 +51,8 @@ public final class ActiveRun {
   private final Instant scheduledAt;
   /** How it ended; null while it plays (and for a run handed over to another process). */
   private RunOutcome endedAs;
+  /** Whether the start notice was sent; touched by the run's own task only. */
+  private boolean announced;
   private final Optional<CompletableFuture<VoicePort.Connection>> joinedAhead;
   /** How long a cut at the maximum duration fades out when the session names no fade-out of its own. */
   private final Duration cutFade;
@@ -394,9 +396,6 @@ public final class ActiveRun {
       }
       watchAlone(joined);
       heard = true;
-      if (resumeFrom.isEmpty()) {
-        notifier.started(session, slot);
-      }
       Instant deadline = session.maxDuration().map(started::plus).orElse(Instant.MAX);
       // A cut at the maximum duration fades out over the session's fade-out, else over playback.cutFade.
       Duration endFade = session.sound().fadeOut().isZero() ? cutFade : session.sound().fadeOut();
@@ -412,6 +411,7 @@ public final class ActiveRun {
           }
           Optional<Track> next = findTrack(audioId);
           if (next.isEmpty()) {
+            announceStart();
             notifier.trackSkipped(session, audioId, "it is no longer in the audio library");
             continue;
           }
@@ -435,6 +435,7 @@ public final class ActiveRun {
         }
         first = false;
       } while (session.repeat() && !stopping() && time.now().isBefore(deadline));
+      announceStart(); // nothing was played: still said, before the end notice
       outcome = RunOutcome.COMPLETED;
       error = null;
     } catch (VoiceException e) {
@@ -592,6 +593,18 @@ public final class ActiveRun {
     return m >= 1 && d.toSecondsPart() == 0 ? m + (m == 1 ? " minute" : " minutes") : d.toSeconds() + " s";
   }
 
+  /**
+   * The start notice (and the Discord event going ACTIVE), once, for a run that starts rather than resumes:
+   * after its first track was handed to the player, so that at an instant where hundreds of sessions start
+   * the notices' store reads and REST calls do not stand between any of them and its first audio.
+   */
+  private void announceStart() {
+    if (resumeFrom.isEmpty() && !announced) {
+      announced = true;
+      notifier.started(session, slot);
+    }
+  }
+
   /** The connection joined ahead of the start if that worked, else a join now. */
   private VoicePort.Connection join() throws VoiceException, InterruptedException {
     if (joinedAhead.isPresent()) {
@@ -648,9 +661,11 @@ public final class ActiveRun {
     try {
       started = joined.play(next, from);
     } catch (VoiceException e) {
+      announceStart();
       notifier.trackSkipped(session, next.name(), e.getMessage());
       return false;
     }
+    announceStart();
     synchronized (this) {
       playing = started;
       track = next;
