@@ -549,8 +549,13 @@ public final class BotAccounts implements AutoCloseable {
       CompletableFuture.allOf(leaving.values().toArray(CompletableFuture[]::new))
           .get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      inVoice.stream().filter(g -> !leaving.get(g.getIdLong()).isDone()).forEach(g -> log.warn(
-          "Discord did not confirm that the bot left voice in '{}' within {} ms", g.getName(), timeout.toMillis()));
+      // One line, whatever the count: with hundreds of guilds the leaves queue behind Discord's 120 gateway
+      // commands a minute per shard. The gateway's close ends the voice states that are left.
+      List<String> unconfirmed = inVoice.stream().filter(g -> !leaving.get(g.getIdLong()).isDone())
+          .map(g -> "'" + g.getName() + "'").toList();
+      log.warn("Discord did not confirm that the bot left voice in {} guild(s) within {} ms: {}{}", unconfirmed.size(),
+          timeout.toMillis(), String.join(", ", unconfirmed.subList(0, Math.min(5, unconfirmed.size()))),
+          unconfirmed.size() > 5 ? " and " + (unconfirmed.size() - 5) + " more" : "");
     } catch (ExecutionException e) {
       throw new IllegalStateException("a voice leave failed", e.getCause()); // completed only normally: a bug
     } catch (InterruptedException e) {

@@ -409,7 +409,8 @@ public final class ActiveRun {
           if (stopping() || !time.now().isBefore(deadline)) {
             break;
           }
-          Optional<Track> next = findTrack(audioId);
+          // The first track was looked up a moment ago; later ones again, so a file deleted meanwhile is skipped.
+          Optional<Track> next = first ? lastFound(audioId) : findTrack(audioId);
           if (next.isEmpty()) {
             announceStart();
             notifier.trackSkipped(session, audioId, "it is no longer in the audio library");
@@ -567,6 +568,13 @@ public final class ActiveRun {
       synchronized (found) {
         return Optional.ofNullable(found.get(audioId));
       }
+    }
+  }
+
+  /** The playlist entry's track as {@link #findTrack} last found it; empty if it was not in the library. */
+  private Optional<Track> lastFound(String audioId) {
+    synchronized (found) {
+      return Optional.ofNullable(found.get(audioId));
     }
   }
 
