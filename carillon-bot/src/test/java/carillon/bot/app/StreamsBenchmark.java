@@ -74,6 +74,9 @@ public final class StreamsBenchmark {
   }
 
   private static void measure(String label, String send, Path audio, int streams, Path work) throws Exception {
+    // What the run before left (its emulator's decoded audio, hundreds of MB) is collected now, not in
+    // this run's window: G1's mixed collections of it paused every stream for 100-180 ms.
+    System.gc();
     Path dataDir = Files.createTempDirectory(work, send + streams + "-");
     NativeAudioSendFactory nas = send.equals("udpqueue") ? new NativeAudioSendFactory() : null;
     if (nas == null && !send.equals("jda")) {
