@@ -7,7 +7,6 @@ import carillon.bot.playback.ActiveRun;
 import carillon.bot.playback.Playback;
 import carillon.bot.queue.CommandQueue;
 import carillon.bot.queue.CommandRecord;
-import carillon.bot.run.RunOutcome;
 import carillon.bot.store.Database;
 import carillon.bot.store.StoreHealth;
 import carillon.tasks.TimeSource;
@@ -92,7 +91,7 @@ public final class Metrics implements AutoCloseable {
   public void watch(Playback playback, TimeSource time) {
     Gauge.builder("carillon.voice.connections", playback, p -> p.all().size())
         .description("runs playing now, each one voice connection").register(registry);
-    playback.onChange(run -> runChanged(run, time));
+    playback.onChange(run -> runChanged(run, playback, time));
   }
 
   /** Follows commands: by kind and final status, with the time from accepted to carried out. */
@@ -139,14 +138,14 @@ public final class Metrics implements AutoCloseable {
     }
   }
 
-  private void runChanged(ActiveRun run, TimeSource time) {
+  private void runChanged(ActiveRun run, Playback playback, TimeSource time) {
     long runId = run.runId();
-    Optional<RunOutcome> outcome = run.outcome();
-    if (outcome.isPresent()) {
+    if (playback.active(run.session().id()).filter(a -> a == run).isEmpty()) {
+      // Ended here, or handed over to another process (no outcome: it goes on there).
       started.remove(runId);
       playing.remove(runId);
-      Counter.builder("carillon.runs").description("runs that ended, by outcome")
-          .tag("outcome", outcome.get().name()).register(registry).increment();
+      run.outcome().ifPresent(outcome -> Counter.builder("carillon.runs").description("runs that ended, by outcome")
+          .tag("outcome", outcome.name()).register(registry).increment());
       return;
     }
     if (run.resumed()) {
