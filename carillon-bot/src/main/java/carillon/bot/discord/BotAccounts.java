@@ -50,6 +50,9 @@ import org.slf4j.LoggerFactory;
  * one has closed, {@link #allClosed()} completes so that the process can end.
  */
 public final class BotAccounts implements AutoCloseable {
+  /** Room for the guild names in the shutdown line about unconfirmed voice leaves, in characters. */
+  private static final int UNCONFIRMED_NAMES = 200;
+
   private static final Logger log = LoggerFactory.getLogger(BotAccounts.class);
   private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
 
@@ -553,9 +556,8 @@ public final class BotAccounts implements AutoCloseable {
       // commands a minute per shard. The gateway's close ends the voice states that are left.
       List<String> unconfirmed = inVoice.stream().filter(g -> !leaving.get(g.getIdLong()).isDone())
           .map(g -> "'" + g.getName() + "'").toList();
-      log.warn("Discord did not confirm that the bot left voice in {} guild(s) within {} ms: {}{}", unconfirmed.size(),
-          timeout.toMillis(), String.join(", ", unconfirmed.subList(0, Math.min(5, unconfirmed.size()))),
-          unconfirmed.size() > 5 ? " and " + (unconfirmed.size() - 5) + " more" : "");
+      log.warn("Discord did not confirm that the bot left voice in {} guild(s) within {} ms: {}", unconfirmed.size(),
+          timeout.toMillis(), DiscordLimits.list(unconfirmed, ", ", UNCONFIRMED_NAMES, n -> "and " + n + " more"));
     } catch (ExecutionException e) {
       throw new IllegalStateException("a voice leave failed", e.getCause()); // completed only normally: a bug
     } catch (InterruptedException e) {
